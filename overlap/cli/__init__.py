@@ -1,0 +1,61 @@
+"""The ``overlap`` command: a thin layer over the library.
+
+Each sub-command lives in its own module with ``add_parser(subparsers)`` and
+``run(args) -> int``. Errors the user can fix print one line on stderr and
+exit 2; anything unexpected prints one line without data and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from overlap.errors import OverlapError
+
+SUBCOMMANDS = ["inspect", "match", "export", "encode"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="overlap",
+        description="Find the people your programmes serve in common.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"overlap.cli.{name}_cmd")
+        except ModuleNotFoundError as exc:  # a sub-command still being built
+            if exc.name != f"overlap.cli.{name}_cmd":
+                raise
+            continue
+        sub = module.add_parser(subparsers)
+        sub.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except OverlapError as exc:
+        print(f"overlap: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("overlap: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("overlap: ran out of memory; try smaller files or --engine dask", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - never show a traceback (it may hold data)
+        print(
+            f"overlap: unexpected {type(exc).__name__}; please report it "
+            "(no roster data was printed)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
