@@ -1,0 +1,135 @@
+"""Charts draw the numbers they are given: checked on the figure data, not pixels."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from overlap import analyse, charts
+
+# 40 people: 20 only in A, 8 only in B, 5 in A+B, 4 in A+C, 3 in A+B+C (C has 7)
+MEMBERSHIP = pd.DataFrame(
+    [(True, False, False)] * 20
+    + [(False, True, False)] * 8
+    + [(True, True, False)] * 5
+    + [(True, False, True)] * 4
+    + [(True, True, True)] * 3,
+    columns=["A", "B", "C"],
+)
+
+
+def test_upset_exclusive_bars_are_exclusive_counts():
+    fig = charts.upset_figure(MEMBERSHIP, mode="exclusive")
+    bars = fig.data[0]
+    assert list(bars.y) == [20, 8, 5, 4, 3]
+    assert sum(bars.y) == len(MEMBERSHIP)
+    assert "exactly" in fig.layout.title.text
+
+
+def test_upset_inclusive_bars_count_at_least():
+    fig = charts.upset_figure(MEMBERSHIP, mode="inclusive")
+    by_combo = dict(zip(fig.data[0].hovertext, fig.data[0].y, strict=True))
+    assert by_combo["A"] == 32
+    assert by_combo["A + B"] == 8
+    assert by_combo["A + B + C"] == 3
+    assert "at least" in fig.layout.title.text
+    with pytest.raises(ValueError):
+        charts.upset_figure(MEMBERSHIP, mode="both")
+
+
+def test_upset_matrix_marks_members():
+    fig = charts.upset_figure(MEMBERSHIP, mode="exclusive")
+    # trace 2 onwards: one line of dots per bar; bar 2 is A+B -> rows 0 and 1
+    a_and_b = fig.data[2 + 2]
+    assert list(a_and_b.y) == [0, 1]
+    set_sizes = fig.data[-1]
+    assert list(set_sizes.x) == [32, 16, 7]
+
+
+def test_upset_suppression_hides_small_bars():
+    fig = charts.upset_figure(MEMBERSHIP, mode="exclusive", suppress=True)
+    assert list(fig.data[0].text) == ["20", "<11", "<11", "<11", "<11"]
+    assert list(fig.data[0].y) == [20, 0, 0, 0, 0]
+
+
+def test_circle_distance_gives_the_wanted_overlap():
+    r1, r2 = math.sqrt(32 / math.pi), math.sqrt(16 / math.pi)
+    d = charts.circle_distance(r1, r2, 8.0)
+    assert charts._lens_area(r1, r2, d) == pytest.approx(8.0, rel=1e-6)
+    assert charts.circle_distance(r1, r2, 0) == pytest.approx(r1 + r2)
+    assert charts.circle_distance(r1, r2, 100) == pytest.approx(r1 - r2)
+
+
+def test_venn_layout_is_area_proportional():
+    layout = charts.venn_layout(MEMBERSHIP).set_index("programme")
+    for name in ["A", "B", "C"]:
+        assert math.pi * layout.loc[name, "r"] ** 2 == pytest.approx(MEMBERSHIP[name].sum())
+    a, b = layout.loc["A"], layout.loc["B"]
+    d = math.hypot(a.x - b.x, a.y - b.y)
+    assert charts._lens_area(a.r, b.r, d) == pytest.approx(8.0, rel=1e-4)
+
+
+def test_venn_figure_labels_regions_and_refuses_four_sets():
+    fig = charts.venn_figure(MEMBERSHIP[["A", "B"]])
+    # A only 24 (20 + the 4 also in C, not drawn), B only 8, both 8
+    assert sorted(fig.data[0].text) == ["24", "8", "8"]
+    assert len(fig.layout.shapes) == 2
+    four = MEMBERSHIP.assign(D=True)
+    with pytest.raises(ValueError):
+        charts.venn_figure(four)
+
+
+def test_heatmap_values_and_suppression():
+    fig = charts.heatmap_figure(MEMBERSHIP)
+    z = pd.DataFrame(fig.data[0].z, index=fig.data[0].y, columns=fig.data[0].x)
+    assert z.loc["A", "B"] == 8
+    assert z.loc["C", "C"] == 7
+    hidden = charts.heatmap_figure(MEMBERSHIP, suppress=True)
+    assert hidden.data[0].text[0][1] == "<11"
+    assert math.isnan(hidden.data[0].z[0][1])
+
+
+def test_bar_by_group_draws_each_programme_and_shared():
+    records = pd.DataFrame(
+        {
+            "programme": ["A", "B", "A", "B"],
+            "person_id": [1, 1, 2, 3],
+            "city": ["evanston", "evanston", "skokie", "skokie"],
+        }
+    )
+    table = analyse.overlap_by_group(records, "city")
+    fig = charts.bar_by_group(table, ["A", "B"])
+    assert [t.name for t in fig.data] == ["A", "B", "shared (2+ programmes)"]
+    shared = dict(zip(fig.data[2].x, fig.data[2].y, strict=True))
+    assert shared == {"evanston": 1, "skokie": 0}
+
+
+def test_zip_centroids_come_from_the_packaged_dataset():
+    found = charts.zip_centroids(["02139", "00000"])
+    assert list(found.index) == ["02139"]
+    assert found.loc["02139", "lat"] == pytest.approx(42.36, abs=0.05)
+    assert "Cambridge" in found.loc["02139", "place"]
+
+
+def test_zip_map_places_known_zips_and_counts_unknown():
+    table = pd.DataFrame({"group": ["60601", "02139", "(not given)"], "union": [30, 5, 2]})
+    fig = charts.zip_bubble_map(table, suppress=True)
+    assert list(fig.data[0].text) == ["60601", "02139"]
+    assert "1 group(s)" in fig.layout.title.text
+    assert [row[1] for row in fig.data[0].customdata] == ["30", "<11"]
+
+
+def test_waterfall_sums_prior_and_weights():
+    fig = charts.waterfall_figure(
+        {"Date of birth": 6.0, "First name": -2.0}, prior_weight=-5.0, total=0.0
+    )
+    wf = fig.data[0]
+    assert list(wf.x) == [
+        "Starting odds",
+        "Date of birth",
+        "First name",
+        "How common the values are",
+        "Final score",
+    ]
+    assert wf.y[3] == pytest.approx(1.0)
+    assert "50% likely" in fig.layout.title.text
