@@ -1,0 +1,314 @@
+"""Target lists, batches, plans: pure list logic on hand-built matched records."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from overlap.errors import OverlapError
+from overlap.outreach import (
+    MATCH_FIELDS,
+    NO_AREA,
+    REVIEWER_JOINED,
+    SINGLE_RECORD,
+    OutreachPlan,
+    TargetConditions,
+    build_target_list,
+    display_targets,
+    make_batches,
+    make_plan,
+    merge_people,
+    person_confidence,
+    select_people,
+)
+
+FIELDS = [
+    "first_name",
+    "middle_name",
+    "last_name",
+    "suffix",
+    "dob",
+    "sex",
+    "street",
+    "unit",
+    "city",
+    "state",
+    "zip",
+    "phone",
+    "email",
+]
+
+
+def _record(programme, row, person_id, **fields):
+    base = dict.fromkeys(FIELDS, "")
+    base.update(fields)
+    return {"programme": programme, "row": row, "person_id": person_id, **base}
+
+
+@pytest.fixture()
+def matched():
+    """Three programmes; Maria has three records (one per programme) with differing contacts."""
+    rows = [
+        # Maria: 3 records, 3 programmes, 2 phones, 2 emails, one fuller address
+        _record(
+            "church",
+            1,
+            0,
+            first_name="maria",
+            last_name="garcia",
+            dob="1980-02-03",
+            street="12 n main st",
+            city="chicago",
+            state="IL",
+            zip="60623",
+            phone="+13125550100",
+            email="maria@example.org",
+        ),
+        _record(
+            "clinic",
+            1,
+            0,
+            first_name="maria",
+            middle_name="luisa",
+            last_name="garcia",
+            dob="1980-02-03",
+            street="12 n main st",
+            unit="apt 2",
+            city="chicago",
+            state="IL",
+            zip="60623",
+            phone="+13125550199",
+            email="MLG@example.org".lower(),
+        ),
+        _record(
+            "jobs",
+            4,
+            0,
+            first_name="maria",
+            last_name="garcia",
+            zip="60623",
+            phone="+13125550100 | +13125550199",
+            email="maria@example.org",
+        ),
+        # Bob: church only, single record
+        _record(
+            "church",
+            2,
+            1,
+            first_name="robert",
+            last_name="smith",
+            street="5 w elm st",
+            city="cicero",
+            state="IL",
+            zip="60804",
+            phone="+17085550123",
+        ),
+        # Ann: church + clinic
+        _record("church", 3, 2, first_name="ann", last_name="lee", zip="60623", city="chicago"),
+        _record("clinic", 2, 2, first_name="ann", last_name="lee", zip="60623", city="chicago"),
+        # Zed: church + jobs, joined by a reviewer (no link)
+        _record("church", 4, 3, first_name="zed", last_name="ng", zip="60608", city="chicago"),
+        _record("jobs", 1, 3, first_name="zed", last_name="ng", zip="60608", city="chicago"),
+        # Eve: jobs only, no ZIP
+        _record("jobs", 2, 4, first_name="eve", last_name="adams", email="eve@example.org"),
+    ]
+    records = pd.DataFrame(rows)
+    records.index.name = "rid"
+    for column in ["programme", *FIELDS]:
+        records[column] = records[column].astype("str")
+    attributes = pd.DataFrame(
+        {
+            "Language": [
+                "Spanish",
+                "Spanish",
+                "",
+                "English",
+                "English",
+                "",
+                "Spanish",
+                "",
+                "English",
+            ]
+        },
+        index=records.index,
+    )
+    links = pd.DataFrame(
+        {
+            "rid_a": [0, 0, 1, 4],
+            "rid_b": [1, 2, 2, 5],
+            "probability": [0.99, 0.91, 0.97, 0.995],
+        }
+    )
+    return records, attributes, links
+
+
+def test_person_with_three_records_appears_once_with_every_phone_and_email(matched):
+    records, attributes, links = matched
+    people = build_target_list(records, TargetConditions(in_any=["church"]), attributes, links)
+    table = display_targets(people)
+    maria = table[table["name"].str.contains("Maria")]
+    assert len(maria) == 1
+    row = maria.iloc[0]
+    assert row["name"] == "Maria Luisa Garcia"  # the most complete name
+    assert sorted(row["phones"].split("; ")) == ["+1 312-555-0100", "+1 312-555-0199"]
+    assert sorted(row["emails"].split("; ")) == ["maria@example.org", "mlg@example.org"]
+    assert (row["street"], row["unit"], row["city"], row["state"], row["zip"]) == (
+        "12 N Main St",
+        "Apt 2",
+        "Chicago",
+        "IL",
+        "60623",
+    )
+    assert row["programmes"] == "church; clinic; jobs"
+    assert row["records"] == 3
+    assert row["match_confidence"] == "91%"  # the weakest link holding her together
+    assert row["found_in"] == "church row 1; clinic row 1; jobs row 4"
+    assert len(table) == records[records["programme"] == "church"]["person_id"].nunique()
+
+
+def test_confidence_single_record_and_reviewer_joined(matched):
+    records, _, links = matched
+    weakest = person_confidence(records, links)
+    assert weakest[0] == pytest.approx(0.91)
+    assert weakest[2] == pytest.approx(0.995)
+    assert weakest[[1, 3, 4]].isna().all()
+    table = display_targets(build_target_list(records, TargetConditions(), links=links))
+    by_name = table.set_index("name")["match_confidence"]
+    assert by_name["Robert Smith"] == SINGLE_RECORD
+    assert by_name["Zed Ng"] == REVIEWER_JOINED
+
+
+def test_confidence_from_links_keyed_by_programme_and_row(matched):
+    records, _, _ = matched
+    links_csv = pd.DataFrame(
+        {
+            "programme_a": ["church", "church"],
+            "row_a": [1, 1],
+            "programme_b": ["clinic", "jobs"],
+            "row_b": [1, 4],
+            "probability": [0.99, 0.8],
+        }
+    )
+    assert person_confidence(records, links_csv)[0] == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize(
+    ("conditions", "expected"),
+    [
+        (TargetConditions(in_any=["church"], not_in=["clinic"]), {1, 3}),
+        (TargetConditions(in_all=["church", "clinic"]), {0, 2}),
+        (TargetConditions(in_any=["clinic", "jobs"]), {0, 2, 3, 4}),
+        (TargetConditions(in_any=["church"], zips=["60623"]), {0, 2}),
+        (TargetConditions(cities=["CHICAGO "]), {0, 2, 3}),
+        (TargetConditions(where={"language": ["spanish"]}), {0, 3}),
+        (TargetConditions(where={"zip": ["60804", "60608"]}), {1, 3}),
+        (TargetConditions(in_any=["jobs"], not_in=["church"]), {4}),
+        (TargetConditions(), {0, 1, 2, 3, 4}),
+    ],
+)
+def test_select_people(matched, conditions, expected):
+    records, attributes, _ = matched
+    assert set(select_people(records, conditions, attributes)) == expected
+
+
+def test_unknown_programme_or_column_is_a_clear_error(matched):
+    records, attributes, _ = matched
+    with pytest.raises(OverlapError, match="No programme named pantry"):
+        select_people(records, TargetConditions(not_in=["pantry"]), attributes)
+    with pytest.raises(OverlapError, match="No column named shoe size"):
+        select_people(records, TargetConditions(where={"shoe size": ["9"]}), attributes)
+
+
+def test_empty_list_still_has_the_columns(matched):
+    records, _, _ = matched
+    people = build_target_list(records, TargetConditions(zips=["99999"]))
+    table = display_targets(people)
+    assert table.empty and "phones" in table.columns
+    assert make_batches(people) == []
+
+
+def test_batches_by_zip_cover_every_target_once_with_goals(matched):
+    records, _, links = matched
+    people = build_target_list(records, TargetConditions(), links=links)
+    batches = make_batches(people, by="zip", goal_share=0.5)
+    assert [b.area for b in batches] == ["60623", "60608", "60804", NO_AREA]
+    assert [len(b.targets) for b in batches] == [2, 1, 1, 1]
+    assert [b.goal for b in batches] == [1, 1, 1, 1]
+    keys = [k for b in batches for k in b.targets]
+    assert sorted(keys) == sorted(people["target"]) and len(set(keys)) == len(keys)
+    assert batches[0].name == "ZIP 60623"
+    by_city = make_batches(people, by="city", goal_share=1.0)
+    assert by_city[0].name == "City Chicago" and by_city[0].goal == 3
+
+
+def test_batches_per_volunteer(matched):
+    records, _, _ = matched
+    people = build_target_list(records, TargetConditions())
+    batches = make_batches(people, by="volunteer", per_volunteer=2, goal_share=0.25)
+    assert [b.name for b in batches] == ["Volunteer 1", "Volunteer 2", "Volunteer 3"]
+    assert [len(b.targets) for b in batches] == [2, 2, 1]
+    assert [b.goal for b in batches] == [1, 1, 1]
+    assert sorted(k for b in batches for k in b.targets) == sorted(people["target"])
+    with pytest.raises(OverlapError):
+        make_batches(people, by="volunteer", per_volunteer=0)
+    with pytest.raises(OverlapError):
+        make_batches(people, by="street")
+
+
+def test_plan_round_trip_keeps_conditions_batches_goals_and_match_fields(matched):
+    records, attributes, links = matched
+    conditions = TargetConditions(in_any=["church"], not_in=["jobs"], where={"Language": ["x"]})
+    conditions.where = {}
+    people = build_target_list(records, conditions, attributes, links)
+    batches = make_batches(people, by="zip", goal_share=0.5)
+    batches[0].goal = 2  # the user raises a goal
+    plan = make_plan(records, people, conditions, batches, title="Tax season invites")
+    loaded = OutreachPlan.from_json(plan.to_json())
+    assert loaded.to_dict() == plan.to_dict()
+    assert loaded.batches[0].goal == 2
+    assert loaded.conditions == conditions
+    assert loaded.programmes == ["church", "clinic", "jobs"]
+    doc = json.loads(plan.to_json())
+    assert "personal data" in doc["personal_data_notice"]
+    ann = next(t for t in doc["targets"] if t["records"][0]["first_name"] == "ann")
+    assert set(ann["records"][0]) == set(MATCH_FIELDS)
+    assert len(ann["records"]) == 1  # identical records are stored once
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x89PNG\r\n", "not JSON"),
+        (b'{"hello": 1}', "not an outreach plan"),
+        (b'{"format": "overlap-outreach-plan", "version": 1, "batches": []}', "damaged"),
+        (
+            b'{"format": "overlap-outreach-plan", "version": 1, "targets": [],'
+            b' "batches": [{"name": "x", "targets": ["T1"], "goal": 1}]}',
+            "names a target",
+        ),
+        (b'{"format": "overlap-outreach-plan", "version": 99}', "newer version"),
+    ],
+)
+def test_bad_plan_files_get_a_clear_message(data, message):
+    with pytest.raises(OverlapError, match=message):
+        OutreachPlan.from_json(data, source="plan.json")
+
+
+def test_merge_people_never_mixes_addresses(matched):
+    records, _, _ = matched
+    extra = records.copy()
+    # a second, equally complete address for Robert in another ZIP
+    extra.loc[len(extra)] = {
+        **dict.fromkeys(extra.columns, ""),
+        "programme": "jobs",
+        "row": 9,
+        "person_id": 1,
+        "street": "9 s oak ave",
+        "city": "berwyn",
+        "state": "IL",
+        "zip": "60402",
+    }
+    bob = merge_people(extra).loc[1]
+    assert (bob["street"], bob["city"], bob["zip"]) == ("5 w elm st", "cicero", "60804")
