@@ -1,0 +1,282 @@
+"""Privacy-preserving overlap: encodings carry no plain text, keys matter, ids go home."""
+
+from __future__ import annotations
+
+import base64
+import random
+
+import jellyfish
+import numpy as np
+import pandas as pd
+import pytest
+
+from overlap import privacy
+from overlap.errors import OverlapError
+
+SECRET = b"correct horse battery staple 2026"
+OTHER_SECRET = b"a completely different shared key"
+
+FIRST = [
+    "maria",
+    "james",
+    "robert",
+    "linda",
+    "olga",
+    "chen",
+    "fatima",
+    "david",
+    "zbigniew",
+    "aisha",
+    "thomas",
+    "grace",
+    "pedro",
+    "nkechi",
+    "susan",
+    "li",
+    "omar",
+    "emily",
+]
+LAST = [
+    "garcia",
+    "okonkwo",
+    "smith",
+    "nguyen",
+    "kowalski",
+    "johnson",
+    "haddad",
+    "brown",
+    "martinez",
+    "lee",
+    "oconnor",
+    "patel",
+    "washington",
+    "schmidt",
+    "rossi",
+    "kim",
+]
+STREETS = ["main", "oak", "lincoln", "elm", "washington", "maple", "cedar", "park"]
+NICK = {"robert": "bob", "james": "jim", "thomas": "tom", "susan": "sue", "david": "dave"}
+
+
+def _typo(rng: random.Random, s: str) -> str:
+    if len(s) < 4:
+        return s
+    i = rng.randrange(1, len(s) - 1)
+    return s[:i] + s[i + 1] + s[i] + s[i + 2 :]
+
+
+def _person(rng: random.Random) -> dict:
+    first = rng.choice(FIRST)
+    return {
+        "first_name": first,
+        "first_key": first,
+        "last_name": rng.choice(LAST),
+        "dob": f"{rng.randint(1940, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "house_number": str(rng.randint(1, 9999)),
+        "street_name": rng.choice(STREETS),
+        "zip": f"6{rng.randint(0, 9999):04d}",
+        "city": "springfield",
+        "phone": f"+1312555{rng.randint(0, 9999):04d}",
+        "email": "",
+    }
+
+
+def _corrupt(rng: random.Random, p: dict) -> dict:
+    q = dict(p)
+    roll = rng.random()
+    if roll < 0.3:
+        q["last_name"] = _typo(rng, q["last_name"])
+    elif roll < 0.5 and q["first_key"] in NICK:
+        q["first_name"] = NICK[q["first_key"]]  # nickname: first_key stays canonical
+    elif roll < 0.6:
+        q["phone"] = ""
+    elif roll < 0.7:
+        q["house_number"], q["street_name"], q["zip"] = "12", "oak", "60001"  # moved
+    return q
+
+
+def _frame(people: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(people)
+    frame["first_sound"] = [jellyfish.metaphone(v) for v in frame["first_key"]]
+    frame["last_sound"] = [jellyfish.metaphone(v) for v in frame["last_name"]]
+    frame["street"] = frame["house_number"] + " " + frame["street_name"] + " st"
+    frame["row"] = np.arange(1, len(frame) + 1)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def rosters():
+    """Two rosters of 150 people sharing 60 (with typos, nicknames, moves in B's copies)."""
+    rng = random.Random(8)
+    population = [_person(rng) for _ in range(240)]
+    a = population[:150]
+    shared = population[90:150]
+    b = [_corrupt(rng, p) for p in shared] + population[150:240]
+    rng.shuffle(b)
+    truth_b = {id(p) for p in shared}
+    del truth_b
+    return _frame(a), _frame(b)
+
+
+# ---------------------------------------------------------------- encoding
+
+
+def test_clk_is_deterministic_for_a_key_and_differs_across_keys(rosters):
+    a, _ = rosters
+    one = privacy.clk_words(a, SECRET)
+    again = privacy.clk_words(a.iloc[::-1].reset_index(drop=True), SECRET)[::-1]
+    other = privacy.clk_words(a, OTHER_SECRET)
+    assert one.shape == (len(a), privacy.N_BITS // 64)
+    assert np.array_equal(one, again)
+    self_dice = privacy.dice(one, other)
+    assert self_dice.max() < 0.6  # the same person under another key looks like a stranger
+
+
+def test_encode_roster_same_secret_same_clk_per_row_but_fresh_ids_and_order(rosters):
+    a, _ = rosters
+    enc1, key1 = privacy.encode_roster(a, SECRET, name="A")
+    enc2, key2 = privacy.encode_roster(a, SECRET, name="A")
+    by_row1 = enc1.frame.merge(key1.frame, on="id").set_index("row").sort_index()
+    by_row2 = enc2.frame.merge(key2.frame, on="id").set_index("row").sort_index()
+    assert list(by_row1.index) == list(range(1, len(a) + 1))
+    assert (by_row1["clk"] == by_row2["clk"]).all()
+    block_cols = [c for c in by_row1.columns if c.startswith("b_")]
+    assert (by_row1[block_cols] == by_row2[block_cols]).all().all()
+    assert set(enc1.frame["id"]).isdisjoint(enc2.frame["id"])
+    assert enc1.frame["id"].is_unique
+    # the file order is not the roster order
+    assert list(key1.frame.set_index("id").loc[enc1.frame["id"], "row"]) != list(
+        range(1, len(a) + 1)
+    )
+
+
+def test_nickname_and_typo_keep_dice_high_and_strangers_low(rosters):
+    a, _ = rosters
+    base = a.iloc[[0]].copy()
+    bob = base.copy()
+    bob["first_key"] = "robert"
+    base["first_key"] = "robert"
+    base["first_name"] = "robert"
+    bob["first_name"] = "bob"
+    words = privacy.clk_words(pd.concat([base, bob, a.iloc[[1]]], ignore_index=True), SECRET)
+    same = privacy.dice(words[[0]], words[[1]])[0]
+    stranger = privacy.dice(words[[0]], words[[2]])[0]
+    assert same >= privacy.DEFAULT_DICE_THRESHOLD
+    assert stranger < 0.5
+
+
+def test_encoded_file_carries_no_plain_text(rosters, tmp_path):
+    a, _ = rosters
+    enc, key = privacy.encode_roster(a, SECRET, name="A")
+    path = tmp_path / "a.clk"
+    privacy.write_encoded(enc, path)
+    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    cells = set(pd.read_csv(path, skiprows=1, dtype=str, keep_default_na=False).to_numpy().ravel())
+    decoded = b"".join(base64.b64decode(c) for c in enc.frame["clk"])
+    checked = 0
+    for col in ["first_name", "first_key", "last_name", "dob", "phone", "street_name", "zip"]:
+        for value in a[col].unique():
+            for form in {value, value.replace("-", ""), value.lstrip("+")}:
+                checked += 1
+                assert form not in cells, f"a {col} value is a cell of the .clk"
+                # random ids and base64 hold digits and letters, so only strings of
+                # 6+ characters are checked as substrings (shorter ones occur by chance)
+                if len(form) >= 6:
+                    assert form not in text, f"a {col} value is inside the .clk"
+                    assert form.encode() not in decoded
+    assert checked > 500
+    # the secret itself never appears either
+    assert SECRET not in raw and SECRET.hex().encode() not in raw
+    # key file holds only ids and row numbers
+    assert list(key.frame.columns) == ["id", "row"]
+
+
+def test_shared_columns_are_the_only_plain_text(rosters):
+    a, _ = rosters
+    enc, _ = privacy.encode_roster(a, SECRET, share_columns=["zip"], name="A")
+    assert "zip" in enc.frame.columns
+    assert enc.params["shared_columns"] == ["zip"]
+    assert sorted(enc.frame["zip"]) == sorted(a["zip"])
+    with pytest.raises(OverlapError, match="cannot share column"):
+        privacy.encode_roster(a, SECRET, share_columns=["shoe_size"], name="A")
+
+
+def test_file_round_trip_and_metadata_hold_no_secret(rosters, tmp_path):
+    a, _ = rosters
+    enc, _ = privacy.encode_roster(a, SECRET, share_columns=["zip"], name="Food bank")
+    path = tmp_path / "fb.clk"
+    privacy.write_encoded(enc, path)
+    back = privacy.read_encoded(path)
+    assert back.name == "Food bank"
+    assert back.params["schema"] == privacy.SCHEMA_VERSION
+    assert back.params["n_bits"] == 1024
+    pd.testing.assert_frame_equal(back.frame, enc.frame.astype(str))
+    words = privacy.base64_to_words(back.frame["clk"].tolist())
+    assert np.array_equal(words, privacy.base64_to_words(enc.frame["clk"].tolist()))
+    bad = tmp_path / "plain.clk"
+    bad.write_text("first_name,last_name\nx,y\n")
+    with pytest.raises(privacy.EncodedFileError, match="not an Overlap encoded roster"):
+        privacy.read_encoded(bad)
+
+
+def test_ids_go_back_to_the_owners_rows(rosters, tmp_path):
+    a, _ = rosters
+    enc, key = privacy.encode_roster(a, SECRET, name="A")
+    key_path = tmp_path / "a.key.csv"
+    privacy.write_key_map(key, key_path)
+    picked = enc.frame["id"].iloc[[5, 0, 42]].tolist()
+    rows = privacy.ids_to_rows(key_path, picked + ["rdeadbeefdeadbeef"])
+    expected = key.frame.set_index("id").loc[picked, "row"].tolist()
+    assert rows.tolist() == expected
+    # and those rows hold the records whose encodings were picked
+    words = privacy.clk_words(a.iloc[[r - 1 for r in expected]], SECRET)
+    assert privacy.words_to_base64(words) == picked_clks(enc, picked)
+
+
+def picked_clks(enc, ids):
+    return enc.frame.set_index("id").loc[ids, "clk"].tolist()
+
+
+# ---------------------------------------------------------------- secrets
+
+
+def test_refuses_missing_and_short_secret_files(tmp_path):
+    with pytest.raises(privacy.SecretError, match="does not exist"):
+        privacy.read_secret(tmp_path / "nope.key")
+    short = tmp_path / "short.key"
+    short.write_text("hunter2\n")
+    with pytest.raises(privacy.SecretError, match="holds 7 bytes; it needs at least 16"):
+        privacy.read_secret(short)
+    good = tmp_path / "good.key"
+    good.write_text(SECRET.decode() + "\r\n")
+    assert privacy.read_secret(good) == SECRET
+
+
+def test_hkdf_matches_rfc5869_test_case_1():
+    ikm = bytes.fromhex("0b" * 22)
+    salt = bytes.fromhex("000102030405060708090a0b0c")
+    info = bytes.fromhex("f0f1f2f3f4f5f6f7f8f9")
+    okm = privacy.hkdf_sha256(ikm, info, 42, salt=salt)
+    assert okm.hex() == (
+        "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"
+    )
+
+
+def test_summary_suppression_hides_small_counts_only():
+    summary = {
+        "programmes": {"A": {"records": 120, "people": 118}, "B": {"records": 9, "people": 9}},
+        "union_people": 127,
+        "pairwise": [{"a": "A", "b": "B", "shared_people": 3}],
+        "intersections": [
+            {"programmes": ["A"], "people": 118},
+            {"programmes": ["B"], "people": 0},
+        ],
+    }
+    out = privacy.suppress_summary_counts(summary)
+    assert out["programmes"]["A"] == {"records": 120, "people": 118}
+    assert out["programmes"]["B"] == {"records": None, "people": None}
+    assert out["pairwise"][0]["shared_people"] is None
+    assert out["intersections"][1]["people"] == 0
+    assert out["suppressed_below"] == 11
+    assert summary["pairwise"][0]["shared_people"] == 3  # the original is untouched
