@@ -1,0 +1,1 @@
+"""Benchmarks: Overlap against labelled data and against Splink (not part of the library)."""

@@ -1,0 +1,228 @@
+"""Run each tool as a child process and measure it the same way: wall time and peak RSS.
+
+Both tools are commands that read roster files and write ``records.csv``
+(``programme,row,person_id``): ``overlap match`` and ``bench.splink_runner``.
+Running both as children keeps the measurement symmetric (interpreter start
+and imports included for both) and gives each its own peak memory, read from
+``os.wait4``'s resource usage of that one child.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from bench.datasets import ROOT, Dataset
+
+PYTHON = sys.executable
+
+
+@dataclass
+class ToolRun:
+    """One tool on one data set: its person ids per record and what it cost."""
+
+    tool: str
+    dataset: str
+    ok: bool
+    seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    records: pd.DataFrame | None = None  # programme, row, person_id
+    stderr: str = ""
+    error: str = ""
+    stats: dict = field(default_factory=dict)  # tool-reported: stages, candidate pairs
+
+
+def run_command(
+    cmd: list[str], cwd: Path = ROOT, env: dict | None = None
+) -> tuple[int, float, float, str]:
+    """Run a command; return (exit code, wall seconds, peak RSS of the child in MB, stderr)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return proc.returncode, seconds, usage.ru_maxrss / 1024.0, stderr
+
+
+def overlap_command() -> list[str]:
+    """How to call the ``overlap`` command of this checkout."""
+    return [PYTHON, "-m", "overlap"]
+
+
+def overlap_has(subcommand: str) -> bool:
+    """Whether ``overlap SUBCOMMAND --help`` works (sub-commands land one by one)."""
+    proc = subprocess.run(
+        [*overlap_command(), subcommand, "--help"], cwd=ROOT, capture_output=True, text=True
+    )
+    return proc.returncode == 0
+
+
+def _read_records(out_dir: Path) -> pd.DataFrame:
+    records = pd.read_csv(
+        out_dir / "records.csv",
+        usecols=["programme", "row", "person_id"],
+        dtype={"programme": str, "row": "int64", "person_id": str},
+        keep_default_na=False,
+    )
+    return records
+
+
+def run_overlap(
+    dataset: Dataset, out_dir: Path, threshold: float | None = None, extra: list[str] = ()
+) -> ToolRun:
+    """``overlap match`` on the data set's files; person ids read from records.csv."""
+    shutil.rmtree(out_dir, ignore_errors=True)
+    cmd = [*overlap_command(), "match", *map(str, dataset.files), "--out", str(out_dir)]
+    for name in dataset.programmes:
+        cmd += ["--name", name]
+    if threshold is not None:
+        cmd += ["--threshold", str(threshold)]
+    cmd += list(extra)
+    code, seconds, rss, stderr = run_command(cmd)
+    run = ToolRun("overlap", dataset.name, code == 0, seconds, rss, stderr=stderr)
+    if code != 0:
+        run.error = (stderr.strip().splitlines() or [f"exit {code}"])[-1][:300]
+        return run
+    run.records = _read_records(out_dir)
+    run.stats = {"stage_lines": [ln for ln in stderr.splitlines() if ln.strip()]}
+    summary = out_dir / "overlap.json"
+    if summary.exists():
+        run.stats["overlap_json"] = json.loads(summary.read_text())
+    return run
+
+
+def run_splink(
+    dataset: Dataset,
+    out_dir: Path,
+    threshold: float,
+    u_max_pairs: float = 1e7,
+    febrl4_example: bool = False,
+) -> ToolRun:
+    """Splink 5 (DuckDB) via ``bench.splink_runner`` on the same files.
+
+    ``febrl4_example`` runs Splink's published FEBRL4 model instead (a
+    hand-written reference for that one data set, SSN included).
+    """
+    shutil.rmtree(out_dir, ignore_errors=True)
+    cmd = [PYTHON, "-m", "bench.splink_runner", *map(str, dataset.files), "--out", str(out_dir)]
+    for name in dataset.programmes:
+        cmd += ["--name", name]
+    cmd += ["--threshold", str(threshold), "--u-max-pairs", str(u_max_pairs)]
+    if febrl4_example:
+        cmd.append("--febrl4-example")
+    code, seconds, rss, stderr = run_command(cmd)
+    tool = "splink (FEBRL4 example, hand-made, uses SSN)" if febrl4_example else "splink"
+    run = ToolRun(tool, dataset.name, code == 0, seconds, rss, stderr=stderr)
+    if code != 0:
+        run.error = (stderr.strip().splitlines() or [f"exit {code}"])[-1][:300]
+        return run
+    run.records = _read_records(out_dir)
+    run.stats = json.loads((out_dir / "splink_stats.json").read_text())
+    return run
+
+
+def run_overlap_encoded(
+    dataset: Dataset,
+    out_dir: Path,
+    threshold: float | None = None,
+    secret: bytes = b"bench-shared-secret",
+) -> ToolRun | None:
+    """Privacy-preserving linkage: ``overlap encode`` each roster, then ``overlap match`` the encodings.
+
+    Returns None while ``overlap encode`` does not exist yet (issue 8). The
+    encodings carry random ids instead of row numbers; the owner's key file
+    maps them back, so person ids are joined back to (programme, row) through
+    it. Wall time and peak memory cover the whole job (encoding included).
+    """
+    if not overlap_has("encode"):
+        return None
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
+    key = out_dir / "secret.key"
+    key.write_bytes(secret)
+    total_seconds, peak, stderr_all, encoded = 0.0, 0.0, [], []
+    for path, name in zip(dataset.files, dataset.programmes, strict=True):
+        target = out_dir / f"{name}.clk"
+        cmd = [
+            *overlap_command(),
+            "encode",
+            str(path),
+            "--secret-file",
+            str(key),
+            "--out",
+            str(target),
+        ]
+        code, seconds, rss, stderr = run_command(cmd)
+        total_seconds += seconds
+        peak = max(peak, rss)
+        stderr_all.append(stderr)
+        if code != 0:
+            err = (stderr.strip().splitlines() or [f"exit {code}"])[-1][:300]
+            return ToolRun("overlap-encoded", dataset.name, False, total_seconds, peak, error=err)
+        encoded.append(target)
+    match_dir = out_dir / "match"
+    cmd = [*overlap_command(), "match", *map(str, encoded), "--out", str(match_dir)]
+    for name in dataset.programmes:
+        cmd += ["--name", name]
+    if threshold is not None:
+        cmd += ["--threshold", str(threshold)]
+    code, seconds, rss, stderr = run_command(cmd)
+    run = ToolRun(
+        "overlap-encoded", dataset.name, code == 0, total_seconds + seconds, max(peak, rss)
+    )
+    run.stderr = "\n".join([*stderr_all, stderr])
+    if code != 0:
+        run.error = (stderr.strip().splitlines() or [f"exit {code}"])[-1][:300]
+        return run
+    records = _read_records(match_dir)
+    try:
+        run.records = _encoded_rows_to_original(records, encoded, dataset.programmes)
+    except (FileNotFoundError, KeyError, ValueError) as exc:
+        run.ok, run.error = False, f"cannot map encoded ids back to rows: {exc}"
+    return run
+
+
+def _encoded_rows_to_original(
+    records: pd.DataFrame, encoded: list[Path], programmes: list[str]
+) -> pd.DataFrame:
+    """Turn rows of the (shuffled) encoded files back into the owner's original rows.
+
+    Looks for the owner's key file next to each encoding (``X.clk.key.csv``,
+    ``X.key.csv`` or ``X.clk.keys.csv``) with a random id column and an original
+    row column. If none exists the encoding kept row order, and rows are used as is.
+    """
+    parts = []
+    for path, name in zip(encoded, programmes, strict=True):
+        mine = records[records["programme"] == name]
+        candidates = [
+            path.with_name(path.name + ".key.csv"),
+            path.with_suffix(".key.csv"),
+            path.with_name(path.name + ".keys.csv"),
+        ]
+        key_file = next((c for c in candidates if c.exists()), None)
+        if key_file is None:
+            parts.append(mine)
+            continue
+        key = pd.read_csv(key_file, dtype=str, keep_default_na=False)
+        row_col = next(c for c in key.columns if c.lower() in {"row", "original_row", "source_row"})
+        enc_file = pd.read_csv(path, dtype=str, keep_default_na=False, nrows=None)
+        id_col = next(c for c in key.columns if c != row_col)
+        # row k of the encoded file carries random id enc_file[id_col][k-1]
+        ids = enc_file[id_col].reset_index(drop=True)
+        to_row = dict(zip(key[id_col], key[row_col].astype(int), strict=True))
+        mapped = mine.copy()
+        mapped["row"] = ids.iloc[mapped["row"].to_numpy() - 1].map(to_row).to_numpy()
+        parts.append(mapped)
+    return pd.concat(parts, ignore_index=True)
