@@ -51,7 +51,8 @@ XLSX_OPTIONS = {
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _FORMULA_LEAD_RE = re.compile(r"^ *[=+\-@\t\r\n＝＋－＠]")
 _NEGATIVE_NUMBER_RE = re.compile(r"^-(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_PHONE_SHAPE_RE = re.compile(r"^\+\d[\d ().\-/]*$")
+# "+1 (555) 010-2000", also a "; "-joined list of them: no letters, so no function call
+_PHONE_SHAPE_RE = re.compile(r"^\+\d[\d ().\-/;+]*$")
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 XLSX_MAX_ROWS = 1_048_576

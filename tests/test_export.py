@@ -32,6 +32,7 @@ HOSTILE = [
     "=1+1",
     "-2+3+cmd|' /C calc'!A0",
     "+13125550100",
+    "+1 312-555-0100; +1 312-555-0199",
     "  =1+1",
     "＝1+1",
     "-",
@@ -41,7 +42,7 @@ HOSTILE = [
 ]
 # never written as-is in CSV: a spreadsheet would read them as formulas
 NOT_NUMBERS = {v for v in HOSTILE if v not in {"-5", "-3.25", "plain text", "Main St, Apt 4"}}
-PHONES = {"+1 (555) 010-2000", "+13125550100"}
+PHONES = {"+1 (555) 010-2000", "+13125550100", "+1 312-555-0100; +1 312-555-0199"}
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 

@@ -1,0 +1,180 @@
+"""``overlap export``: a target list from the output of ``overlap match``.
+
+Reads ``DIR/records.csv`` (and ``DIR/links.csv`` for match confidence),
+keeps the people meeting the conditions, merges each person's records into one
+row and writes a CSV or XLSX with spreadsheet formulas neutralised.
+Columns of ``records.csv`` beyond the normalised fields are treated as roster
+attributes, so ``--where`` can filter on them when the match writes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from overlap.errors import OverlapError
+from overlap.export import write_table
+from overlap.outreach import MATCH_FIELDS, TargetConditions, build_target_list, display_targets
+
+REQUIRED_COLUMNS = ["programme", "row", "person_id"]
+KNOWN_RECORD_COLUMNS = {
+    "rid",
+    *REQUIRED_COLUMNS,
+    *MATCH_FIELDS,
+    "first_sound",
+    "last_sound",
+    "house_number",
+    "street_name",
+}
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``overlap export`` and return its parser."""
+    parser = subparsers.add_parser(
+        "export",
+        help="write an outreach list (one row per person) from a match",
+        description=(
+            "Write an outreach list from the folder `overlap match --out DIR` made: one row "
+            "per person, contact details merged from all their records. The file holds "
+            "personal data; share it with care."
+        ),
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_dir",
+        required=True,
+        metavar="DIR",
+        help="the folder written by `overlap match --out DIR`",
+    )
+    parser.add_argument(
+        "--in",
+        dest="in_any",
+        action="append",
+        default=[],
+        metavar="PROGRAMME",
+        help="people in this programme (repeat: in any of them)",
+    )
+    parser.add_argument(
+        "--in-all",
+        dest="in_all",
+        action="append",
+        default=[],
+        metavar="PROGRAMME",
+        help="people in every one of these programmes (repeatable)",
+    )
+    parser.add_argument(
+        "--not-in",
+        dest="not_in",
+        action="append",
+        default=[],
+        metavar="PROGRAMME",
+        help="leave out people in this programme (repeatable)",
+    )
+    parser.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="keep people with this value in any of their records; repeat a column for 'one of'",
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="the list to write: FILE.csv or FILE.xlsx",
+    )
+    return parser
+
+
+def parse_where(items: list[str]) -> dict[str, list[str]]:
+    """``["zip=60623", "zip=60608", "language=Spanish"]`` -> ``{"zip": [...], "language": [...]}``."""
+    where: dict[str, list[str]] = {}
+    for item in items:
+        column, sep, value = item.partition("=")
+        if not sep or not column.strip():
+            raise OverlapError(
+                "--where needs COLUMN=VALUE (for example --where zip=60623); one was missing the '='."
+            )
+        where.setdefault(column.strip(), []).append(value.strip())
+    return where
+
+
+def read_match_dir(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """Read ``records.csv`` (and ``links.csv`` if present) from an ``overlap match`` folder.
+
+    Returns:
+        ``(records indexed by rid, attributes indexed by rid, links or None)``.
+
+    Raises:
+        OverlapError: the folder or ``records.csv`` is missing or lacks columns.
+    """
+    folder = Path(folder)
+    records_path = folder / "records.csv"
+    if not folder.is_dir():
+        raise OverlapError(f"{folder} is not a folder; give the folder `overlap match --out` made.")
+    if not records_path.is_file():
+        raise OverlapError(
+            f"{folder} has no records.csv; run `overlap match --out {folder}` first."
+        )
+    try:
+        records = pd.read_csv(records_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        raise OverlapError(f"{records_path} cannot be read as the records of a match.") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in records.columns]
+    if missing:
+        raise OverlapError(f"{records_path} lacks the column(s) {', '.join(missing)}.")
+    try:
+        records["row"] = records["row"].astype(int)
+        records["person_id"] = records["person_id"].astype(int)
+    except ValueError:
+        raise OverlapError(
+            f"{records_path} has a row or person_id that is not a whole number."
+        ) from None
+    for column in MATCH_FIELDS:
+        if column not in records.columns:
+            records[column] = ""
+    records = records.reset_index(drop=True)
+    records.index.name = "rid"
+    attribute_columns = [c for c in records.columns if c not in KNOWN_RECORD_COLUMNS]
+    attributes = records[attribute_columns]
+    links = None
+    links_path = folder / "links.csv"
+    if links_path.is_file():
+        try:
+            links = pd.read_csv(links_path, keep_default_na=False, dtype={"probability": float})
+        except (UnicodeDecodeError, pd.errors.ParserError, ValueError):
+            raise OverlapError(f"{links_path} cannot be read as the links of a match.") from None
+        except pd.errors.EmptyDataError:
+            links = None
+        if links is not None and not {
+            "programme_a",
+            "row_a",
+            "programme_b",
+            "row_b",
+            "probability",
+        } <= set(links.columns):
+            raise OverlapError(f"{links_path} lacks the programme/row/probability columns.")
+    return records, attributes, links
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the list; print how many people it holds (never who)."""
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise OverlapError(f"Cannot export to {out.name}: the file name must end in .csv or .xlsx.")
+    if not out.parent.is_dir():
+        raise OverlapError(f"Cannot export to {out}: the folder {out.parent} does not exist.")
+    conditions = TargetConditions(
+        in_any=list(args.in_any),
+        in_all=list(args.in_all),
+        not_in=list(args.not_in),
+        where=parse_where(args.where),
+    )
+    records, attributes, links = read_match_dir(args.from_dir)
+    people = build_target_list(records, conditions, attributes=attributes, links=links)
+    write_table(display_targets(people), out, sheet_name="Outreach list")
+    noun = "person" if len(people) == 1 else "people"
+    print(f"Wrote {len(people)} {noun} ({conditions.describe()}) to {out}.")
+    return 0
