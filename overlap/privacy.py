@@ -665,7 +665,8 @@ def match_encoded(
         parts.append(part)
     records = pd.concat(parts, ignore_index=True)
     records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
-    words = np.vstack([base64_to_words(r.frame["clk"].tolist(), n_bits) for r in rosters])
+    clk_text = pd.concat([r.frame["clk"] for r in rosters], ignore_index=True)
+    words = base64_to_words(clk_text.tolist(), n_bits)
     stats.append({"stage": "read", "seconds": time.perf_counter() - t0, "records": len(records)})
 
     t1 = time.perf_counter()
@@ -687,7 +688,7 @@ def match_encoded(
     )
 
     t3 = time.perf_counter()
-    person_id = _cluster(records, pairs, threshold, decisions)
+    person_id = _cluster(records, pairs, threshold, decisions, clk_text)
     records = records.drop(columns=key_cols)
     records["person_id"] = person_id
     stats.append(
@@ -729,12 +730,52 @@ def _links_frame(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cluster(
-    records: pd.DataFrame, pairs: pd.DataFrame, threshold: float, decisions: pd.DataFrame | None
+    records: pd.DataFrame,
+    pairs: pd.DataFrame,
+    threshold: float,
+    decisions: pd.DataFrame | None,
+    clks: pd.Series,
 ) -> np.ndarray:
-    """Persons from scored pairs with the plain path's clustering (same-roster guard included)."""
+    """Persons from scored pairs with the plain path's clustering (same-roster guard included).
+
+    Decisions name records by programme and random id (``row``), as saved
+    from an encoded run; ties are broken by the encodings themselves, so the
+    result does not depend on the (random) order of the files.
+    """
     from overlap.cluster import cluster_records
 
-    return np.asarray(cluster_records(len(records), pairs, threshold, decisions))
+    programme_codes = pd.factorize(records["programme"])[0]
+    tie_order = pd.Series(clks.to_numpy()).rank(method="first").to_numpy(dtype=np.int64)
+    rid_decisions = None
+    if decisions is not None and len(decisions):
+        where = pd.Series(
+            records["rid"].to_numpy(),
+            index=pd.MultiIndex.from_arrays([records["programme"], records["row"].astype(str)]),
+        )
+        key_a = pd.MultiIndex.from_arrays(
+            [decisions["programme_a"], decisions["row_a"].astype(str)]
+        )
+        key_b = pd.MultiIndex.from_arrays(
+            [decisions["programme_b"], decisions["row_b"].astype(str)]
+        )
+        known = key_a.isin(where.index) & key_b.isin(where.index)
+        rid_decisions = pd.DataFrame(
+            {
+                "rid_a": where.loc[key_a[known]].to_numpy(),
+                "rid_b": where.loc[key_b[known]].to_numpy(),
+                "decision": decisions["decision"].to_numpy()[known],
+            }
+        )
+    return np.asarray(
+        cluster_records(
+            len(records),
+            pairs,
+            threshold,
+            rid_decisions,
+            programme_codes=programme_codes,
+            tie_order=tie_order,
+        )
+    )
 
 
 def run_encoded_match(

@@ -106,15 +106,15 @@ def _frame(people: list[dict]) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def rosters():
-    """Two rosters of 150 people sharing 60 (with typos, nicknames, moves in B's copies)."""
+    """Two rosters (150 and 150 people) sharing 60, B's copies with typos, nicknames, moves.
+
+    ``pid`` is the true person (a test-only column the encoder ignores).
+    """
     rng = random.Random(8)
-    population = [_person(rng) for _ in range(240)]
+    population = [{**_person(rng), "pid": i} for i in range(240)]
     a = population[:150]
-    shared = population[90:150]
-    b = [_corrupt(rng, p) for p in shared] + population[150:240]
+    b = [_corrupt(rng, p) for p in population[90:150]] + population[150:240]
     rng.shuffle(b)
-    truth_b = {id(p) for p in shared}
-    del truth_b
     return _frame(a), _frame(b)
 
 
@@ -280,3 +280,81 @@ def test_summary_suppression_hides_small_counts_only():
     assert out["intersections"][1]["people"] == 0
     assert out["suppressed_below"] == 11
     assert summary["pairwise"][0]["shared_people"] == 3  # the original is untouched
+
+
+# ---------------------------------------------------------------- linkage
+
+
+def _encode_to(tmp_path, frame, secret, name):
+    enc, key = privacy.encode_roster(frame, secret, share_columns=["zip"], name=name)
+    path = tmp_path / f"{name}.clk"
+    privacy.write_encoded(enc, path)
+    privacy.write_key_map(key, tmp_path / f"{name}.key.csv")
+    return path
+
+
+def _true_shared(a, b):
+    return len(set(a["pid"]) & set(b["pid"]))
+
+
+def test_encoded_linkage_recovers_the_shared_people(rosters, tmp_path):
+    a, b = rosters
+    paths = [_encode_to(tmp_path, a, SECRET, "A"), _encode_to(tmp_path, b, SECRET, "B")]
+    result = privacy.match_encoded(paths)
+    shared = result.summary["pairwise"][0]["shared_people"]
+    assert abs(shared - _true_shared(a, b)) <= 3
+    # map every record back home and check the links are the true pairs
+    rows = {}
+    for name, frame in (("A", a), ("B", b)):
+        mine = result.records[result.records["programme"] == name]
+        back = privacy.ids_to_rows(tmp_path / f"{name}.key.csv", mine["row"])
+        rows[name] = pd.Series(frame["pid"].to_numpy()[back.to_numpy() - 1], index=mine.index)
+    pid = pd.concat(rows.values())
+    records = result.records.assign(pid=pid)
+    cross = records.groupby("person_id").filter(lambda g: g["programme"].nunique() == 2)
+    correct = cross.groupby("person_id")["pid"].nunique().eq(1).sum()
+    assert correct >= _true_shared(a, b) - 3
+    assert correct >= cross["person_id"].nunique() - 1  # (almost) no false merges
+    assert len(result.links) >= correct
+    assert set(result.records.columns) >= {"programme", "row", "person_id", "zip"}
+
+
+def test_rosters_encoded_with_different_secrets_do_not_match(rosters, tmp_path):
+    a, b = rosters
+    pa = _encode_to(tmp_path, a, SECRET, "A")
+    pb = _encode_to(tmp_path, b, OTHER_SECRET, "B")
+    with pytest.raises(privacy.EncodedFileError, match="different secrets"):
+        privacy.match_encoded([pa, pb])
+    forced = privacy.match_encoded([pa, pb], allow_different_secrets=True)
+    assert forced.summary["pairwise"][0]["shared_people"] == 0
+    links = forced.links
+    assert not (links["programme_a"] != links["programme_b"]).any()
+    cross = forced.pairs.merge(
+        forced.records[["rid", "programme"]], left_on="rid_a", right_on="rid"
+    )
+    cross = cross.merge(forced.records[["rid", "programme"]], left_on="rid_b", right_on="rid")
+    assert (cross["programme_x"] == cross["programme_y"]).all()  # no blocking key in common
+
+
+def test_run_encoded_match_writes_the_plain_paths_files(rosters, tmp_path):
+    import json
+
+    a, b = rosters
+    paths = [_encode_to(tmp_path, a, SECRET, "A"), _encode_to(tmp_path, b, SECRET, "B")]
+    out = tmp_path / "result"
+    privacy.run_encoded_match(paths, out, names=["Clinic", "Church"])
+    records = pd.read_csv(out / "records.csv", dtype=str)
+    links = pd.read_csv(out / "links.csv", dtype=str)
+    summary = json.loads((out / "overlap.json").read_text())
+    assert list(records.columns[:3]) == ["programme", "row", "person_id"]
+    assert set(records["programme"]) == {"Clinic", "Church"}
+    assert len(records) == len(a) + len(b)
+    assert list(links.columns[:5]) == [
+        "programme_a",
+        "row_a",
+        "programme_b",
+        "row_b",
+        "probability",
+    ]
+    assert set(summary) >= {"programmes", "union_people", "pairwise", "intersections"}
+    assert summary["programmes"]["Clinic"]["records"] == len(a)
