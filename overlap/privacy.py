@@ -795,10 +795,8 @@ def run_encoded_match(
     result = match_encoded(paths, names=names, threshold=threshold)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    from overlap.export import write_csv
-
-    write_csv(result.records.drop(columns=["rid"]), out / "records.csv")
-    write_csv(result.links, out / "links.csv")
+    result.records.drop(columns=["rid"]).to_csv(out / "records.csv", index=False)
+    result.links.to_csv(out / "links.csv", index=False)
     (out / "overlap.json").write_text(json.dumps(result.summary, indent=2), encoding="utf-8")
     return result
 
