@@ -690,7 +690,7 @@ def match_encoded(
     t3 = time.perf_counter()
     person_id = _cluster(records, pairs, threshold, decisions, clk_text)
     records = records.drop(columns=key_cols)
-    records["person_id"] = person_id
+    records.insert(3, "person_id", person_id)
     stats.append(
         {
             "stage": "cluster",
