@@ -1,0 +1,1523 @@
+"""Normalise: turn raw roster cells into clean keys the matcher can compare.
+
+One public function per field kind works on a single string (``normalise_phone``,
+``normalise_date`` ...): the Hypothesis tests and the dashboard preview call
+those. ``normalise_fields`` is the vectorised stage: it runs every per-value
+parser on DISTINCT values only (names, streets and ZIPs repeat a lot), and
+takes a vectorised pandas fast path for the common clean forms of phones and
+dates, so a million rows cost a few seconds, not a million parser calls.
+
+Decisions (see docs/architecture.md, "Normalised records"):
+
+- Phonetic keys use Metaphone (jellyfish): on a list of common spelling
+  variants (Smith/Smyth, Catherine/Kathryn, Geoffrey/Jeffrey, Jimenez/Gimenez,
+  Phillips/Filips, Carl/Karl, Lee/Li, Brown/Braun) it agreed on 25 of 30,
+  NYSIIS on 18 and Soundex on 21, while still giving 95 distinct keys for the
+  100 commonest US surnames (NYSIIS 94, Soundex 91), so blocks stay small.
+- ``unit`` is ``"apt " + identifier`` whatever the designator (Apartment, Apt,
+  #, Unit, Suite, Ste, Room, Floor ...), lower case, identifier without
+  spaces, hyphens or ``#``: "Suite 4-B", "#4b" and "Apt 4B" all give
+  ``apt 4b``. The street line never contains the unit.
+- ``first_key`` is a canonical first name for blocking: a nickname maps to its
+  formal name when that is unambiguous (bob -> robert, pepe -> jose,
+  kasia -> katarzyna); ambiguous nicknames (beto: alberto or roberto) keep
+  themselves. Nickname and formal then share the key.
+- Several raw values joined with " | " (two phone columns, say): the first one
+  that normalises to something non-empty wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+
+import jellyfish
+import numpy as np
+import pandas as pd
+import phonenumbers
+import usaddress
+from nameparser import HumanName
+from nameparser.config import Constants
+from unidecode import unidecode
+
+OUTPUT_COLUMNS = [
+    "first_name",
+    "middle_name",
+    "last_name",
+    "suffix",
+    "first_sound",
+    "last_sound",
+    "first_key",
+    "dob",
+    "sex",
+    "street",
+    "house_number",
+    "street_name",
+    "unit",
+    "city",
+    "state",
+    "zip",
+    "phone",
+    "email",
+]
+
+INPUT_FIELDS = [
+    "full_name",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "suffix",
+    "dob",
+    "sex",
+    "address",
+    "street",
+    "unit",
+    "city",
+    "state",
+    "zip",
+    "phone",
+    "email",
+]
+
+_MAX_LEN = 300  # longer cells are junk (pasted notes); parsers on them are slow
+
+
+def _parts(value: str) -> list[str]:
+    """The raw values of a cell that may hold several joined with " | "."""
+    if not isinstance(value, str):
+        return []
+    return [p.strip() for p in value.split("|")]
+
+
+def _first_valid(value: str, func: Callable[[str], str]) -> str:
+    for part in _parts(value):
+        if part:
+            out = func(part)
+            if out:
+                return out
+    return ""
+
+
+def _map_distinct(values: pd.Series, func: Callable[[str], object]) -> np.ndarray:
+    """Apply ``func`` once per distinct value and spread the results back."""
+    codes, uniques = pd.factorize(values)
+    results = np.empty(len(uniques), dtype=object)
+    results[:] = [func(u) for u in uniques]
+    if len(codes) == 0:
+        return np.empty(0, dtype=object)
+    return results[codes]
+
+
+def _clean_series(values: pd.Series | None, n: int, index: pd.Index) -> pd.Series:
+    if values is None:
+        return pd.Series([""] * n, index=index, dtype=str)
+    return values.fillna("").astype(str)
+
+
+# --------------------------------------------------------------------------- names
+
+_SUFFIXES = {
+    "jr": "jr",
+    "junior": "jr",
+    "sr": "sr",
+    "senior": "sr",
+    "ii": "ii",
+    "2nd": "ii",
+    "iii": "iii",
+    "3rd": "iii",
+    "iv": "iv",
+    "4th": "iv",
+}
+_NAME_PLACEHOLDERS = {
+    "unknown",
+    "unk",
+    "none",
+    "null",
+    "n a",
+    "fnu",
+    "lnu",
+    "nfn",
+    "nln",
+    "nmn",
+    "xxx",
+    "xx",
+    "test",
+    "noname",
+    "no name",
+}
+_NAME_DROP = re.compile(r"['\u2019`.]")
+_NAME_SPACE = re.compile(r"[^a-z0-9\- ]+")
+_NAME_NOT_LETTER = re.compile(r"[^a-z\- ]+")
+_SPACES = re.compile(r"\s+")
+_HYPHENS = re.compile(r"\s*-[\s-]*")
+
+
+def _fold(value: str) -> str:
+    """Accents folded to ASCII, lower case."""
+    if value.isascii():
+        return value.lower()
+    return unidecode(value).lower()
+
+
+def split_suffix(value: str) -> tuple[str, str]:
+    """Clean one name part and pull a generational suffix off its end.
+
+    Args:
+        value: a raw name part, e.g. "Smith Jr." or "O'Brien".
+
+    Returns:
+        ``(name, suffix)``: the name in lower case a-z with spaces and hyphens
+        kept and apostrophes and dots removed, and ``jr``/``sr``/``ii``/``iii``/
+        ``iv`` or "".
+    """
+    if not isinstance(value, str) or not value.strip() or len(value) > _MAX_LEN:
+        return "", ""
+    text = _NAME_DROP.sub("", _fold(value))
+    text = _NAME_SPACE.sub(" ", text)
+    tokens = text.split()
+    suffix = ""
+    while len(tokens) > 1 and tokens[-1] in _SUFFIXES:
+        suffix = suffix or _SUFFIXES[tokens[-1]]
+        tokens.pop()
+    name = _NAME_NOT_LETTER.sub(" ", " ".join(tokens))
+    name = _HYPHENS.sub("-", _SPACES.sub(" ", name)).strip(" -")
+    if name in _NAME_PLACEHOLDERS:
+        return "", ""
+    return name, suffix
+
+
+def normalise_name(value: str) -> str:
+    """One name part in lower case a-z (space and hyphen kept), suffix removed."""
+    return _first_valid(value, lambda v: split_suffix(v)[0])
+
+
+def normalise_suffix(value: str) -> str:
+    """A generational suffix (Jr., Senior, III, 2nd ...) as jr/sr/ii/iii/iv, else ""."""
+
+    def one(v: str) -> str:
+        key = _NAME_DROP.sub("", _fold(v)).strip(" ,")
+        return _SUFFIXES.get(key, "")
+
+    return _first_valid(value, one)
+
+
+# Only honorifics count as titles: nameparser's long default list eats real
+# first names ("Judge Reinhold", "Dean Smith", "Major Lee").
+_NAME_CONSTANTS = Constants(
+    titles=[
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "doctor",
+        "rev",
+        "reverend",
+        "fr",
+        "father",
+        "sr",
+        "sra",
+        "srta",
+        "don",
+        "dona",
+        "prof",
+        "professor",
+        "sir",
+        "madam",
+        "mme",
+        "mlle",
+        "herr",
+        "frau",
+        "pastor",
+        "hon",
+    ]
+)
+_NAME_CONSTANTS.titles.remove("sr")  # "Sr" after a surname is Senior, not Señor
+
+
+def _parse_full_one(value: str) -> tuple[str, str, str, str]:
+    if len(value) > _MAX_LEN:
+        return "", "", "", ""
+    text = _fold(value)
+    name = HumanName(text, constants=_NAME_CONSTANTS)
+    first, fsuf = split_suffix(name.first)
+    middle, msuf = split_suffix(name.middle)
+    last, lsuf = split_suffix(name.last)
+    suffix = normalise_suffix(name.suffix.split(",")[0]) if name.suffix else ""
+    suffix = suffix or lsuf or msuf or fsuf
+    if not first and not last and middle:
+        first, middle = middle, ""
+    return first, middle, last, suffix
+
+
+def parse_full_name(value: str) -> tuple[str, str, str, str]:
+    """Split a one-field name ("LAST, FIRST M", "Dr. First Last Jr.", "Cher").
+
+    Args:
+        value: the raw full name.
+
+    Returns:
+        ``(first, middle, last, suffix)``, each normalised like
+        :func:`normalise_name` / :func:`normalise_suffix`; "" where absent.
+    """
+    for part in _parts(value):
+        if part:
+            out = _parse_full_one(part)
+            if out[0] or out[2]:
+                return out
+    return "", "", "", ""
+
+
+def name_sound(value: str) -> str:
+    """Metaphone key of a normalised name (letters only), "" for ""."""
+    letters = re.sub(r"[^a-z]", "", value.lower()) if isinstance(value, str) else ""
+    if not letters:
+        return ""
+    return jellyfish.metaphone(letters).lower()
+
+
+def _extra_rows() -> list[dict[str, str]]:
+    text = resources.files("overlap").joinpath("data/nicknames_extra.csv").read_text("utf-8")
+    return [r for r in csv.DictReader(text.splitlines()) if r.get("relationship") == "has_nickname"]
+
+
+@lru_cache(maxsize=1)
+def _extra_formal_names() -> frozenset[str]:
+    return frozenset(normalise_name(r["name1"]) for r in _extra_rows())
+
+
+@lru_cache(maxsize=1)
+def _nickname_relations() -> tuple[tuple[str, str], ...]:
+    """(formal, nickname) pairs: the carltonnorthern table plus our own."""
+    from nicknames import NickNamer
+
+    pairs: set[tuple[str, str]] = set()
+    for formal, nicks in NickNamer().nickname_lookup.items():
+        for nick in nicks:
+            pairs.add((normalise_name(formal), normalise_name(nick)))
+    for row in _extra_rows():
+        pairs.add((normalise_name(row["name1"]), normalise_name(row["name2"])))
+    return tuple(sorted((a, b) for a, b in pairs if a and b and a != b))
+
+
+def nickname_pairs() -> pd.DataFrame:
+    """Every (nickname, formal name) relation, in both directions.
+
+    The English table of the ``nicknames`` package plus Overlap's own table of
+    Spanish, Portuguese, Italian, Polish, Russian and German hypocorisms
+    (``overlap/data/nicknames_extra.csv``), accent-folded and lower case.
+
+    Returns:
+        DataFrame with columns ``name_a``, ``name_b`` (str), no duplicates:
+        both (bob, robert) and (robert, bob) are present.
+    """
+    rel = _nickname_relations()
+    a = [x for x, _ in rel] + [y for _, y in rel]
+    b = [y for _, y in rel] + [x for x, _ in rel]
+    frame = pd.DataFrame({"name_a": a, "name_b": b}, dtype=str).drop_duplicates()
+    return frame.sort_values(["name_a", "name_b"], ignore_index=True)
+
+
+@lru_cache(maxsize=1)
+def _first_key_table() -> dict[str, str]:
+    """Name -> blocking key: a nickname steps to its dominant formal name.
+
+    The tables say "robert has nickname bob" but also "bob has nickname
+    robert", so the formal side is taken to be the name with more nicknames
+    (robert 12, bob 2). A name steps to the parent with the most nicknames
+    when that parent has more than twice as many as any other parent and more
+    than the name itself: bob -> robert, liz -> elizabeth, pepe -> jose.
+    "beto" (alberto, roberto, humberto) and "bill" (robert, william) are
+    ambiguous and stay themselves. A name with four or more nicknames of its
+    own (mary, michael, will) or listed as formal in Overlap's own table
+    (maria, jose) is a formal name and stays itself too.
+    """
+    parents: dict[str, set[str]] = {}
+    children: dict[str, set[str]] = {}
+    for formal, nick in _nickname_relations():
+        parents.setdefault(nick, set()).add(formal)
+        children.setdefault(formal, set()).add(nick)
+
+    def weight(name: str) -> int:
+        return len(children.get(name, ()))
+
+    formal = _extra_formal_names()
+
+    def step(name: str) -> str | None:
+        if weight(name) >= 4 or name in formal:
+            return None
+        options = sorted(parents.get(name, ()), key=lambda o: (-weight(o), o))
+        if not options or weight(options[0]) <= weight(name):
+            return None
+        if len(options) > 1 and weight(options[0]) <= 2 * weight(options[1]):
+            return None
+        return options[0]
+
+    table: dict[str, str] = {}
+    for name in parents:
+        key, nxt = name, step(name)
+        while nxt is not None:  # the weight rises at each step, so this ends
+            key, nxt = nxt, step(nxt)
+        if key != name:
+            table[name] = key
+    return table
+
+
+def first_name_key(names) -> np.ndarray:
+    """Canonical first-name key for blocking: nickname and formal name share it.
+
+    Args:
+        names: normalised first names (iterable of str).
+
+    Returns:
+        object array of str, same length: the formal name when the nickname
+        resolves to one formal name unambiguously, else the name itself.
+    """
+    table = _first_key_table()
+    series = pd.Series(list(names) if not isinstance(names, pd.Series) else names, dtype=object)
+    series = series.fillna("").astype(str)
+    return _map_distinct(series, lambda n: table.get(n, n))
+
+
+# --------------------------------------------------------------------------- dates
+
+_MONTHS = {
+    "jan": 1,
+    "january": 1,
+    "ene": 1,
+    "enero": 1,
+    "feb": 2,
+    "february": 2,
+    "febrero": 2,
+    "mar": 3,
+    "march": 3,
+    "marzo": 3,
+    "apr": 4,
+    "april": 4,
+    "abr": 4,
+    "abril": 4,
+    "may": 5,
+    "mayo": 5,
+    "jun": 6,
+    "june": 6,
+    "junio": 6,
+    "jul": 7,
+    "july": 7,
+    "julio": 7,
+    "aug": 8,
+    "august": 8,
+    "ago": 8,
+    "agosto": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "set": 9,
+    "septiembre": 9,
+    "setiembre": 9,
+    "oct": 10,
+    "october": 10,
+    "octubre": 10,
+    "nov": 11,
+    "november": 11,
+    "noviembre": 11,
+    "dec": 12,
+    "december": 12,
+    "dic": 12,
+    "diciembre": 12,
+}
+_DATE_FILLER = {
+    "st",
+    "nd",
+    "rd",
+    "th",
+    "of",
+    "de",
+    "del",
+    "mon",
+    "monday",
+    "tue",
+    "tues",
+    "tuesday",
+    "wed",
+    "wednesday",
+    "thu",
+    "thur",
+    "thurs",
+    "thursday",
+    "fri",
+    "friday",
+    "sat",
+    "saturday",
+    "sun",
+    "sunday",
+    "lunes",
+    "martes",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sabado",
+    "domingo",
+}
+_DATE_PLACEHOLDERS = {date(1900, 1, 1), date(1901, 1, 1)}
+_EARLIEST_BIRTH = date(1900, 1, 1)
+_EXCEL_EPOCH = date(1899, 12, 30)
+_TIME_TAIL = re.compile(
+    r"(?:[ t]+|^)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm|a\.m\.|p\.m\.|z|utc|[+-]\d{2}:?\d{2})?\s*$"
+)
+_DATE_TOKENS = re.compile(r"\d+|[a-z]+")
+_NUMERIC_DMY = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})\s*$")
+
+
+def _valid_birth(y: int, m: int, d: int, today: date) -> str:
+    try:
+        when = date(y, m, d)
+    except ValueError:
+        return ""
+    if when < _EARLIEST_BIRTH or when > today or when in _DATE_PLACEHOLDERS:
+        return ""
+    return when.isoformat()
+
+
+def _two_digit_year(yy: int, m: int, d: int, today: date) -> int:
+    """Birth dates are in the past: 80 -> 1980, 05 -> 2005, 30 -> 1930 (in 2026)."""
+    year = 2000 + yy
+    try:
+        if date(year, m, d) <= today:
+            return year
+    except ValueError:
+        return year
+    return 1900 + yy
+
+
+def _ymd(y_text: str, m: int, d: int, today: date) -> str:
+    y = int(y_text)
+    if len(y_text) <= 2:
+        y = _two_digit_year(y, m, d, today)
+    elif len(y_text) != 4:
+        return ""
+    return _valid_birth(y, m, d, today)
+
+
+def _parse_date_one(value: str, dayfirst: bool, today: date) -> str:
+    text = value.strip().lower()
+    if not text or len(text) > 60:
+        return ""
+    if re.fullmatch(r"\d+\.0*", text):  # a number from a spreadsheet cell
+        text = text.split(".")[0]
+    text = _TIME_TAIL.sub("", text).strip()
+    tokens = _DATE_TOKENS.findall(text)
+    nums = [t for t in tokens if t.isdigit()]
+    words = [t for t in tokens if not t.isdigit()]
+    months = [_MONTHS[w] for w in words if w in _MONTHS]
+    if any(w not in _MONTHS and w not in _DATE_FILLER for w in words) or len(months) > 1:
+        return ""
+    if months:
+        if len(nums) != 2:
+            return ""
+        month = months[0]
+        if len(nums[0]) == 4 or (len(nums[0]) > 2 and len(nums[1]) <= 2):
+            year_text, day_text = nums
+        else:
+            day_text, year_text = nums
+        if len(day_text) > 2:
+            return ""
+        return _ymd(year_text, month, int(day_text), today)
+    if len(nums) == 1:
+        digits = nums[0]
+        if len(digits) == 8:
+            y, m, d = int(digits[:4]), int(digits[4:6]), int(digits[6:])
+            if 1800 <= y <= 2200:
+                return _valid_birth(y, m, d, today)
+            a, b, y = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+            m, d = (b, a) if (a > 12 or (dayfirst and b <= 12)) else (a, b)
+            return _valid_birth(y, m, d, today)
+        if len(digits) == 6:
+            a, b = int(digits[:2]), int(digits[2:4])
+            m, d = (b, a) if (a > 12 or (dayfirst and b <= 12)) else (a, b)
+            return _ymd(digits[4:], m, d, today)
+        if 3 <= len(digits) <= 5:
+            serial = int(digits)
+            if len(digits) == 4 and 1800 <= serial <= 2200:
+                return ""  # a year alone is not a date of birth
+            return _valid_birth_from(_EXCEL_EPOCH + timedelta(days=serial), today)
+        return ""
+    if len(nums) != 3:
+        return ""
+    a, b, c = nums
+    if len(a) == 4:
+        return _ymd(a, int(b), int(c), today)
+    if len(a) > 2 or len(b) > 2 or len(c) not in (2, 4):
+        return ""
+    x, y = int(a), int(b)
+    m, d = (y, x) if (x > 12 or (dayfirst and y <= 12)) else (x, y)
+    return _ymd(c, m, d, today)
+
+
+def _valid_birth_from(when: date, today: date) -> str:
+    return _valid_birth(when.year, when.month, when.day, today)
+
+
+def normalise_date(value: str, dayfirst: bool = False, today: date | None = None) -> str:
+    """A date of birth in any common format as ISO ``YYYY-MM-DD``, else "".
+
+    Reads MM/DD/YYYY (DD/MM/YYYY when ``dayfirst``, or when the first part is
+    over 12), YYYY-MM-DD, YYYYMMDD, "March 5, 1980", "5-Mar-80", "5 de marzo
+    de 1980", Excel serial numbers (29221) and workbook datetimes. Two-digit
+    years go to the latest century that keeps the date in the past. Dates
+    before 1900, in the future, and placeholders (1900-01-01, 1901-01-01) give "".
+
+    Args:
+        value: the raw cell.
+        dayfirst: how to read an ambiguous 03/05/1980 (see :func:`infer_dayfirst`).
+        today: the reference day for "in the future" (default: today).
+
+    Returns:
+        ``YYYY-MM-DD`` or "".
+    """
+    today = today or date.today()
+    return _first_valid(value, lambda v: _parse_date_one(v, dayfirst, today))
+
+
+def infer_dayfirst(values: pd.Series) -> bool:
+    """Decide day/month order for a whole column of dates.
+
+    A value like 25/03/1980 proves the column is day-first, 03/25/1980 that it
+    is month-first; the side with more proof wins, and a tie (or no proof)
+    means month-first, the US order.
+    """
+    series = pd.Series(values, dtype=object).fillna("").astype(str)
+    uniques = pd.Series(pd.unique(series), dtype=str)
+    if uniques.str.contains("|", regex=False).any():
+        uniques = uniques.str.split("|").explode().astype(str).str.strip()
+    parts = uniques.str.extract(_NUMERIC_DMY.pattern).dropna()
+    if parts.empty:
+        return False
+    first = parts[0].astype(int)
+    second = parts[1].astype(int)
+    day_first_votes = int(((first > 12) & (second <= 12)).sum())
+    month_first_votes = int(((second > 12) & (first <= 12)).sum())
+    return day_first_votes > month_first_votes
+
+
+_FAST_ISO = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?$"
+_FAST_SLASH = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
+
+
+def _dates_fast(uniques: pd.Series, dayfirst: bool, today: date) -> pd.Series:
+    """Vectorised path for ISO and slash dates with 4-digit years; None elsewhere."""
+    out = pd.Series([None] * len(uniques), index=uniques.index, dtype=object)
+    iso = uniques.str.extract(_FAST_ISO).dropna()
+    slash = uniques.str.extract(_FAST_SLASH).dropna()
+    frames = []
+    if not iso.empty:
+        frames.append(
+            pd.DataFrame(
+                {"year": iso[0].astype(int), "month": iso[1].astype(int), "day": iso[2].astype(int)}
+            )
+        )
+    if not slash.empty:
+        a = slash[0].astype(int)
+        b = slash[1].astype(int)
+        swap = (a > 12) | (dayfirst & (b <= 12))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": slash[2].astype(int),
+                    "month": np.where(swap, b, a),
+                    "day": np.where(swap, a, b),
+                },
+                index=slash.index,
+            )
+        )
+    if not frames:
+        return out
+    ymd = pd.concat(frames)
+    if ymd.empty:
+        return out
+    when = pd.to_datetime(ymd[["year", "month", "day"]], errors="coerce")
+    low = pd.Timestamp(_EARLIEST_BIRTH)
+    high = pd.Timestamp(today)
+    bad = when.isna() | (when < low) | (when > high)
+    for placeholder in _DATE_PLACEHOLDERS:
+        bad |= when == pd.Timestamp(placeholder)
+    iso_text = (
+        ymd["year"].astype(str).str.zfill(4)
+        + "-"
+        + ymd["month"].astype(str).str.zfill(2)
+        + "-"
+        + ymd["day"].astype(str).str.zfill(2)
+    )
+    result = iso_text.where(~bad, "")
+    out.loc[result.index] = result.astype(object)
+    return out
+
+
+def normalise_dates(values: pd.Series, today: date | None = None) -> pd.Series:
+    """Normalise a whole column of dates of birth, day/month order decided per column.
+
+    Args:
+        values: raw strings ("" where missing).
+        today: reference day for "in the future" (default: today).
+
+    Returns:
+        Series of ISO dates or "", same index.
+    """
+    today = today or date.today()
+    series = pd.Series(values).fillna("").astype(str)
+    dayfirst = infer_dayfirst(series)
+    codes, uniques = pd.factorize(series)
+    uniq = pd.Series(uniques, dtype=str)
+    fast = _dates_fast(uniq.str.strip(), dayfirst, today)
+    todo = fast.isna().to_numpy()
+    results = fast.to_numpy(dtype=object, copy=True)
+    results[todo] = [normalise_date(v, dayfirst, today) for v in uniq[todo]]
+    return pd.Series(results[codes] if len(codes) else [], index=series.index, dtype=str)
+
+
+# --------------------------------------------------------------------------- sex
+
+_SEX = {
+    "m": "m",
+    "male": "m",
+    "man": "m",
+    "h": "m",
+    "hombre": "m",
+    "masculino": "m",
+    "masc": "m",
+    "varon": "m",
+    "boy": "m",
+    "f": "f",
+    "female": "f",
+    "woman": "f",
+    "mujer": "f",
+    "femenino": "f",
+    "fem": "f",
+    "girl": "f",
+}
+
+
+def normalise_sex(value: str) -> str:
+    """``m``, ``f`` or "" from M/F/Male/Female/Hombre/Mujer/Masculino/Femenino/H."""
+    return _first_valid(value, lambda v: _SEX.get(_fold(v).strip(" ."), ""))
+
+
+# --------------------------------------------------------------------------- email
+
+_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$"
+)
+_EMAIL_PLACEHOLDER_USERS = {
+    "none",
+    "noemail",
+    "no.email",
+    "no_email",
+    "no-email",
+    "nomail",
+    "no",
+    "na",
+    "n.a",
+    "null",
+    "unknown",
+    "noreply",
+    "no-reply",
+    "donotreply",
+    "declined",
+    "refused",
+    "nobody",
+}
+_EMAIL_PLACEHOLDER_DOMAINS = {
+    "none.com",
+    "noemail.com",
+    "nomail.com",
+    "na.com",
+    "none.none",
+    "unknown.com",
+    "test.com",
+    "noreply.com",
+}
+
+
+def _email_one(value: str) -> str:
+    text = value.strip().strip("<>").strip().lower()
+    if text.startswith("mailto:"):
+        text = text[7:]
+    if len(text) > 254 or not _EMAIL.match(text):
+        return ""
+    user, _, domain = text.rpartition("@")
+    if user in _EMAIL_PLACEHOLDER_USERS or domain in _EMAIL_PLACEHOLDER_DOMAINS:
+        return ""
+    return text
+
+
+def normalise_email(value: str) -> str:
+    """Trimmed lower-case email, or "" if it does not look like one or is a placeholder."""
+    return _first_valid(value, _email_one)
+
+
+# --------------------------------------------------------------------------- phone
+
+_PHONE_STRIP = r"[\s().\-]"
+_PHONE_PLACEHOLDERS = {str(d) * 10 for d in range(10)} | {"1234567890", "0123456789", "9876543210"}
+
+
+def _phone_one(value: str, region: str) -> str:
+    text = value.strip()
+    if not text or len(text) > 60 or not any(c.isdigit() for c in text):
+        return ""
+    if re.fullmatch(r"\d+\.0+", text):  # a number stored as float in a workbook
+        text = text.split(".")[0]
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    national = str(number.national_number)
+    if number.italian_leading_zero:
+        national = "0" * (number.number_of_leading_zeros or 1) + national
+    if number.country_code == 1 and (len(national) != 10 or national[0] in "01"):
+        return ""
+    if len(set(national)) == 1 or national in _PHONE_PLACEHOLDERS:
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_phone(value: str, region: str = "US") -> str:
+    """A phone number in E.164 (``+13125550100``), or "".
+
+    Extensions are dropped (they do not identify a person). Placeholders such
+    as 000-000-0000, 123-456-7890 and 555-555-5555 (any number of one repeated
+    digit) give "". US numbers need a 10-digit number whose area code does
+    not start with 0 or 1.
+    """
+    return _first_valid(value, lambda v: _phone_one(v, region))
+
+
+def _phones_fast(uniques: pd.Series) -> pd.Series:
+    """Vectorised path for plain 10-digit US numbers; None where it cannot decide."""
+    stripped = uniques.str.replace(_PHONE_STRIP, "", regex=True)
+    ok = stripped.str.fullmatch(r"(?:\+?1)?[2-9][0-9]{9}").fillna(False).astype(bool)
+    ten = stripped.str[-10:]
+    out = pd.Series([None] * len(uniques), index=uniques.index, dtype=object)
+    good = ok & ~ten.isin(_PHONE_PLACEHOLDERS)
+    out[ok] = ""
+    out[good] = ("+1" + ten[good]).astype(object)
+    return out
+
+
+def normalise_phones(values: pd.Series, region: str = "US") -> pd.Series:
+    """Normalise a column of phones (distinct values, vectorised fast path first)."""
+    series = pd.Series(values).fillna("").astype(str)
+    codes, uniques = pd.factorize(series)
+    uniq = pd.Series(uniques, dtype=str)
+    fast = _phones_fast(uniq.str.strip()) if region == "US" else uniq.map(lambda _: None)
+    todo = fast.isna().to_numpy()
+    results = fast.to_numpy(dtype=object, copy=True)
+    results[todo] = [normalise_phone(v, region) for v in uniq[todo]]
+    return pd.Series(results[codes] if len(codes) else [], index=series.index, dtype=str)
+
+
+# --------------------------------------------------------------------------- ZIP, state, city
+
+_ZIP_PLACEHOLDERS = {"00000", "99999", "11111"}
+
+
+def _zip_one(value: str) -> str:
+    text = value.strip()
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    match = re.fullmatch(r"(\d{4,5})(?:\s*-\s*\d{4}|\s+\d{4})?", text) or re.fullmatch(
+        r"(\d{5})\d{4}", text
+    )
+    if not match:
+        return ""
+    zip5 = match.group(1).zfill(5)
+    return "" if zip5 in _ZIP_PLACEHOLDERS else zip5
+
+
+def normalise_zip(value: str) -> str:
+    """Five-digit ZIP: ZIP+4 cut, a lost leading zero restored (2139 -> 02139), junk ""."""
+    return _first_valid(value, _zip_one)
+
+
+_STATES = {
+    "alabama": "AL",
+    "alaska": "AK",
+    "arizona": "AZ",
+    "arkansas": "AR",
+    "california": "CA",
+    "colorado": "CO",
+    "connecticut": "CT",
+    "delaware": "DE",
+    "district of columbia": "DC",
+    "washington dc": "DC",
+    "washington d c": "DC",
+    "florida": "FL",
+    "georgia": "GA",
+    "hawaii": "HI",
+    "idaho": "ID",
+    "illinois": "IL",
+    "indiana": "IN",
+    "iowa": "IA",
+    "kansas": "KS",
+    "kentucky": "KY",
+    "louisiana": "LA",
+    "maine": "ME",
+    "maryland": "MD",
+    "massachusetts": "MA",
+    "michigan": "MI",
+    "minnesota": "MN",
+    "mississippi": "MS",
+    "missouri": "MO",
+    "montana": "MT",
+    "nebraska": "NE",
+    "nevada": "NV",
+    "new hampshire": "NH",
+    "new jersey": "NJ",
+    "new mexico": "NM",
+    "new york": "NY",
+    "north carolina": "NC",
+    "north dakota": "ND",
+    "ohio": "OH",
+    "oklahoma": "OK",
+    "oregon": "OR",
+    "pennsylvania": "PA",
+    "rhode island": "RI",
+    "south carolina": "SC",
+    "south dakota": "SD",
+    "tennessee": "TN",
+    "texas": "TX",
+    "utah": "UT",
+    "vermont": "VT",
+    "virginia": "VA",
+    "washington": "WA",
+    "west virginia": "WV",
+    "wisconsin": "WI",
+    "wyoming": "WY",
+    "puerto rico": "PR",
+    "guam": "GU",
+    "us virgin islands": "VI",
+    "virgin islands": "VI",
+    "american samoa": "AS",
+    "northern mariana islands": "MP",
+    # traditional abbreviations
+    "ala": "AL",
+    "ariz": "AZ",
+    "ark": "AR",
+    "calif": "CA",
+    "cal": "CA",
+    "colo": "CO",
+    "conn": "CT",
+    "del": "DE",
+    "fla": "FL",
+    "ill": "IL",
+    "ind": "IN",
+    "kan": "KS",
+    "kans": "KS",
+    "mass": "MA",
+    "mich": "MI",
+    "minn": "MN",
+    "miss": "MS",
+    "mont": "MT",
+    "neb": "NE",
+    "nev": "NV",
+    "okla": "OK",
+    "ore": "OR",
+    "penn": "PA",
+    "tenn": "TN",
+    "tex": "TX",
+    "wash": "WA",
+    "wis": "WI",
+    "wisc": "WI",
+    "wyo": "WY",
+}
+_STATE_CODES = set(_STATES.values()) | {"AA", "AE", "AP", "FM", "MH", "PW"}
+
+
+def _state_one(value: str) -> str:
+    text = _SPACES.sub(" ", re.sub(r"[^a-z ]", " ", _fold(value).replace(".", ""))).strip()
+    if len(text) == 2 and text.upper() in _STATE_CODES:
+        return text.upper()
+    return _STATES.get(text, "")
+
+
+def normalise_state(value: str) -> str:
+    """Two-letter upper-case state code from a code or a name ("Illinois" -> IL), else ""."""
+    return _first_valid(value, _state_one)
+
+
+def _city_one(value: str) -> str:
+    if len(value) > _MAX_LEN:
+        return ""
+    text = re.sub(r"['\u2019.]", "", _fold(value))
+    text = re.sub(r"[^a-z0-9\- ]+", " ", text)
+    return _HYPHENS.sub("-", _SPACES.sub(" ", text)).strip(" -")
+
+
+def normalise_city(value: str) -> str:
+    """City in lower case, accents folded, punctuation dropped ("St. Louis" -> st louis)."""
+    return _first_valid(value, _city_one)
+
+
+# --------------------------------------------------------------------------- streets
+
+_STREET_TYPES = {
+    "alley": "aly",
+    "aly": "aly",
+    "avenue": "ave",
+    "av": "ave",
+    "ave": "ave",
+    "aven": "ave",
+    "avn": "ave",
+    "boulevard": "blvd",
+    "blvd": "blvd",
+    "boul": "blvd",
+    "circle": "cir",
+    "cir": "cir",
+    "circ": "cir",
+    "court": "ct",
+    "ct": "ct",
+    "cove": "cv",
+    "cv": "cv",
+    "crossing": "xing",
+    "xing": "xing",
+    "drive": "dr",
+    "dr": "dr",
+    "drv": "dr",
+    "expressway": "expy",
+    "expy": "expy",
+    "freeway": "fwy",
+    "fwy": "fwy",
+    "highway": "hwy",
+    "hwy": "hwy",
+    "lane": "ln",
+    "ln": "ln",
+    "loop": "loop",
+    "parkway": "pkwy",
+    "pkwy": "pkwy",
+    "pky": "pkwy",
+    "place": "pl",
+    "pl": "pl",
+    "plaza": "plz",
+    "plz": "plz",
+    "point": "pt",
+    "pt": "pt",
+    "road": "rd",
+    "rd": "rd",
+    "route": "rte",
+    "rte": "rte",
+    "square": "sq",
+    "sq": "sq",
+    "street": "st",
+    "st": "st",
+    "str": "st",
+    "terrace": "ter",
+    "ter": "ter",
+    "terr": "ter",
+    "trail": "trl",
+    "trl": "trl",
+    "turnpike": "tpke",
+    "tpke": "tpke",
+    "way": "way",
+    "wy": "way",
+    "run": "run",
+    "path": "path",
+    "pike": "pike",
+    "row": "row",
+    "walk": "walk",
+    "heights": "hts",
+    "hts": "hts",
+    "center": "ctr",
+    "ctr": "ctr",
+}
+_DIRECTIONS = {
+    "n": "n",
+    "north": "n",
+    "s": "s",
+    "south": "s",
+    "e": "e",
+    "east": "e",
+    "w": "w",
+    "west": "w",
+    "ne": "ne",
+    "northeast": "ne",
+    "nw": "nw",
+    "northwest": "nw",
+    "se": "se",
+    "southeast": "se",
+    "sw": "sw",
+    "southwest": "sw",
+}
+_ORDINALS = {
+    "first": "1st",
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "sixth": "6th",
+    "seventh": "7th",
+    "eighth": "8th",
+    "ninth": "9th",
+    "tenth": "10th",
+}
+_UNIT_WORDS = {
+    "apt",
+    "apartment",
+    "apto",
+    "unit",
+    "suite",
+    "ste",
+    "#",
+    "no",
+    "num",
+    "number",
+    "rm",
+    "room",
+    "fl",
+    "flr",
+    "floor",
+    "bldg",
+    "building",
+    "lot",
+    "spc",
+    "space",
+    "trlr",
+    "dept",
+    "box",
+}
+_UNIT_STARTERS = _UNIT_WORDS - {"no", "num", "number", "box"}
+_HOUSE = re.compile(r"^\d+[a-z]?$|^\d+-\d+$")
+_WORD = re.compile(r"^[a-z0-9][a-z0-9'\-]*$")
+
+
+def _street_tokens(value: str) -> list[str]:
+    text = _fold(value).replace(".", " ").replace(",", " ").replace("#", " # ")
+    return text.split()
+
+
+def _unit_id(tokens: list[str]) -> str:
+    """Identifier after the last unit designator, without spaces, hyphens or '#'."""
+    last = -1
+    for i, tok in enumerate(tokens):
+        if tok in _UNIT_WORDS:
+            last = i
+    rest = tokens[last + 1 :]
+    while rest and rest[0] in _UNIT_WORDS:
+        rest = rest[1:]
+    ident = re.sub(r"[^a-z0-9]", "", "".join(rest))
+    return ident[:20]
+
+
+def _unit_one(value: str) -> str:
+    if len(value) > _MAX_LEN:
+        return ""
+    ident = _unit_id(_street_tokens(value))
+    return f"apt {ident}" if ident else ""
+
+
+def normalise_unit(value: str) -> str:
+    """Unit as ``apt <id>`` whatever the designator ("Suite 4-B" -> apt 4b), else ""."""
+    return _first_valid(value, _unit_one)
+
+
+def _assemble(house: str, pre: str, name: list[str], typ: str, post: str) -> tuple[str, str, str]:
+    name_text = " ".join(_ORDINALS.get(t, t) for t in name)
+    street = " ".join(p for p in (house, pre, name_text, typ, post) if p)
+    return street, house, name_text
+
+
+def _street_fast(tokens: list[str]) -> tuple[str, str, str, str] | None:
+    """Simple forms: ``123 [dir] name... [type] [dir] [unit words]``; None otherwise."""
+    if not tokens or not _HOUSE.match(tokens[0]):
+        return None
+    unit = ""
+    for i, tok in enumerate(tokens[1:], start=1):
+        if tok in _UNIT_STARTERS:
+            unit_tokens = tokens[i:]
+            tokens = tokens[:i]
+            ident = _unit_id(unit_tokens)
+            unit = f"apt {ident}" if ident else ""
+            break
+    house, rest = tokens[0], tokens[1:]
+    if not rest or not all(_WORD.match(t) for t in rest):
+        return None
+    post = ""
+    if len(rest) >= 3 and rest[-1] in _DIRECTIONS and rest[-2] in _STREET_TYPES:
+        post = _DIRECTIONS[rest[-1]]
+        rest = rest[:-1]
+    typ = ""
+    if len(rest) >= 2 and rest[-1] in _STREET_TYPES:
+        typ = _STREET_TYPES[rest[-1]]
+        rest = rest[:-1]
+    pre = ""
+    if len(rest) >= 2 and rest[0] in _DIRECTIONS:
+        pre = _DIRECTIONS[rest[0]]
+        rest = rest[1:]
+    if not rest or any(t in _UNIT_WORDS or t.isdigit() for t in rest[1:]):
+        return None
+    street, house, name = _assemble(house, pre, rest, typ, post)
+    return street, house, name, unit
+
+
+def _clean_words(text: str) -> list[str]:
+    return [t for t in re.sub(r"[^a-z0-9\- ]", " ", _fold(text)).split() if t.strip("-")]
+
+
+def _street_from_tags(tags: Mapping[str, str]) -> tuple[str, str, str, str]:
+    def words(*labels: str) -> list[str]:
+        out: list[str] = []
+        for label in labels:
+            out += _clean_words(tags.get(label, ""))
+        return out
+
+    unit_tokens = words("OccupancyType", "OccupancyIdentifier") or words(
+        "SubaddressType", "SubaddressIdentifier"
+    )
+    ident = _unit_id(unit_tokens) if unit_tokens else ""
+    unit = f"apt {ident}" if ident else ""
+    box = words("USPSBoxID")
+    if tags.get("USPSBoxType") or box:
+        street = " ".join(["po box", *box]) if box else "po box"
+        return street, "", "", unit
+    house = "".join(words("AddressNumberPrefix", "AddressNumber", "AddressNumberSuffix"))
+    pre = " ".join(_DIRECTIONS.get(t, t) for t in words("StreetNamePreDirectional"))
+    pre_words = words("StreetNamePreModifier", "StreetNamePreType")
+    name = words("StreetName")
+    typ = " ".join(_STREET_TYPES.get(t, t) for t in words("StreetNamePostType"))
+    post = " ".join(_DIRECTIONS.get(t, t) for t in words("StreetNamePostDirectional"))
+    if not name and not house:
+        name = words("BuildingName", "LandmarkName")
+    full_name = pre_words + name
+    street, house, name_text = _assemble(house, pre, full_name, typ, post)
+    return street, house, " ".join(_ORDINALS.get(t, t) for t in name), unit
+
+
+def _tag_address(text: str) -> dict[str, str] | None:
+    try:
+        tags, _kind = usaddress.tag(text)
+        return dict(tags)
+    except usaddress.RepeatedLabelError as err:
+        merged: dict[str, str] = {}
+        for token, label in err.parsed_string:
+            if label not in merged:
+                merged[label] = token
+            elif label not in ("PlaceName", "StateName", "ZipCode"):
+                merged[label] = merged[label] + " " + token
+        return merged
+    except Exception:  # usaddress raises odd errors on odd input; treat as unparsed
+        return None
+
+
+def _street_one(value: str) -> tuple[str, str, str, str]:
+    if len(value) > _MAX_LEN:
+        return "", "", "", ""
+    tokens = _street_tokens(value)
+    if not tokens:
+        return "", "", "", ""
+    fast = _street_fast(tokens)
+    if fast is not None:
+        return fast
+    tags = _tag_address(" ".join(tokens))
+    if tags:
+        parsed = _street_from_tags(tags)
+        if parsed[0]:
+            return parsed
+    words = _clean_words(value)
+    house = words[0] if words and _HOUSE.match(words[0]) else ""
+    name = " ".join(words[1:] if house else words)
+    return " ".join(words), house, name, ""
+
+
+def parse_street(value: str) -> tuple[str, str, str, str]:
+    """Standardise a street line (USPS abbreviations, unit split off).
+
+    Args:
+        value: raw street line, e.g. "123 North Main Street, Apt. 4B".
+
+    Returns:
+        ``(street, house_number, street_name, unit)``:
+        ("123 n main st", "123", "main", "apt 4b"); "" for missing parts.
+    """
+    for part in _parts(value):
+        if part:
+            out = _street_one(part)
+            if out[0]:
+                return out
+    return "", "", "", ""
+
+
+def normalise_street(value: str) -> str:
+    """The standardised street line only (see :func:`parse_street`)."""
+    return parse_street(value)[0]
+
+
+_ADDRESS_TAIL = re.compile(
+    r"^(?P<city>[a-z][a-z .'\-]*?)[\s,]+(?P<state>[a-z]{2})(?:[\s,]+(?P<zip>\d{5}(?:-\d{4})?))?$"
+)
+
+
+def _address_fast(text: str) -> dict[str, str] | None:
+    """'street[, unit], city, ST[ ZIP]' or 'street, city ST ZIP'; None otherwise."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) < 2:
+        return None
+    tail = ", ".join(parts[-2:]) if len(parts) >= 3 else parts[-1]
+    match = _ADDRESS_TAIL.match(_fold(tail))
+    if not match or match.group("state").upper() not in _STATE_CODES:
+        return None
+    head = parts[:-2] if len(parts) >= 3 else parts[:-1]
+    street = _street_fast(_street_tokens(" ".join(head)))
+    if street is None:
+        return None
+    return {
+        "street": street[0],
+        "house_number": street[1],
+        "street_name": street[2],
+        "unit": street[3],
+        "city": _city_one(match.group("city")),
+        "state": match.group("state").upper(),
+        "zip": _zip_one(match.group("zip") or ""),
+    }
+
+
+_EMPTY_ADDRESS = {
+    "street": "",
+    "house_number": "",
+    "street_name": "",
+    "unit": "",
+    "city": "",
+    "state": "",
+    "zip": "",
+}
+
+
+def _address_one(value: str) -> dict[str, str]:
+    if len(value) > _MAX_LEN:
+        return dict(_EMPTY_ADDRESS)
+    fast = _address_fast(value)
+    if fast is not None:
+        return fast
+    folded = " ".join(_street_tokens(value.replace(",", " , ")))
+    tags = _tag_address(folded)
+    if not tags:
+        street = _street_one(value)
+        return dict(_EMPTY_ADDRESS, street=street[0], house_number=street[1], street_name=street[2])
+    street = _street_from_tags(tags)
+    return {
+        "street": street[0],
+        "house_number": street[1],
+        "street_name": street[2],
+        "unit": street[3],
+        "city": _city_one(tags.get("PlaceName", "")),
+        "state": _state_one(tags.get("StateName", "")),
+        "zip": _zip_one(tags.get("ZipCode", "")),
+    }
+
+
+def parse_address(value: str) -> dict[str, str]:
+    """Split a one-line US address into standardised parts.
+
+    Args:
+        value: e.g. "123 N Main St Apt 4B, Springfield, IL 62704".
+
+    Returns:
+        dict with ``street``, ``house_number``, ``street_name``, ``unit``,
+        ``city``, ``state``, ``zip`` ("" where absent).
+    """
+    for part in _parts(value):
+        if part:
+            out = _address_one(part)
+            if any(out.values()):
+                return out
+    return dict(_EMPTY_ADDRESS)
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _fill(primary: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    return np.where(primary == "", fallback, primary)
+
+
+def normalise_record(record: Mapping[str, str], dayfirst: bool = False) -> dict[str, str]:
+    """Normalise one record: the plain row-by-row reference of :func:`normalise_fields`.
+
+    Args:
+        record: canonical field -> raw string (missing keys count as "").
+        dayfirst: the day/month order of the record's date column.
+
+    Returns:
+        dict with exactly the keys of ``OUTPUT_COLUMNS``.
+    """
+
+    def get(key: str) -> str:
+        value = record.get(key, "")
+        return value if isinstance(value, str) else ""
+
+    first, fsuf = _first_split(get("first_name"))
+    middle, msuf = _first_split(get("middle_name"))
+    last, lsuf = _first_split(get("last_name"))
+    middle_from_first = ""
+    if " " in first and not middle:
+        first, middle_from_first = _split_initial(first)
+    full = parse_full_name(get("full_name")) if get("full_name") else ("", "", "", "")
+    if not first and not last:
+        first, middle, last = full[0], middle or full[1], full[2]
+    else:
+        first, last = first or full[0], last or full[2]
+        middle = middle or middle_from_first or full[1]
+    suffix = normalise_suffix(get("suffix")) or lsuf or fsuf or msuf or full[3]
+    street_parts = parse_street(get("street"))
+    address = parse_address(get("address")) if get("address") else dict(_EMPTY_ADDRESS)
+    use_street = bool(street_parts[0])
+    return {
+        "first_name": first,
+        "middle_name": middle,
+        "last_name": last,
+        "suffix": suffix,
+        "first_sound": name_sound(first),
+        "last_sound": name_sound(last),
+        "first_key": str(first_name_key([first])[0]),
+        "dob": normalise_date(get("dob"), dayfirst),
+        "sex": normalise_sex(get("sex")),
+        "street": street_parts[0] if use_street else address["street"],
+        "house_number": street_parts[1] if use_street else address["house_number"],
+        "street_name": street_parts[2] if use_street else address["street_name"],
+        "unit": normalise_unit(get("unit"))
+        or (street_parts[3] if use_street else "")
+        or address["unit"],
+        "city": normalise_city(get("city")) or address["city"],
+        "state": normalise_state(get("state")) or address["state"],
+        "zip": normalise_zip(get("zip")) or address["zip"],
+        "phone": normalise_phone(get("phone")),
+        "email": normalise_email(get("email")),
+    }
+
+
+def _first_split(value: str) -> tuple[str, str]:
+    for part in _parts(value):
+        if part:
+            out = split_suffix(part)
+            if out[0]:
+                return out
+    return "", ""
+
+
+def _split_initial(first: str) -> tuple[str, str]:
+    """'john m' -> ('john', 'm'): a trailing one-letter initial is a middle name."""
+    head, _, tail = first.rpartition(" ")
+    if len(tail) == 1 and head:
+        return head, tail
+    return first, ""
+
+
+def normalise_fields(fields: pd.DataFrame) -> pd.DataFrame:
+    """Normalise a mapped roster's canonical fields into matching keys.
+
+    Every per-value parser runs once per distinct value; phones and dates take
+    a vectorised fast path for their common clean forms first.
+
+    Args:
+        fields: one column per canonical field (missing columns count as
+            empty), raw strings, "" where missing; several values may be
+            joined with " | ".
+
+    Returns:
+        DataFrame with ``OUTPUT_COLUMNS`` (all str), same index as ``fields``.
+    """
+    n = len(fields)
+    index = fields.index
+    col = {f: _clean_series(fields.get(f), n, index) for f in INPUT_FIELDS}
+    out: dict[str, np.ndarray] = {}
+
+    # names
+    first, fsuf, first_head, first_initial = _distinct_columns(col["first_name"], _first_parts, 4)
+    middle, msuf = _distinct_columns(col["middle_name"], _first_split, 2)
+    last, lsuf = _distinct_columns(col["last_name"], _first_split, 2)
+    takes_initial = (first_initial != "") & (middle == "")
+    first = np.where(takes_initial, first_head, first)
+    middle_from_first = np.where(takes_initial, first_initial, "")
+    full_first, full_middle, full_last, full_suffix = _distinct_columns(
+        col["full_name"], parse_full_name, 4
+    )
+    no_parts = (first == "") & (last == "")
+    out["first_name"] = _fill(first, full_first)
+    out["last_name"] = _fill(last, full_last)
+    out["middle_name"] = np.where(
+        no_parts, _fill(middle, full_middle), _fill(_fill(middle, middle_from_first), full_middle)
+    )
+    (suffix,) = _distinct_columns(col["suffix"], lambda v: (normalise_suffix(v),), 1)
+    for fallback in (lsuf, fsuf, msuf, full_suffix):
+        suffix = _fill(suffix, fallback)
+    out["suffix"] = suffix
+    (out["first_sound"], out["first_key"]) = _distinct_columns(
+        pd.Series(out["first_name"], dtype=object),
+        lambda v: (name_sound(v), _first_key_table().get(v, v)),
+        2,
+    )
+    (out["last_sound"],) = _distinct_columns(
+        pd.Series(out["last_name"], dtype=object), lambda v: (name_sound(v),), 1
+    )
+
+    # dates, sex
+    out["dob"] = normalise_dates(col["dob"]).to_numpy(dtype=object)
+    (out["sex"],) = _distinct_columns(col["sex"], lambda v: (normalise_sex(v),), 1)
+
+    # addresses: the street column wins; a one-line address fills what is missing
+    own = _distinct_columns(col["street"], parse_street, 4)
+    addr_keys = ("street", "house_number", "street_name", "unit", "city", "state", "zip")
+    addr = dict(
+        zip(
+            addr_keys,
+            _distinct_columns(
+                col["address"], lambda v: tuple(parse_address(v)[k] for k in addr_keys), 7
+            ),
+            strict=True,
+        )
+    )
+    use_street = own[0] != ""
+    for i, key in enumerate(("street", "house_number", "street_name")):
+        out[key] = np.where(use_street, own[i], addr[key])
+    (unit,) = _distinct_columns(col["unit"], lambda v: (normalise_unit(v),), 1)
+    unit = _fill(unit, np.where(use_street, own[3], ""))
+    out["unit"] = _fill(unit, addr["unit"])
+    for key, func in (("city", normalise_city), ("state", normalise_state), ("zip", normalise_zip)):
+        (value,) = _distinct_columns(col[key], lambda v, f=func: (f(v),), 1)
+        out[key] = _fill(value, addr[key])
+
+    # contact
+    out["phone"] = normalise_phones(col["phone"]).to_numpy(dtype=object)
+    (out["email"],) = _distinct_columns(col["email"], lambda v: (normalise_email(v),), 1)
+
+    return pd.DataFrame({c: pd.Series(out[c], index=index, dtype=str) for c in OUTPUT_COLUMNS})
+
+
+def _first_parts(value: str) -> tuple[str, str, str, str]:
+    name, suffix = _first_split(value)
+    head, initial = _split_initial(name) if " " in name else (name, "")
+    return name, suffix, head, initial
+
+
+def _distinct_columns(values: pd.Series, func: Callable[[str], tuple], width: int) -> list:
+    """Apply ``func`` (returning a ``width``-tuple) once per distinct value.
+
+    Returns ``width`` object arrays, one per tuple position, spread back to rows.
+    """
+    codes, uniques = pd.factorize(values)
+    rows = [func(u) for u in uniques]
+    columns = []
+    for i in range(width):
+        column = np.empty(len(rows), dtype=object)
+        column[:] = [r[i] for r in rows]
+        columns.append(column[codes] if len(codes) else _empty(0))
+    return columns
+
+
+def _empty(n: int) -> np.ndarray:
+    return np.full(n, "", dtype=object)
