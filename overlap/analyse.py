@@ -260,3 +260,56 @@ def suppress_small_counts(
         values = out[col].astype("Int64")
         out[col] = values.mask((values > 0) & (values < threshold))
     return out
+
+
+# --- Data quality before matching -----------------------------------------------------------
+
+#: What the Match page reports, in the user's words -> the mapped fields that provide it.
+QUALITY_FIELDS = {
+    "Name": (("first_name", "last_name"), ("full_name",)),
+    "Date of birth": (("dob",),),
+    "Address": (("street",), ("address",)),
+    "ZIP": (("zip",),),
+    "Phone": (("phone",),),
+    "Email": (("email",),),
+}
+
+
+def _has(fields: pd.DataFrame, alternatives: tuple[tuple[str, ...], ...]) -> pd.Series:
+    """Rows that have every column of at least one alternative filled in."""
+    found = pd.Series(False, index=fields.index)
+    for columns in alternatives:
+        present = pd.Series(True, index=fields.index)
+        for col in columns:
+            if col not in fields.columns:
+                present &= False
+                continue
+            present &= fields[col].fillna("").astype(str).str.strip() != ""
+        found |= present
+    return found
+
+
+def field_completeness(fields: pd.DataFrame) -> dict[str, float]:
+    """Share of rows (0..1) with each kind of detail filled in, from a ``MappedRoster.fields``."""
+    if len(fields) == 0:
+        return dict.fromkeys(QUALITY_FIELDS, 0.0)
+    return {label: float(_has(fields, alts).mean()) for label, alts in QUALITY_FIELDS.items()}
+
+
+def linkability(fields: pd.DataFrame) -> dict[str, int]:
+    """How many rows cannot be linked for lack of fields.
+
+    Returns:
+        ``{"no name": n, "name only": m, "linkable": k}``: a row needs a name and at
+        least one more detail (date of birth, address, ZIP, phone or email) to be
+        matched with any confidence.
+    """
+    has_name = _has(fields, QUALITY_FIELDS["Name"])
+    others = pd.Series(False, index=fields.index)
+    for label in ("Date of birth", "Address", "ZIP", "Phone", "Email"):
+        others |= _has(fields, QUALITY_FIELDS[label])
+    return {
+        "no name": int((~has_name).sum()),
+        "name only": int((has_name & ~others).sum()),
+        "linkable": int((has_name & others).sum()),
+    }

@@ -111,3 +111,31 @@ def test_suppress_small_counts_hides_one_to_ten_keeps_zero():
     assert hidden.loc[0, "people"] == 0
     assert hidden.loc[2, "people"] == 11
     assert table["people"].tolist() == [0, 5, 11]  # input untouched
+
+
+FIELDS = pd.DataFrame(
+    {
+        "first_name": ["Ana", "", "Bo", "", "Cy"],
+        "last_name": ["Diaz", "", "Li", "", "Ng"],
+        "full_name": ["", "Eve Stone", "", "", ""],
+        "dob": ["1990-01-02", "", "", "", ""],
+        "street": ["", "", "", "1 Main St", ""],
+        "address": ["", "", "", "", ""],
+        "zip": ["", "60601", "", "", ""],
+        "phone": ["", "", "", "", ""],
+        "email": ["", "", "", "x@y.org", ""],
+    }
+)
+
+
+def test_field_completeness_counts_alternatives():
+    share = analyse.field_completeness(FIELDS)
+    assert share["Name"] == pytest.approx(0.8)  # four of five, one via full name
+    assert share["Date of birth"] == pytest.approx(0.2)
+    assert share["Phone"] == 0.0
+    assert analyse.field_completeness(FIELDS.head(0))["Name"] == 0.0
+
+
+def test_linkability_needs_a_name_and_one_more_detail():
+    counts = analyse.linkability(FIELDS)
+    assert counts == {"no name": 1, "name only": 2, "linkable": 2}

@@ -1,0 +1,155 @@
+"""Step 2: check the data quality, choose how strict to be, and match."""
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from overlap.errors import OverlapError
+from ui import common, state
+
+st.title("Find the people your programmes share")
+
+if not common.need_rosters():
+    st.stop()
+
+entries = state.rosters()
+
+st.subheader("How complete are your rosters?")
+st.write(
+    "Matching works best when records carry more than a name. Each column shows the share "
+    "of people in that roster with the detail filled in."
+)
+rows, unlinkable = [], []
+for entry in entries:
+    share, link = state.quality(entry)
+    rows.append({"Programme": entry.programme, "People (rows)": entry.rows, **share})
+    unlinkable.append(
+        {
+            "Programme": entry.programme,
+            "No name (cannot be linked)": link["no name"],
+            "Name only (too little to link)": link["name only"],
+            "Ready to match": link["linkable"],
+        }
+    )
+quality = pd.DataFrame(rows)
+percent_columns = [c for c in quality.columns if c not in ("Programme", "People (rows)")]
+st.dataframe(
+    quality,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        c: st.column_config.ProgressColumn(c, format="percent", min_value=0.0, max_value=1.0)
+        for c in percent_columns
+    },
+)
+links = pd.DataFrame(unlinkable)
+st.dataframe(links, hide_index=True, width="stretch")
+cannot = int(
+    links["No name (cannot be linked)"].sum() + links["Name only (too little to link)"].sum()
+)
+if cannot:
+    st.caption(
+        f"{cannot:,} record(s) lack the details needed to be linked; they still count as people "
+        "in their own programme, but cannot be found in another."
+    )
+
+st.subheader("How strict should matching be?")
+labels = list(state.STRICTNESS)
+choice = st.radio(
+    "Strictness",
+    labels,
+    index=labels.index(state.strictness()),
+    horizontal=True,
+    captions=[
+        "Fewer matches, almost never wrong.",
+        "A good default.",
+        "More matches; a few may be family members or namesakes — check them on Review.",
+    ],
+    key="strictness_choice",
+    label_visibility="collapsed",
+)
+if choice != state.strictness():
+    state.set_strictness(choice)  # re-groups the existing match; no new matching needed
+    if state.result() is not None:
+        st.toast("Strictness changed: the people and charts were updated.", icon=":material/tune:")
+
+
+def _stage_line(info) -> str:
+    if not isinstance(info, dict):
+        return str(info)
+    stage = str(info.get("stage", "step")).replace("_", " ")
+    seconds = info.get("seconds")
+    counts = [
+        f"{value:,} {name.replace('_', ' ')}"
+        for name, value in info.items()
+        if name not in ("stage", "seconds")
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ]
+    text = f"**{stage.capitalize()}**"
+    if counts:
+        text += ": " + ", ".join(counts)
+    if isinstance(seconds, int | float):
+        text += f" — {seconds:.1f} s"
+    return text
+
+
+total_rows = sum(e.rows for e in entries)
+button_label = "Match again" if state.result() is not None else "Find shared people"
+if st.button(button_label, type="primary", icon=":material/join_inner:", key="run_match"):
+    started = time.perf_counter()
+    with st.status(
+        f"Matching {total_rows:,} records from {len(entries)} rosters…", expanded=True
+    ) as status:
+
+        def progress(*args, **kwargs):
+            info = args[0] if args else kwargs
+            status.write(_stage_line(info))
+            if isinstance(info, dict) and info.get("stage"):
+                status.update(label=f"Matching… {str(info['stage']).replace('_', ' ')}")
+
+        try:
+            result = state.run_match(progress)
+        except OverlapError as error:
+            status.update(label="The match could not run", state="error", expanded=True)
+            st.error(str(error))
+            st.stop()
+        except Exception as error:  # never show a traceback (it could quote a cell)
+            status.update(label="The match stopped unexpectedly", state="error", expanded=True)
+            st.error(
+                f"The match stopped unexpectedly ({type(error).__name__}). Nothing was saved; "
+                "check the column choices on Rosters and try again."
+            )
+            st.stop()
+        elapsed = time.perf_counter() - started
+        status.update(
+            label=f"Done: {total_rows:,} records matched in {elapsed:.1f} s",
+            state="complete",
+            expanded=False,
+        )
+
+result = state.result()
+if result is not None:
+    if state.result_is_stale():
+        st.warning("Your rosters or column choices changed since this match; run it again.")
+    people = int(result.records["person_id"].nunique())
+    st.success(
+        f"{len(result.records):,} records are {people:,} different people "
+        f"({state.strictness().split(' —')[0].lower()} matching)."
+    )
+    stats = state.match_stats()
+    if stats:
+        with st.expander("What the match did, step by step"):
+            for info in stats:
+                st.markdown("- " + _stage_line(info))
+    st.page_link(
+        common.PAGES["review"],
+        label="Next: review the uncertain pairs",
+        icon=":material/fact_check:",
+    )
+    st.page_link(
+        common.PAGES["overlap"],
+        label="Or go straight to the overlap",
+        icon=":material/bubble_chart:",
+    )

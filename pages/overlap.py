@@ -1,0 +1,5 @@
+"""overlap page (being written)."""
+
+import streamlit as st
+
+st.title("Overlap")

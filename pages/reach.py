@@ -1,0 +1,5 @@
+"""reach page (being written)."""
+
+import streamlit as st
+
+st.title("Reach")

@@ -1,0 +1,5 @@
+"""review page (being written)."""
+
+import streamlit as st
+
+st.title("Review")

@@ -1,0 +1,233 @@
+"""Step 1: add rosters, name each programme, check what was read and fix the columns."""
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from ui import common, state
+
+FORMATS = {
+    "csv": "comma-separated text (CSV)",
+    "tsv": "tab-separated text",
+    "semicolon": "semicolon-separated text",
+    "pipe": "pipe-separated text",
+    "xlsx": "Excel workbook (.xlsx)",
+    "xls": "older Excel workbook (.xls)",
+    "ods": "OpenDocument spreadsheet (.ods)",
+}
+KEEP = "(other information — keep it to group by)"
+FIELD_LABELS = {
+    "record_id": "Record ID",
+    "full_name": "Full name (all in one)",
+    "first_name": "First name",
+    "middle_name": "Middle name",
+    "last_name": "Last name",
+    "suffix": "Suffix (Jr, Sr, III)",
+    "dob": "Date of birth",
+    "sex": "Sex / gender",
+    "address": "Address (all in one line)",
+    "street": "Street address",
+    "unit": "Apartment / unit",
+    "city": "City",
+    "state": "State",
+    "zip": "ZIP code",
+    "phone": "Phone",
+    "email": "Email",
+}
+LABEL_TO_FIELD = {label: f for f, label in FIELD_LABELS.items()}
+
+st.title("Your rosters")
+st.write(
+    "Add two or more rosters: spreadsheets or CSV files exported from any system. "
+    "Overlap reads them here, in this session only, and never saves them."
+)
+
+left, right = st.columns([3, 1], vertical_alignment="center")
+with left:
+    uploads = st.file_uploader(
+        "Add roster files",
+        type=state.UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=state.uploader_key(),
+        help="CSV, TSV, TXT, Excel (.xlsx, .xls) or OpenDocument (.ods).",
+    )
+with right:
+    if st.button("Try with sample rosters", icon=":material/science:", key="load_samples"):
+        state.clear_messages()
+        with st.spinner("Reading the sample rosters…"):
+            added = state.load_samples()
+        if added == 0 and not state.sample_files():
+            state.messages().append(("error", "The sample rosters are missing from data/samples."))
+        st.rerun()
+
+if uploads:
+    state.clear_messages()
+    with st.spinner(f"Reading {len(uploads)} file(s)…"):
+        for upload in uploads:
+            state.add_file(upload.name, upload.getvalue())
+    state.reset_uploader()  # the uploader lets go of the files; the session keeps what was read
+    st.rerun()
+
+for level, text in state.messages():
+    (st.error if level == "error" else st.warning)(text)
+if state.messages() and st.button("Dismiss these messages", key="dismiss_messages"):
+    state.clear_messages()
+    st.rerun()
+
+
+def _describe(roster) -> str:
+    parts = [FORMATS.get(roster.format, roster.format)]
+    if roster.encoding:
+        parts.append(f"text encoding {roster.encoding}")
+    if roster.sheet:
+        others = len(roster.sheets) - 1
+        parts.append(f"sheet “{roster.sheet}”" + (f" (of {len(roster.sheets)})" if others else ""))
+    parts.append(f"header on line {roster.header_row}")
+    parts.append(f"{len(roster.frame):,} rows, {roster.frame.shape[1]} columns")
+    return "; ".join(parts)
+
+
+def _mapping_frame(entry) -> pd.DataFrame:
+    columns = list(entry.roster.frame.columns)
+    return pd.DataFrame(
+        {
+            "Column in your file": columns,
+            "Means": [FIELD_LABELS.get(entry.mapping.get(c, ""), KEEP) for c in columns],
+            "Why we think so": [entry.evidence.get(c, "") for c in columns],
+        }
+    )
+
+
+def _mapping_changed(key: str, editor_key: str) -> None:
+    entry = state.roster_by_key(key)
+    if entry is None:
+        return
+    edits = st.session_state.get(editor_key, {}).get("edited_rows", {})
+    columns = list(entry.roster.frame.columns)
+    mapping = dict(entry.mapping)
+    for row, change in edits.items():
+        if "Means" not in change:
+            continue
+        column = columns[int(row)]
+        field = LABEL_TO_FIELD.get(change["Means"] or KEEP, "")
+        if field:
+            mapping[column] = field
+        else:
+            mapping.pop(column, None)
+    state.set_mapping(key, mapping)
+
+
+def _preview(entry) -> pd.DataFrame:
+    from overlap.mapping import apply_mapping
+    from overlap.normalise import normalise_fields
+
+    head = dataclasses.replace(entry.roster, frame=entry.roster.frame.head(5), problems=[])
+    mapped = apply_mapping(head, entry.mapping)
+    clean = normalise_fields(mapped.fields)
+    shown = [
+        c
+        for c in [
+            "first_name",
+            "last_name",
+            "dob",
+            "street",
+            "city",
+            "state",
+            "zip",
+            "phone",
+            "email",
+        ]
+        if c in clean
+    ]
+    clean = clean[shown]
+    return clean.loc[:, (clean != "").any(axis=0)].rename(columns=lambda c: FIELD_LABELS.get(c, c))
+
+
+def _name_changed(key: str) -> None:
+    state.set_programme(key, st.session_state[f"name_{key}"])
+
+
+def _sector_changed(key: str) -> None:
+    state.set_sector(key, st.session_state[f"sector_{key}"])
+
+
+entries = state.rosters()
+if not entries:
+    st.info("No rosters yet. Add your files above, or try the sample rosters to see how it works.")
+for entry in entries:
+    with st.container(border=True):
+        st.subheader(f"{entry.programme}")
+        st.caption(f"From {entry.file_name}: {_describe(entry.roster)}")
+        name_col, sector_col, remove_col = st.columns([3, 2, 1], vertical_alignment="bottom")
+        name_key, sector_key = f"name_{entry.key}", f"sector_{entry.key}"
+        st.session_state.setdefault(name_key, entry.programme)
+        st.session_state.setdefault(sector_key, entry.sector)
+        name_col.text_input(
+            "Programme name", key=name_key, on_change=_name_changed, args=(entry.key,)
+        )
+        sector_col.selectbox(
+            "Sector", state.SECTORS, key=sector_key, on_change=_sector_changed, args=(entry.key,)
+        )
+        if remove_col.button("Remove", key=f"remove_{entry.key}", icon=":material/close:"):
+            state.remove_roster(entry.key)
+            st.rerun()
+        for note in getattr(entry.roster, "notes", []) or []:
+            st.caption(f"ℹ️ {note}")
+
+        problems = entry.roster.problems
+        tab_columns, tab_problems, tab_preview = st.tabs(
+            ["Columns", f"Problems found ({len(problems)})", "Preview"]
+        )
+        with tab_columns:
+            st.write(
+                "What each column holds. Change “Means” where we guessed wrong; other columns "
+                "are kept so you can group people by them later."
+            )
+            editor_key = f"mapping_{entry.key}_{entry.version}"
+            st.data_editor(
+                _mapping_frame(entry),
+                key=editor_key,
+                hide_index=True,
+                width="stretch",
+                disabled=["Column in your file", "Why we think so"],
+                column_config={
+                    "Means": st.column_config.SelectboxColumn(
+                        "Means", options=[*FIELD_LABELS.values(), KEEP], required=True
+                    )
+                },
+                on_change=_mapping_changed,
+                args=(entry.key, editor_key),
+            )
+        with tab_problems:
+            if problems:
+                table = pd.DataFrame(
+                    {
+                        "row": [p.row for p in problems],
+                        "line in file": [p.line if p.line is not None else "" for p in problems],
+                        "reason": [p.reason for p in problems],
+                    }
+                )
+                st.write("These rows were kept, but are not quite what the header promised:")
+                st.dataframe(table, hide_index=True, width="stretch")
+                common.download_csv(
+                    "Download the problem list (CSV)",
+                    table,
+                    f"{entry.programme}-problems.csv",
+                    key=f"problems_{entry.key}",
+                )
+            else:
+                st.success("No problems found: every row has the columns the header promises.")
+        with tab_preview:
+            st.write("The first few rows as Overlap will compare them (cleaned and standardised):")
+            try:
+                st.dataframe(_preview(entry), hide_index=True, width="stretch")
+            except Exception as error:  # a preview must never take the page down
+                st.warning(f"The preview could not be made ({type(error).__name__}).")
+
+if len(entries) >= 2:
+    st.page_link(
+        common.PAGES["match"],
+        label="Next: find the people they share",
+        icon=":material/arrow_forward:",
+    )

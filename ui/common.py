@@ -1,0 +1,83 @@
+"""Small widgets every page shares: empty states, safe downloads, page links."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from overlap.analyse import SMALL_CELL_THRESHOLD, suppress_small_counts
+from overlap.export import safe_csv_bytes
+from ui import state
+
+PAGES = {
+    "rosters": "pages/rosters.py",
+    "match": "pages/match.py",
+    "review": "pages/review.py",
+    "overlap": "pages/overlap.py",
+    "reach": "pages/reach.py",
+}
+
+
+def need_rosters(minimum: int = 2) -> bool:
+    """Show what to do first when this session has too few rosters; True when enough."""
+    if len(state.rosters()) >= minimum:
+        return True
+    st.info(
+        "Start by adding your rosters (two or more), or try the sample rosters.",
+        icon=":material/upload_file:",
+    )
+    st.page_link(PAGES["rosters"], label="Go to Rosters", icon=":material/arrow_forward:")
+    return False
+
+
+def need_result() -> bool:
+    """Show what to do first when there is no match yet; True when there is one."""
+    if state.result() is None:
+        if not need_rosters():
+            return False
+        st.info(
+            "Run the match first to see who your programmes share.", icon=":material/join_inner:"
+        )
+        st.page_link(PAGES["match"], label="Go to Match", icon=":material/arrow_forward:")
+        return False
+    if state.result_is_stale():
+        st.warning(
+            "Your rosters or column choices changed since the last match; these numbers are "
+            "for the earlier version. Run the match again to bring them up to date.",
+            icon=":material/update:",
+        )
+        st.page_link(PAGES["match"], label="Run the match again", icon=":material/refresh:")
+    return True
+
+
+def download_csv(
+    label: str, frame: pd.DataFrame, file_name: str, key: str, help: str | None = None
+) -> None:
+    """A download button whose CSV cannot run as a spreadsheet formula."""
+    st.download_button(
+        label,
+        data=safe_csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        help=help,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def download_counts(
+    label: str,
+    frame: pd.DataFrame,
+    file_name: str,
+    key: str,
+    count_columns: list[str] | None = None,
+) -> None:
+    """A download of a table of counts, small counts hidden unless the user opts out."""
+    hide = st.checkbox(
+        f"Hide counts below {SMALL_CELL_THRESHOLD} in this download (recommended when sharing with partners)",
+        value=True,
+        key=f"{key}_suppress",
+    )
+    out = suppress_small_counts(frame, count_columns) if hide else frame
+    download_csv(label, out, file_name, key)

@@ -1,0 +1,482 @@
+"""Everything one browser session holds: its rosters, its match and its decisions.
+
+All of it lives in ``st.session_state`` and nowhere else: never in
+``st.cache_data``/``st.cache_resource`` (shared by every session on the
+server), never on disk, never in a log. "Clear my data" empties the session.
+
+Pages call the functions here; the heavy lifting is the library's
+(``overlap.ingest``, ``overlap.mapping``, ``overlap.pipeline``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from overlap.errors import OverlapError, RosterError
+
+SECTORS = ["nonprofit", "faith", "government", "business"]
+
+#: Strictness in the words a programme manager uses -> match probability threshold.
+STRICTNESS = {
+    "Strict — only clear matches": 0.95,
+    "Balanced": 0.8,
+    "Generous — include likely matches": 0.5,
+}
+DEFAULT_STRICTNESS = "Balanced"
+
+DECISION_COLUMNS = ["programme_a", "row_a", "programme_b", "row_b", "decision"]
+DECISION_VALUES = {"same", "different"}
+
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods"]
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
+
+_PREFIX = "ov_"
+_DEFAULTS: dict[str, Callable[[], object]] = {
+    "rosters": list,
+    "messages": list,
+    "result": lambda: None,
+    "result_inputs": lambda: None,
+    "match_stats": list,
+    "decisions": lambda: pd.DataFrame(columns=DECISION_COLUMNS),
+    "history": list,
+    "skipped": set,
+    "strictness": lambda: DEFAULT_STRICTNESS,
+    "uploader": lambda: 0,
+    "next_key": lambda: 0,
+    "quality": dict,
+}
+
+
+def _get(name: str):
+    return st.session_state[_PREFIX + name]
+
+
+def _set(name: str, value) -> None:
+    st.session_state[_PREFIX + name] = value
+
+
+def init() -> None:
+    """Give this session its empty state (idempotent; run at the top of every page run)."""
+    for name, make in _DEFAULTS.items():
+        if _PREFIX + name not in st.session_state:
+            st.session_state[_PREFIX + name] = make()
+
+
+def clear_my_data() -> None:
+    """Forget everything this session holds: rosters, match, decisions and widget values."""
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    init()
+
+
+# --- Rosters --------------------------------------------------------------------------------
+
+
+@dataclass
+class RosterEntry:
+    """One uploaded roster and what the user said about it."""
+
+    key: str
+    file_name: str
+    digest: str
+    roster: object  # overlap.ingest.Roster
+    programme: str
+    sector: str
+    mapping: dict[str, str]
+    evidence: dict[str, str] = field(default_factory=dict)
+    version: int = 0  # bumped on every mapping change (gives the mapping editor a fresh start)
+
+    @property
+    def rows(self) -> int:
+        return len(self.roster.frame)
+
+
+def rosters() -> list[RosterEntry]:
+    return _get("rosters")
+
+
+def roster_by_key(key: str) -> RosterEntry | None:
+    return next((e for e in rosters() if e.key == key), None)
+
+
+def messages() -> list[tuple[str, str]]:
+    """(level, sentence) notes from the last files added: errors and warnings, no cell content."""
+    return _get("messages")
+
+
+def clear_messages() -> None:
+    _set("messages", [])
+
+
+def uploader_key() -> str:
+    """The file uploader's key; changed after each batch so the uploader lets go of the bytes."""
+    return f"{_PREFIX}upload_{_get('uploader')}"
+
+
+def reset_uploader() -> None:
+    _set("uploader", _get("uploader") + 1)
+
+
+def guess_sector(name: str) -> str:
+    """A first guess at a programme's sector from its name (the user can change it)."""
+    lowered = name.lower()
+    hints = {
+        "faith": (
+            "church",
+            "congregation",
+            "parish",
+            "mosque",
+            "temple",
+            "synagogue",
+            "faith",
+            "ministry",
+        ),
+        "government": (
+            "city",
+            "county",
+            "agency",
+            "department",
+            "dept",
+            "state",
+            "public",
+            "snap",
+            "wic",
+        ),
+        "business": (
+            "employer",
+            "hires",
+            "staff",
+            "employees",
+            "company",
+            "inc",
+            "llc",
+            "business",
+        ),
+    }
+    for sector, words in hints.items():
+        if any(word in lowered for word in words):
+            return sector
+    return "nonprofit"
+
+
+def _unique_programme(name: str) -> str:
+    taken = {e.programme for e in rosters()}
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"
+
+
+def add_file(file_name: str, data: bytes) -> RosterEntry | None:
+    """Read one uploaded file into this session; problems become messages, never exceptions.
+
+    Returns:
+        The new entry, or None when the file was refused or is a repeat upload.
+    """
+    from overlap.ingest import read_roster
+    from overlap.mapping import guess_mapping
+
+    digest = hashlib.sha256(data).hexdigest()
+    same = next((e for e in rosters() if e.digest == digest), None)
+    if same is not None:
+        messages().append(
+            (
+                "warning",
+                f"{file_name} is the very same file as {same.file_name} "
+                f"(programme “{same.programme}”), so it was not added a second time.",
+            )
+        )
+        return None
+    try:
+        roster = read_roster(data, name=file_name)
+    except RosterError as error:
+        messages().append(("error", str(error)))
+        return None
+    except Exception as error:  # an unforeseen file must not crash the page or leak content
+        messages().append(
+            (
+                "error",
+                f"{file_name} could not be read ({type(error).__name__}); "
+                "try saving it again as CSV or XLSX.",
+            )
+        )
+        return None
+    if roster.frame.shape[0] == 0:
+        messages().append(("error", f"{file_name} has a header but no rows of people."))
+        return None
+    guess = guess_mapping(roster.frame)
+    key = f"r{_get('next_key')}"
+    _set("next_key", _get("next_key") + 1)
+    programme = _unique_programme(roster.name or Path(file_name).stem)
+    entry = RosterEntry(
+        key=key,
+        file_name=file_name,
+        digest=digest,
+        roster=roster,
+        programme=programme,
+        sector=guess_sector(programme),
+        mapping=dict(guess.mapping),
+        evidence=dict(guess.evidence),
+    )
+    rosters().append(entry)
+    if roster.problems:
+        messages().append(
+            (
+                "warning",
+                f"{file_name}: {len(roster.problems)} row(s) need a look; they are kept and "
+                "listed under “Problems found”.",
+            )
+        )
+    return entry
+
+
+def sample_files() -> list[Path]:
+    """The sample rosters shipped in data/samples, in name order."""
+    if not SAMPLES_DIR.is_dir():
+        return []
+    return sorted(
+        p
+        for p in SAMPLES_DIR.iterdir()
+        if p.is_file() and p.suffix.lower().lstrip(".") in UPLOAD_TYPES
+    )
+
+
+def load_samples() -> int:
+    """Add every sample roster to this session. Returns how many were added."""
+    added = 0
+    for path in sample_files():
+        if add_file(path.name, path.read_bytes()) is not None:
+            added += 1
+    return added
+
+
+def remove_roster(key: str) -> None:
+    _set("rosters", [e for e in rosters() if e.key != key])
+
+
+def set_programme(key: str, programme: str) -> None:
+    entry = roster_by_key(key)
+    programme = programme.strip()
+    if entry is None or not programme or programme == entry.programme:
+        return
+    if programme in {e.programme for e in rosters() if e.key != key}:
+        messages().append(
+            ("warning", f"Another roster is already called “{programme}”; pick another name.")
+        )
+        return
+    entry.programme = programme
+
+
+def set_sector(key: str, sector: str) -> None:
+    entry = roster_by_key(key)
+    if entry is not None and sector in SECTORS:
+        entry.sector = sector
+
+
+def set_mapping(key: str, mapping: dict[str, str]) -> None:
+    entry = roster_by_key(key)
+    if entry is None:
+        return
+    entry.mapping = {raw: f for raw, f in mapping.items() if f}
+    entry.version += 1
+
+
+def mapped_roster(entry: RosterEntry):
+    """The entry's roster with its current mapping applied, named as the user named it."""
+    from overlap.mapping import apply_mapping
+
+    mapped = apply_mapping(entry.roster, entry.mapping)
+    if dataclasses.is_dataclass(mapped) and getattr(mapped, "name", None) != entry.programme:
+        mapped = dataclasses.replace(mapped, name=entry.programme)
+    return mapped
+
+
+def quality(entry: RosterEntry) -> tuple[dict[str, float], dict[str, int]]:
+    """Completeness of each detail and how many rows cannot be linked (kept per mapping version)."""
+    from overlap.analyse import field_completeness, linkability
+
+    memo = _get("quality")
+    key = (entry.key, entry.version)
+    if key not in memo:
+        fields = mapped_roster(entry).fields
+        memo[key] = (field_completeness(fields), linkability(fields))
+    return memo[key]
+
+
+def inputs_fingerprint() -> tuple:
+    """What the last match depended on; a different value means the match is out of date."""
+    return tuple((e.digest, e.programme, tuple(sorted(e.mapping.items()))) for e in rosters())
+
+
+# --- Matching -------------------------------------------------------------------------------
+
+
+def threshold() -> float:
+    return STRICTNESS[_get("strictness")]
+
+
+def strictness() -> str:
+    return _get("strictness")
+
+
+def result():
+    """This session's MatchResult, or None before the first match."""
+    return _get("result")
+
+
+def result_is_stale() -> bool:
+    return result() is not None and _get("result_inputs") != inputs_fingerprint()
+
+
+def match_stats() -> list[dict]:
+    return _get("match_stats")
+
+
+def run_match(progress: Callable | None = None):
+    """Match this session's rosters with the current strictness and decisions.
+
+    Raises:
+        OverlapError: with a sentence the page shows.
+    """
+    from overlap.pipeline import match_rosters
+
+    if len(rosters()) < 2:
+        raise OverlapError("Add at least two rosters to find the people they share.")
+    mapped = [mapped_roster(e) for e in rosters()]
+    outcome = match_rosters(mapped, threshold(), decisions(), progress)
+    _set("result", outcome)
+    _set("result_inputs", inputs_fingerprint())
+    _set("match_stats", list(getattr(outcome, "stats", []) or []))
+    _set("skipped", set())
+    return outcome
+
+
+def _recluster() -> None:
+    from overlap.pipeline import recluster
+
+    current = result()
+    if current is not None:
+        _set("result", recluster(current, threshold(), decisions()))
+
+
+def set_strictness(label: str) -> None:
+    """Change strictness; an existing match is re-clustered (cheap), not re-matched."""
+    if label not in STRICTNESS or label == _get("strictness"):
+        return
+    _set("strictness", label)
+    _recluster()
+
+
+# --- Review decisions -----------------------------------------------------------------------
+
+
+def decisions() -> pd.DataFrame:
+    return _get("decisions")
+
+
+def decision_counts() -> dict[str, int]:
+    d = decisions()
+    return {
+        "same": int((d["decision"] == "same").sum()),
+        "different": int((d["decision"] == "different").sum()),
+        "skipped": len(_get("skipped")),
+    }
+
+
+def skipped() -> set:
+    return _get("skipped")
+
+
+def decide(key: tuple[str, int, str, int], decision: str) -> None:
+    """Record the user's verdict on a pair ("same", "different" or "skip") and re-cluster."""
+    history = _get("history")
+    history.append((decisions().copy(), set(skipped())))
+    if decision == "skip":
+        skipped().add(key)
+        return
+    if decision not in DECISION_VALUES:
+        raise ValueError(decision)
+    pa, ra, pb, rb = key
+    current = decisions()
+    same_pair = ((current["programme_a"] == pa) & (current["row_a"] == ra)) & (
+        (current["programme_b"] == pb) & (current["row_b"] == rb)
+    )
+    row = pd.DataFrame([[pa, int(ra), pb, int(rb), decision]], columns=DECISION_COLUMNS)
+    _set("decisions", pd.concat([current.loc[~same_pair], row], ignore_index=True))
+    _recluster()
+
+
+def can_undo() -> bool:
+    return bool(_get("history"))
+
+
+def undo() -> None:
+    """Take back the last accept / reject / skip."""
+    history = _get("history")
+    if not history:
+        return
+    previous, previous_skipped = history.pop()
+    changed = not previous.equals(decisions())
+    _set("decisions", previous)
+    _set("skipped", previous_skipped)
+    if changed:
+        _recluster()
+
+
+def parse_decisions(data: bytes, file_name: str) -> pd.DataFrame:
+    """Read a decisions CSV saved earlier, checking its columns and values.
+
+    Raises:
+        OverlapError: one sentence naming the file and what is wrong.
+    """
+    import io
+
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
+    except Exception as error:
+        raise OverlapError(
+            f"{file_name} is not a decisions CSV ({type(error).__name__})."
+        ) from None
+    missing = [c for c in DECISION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise OverlapError(
+            f"{file_name} lacks the column(s) {', '.join(missing)}; a decisions file has "
+            f"{','.join(DECISION_COLUMNS)}."
+        )
+    frame = frame[DECISION_COLUMNS].copy()
+    for col in ("programme_a", "programme_b", "decision"):
+        frame[col] = frame[col].str.strip().str.lstrip("'")  # undo formula-safety quotes
+    frame["decision"] = frame["decision"].str.lower()
+    bad_rows = ~frame["decision"].isin(DECISION_VALUES)
+    rows = (
+        pd.to_numeric(frame["row_a"].str.strip(), errors="coerce"),
+        pd.to_numeric(frame["row_b"].str.strip(), errors="coerce"),
+    )
+    bad_rows |= rows[0].isna() | rows[1].isna()
+    if bad_rows.any():
+        first = int(bad_rows.to_numpy().nonzero()[0][0]) + 1
+        raise OverlapError(
+            f"{file_name} row {first}: a decision must be “same” or “different” and rows must be "
+            f"numbers ({int(bad_rows.sum())} such row(s))."
+        )
+    frame["row_a"] = rows[0].astype(int)
+    frame["row_b"] = rows[1].astype(int)
+    return frame.reset_index(drop=True)
+
+
+def load_decisions(frame: pd.DataFrame) -> None:
+    """Replace this session's decisions with ones loaded from a file, and re-cluster."""
+    _get("history").append((decisions().copy(), set(skipped())))
+    _set("decisions", frame)
+    _recluster()
