@@ -1,0 +1,645 @@
+"""Map a roster's own column names to Overlap's canonical fields.
+
+Every system names its columns differently ("DOB", "Birthdate", "Fecha de
+nacimiento"), so the guess is made from headers first, normalised for case,
+accents, punctuation and camel case, and, where a header says nothing
+("Column 3", "Field7", "Contact"), from what the values look like. The result
+is plain data (``raw column -> field``) that the user can overrule on the
+command line or in the dashboard; every guess carries a reason in plain words
+that never quotes a cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from unidecode import unidecode
+
+from overlap.errors import MappingError
+
+CANONICAL_FIELDS = [
+    "record_id",
+    "full_name",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "suffix",
+    "dob",
+    "sex",
+    "address",
+    "street",
+    "unit",
+    "city",
+    "state",
+    "zip",
+    "phone",
+    "email",
+]
+
+IGNORE = "ignore"  # override value: leave the column out entirely
+ATTRIBUTE = "attribute"  # override value: keep the column as an attribute, not a field
+UNMAP = {IGNORE, ATTRIBUTE}
+
+FIELD_WORDS = {
+    "record_id": "record ID",
+    "full_name": "full name",
+    "first_name": "first name",
+    "middle_name": "middle name",
+    "last_name": "last name",
+    "suffix": "name suffix",
+    "dob": "date of birth",
+    "sex": "sex",
+    "address": "one-line address",
+    "street": "street address",
+    "unit": "apartment or unit",
+    "city": "city",
+    "state": "state",
+    "zip": "ZIP code",
+    "phone": "phone",
+    "email": "email",
+}
+
+# Fields a person may genuinely have in several columns (home and mobile phone...).
+MULTI_COLUMN_FIELDS = {"phone", "email", "last_name"}
+
+# Normalised header -> field. Normalisation: accents folded, lower case,
+# camel case split, '#' read as "number", punctuation as spaces.
+_SYNONYMS: dict[str, list[str]] = {
+    "record_id": [
+        "id", "record id", "client id", "member id", "participant id", "customer id",
+        "employee id", "emp id", "person id", "patient id", "student id", "case id",
+        "case number", "client number", "member number", "participant number",
+        "customer number", "employee number", "record number", "membership number",
+        "id number", "identifier", "unique id", "uid", "external id", "account number",
+        "client no", "member no", "employee no", "number", "no", "badge number",
+        "id cliente", "numero de cliente", "numero de miembro", "id de cliente",
+        "identificacion", "numero de identificacion", "folio", "expediente",
+    ],
+    "full_name": [
+        "name", "full name", "fullname", "client name", "member name", "participant name",
+        "customer name", "employee name", "person name", "patient name", "student name",
+        "display name", "contact name", "applicant name", "resident name", "legal name",
+        "name last first", "last first", "first last", "name first last",
+        "last name first name", "nombre completo", "nombre y apellido", "nombre y apellidos",
+        "nombres y apellidos", "nombre del cliente", "nombre del participante",
+        "nombre del miembro", "apellidos y nombre", "apellidos y nombres",
+    ],
+    "first_name": [
+        "first name", "first", "firstname", "fname", "f name", "first nm", "given name",
+        "given", "givenname", "forename", "first given name", "primer nombre",
+        "nombre de pila", "nombres", "nombre s",
+    ],
+    "middle_name": [
+        "middle name", "middle", "middlename", "middle initial", "mi", "m i", "mname",
+        "middle nm", "second name", "segundo nombre", "inicial", "inicial del segundo nombre",
+    ],
+    "last_name": [
+        "last name", "last", "lastname", "lname", "l name", "last nm", "surname",
+        "family name", "familyname", "apellido", "apellidos", "primer apellido",
+        "segundo apellido", "apellido paterno", "apellido materno", "apellido s",
+    ],
+    "suffix": ["suffix", "name suffix", "sfx", "suf", "generation", "sufijo"],
+    "dob": [
+        "dob", "d o b", "date of birth", "birth date", "birthdate", "birthday", "born",
+        "birth dt", "bdate", "b date", "bday", "b day", "dt of birth", "date birth",
+        "fecha de nacimiento", "fecha nacimiento", "fecha de nac", "fec nac", "f nac",
+        "fecha nac", "nacimiento", "f de nacimiento", "cumpleanos",
+    ],
+    "sex": ["sex", "gender", "gender identity", "sexo", "genero", "m f"],
+    "address": [
+        "full address", "one line address", "complete address", "address full",
+        "direccion completa", "domicilio completo",
+    ],
+    "street": [
+        "street", "street address", "address 1", "address line 1", "addr 1", "addr1",
+        "address1", "street 1", "street line 1", "street address 1", "street name and number",
+        "calle", "calle y numero", "direccion 1", "direccion linea 1",
+    ],
+    "unit": [
+        "apt", "apartment", "unit", "suite", "apt unit", "apt suite", "unit number",
+        "apt number", "apartment number", "address 2", "address line 2", "addr 2", "addr2",
+        "address2", "street 2", "street line 2", "apt no", "apto", "apartamento", "unidad",
+        "depto", "numero de apartamento", "direccion 2", "direccion linea 2",
+    ],
+    "city": ["city", "town", "city town", "municipality", "ciudad", "municipio", "localidad"],
+    "state": [
+        "state", "st", "state code", "state province", "province", "estado", "provincia",
+    ],
+    "zip": [
+        "zip", "zip code", "zipcode", "zip5", "zip 5", "zip 4", "zip plus 4", "postal code",
+        "postalcode", "postcode", "post code", "postal", "zip postal code", "codigo postal",
+        "cod postal", "cp", "c p", "zona postal",
+    ],
+    "phone": [
+        "phone", "phone number", "phone no", "phone num", "telephone", "telephone number",
+        "tel", "tel no", "mobile", "mobile phone", "mobile number", "cell", "cell phone",
+        "cellphone", "cell number", "home phone", "primary phone", "contact number",
+        "contact phone", "phone 1", "phone 2", "alternate phone", "alt phone", "other phone",
+        "best phone", "telefono", "numero de telefono", "telefono movil", "telefono celular",
+        "celular", "movil", "telefono de casa", "tel casa",
+    ],
+    "email": [
+        "email", "e mail", "email address", "e mail address", "mail", "emailaddress",
+        "primary email", "personal email", "contact email", "email 1", "email 2",
+        "correo", "correo electronico", "email correo", "correo e",
+    ],
+}  # fmt: skip
+
+# Headers loosely "address": street when the file has city/ZIP columns, else decided by values.
+_AMBIGUOUS_ADDRESS = {
+    "address", "addr", "home address", "mailing address", "residential address",
+    "physical address", "residence", "direccion", "domicilio", "direccion postal",
+}  # fmt: skip
+
+# "Nombre" means the first name next to an "Apellido" column, the whole name otherwise.
+_AMBIGUOUS_NOMBRE = {"nombre"}
+
+# Words that make a column someone else's data (an emergency contact's phone)
+# or not personal at all (a work phone shared by an office).
+_SOMEONE_ELSE = {
+    "emergency", "parent", "guardian", "spouse", "mother", "father", "employer",
+    "supervisor", "manager", "referral", "referred", "referrer", "caseworker", "staff",
+    "volunteer", "preparer", "recruiter", "counselor", "agent", "sponsor", "child",
+    "children", "dependent", "dependents", "kid", "kids", "partner", "company", "business",
+    "work", "office", "fax", "pager", "emergencia", "madre", "padre", "tutor", "conyuge",
+    "esposo", "esposa", "hijo", "hija", "hijos", "referido", "empresa", "trabajo", "oficina",
+    "pastor", "doctor", "physician", "landlord",
+}  # fmt: skip
+
+# Words that, prefixed to a synonym, still mean the person's own field.
+_OWN_PREFIXES = {
+    "client", "member", "participant", "customer", "employee", "patient", "person",
+    "student", "applicant", "resident", "primary", "preferred", "main", "current", "home",
+    "mailing", "personal", "contact", "legal", "hire", "new hire", "the", "your",
+    "cliente", "miembro", "participante", "empleado",
+    "su", "del cliente", "del participante",
+}  # fmt: skip
+
+# Header words that say a column is something else: another date, a code or a count
+# (a household ID repeats like a ZIP; a visit date looks like a date).
+_NO_SNIFF_WORDS = {
+    "date", "fecha", "visit", "hire", "hired", "start", "end", "joined", "join", "enrolled",
+    "enrollment", "created", "updated", "modified", "since", "expires", "expiry", "id",
+    "number", "no", "code", "count", "amount", "total", "size", "score", "income", "year",
+    "age", "household", "hh", "ward", "district", "tract", "numero", "codigo",
+}  # fmt: skip
+
+_GENERIC_HEADER = re.compile(
+    r"^(column|col|field|unnamed|var|variable|f|c|data|value|info|information|details|"
+    r"contact|contact info|contact information|other|misc|extra|blank|columna|campo|dato|"
+    r"datos|contacto)?\s*\d*$"
+)
+
+_HEADER_TO_FIELD = {
+    synonym: canonical for canonical, synonyms in _SYNONYMS.items() for synonym in synonyms
+}
+
+SNIFF_SAMPLE = 2000  # values looked at per column, spread over the whole file
+SNIFF_SHARE = 0.8  # share of filled values that must look like the field
+
+
+@dataclass
+class MappingGuess:
+    """A proposed mapping and, for every mapped column, why it was proposed."""
+
+    mapping: dict[str, str]
+    evidence: dict[str, str]
+    columns: list[str] = field(default_factory=list)  # every raw column, in file order
+
+    @property
+    def missing_required(self) -> list[str]:
+        """What the roster lacks to be matched at all, in plain words."""
+        return missing_required(self.mapping)
+
+
+@dataclass
+class MappedRoster:
+    """A roster split into canonical fields and attributes."""
+
+    name: str
+    fields: pd.DataFrame
+    attributes: pd.DataFrame
+    roster: object  # overlap.ingest.Roster (not imported, to keep the stages independent)
+    mapping: dict[str, str]
+
+
+# ---------------------------------------------------------------------------
+# Guessing
+
+
+def normalise_header(header: str) -> str:
+    """A header as comparable words: 'Fecha_de_Nacimiento' -> 'fecha de nacimiento'."""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(header))  # FirstName -> First Name
+    text = unidecode(text).lower().replace("#", " number ").replace("+", " plus ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = re.sub(r"(?<=[a-z])(?=\d)", " ", text)  # zip5 -> zip 5 (also kept as written)
+    return " ".join(text.split())
+
+
+def guess_mapping(frame: pd.DataFrame) -> MappingGuess:
+    """Guess which column holds which canonical field.
+
+    Args:
+        frame: a roster's frame of strings (``Roster.frame``).
+
+    Returns:
+        A ``MappingGuess``; columns it does not map stay attributes.
+    """
+    columns = [str(c) for c in frame.columns]
+    mapping: dict[str, str] = {}
+    evidence: dict[str, str] = {}
+    header_fields = {raw: _field_from_header(raw) for raw in columns}
+    for raw in columns:
+        guessed = header_fields[raw]
+        if guessed is None:
+            continue
+        canonical, why = _settle_ambiguous(raw, guessed, header_fields, frame)
+        if canonical is None:
+            evidence[raw] = why
+            continue
+        if canonical in mapping.values() and canonical not in MULTI_COLUMN_FIELDS:
+            evidence[raw] = (
+                f"also looks like {FIELD_WORDS[canonical]}, but an earlier column is used"
+            )
+            continue
+        mapping[raw], evidence[raw] = canonical, why
+    for raw in columns:
+        if raw in mapping or raw in evidence or not _may_sniff(raw, header_fields[raw]):
+            continue
+        sniffed = _sniff_column(frame[raw])
+        if sniffed is None:
+            continue
+        canonical, why = sniffed
+        if canonical in mapping.values():
+            evidence[raw] = f"{why}, but another column already gives {FIELD_WORDS[canonical]}"
+            continue
+        mapping[raw], evidence[raw] = canonical, why
+    mapping = {raw: mapping[raw] for raw in columns if raw in mapping}  # file order
+    return MappingGuess(mapping=mapping, evidence=evidence, columns=columns)
+
+
+def _field_from_header(raw: str) -> str | None:
+    """The field a header names, or None (or 'someone-else' for another person's data).
+
+    A remark in brackets is tried without it too: "DOB (MM/DD/YYYY)", "Phone (2)".
+    """
+    found = _field_from_words(normalise_header(raw))
+    bare = re.sub(r"\(.*?\)|\[.*?\]", " ", str(raw))
+    if found is None and bare != raw:
+        found = _field_from_words(normalise_header(bare))
+    return found
+
+
+def _field_from_words(words: str) -> str | None:
+    if not words:
+        return None
+    if words in _HEADER_TO_FIELD:
+        return _HEADER_TO_FIELD[words]
+    if words in _AMBIGUOUS_ADDRESS or words in _AMBIGUOUS_NOMBRE:
+        return words
+    tokens = set(words.split())
+    if tokens & _SOMEONE_ELSE:
+        return "someone-else"
+    for prefix in sorted(_OWN_PREFIXES, key=len, reverse=True):
+        if words.startswith(prefix + " "):
+            rest = words[len(prefix) + 1 :]
+            found = _HEADER_TO_FIELD.get(rest) or (rest if rest in _AMBIGUOUS_ADDRESS else None)
+            if found:
+                return found
+    compact = words.replace(" ", "")
+    for synonym, canonical in _HEADER_TO_FIELD.items():
+        if len(synonym) > 3 and synonym.replace(" ", "") == compact:
+            return canonical
+    return None
+
+
+def _settle_ambiguous(raw: str, guessed: str, header_fields: dict, frame: pd.DataFrame):
+    """Field and reason for a header match; resolves 'Address' and 'Nombre' from context."""
+    header_words = f"the header '{raw}'"
+    if guessed == "someone-else":
+        return None, f"{header_words} is about someone else or not personal; kept as an attribute"
+    if guessed in _AMBIGUOUS_ADDRESS:
+        if any(f in ("city", "zip", "state") for f in header_fields.values()):
+            return "street", f"{header_words} is an address and other columns hold city or ZIP"
+        share = _share(frame[raw], _ONE_LINE_ADDRESS)
+        if share >= 0.5:
+            return (
+                "address",
+                f"{header_words} is an address and {share:.0%} of values include city and ZIP",
+            )
+        return "street", f"{header_words} is an address and no column holds a city or ZIP"
+    if guessed in _AMBIGUOUS_NOMBRE:
+        if "last_name" in header_fields.values():
+            return "first_name", f"{header_words} means first name next to a last-name column"
+        return "full_name", f"{header_words} means the whole name (no last-name column)"
+    return guessed, f"{header_words} means {FIELD_WORDS[guessed]}"
+
+
+def _may_sniff(raw: str, header_field: str | None) -> bool:
+    """Sniff values only where the header says nothing about what the column is."""
+    if header_field is not None:
+        return False
+    words = normalise_header(raw)
+    if _GENERIC_HEADER.match(words):
+        return True
+    return not (set(words.split()) & _NO_SNIFF_WORDS)
+
+
+# ---------------------------------------------------------------------------
+# Sniffing values
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_PHONE = re.compile(
+    r"^(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(\s*(x|ext\.?)\s*\d{1,5})?$", re.I
+)
+_ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
+_LAST_FIRST = re.compile(r"^[^\W\d_][^,\d]*,\s*[^\W\d_][^,\d]*$")
+_ONE_LINE_ADDRESS = re.compile(
+    r"^\d+[A-Za-z]?\s+[^,]+,(\s*[^,]+,)?\s*[^,\d]+,?\s+[A-Za-z]{2}\.?\s+\d{5}(-\d{4})?$"
+)
+_STREET = re.compile(
+    r"^\d+[A-Za-z]?\s+(.+\s)?(st|street|ave|av|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|"
+    r"ct|court|way|pl|place|pkwy|parkway|hwy|highway|ter|terrace|cir|circle|sq|square|trl|"
+    r"trail|calle|avenida)\.?(\s.*)?$",
+    re.I,
+)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})([T ].*)?$")
+_SLASH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+_WORD_DATE = re.compile(
+    r"^(\d{1,2}\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic)[a-z]*\.?"
+    r"\s+(\d{1,2},?\s+)?(\d{4})$",
+    re.I,
+)
+_STATES = set(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP".split()
+)
+_SEXES = {
+    "m", "f", "male", "female", "man", "woman", "h", "hombre", "mujer", "masculino",
+    "femenino", "x", "u", "unknown", "other", "nonbinary", "non-binary", "otro",
+}  # fmt: skip
+
+
+def _sniff_column(values: pd.Series) -> tuple[str, str] | None:
+    """The field a column's values look like, with the share that does, or None."""
+    sample = _sample_values(values)
+    if len(sample) < 3:
+        return None
+    for canonical, test in _SNIFFERS:
+        share = test(sample)
+        if share >= SNIFF_SHARE:
+            return canonical, f"{share:.0%} of filled values look like {_LOOKS_LIKE[canonical]}"
+    return None
+
+
+def _sample_values(values: pd.Series) -> pd.Series:
+    """Up to SNIFF_SAMPLE filled values spread evenly over the column (same answer every time)."""
+    filled = values[values.str.strip() != ""].str.strip()
+    step = max(1, len(filled) // SNIFF_SAMPLE)
+    return filled.iloc[::step].iloc[:SNIFF_SAMPLE]
+
+
+def _share(values: pd.Series, pattern: re.Pattern) -> float:
+    sample = _sample_values(values)
+    if len(sample) == 0:
+        return 0.0
+    return float(sample.str.match(pattern).mean())
+
+
+def _pattern_share(pattern: re.Pattern):
+    return lambda sample: float(sample.str.match(pattern).mean())
+
+
+def _zip_share(sample: pd.Series) -> float:
+    """ZIPs are five digits and repeat; five-digit IDs do not repeat."""
+    share = float(sample.str.match(_ZIP).mean())
+    if len(sample) >= 20 and sample.nunique() > 0.7 * len(sample):
+        return 0.0
+    return share
+
+
+def _birth_date_share(sample: pd.Series) -> float:
+    """Dates spread over decades and in the past read as birth dates; visit dates do not."""
+    years = pd.concat(
+        [
+            sample.str.extract(_ISO_DATE)[0],
+            sample.str.extract(_SLASH_DATE)[2],
+            sample.str.extract(_WORD_DATE)[3],
+        ],
+        axis=1,
+    ).bfill(axis=1)[0]
+    share = float(years.notna().mean())
+    full_years = pd.to_numeric(years[years.str.len() == 4], errors="coerce").dropna()
+    if len(full_years) >= 5:
+        this_year = dt.date.today().year
+        if full_years.max() - full_years.min() < 15 or full_years.median() > this_year - 10:
+            return 0.0
+    return share
+
+
+def _last_first_share(sample: pd.Series) -> float:
+    """'GARCIA, MARIA' names: one comma, letters either side, and most values distinct."""
+    if len(sample) >= 20 and sample.nunique() < 0.5 * len(sample):
+        return 0.0
+    return float(sample.str.match(_LAST_FIRST).mean())
+
+
+def _state_share(sample: pd.Series) -> float:
+    return float(sample.str.upper().str.rstrip(".").isin(_STATES).mean())
+
+
+def _sex_share(sample: pd.Series) -> float:
+    if sample.nunique() > 6:
+        return 0.0
+    return float(sample.str.lower().isin(_SEXES).mean())
+
+
+_SNIFFERS = [
+    ("email", _pattern_share(_EMAIL)),
+    ("phone", _pattern_share(_PHONE)),
+    ("dob", _birth_date_share),
+    ("zip", _zip_share),
+    ("address", _pattern_share(_ONE_LINE_ADDRESS)),
+    ("street", _pattern_share(_STREET)),
+    ("full_name", _last_first_share),
+    ("state", _state_share),
+    ("sex", _sex_share),
+]
+
+_LOOKS_LIKE = {
+    "email": "email addresses",
+    "phone": "phone numbers",
+    "dob": "birth dates",
+    "zip": "ZIP codes",
+    "address": "one-line addresses with city and ZIP",
+    "street": "street addresses",
+    "full_name": "names written last name first",
+    "state": "state abbreviations",
+    "sex": "sex or gender codes",
+}
+
+
+# ---------------------------------------------------------------------------
+# Checking and applying
+
+
+def missing_required(mapping: dict[str, str]) -> list[str]:
+    """What a mapping lacks for matching: a name, whole or in first and last parts."""
+    fields = set(mapping.values())
+    if "full_name" in fields or {"first_name", "last_name"} <= fields:
+        return []
+    return ["a name column (a full name, or first and last names)"]
+
+
+def check_linkable(mapping: dict[str, str], file_name: str) -> None:
+    """Refuse a roster that cannot be matched, in one sentence the user can act on.
+
+    Raises:
+        MappingError: the mapping has no name field.
+    """
+    if missing_required(mapping):
+        stem = Path(file_name).stem
+        raise MappingError(
+            f"{file_name} has no name column that Overlap recognises; tell it which column "
+            f"holds names, e.g. --map {stem}:COLUMN=full_name."
+        )
+
+
+def apply_mapping(roster, mapping: dict[str, str]) -> MappedRoster:
+    """Split a roster into the canonical fields and the attributes.
+
+    Args:
+        roster: an ``overlap.ingest.Roster``.
+        mapping: raw column -> canonical field (or ``ignore`` / ``attribute``).
+
+    Returns:
+        A ``MappedRoster`` with every canonical field present ("" where unmapped);
+        several columns mapped to one field are joined with " | ".
+
+    Raises:
+        MappingError: the mapping names an unknown field or a column the file lacks.
+    """
+    frame = roster.frame
+    file_name = getattr(roster, "file_name", "") or roster.name
+    _validate(mapping, list(frame.columns), file_name)
+    fields = pd.DataFrame(index=frame.index)
+    for canonical in CANONICAL_FIELDS:
+        raws = [raw for raw in frame.columns if mapping.get(raw) == canonical]
+        fields[canonical] = _join_columns(frame, raws)
+    attributes = frame[[c for c in frame.columns if c not in mapping or mapping[c] == ATTRIBUTE]]
+    used = {raw: f for raw, f in mapping.items() if f not in UNMAP}
+    return MappedRoster(
+        name=roster.name,
+        fields=fields,
+        attributes=attributes.copy(),
+        roster=roster,
+        mapping=used,
+    )
+
+
+def _validate(mapping: dict[str, str], columns: list[str], file_name: str) -> None:
+    for raw, canonical in mapping.items():
+        if canonical not in CANONICAL_FIELDS and canonical not in UNMAP:
+            raise MappingError(
+                f"'{canonical}' is not a field Overlap knows (mapping column '{raw}' of "
+                f"{file_name}); use one of: {', '.join(CANONICAL_FIELDS)}, ignore, attribute."
+            )
+        if raw not in columns:
+            raise MappingError(
+                f"{file_name} has no column named '{raw}'; its columns are: {', '.join(columns)}."
+            )
+
+
+def _join_columns(frame: pd.DataFrame, raws: list[str]) -> pd.Series:
+    """One column, or the filled values of several joined with ' | ' (vectorised)."""
+    if not raws:
+        return pd.Series("", index=frame.index, dtype="str")
+    joined = frame[raws[0]].astype("str")
+    for raw in raws[1:]:
+        other = frame[raw].astype("str")
+        both = (joined != "") & (other != "")
+        joined = joined.mask(joined == "", other).mask(both, joined + " | " + other)
+    return joined
+
+
+# ---------------------------------------------------------------------------
+# Overrides: --map FILE:RAW=FIELD
+
+
+ANY_FILE = "*"
+
+
+def parse_map_overrides(
+    specs: list[str], default_file: str = ANY_FILE
+) -> dict[str, dict[str, str]]:
+    """Parse ``FILE:RAW=FIELD`` options into ``{file: {raw: field}}``.
+
+    Args:
+        specs: the option values as typed; ``FILE`` is a file's name or stem,
+            and may be left out (``RAW=FIELD``) to mean ``default_file``.
+        default_file: the key for specs without a ``FILE:`` part.
+
+    Returns:
+        Overrides per file; a field of ``ignore`` or ``attribute`` unmaps the column.
+
+    Raises:
+        MappingError: a spec is not of the form ``FILE:RAW=FIELD`` or names an unknown field.
+    """
+    overrides: dict[str, dict[str, str]] = {}
+    for spec in specs:
+        left, equals, canonical = spec.rpartition("=")
+        canonical = canonical.strip()
+        if not equals or not left.strip() or not canonical:
+            raise MappingError(f"--map '{spec}' is not of the form FILE:COLUMN=FIELD.")
+        file_key, colon, raw = left.partition(":")
+        if not colon:
+            file_key, raw = default_file, left
+        if canonical not in CANONICAL_FIELDS and canonical not in UNMAP:
+            raise MappingError(
+                f"--map '{spec}' names '{canonical}', which is not a field; use one of: "
+                f"{', '.join(CANONICAL_FIELDS)}, ignore, attribute."
+            )
+        overrides.setdefault(file_key.strip(), {})[raw.strip()] = canonical
+    return overrides
+
+
+def overrides_for(overrides: dict[str, dict[str, str]], file_name: str) -> dict[str, str]:
+    """The overrides that apply to one file, matched by its name or its stem."""
+    path = Path(file_name)
+    keys = {path.name.casefold(), path.stem.casefold(), ANY_FILE}
+    chosen: dict[str, str] = {}
+    for key, mapping in overrides.items():
+        if key.casefold() in keys or Path(key).name.casefold() in keys:
+            chosen.update(mapping)
+    return chosen
+
+
+def apply_overrides(guess: MappingGuess, overrides: dict[str, str], file_name: str = "the file"):
+    """A new guess with the user's choices on top; ``ignore``/``attribute`` unmap a column.
+
+    Raises:
+        MappingError: an override names a column the file lacks.
+    """
+    mapping = dict(guess.mapping)
+    evidence = dict(guess.evidence)
+    for raw, canonical in overrides.items():
+        if guess.columns and raw not in guess.columns:
+            raise MappingError(
+                f"{file_name} has no column named '{raw}'; its columns are: "
+                f"{', '.join(guess.columns)}."
+            )
+        if canonical in UNMAP:
+            mapping.pop(raw, None)
+            evidence[raw] = f"you chose {canonical} for this column"
+        else:
+            if canonical not in MULTI_COLUMN_FIELDS:
+                for other in [r for r, f in mapping.items() if f == canonical and r != raw]:
+                    del mapping[other]
+                    evidence[other] = f"you chose another column for {FIELD_WORDS[canonical]}"
+            mapping[raw] = canonical
+            evidence[raw] = f"you chose {FIELD_WORDS[canonical]} for this column"
+    return MappingGuess(mapping=mapping, evidence=evidence, columns=list(guess.columns))
