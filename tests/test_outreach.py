@@ -16,11 +16,13 @@ from overlap.outreach import (
     OutreachPlan,
     TargetConditions,
     build_target_list,
+    conversion_report,
     display_targets,
     make_batches,
     make_plan,
     merge_people,
     person_confidence,
+    progress_chart,
     select_people,
 )
 
@@ -312,3 +314,38 @@ def test_merge_people_never_mixes_addresses(matched):
     }
     bob = merge_people(extra).loc[1]
     assert (bob["street"], bob["city"], bob["zip"]) == ("5 w elm st", "cicero", "60804")
+
+
+def test_conversion_report_counts_per_batch_and_area(matched):
+    records, _, links = matched
+    people = build_target_list(records, TargetConditions(), links=links)
+    batches = make_batches(people, by="volunteer", per_volunteer=3, goal_share=0.5)
+    plan = OutreachPlan.from_json(make_plan(records, people, TargetConditions(), batches).to_json())
+    key_of = dict(zip(display_targets(people)["name"], people["target"], strict=True))
+    found = {key_of["Maria Luisa Garcia"]: [7, 3], key_of["Zed Ng"]: [12]}
+    report = conversion_report(plan, found, roster_name="clinic 2027", roster_rows=40)
+    assert report.reached == 2
+    assert report.goal == sum(b.goal for b in batches)
+    expected_by_batch = [sum(k in found for k in b.targets) for b in batches]
+    assert report.by_batch["reached"].tolist() == expected_by_batch
+    assert report.by_batch["people"].tolist() == [len(b.targets) for b in batches]
+    by_area = report.by_area.set_index("area")
+    assert by_area.loc["60623", "reached"] == 1 and by_area.loc["60623", "people"] == 2
+    assert by_area.loc["60608", "reached"] == 1
+    assert by_area["people"].sum() == len(people)
+    maria = report.targets.set_index("target").loc[key_of["Maria Luisa Garcia"]]
+    assert maria["reached"] and maria["found_at"] == "row 3; row 7"
+    figure = progress_chart(report.by_batch)
+    assert [trace.name for trace in figure.data] == ["Goal", "Reached"]
+    assert list(figure.data[1].x) == expected_by_batch
+
+
+def test_area_batches_give_area_goals_equal_to_batch_goals(matched):
+    records, _, _ = matched
+    people = build_target_list(records, TargetConditions())
+    batches = make_batches(people, by="zip", goal_share=0.5)
+    plan = make_plan(records, people, TargetConditions(), batches)
+    report = conversion_report(plan, {})
+    goals = report.by_area.set_index("area")["goal"].to_dict()
+    assert goals == {b.area: b.goal for b in batches}
+    assert report.reached == 0 and report.by_batch["reached_pct"].eq(0).all()

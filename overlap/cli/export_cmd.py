@@ -27,6 +27,7 @@ KNOWN_RECORD_COLUMNS = {
     "last_sound",
     "house_number",
     "street_name",
+    "first_key",
 }
 
 
