@@ -1,0 +1,221 @@
+"""Candidate pairs: records that share a blocking key under at least one rule.
+
+Each rule is a key computed per record (empty keys never block); pairs are
+the DuckDB self-join of the records on that key, so no cross product is ever
+built. Blocks larger than a cap are skipped and reported by rule and size
+(never by key: keys hold personal data). Pairs found by several rules are
+kept once, credited to the first rule that found them. Pairs inside one
+roster are included: duplicates within a roster count.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+DEFAULT_MAX_BLOCK = 5000
+
+KEY_COLUMNS = [
+    "first_name",
+    "last_name",
+    "first_sound",
+    "last_sound",
+    "first_key",
+    "dob",
+    "zip",
+    "city",
+    "phone",
+    "email",
+    "house_number",
+    "street_name",
+]
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """A blocking key: SQL over one record's columns; NULL or '' never blocks.
+
+    ``partner`` (for asymmetric rules such as swapped names) is the key the
+    *other* record must have; None means the same key on both sides.
+    """
+
+    name: str
+    title: str
+    key: str
+    partner: str | None = None
+
+
+def _all(*parts: str) -> str:
+    """Key joining the parts with '|', NULL unless every part is non-empty."""
+    cond = " AND ".join(f"coalesce({p}, '') <> ''" for p in parts)
+    body = " || '|' || ".join(parts)
+    return f"CASE WHEN {cond} THEN {body} END"
+
+
+BLOCKING_RULES: list[BlockingRule] = [
+    BlockingRule(
+        "last_sound_first_initial",
+        "last name sounds alike and same first initial",
+        _all("last_sound", "left(first_name, 1)"),
+    ),
+    BlockingRule(
+        "first_key_dob", "same first name (or nickname) and date of birth", _all("first_key", "dob")
+    ),
+    BlockingRule(
+        "first_initial_dob",
+        "same first initial and date of birth",
+        _all("left(first_name, 1)", "dob"),
+    ),
+    BlockingRule(
+        "last_initial_dob", "same last initial and date of birth", _all("left(last_name, 1)", "dob")
+    ),
+    BlockingRule(
+        "last_name_birth_year", "same last name and birth year", _all("last_name", "left(dob, 4)")
+    ),
+    BlockingRule("dob_zip", "same date of birth and ZIP code", _all("dob", "zip")),
+    BlockingRule("phone", "same phone number", _all("phone")),
+    BlockingRule("email", "same email", _all("email")),
+    BlockingRule(
+        "email_user",
+        "same email user name",
+        "CASE WHEN length(split_part(email, '@', 1)) >= 4 THEN split_part(email, '@', 1) END",
+    ),
+    BlockingRule(
+        "street_zip",
+        "same house number, street and ZIP code",
+        _all("house_number", "street_name", "zip"),
+    ),
+    BlockingRule(
+        "street_city",
+        "same house number, street and city",
+        _all("house_number", "street_name", "city"),
+    ),
+    BlockingRule(
+        "swapped_names",
+        "first and last names swapped",
+        "CASE WHEN first_sound <> last_sound THEN " + _all("first_sound", "last_sound") + " END",
+        partner="CASE WHEN first_sound <> last_sound THEN "
+        + _all("last_sound", "first_sound")
+        + " END",
+    ),
+    BlockingRule(
+        "last_prefix_zip",
+        "last name starts alike and same ZIP code",
+        _all("left(last_name, 3)", "zip"),
+    ),
+    BlockingRule(
+        "first_last_sound", "first and last names sound alike", _all("first_sound", "last_sound")
+    ),
+]
+
+
+def _key_frame(records: pd.DataFrame) -> pd.DataFrame:
+    """The columns the rules read (absent ones empty), with ``rid``."""
+    frame = pd.DataFrame({"rid": np.arange(len(records), dtype=np.int64)})
+    for column in KEY_COLUMNS:
+        if column in records.columns:
+            frame[column] = records[column].fillna("").astype(str).to_numpy()
+        elif column == "first_key" and "first_name" in records.columns:
+            frame[column] = records["first_name"].fillna("").astype(str).to_numpy()
+        else:
+            frame[column] = ""
+    return frame
+
+
+def candidate_pairs(
+    records: pd.DataFrame,
+    rules: list[BlockingRule] | None = None,
+    max_block: int = DEFAULT_MAX_BLOCK,
+) -> tuple[pd.DataFrame, dict]:
+    """Every pair of records sharing a blocking key, once.
+
+    Args:
+        records: the normalised records frame (row ``i`` is rid ``i``).
+        rules: blocking rules (default ``BLOCKING_RULES``).
+        max_block: blocks with more records than this are skipped.
+
+    Returns:
+        ``(pairs, report)``: pairs has int64 ``rid_a < rid_b`` and ``rule``
+        (index of the first rule that found the pair), sorted; report has
+        ``records``, ``candidate_pairs``, ``seconds`` and per rule its
+        ``pairs``, ``new_pairs`` (first found by it) and ``skipped_blocks``
+        (sizes of the blocks over the cap; no key values).
+    """
+    started = time.perf_counter()
+    rules = BLOCKING_RULES if rules is None else rules
+    con = duckdb.connect()
+    try:
+        con.register("rec", _key_frame(records))
+        con.execute("CREATE TEMP TABLE found (rid_a BIGINT, rid_b BIGINT, rule INTEGER)")
+        rule_reports = []
+        for index, rule in enumerate(rules):
+            partner = rule.partner or rule.key
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE keys AS
+                SELECT rid, ({rule.key}) AS k, ({partner}) AS p FROM rec
+                """
+            )
+            sizes = con.execute(
+                "SELECT k, count(*) AS n FROM keys WHERE k IS NOT NULL GROUP BY k"
+            ).df()
+            skipped = sorted(sizes.loc[sizes["n"] > max_block, "n"].astype(int).tolist())[::-1]
+            if rule.partner is None:
+                join = f"""
+                    WITH kept AS (
+                        SELECT keys.rid, keys.k FROM keys
+                        JOIN (SELECT k FROM keys WHERE k IS NOT NULL GROUP BY k
+                              HAVING count(*) BETWEEN 2 AND {max_block}) USING (k)
+                    )
+                    SELECT l.rid AS rid_a, r.rid AS rid_b, {index} AS rule
+                    FROM kept l JOIN kept r ON l.k = r.k AND l.rid < r.rid
+                """
+            else:
+                join = f"""
+                    WITH ok AS (SELECT k FROM keys WHERE k IS NOT NULL GROUP BY k
+                                HAVING count(*) <= {max_block}),
+                    l AS (SELECT rid, k FROM keys JOIN ok USING (k)),
+                    r AS (SELECT rid, p FROM keys WHERE p IS NOT NULL)
+                    SELECT DISTINCT least(l.rid, r.rid) AS rid_a, greatest(l.rid, r.rid) AS rid_b,
+                           {index} AS rule
+                    FROM l JOIN r ON l.k = r.p AND l.rid <> r.rid
+                """
+            raw = con.execute(f"INSERT INTO found {join}").fetchone()[0]
+            rule_reports.append(
+                {
+                    "rule": rule.name,
+                    "title": rule.title,
+                    "pairs": int(raw),
+                    "skipped_blocks": skipped,
+                }
+            )
+        result = con.execute(
+            """
+            SELECT rid_a, rid_b, min(rule) AS rule FROM found
+            GROUP BY rid_a, rid_b ORDER BY rid_a, rid_b
+            """
+        ).fetchnumpy()
+    finally:
+        con.close()
+    pairs = pd.DataFrame(
+        {
+            "rid_a": np.asarray(result["rid_a"], dtype=np.int64),
+            "rid_b": np.asarray(result["rid_b"], dtype=np.int64),
+            "rule": np.asarray(result["rule"], dtype=np.int16),
+        }
+    )
+    first_found = np.bincount(pairs["rule"].to_numpy(), minlength=len(rules))
+    for report, count in zip(rule_reports, first_found.tolist(), strict=True):
+        report["new_pairs"] = int(count)
+    report = {
+        "records": int(len(records)),
+        "candidate_pairs": int(len(pairs)),
+        "rules": rule_reports,
+        "skipped_blocks": int(sum(len(r["skipped_blocks"]) for r in rule_reports)),
+        "seconds": round(time.perf_counter() - started, 4),
+    }
+    return pairs, report

@@ -1,0 +1,406 @@
+"""Compare candidate pairs field by field, to a small integer level per comparison.
+
+Everything is vectorised over the pairs: string similarity with rapidfuzz's
+``process.cpdist`` (fed Python lists, all cores), dates and codes with numpy,
+nicknames by a hash look-up of "name|name" keys. Level ``-1`` means one side
+is missing the field: the model gives it weight 0 (missing is not
+disagreement). Each comparison's levels have plain-word labels for the
+dashboard's explanations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, JaroWinkler
+
+MISSING = -1
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One field comparison: its levels, in plain words, for explanations.
+
+    ``labels[k]`` describes level ``k``; ``initial_m[k]`` is EM's starting
+    guess of P(level k | same person).
+    """
+
+    name: str
+    title: str
+    labels: tuple[str, ...]
+    initial_m: tuple[float, ...]
+
+    @property
+    def n_levels(self) -> int:
+        return len(self.labels)
+
+
+# Level numbers, by name, so the model's household guard reads clearly.
+FIRST_ELSE, FIRST_INITIAL, FIRST_SIMILAR, FIRST_CLOSE, FIRST_VERY_CLOSE, FIRST_NICK, FIRST_EXACT = (
+    range(7)
+)
+LAST_ELSE, LAST_PART, LAST_SIMILAR, LAST_VERY_CLOSE, LAST_EXACT = range(5)
+DOB_ELSE, DOB_FAR_YEARS, DOB_WITHIN_YEAR, DOB_ONE_OFF, DOB_SWAPPED, DOB_EXACT = range(6)
+ADDR_ELSE, ADDR_AREA, ADDR_BUILDING, ADDR_CLOSE, ADDR_EXACT = range(5)
+PHONE_ELSE, PHONE_LOCAL, PHONE_EXACT = range(3)
+EMAIL_ELSE, EMAIL_USER, EMAIL_EXACT = range(3)
+MIDDLE_ELSE, MIDDLE_INITIAL, MIDDLE_EXACT = range(3)
+
+COMPARISONS: list[Comparison] = [
+    Comparison(
+        "first_name",
+        "First name",
+        (
+            "different first names",
+            "one first name is only the other's initial, or the other's middle name",
+            "first names sound alike or are somewhat similar",
+            "first names are similar",
+            "first names differ by a typo",
+            "one first name is a nickname of the other",
+            "same first name",
+        ),
+        (0.03, 0.02, 0.03, 0.03, 0.09, 0.05, 0.75),
+    ),
+    Comparison(
+        "last_name",
+        "Last name",
+        (
+            "different last names",
+            "one last name is part of the other",
+            "last names sound alike or are similar",
+            "last names differ by a typo",
+            "same last name",
+        ),
+        (0.05, 0.02, 0.04, 0.09, 0.80),
+    ),
+    Comparison(
+        "middle_name",
+        "Middle name",
+        ("different middle names", "same middle initial", "same middle name"),
+        (0.1, 0.3, 0.6),
+    ),
+    Comparison(
+        "dob",
+        "Date of birth",
+        (
+            "different dates of birth",
+            "same birthday but years far apart (for example father and son)",
+            "dates of birth within a year of each other",
+            "dates of birth one digit apart",
+            "day and month swapped",
+            "same date of birth",
+        ),
+        (0.03, 0.005, 0.02, 0.08, 0.015, 0.85),
+    ),
+    Comparison(
+        "address",
+        "Address",
+        (
+            "different addresses",
+            "same ZIP code (or city) only",
+            "same building, different apartment",
+            "same house number and a similar street",
+            "same street address",
+        ),
+        (0.3, 0.1, 0.02, 0.08, 0.5),
+    ),
+    Comparison(
+        "phone",
+        "Phone",
+        ("different phone numbers", "same last seven digits", "same phone number"),
+        (0.3, 0.05, 0.65),
+    ),
+    Comparison(
+        "email",
+        "Email",
+        ("different emails", "same user name at another provider", "same email"),
+        (0.3, 0.05, 0.65),
+    ),
+    Comparison("sex", "Sex", ("different sex", "same sex"), (0.05, 0.95)),
+    Comparison("suffix", "Suffix", ("different suffixes (Jr and Sr)", "same suffix"), (0.05, 0.95)),
+]
+
+COMPARISON_BY_NAME = {c.name: c for c in COMPARISONS}
+
+# Fields compare_pairs reads; a records frame may lack the optional ones.
+NAME_FIELDS = ["first_name", "middle_name", "last_name", "first_sound", "last_sound"]
+OTHER_FIELDS = [
+    "suffix",
+    "dob",
+    "sex",
+    "street",
+    "house_number",
+    "street_name",
+    "unit",
+    "city",
+    "zip",
+    "phone",
+    "email",
+]
+
+
+def _jw(a: list[str], b: list[str]) -> np.ndarray:
+    return process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1)
+
+
+def _column(records: pd.DataFrame, field: str) -> pd.Series:
+    if field in records.columns:
+        return records[field].fillna("").astype(str)
+    return pd.Series([""] * len(records), index=records.index, dtype=object)
+
+
+def _sides(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray, derive=None):
+    """The field's values on both sides of every pair, as object arrays ("" if absent).
+
+    ``derive`` (a vectorised Series -> Series function) is applied per record,
+    before indexing by pair, so no Python runs per pair.
+    """
+    column = _column(records, field)
+    if derive is not None:
+        column = derive(column).fillna("")
+    values = column.to_numpy(dtype=object)
+    return values[ia], values[ib]
+
+
+def _initial(s: pd.Series) -> pd.Series:
+    return s.str[:1]
+
+
+@lru_cache(maxsize=1)
+def _nickname_keys() -> frozenset[str]:
+    """'name|nickname' keys, both directions, from normalise's nickname table."""
+    from overlap.normalise import nickname_pairs
+
+    table = nickname_pairs()
+    if isinstance(table, pd.DataFrame):
+        left = table.iloc[:, 0].astype(str).str.lower()
+        right = table.iloc[:, 1].astype(str).str.lower()
+        pairs = zip(left.tolist(), right.tolist(), strict=True)
+    else:
+        pairs = ((str(x).lower(), str(y).lower()) for x, y in table)
+    keys: set[str] = set()
+    for x, y in pairs:
+        keys.add(f"{x}|{y}")
+        keys.add(f"{y}|{x}")
+    return frozenset(keys)
+
+
+def _is_nickname(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if len(a) == 0:
+        return np.zeros(0, dtype=bool)
+    keys = pd.Series(a, dtype=object) + "|" + pd.Series(b, dtype=object)
+    return keys.isin(_nickname_keys()).to_numpy()
+
+
+def _first_key_equal(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Same canonical first name (both nicknames of one name), where normalise gives one."""
+    if "first_key" not in records.columns:
+        return np.zeros(len(ia), dtype=bool)
+    ka, kb = _sides(records, "first_key", ia, ib)
+    return (ka == kb) & (ka != "")
+
+
+def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
+    present = (fa != "") & (fb != "")
+    level = np.full(len(ia), FIRST_ELSE, dtype=np.int8)
+    ma, mb = _sides(records, "middle_name", ia, ib)
+    ini_a, ini_b = _sides(records, "first_name", ia, ib, _initial)
+    initial = ((fa == ini_a) | (fb == ini_b)) & (ini_a == ini_b)
+    middle = ((fa == mb) & (mb != "")) | ((fb == ma) & (ma != ""))
+    level[initial | middle] = FIRST_INITIAL
+    level[(jw >= 0.7) | ((sa == sb) & (sa != ""))] = FIRST_SIMILAR
+    level[jw >= 0.88] = FIRST_CLOSE
+    level[jw >= 0.92] = FIRST_VERY_CLOSE
+    not_exact = present & (fa != fb)
+    nick = np.zeros(len(ia), dtype=bool)
+    idx = np.flatnonzero(not_exact)
+    if len(idx):
+        nick[idx] = _is_nickname(fa[idx], fb[idx])
+    nick |= _first_key_equal(records, ia, ib) & not_exact
+    level[nick] = FIRST_NICK
+    level[fa == fb] = FIRST_EXACT
+    level[~present] = MISSING
+    return level
+
+
+def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:
+    present = (la != "") & (lb != "")
+    level = np.full(len(la), LAST_ELSE, dtype=np.int8)
+    idx = np.flatnonzero(present & (la != lb) & (jw < 0.88))
+    if len(idx):
+        ta, tb = _sides(records, "last_name", ia[idx], ib[idx], lambda s: s.str.replace("-", " "))
+        part = process.cpdist(ta.tolist(), tb.tolist(), scorer=fuzz.token_set_ratio, workers=-1)
+        part = part >= 100
+        level[idx[part]] = LAST_PART
+    level[(jw >= 0.88) | ((sa == sb) & (sa != ""))] = LAST_SIMILAR
+    level[jw >= 0.92] = LAST_VERY_CLOSE
+    level[la == lb] = LAST_EXACT
+    level[~present] = MISSING
+    return level
+
+
+def _middle_levels(records, ia, ib) -> np.ndarray:
+    ma, mb = _sides(records, "middle_name", ia, ib)
+    present = (ma != "") & (mb != "")
+    level = np.full(len(ma), MIDDLE_ELSE, dtype=np.int8)
+    ini_a, ini_b = _sides(records, "middle_name", ia, ib, _initial)
+    level[ini_a == ini_b] = MIDDLE_INITIAL
+    level[ma == mb] = MIDDLE_EXACT
+    level[~present] = MISSING
+    return level
+
+
+def _dob_parts(records: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """Year, month, day and day number of each record's ISO date (-1 where missing)."""
+    if "dob" not in records.columns:
+        n = len(records)
+        minus = np.full(n, -1, dtype=np.int64)
+        return minus, minus, minus, minus
+    dob = records["dob"].fillna("").astype(str)
+    dates = pd.to_datetime(dob.where(dob != ""), format="%Y-%m-%d", errors="coerce")
+    ok = dates.notna().to_numpy()
+    year = np.where(ok, dates.dt.year.fillna(-1).to_numpy(dtype=np.int64), -1)
+    month = np.where(ok, dates.dt.month.fillna(-1).to_numpy(dtype=np.int64), -1)
+    day = np.where(ok, dates.dt.day.fillna(-1).to_numpy(dtype=np.int64), -1)
+    epoch = np.where(
+        ok, (dates - pd.Timestamp("1900-01-01")).dt.days.fillna(-1).to_numpy(dtype=np.int64), -1
+    )
+    return year, month, day, epoch
+
+
+def _dob_levels(records, ia, ib) -> np.ndarray:
+    da, db = _sides(records, "dob", ia, ib)
+    year, month, day, epoch = _dob_parts(records)
+    ya, yb, ma, mb, dda, ddb = year[ia], year[ib], month[ia], month[ib], day[ia], day[ib]
+    present = (da != "") & (db != "")
+    level = np.full(len(ia), DOB_ELSE, dtype=np.int8)
+    parsed = present & (ya >= 0) & (yb >= 0)
+    within_year = parsed & (np.abs(epoch[ia] - epoch[ib]) <= 365)
+    level[within_year] = DOB_WITHIN_YEAR
+    osa = process.cpdist(da.tolist(), db.tolist(), scorer=OSA.distance, workers=-1)
+    same_birthday = parsed & (ma == mb) & (dda == ddb)
+    far_years = same_birthday & (np.abs(ya - yb) >= 15)
+    level[present & (osa <= 1) & ~far_years] = DOB_ONE_OFF
+    swapped = parsed & (ya == yb) & (ma == ddb) & (dda == mb) & (ma != dda)
+    level[swapped] = DOB_SWAPPED
+    level[far_years] = DOB_FAR_YEARS
+    level[present & (da == db)] = DOB_EXACT
+    level[~present] = MISSING
+    return level
+
+
+def _address_levels(records, ia, ib) -> np.ndarray:
+    sa, sb = _sides(records, "street", ia, ib)
+    ha, hb = _sides(records, "house_number", ia, ib)
+    na, nb = _sides(records, "street_name", ia, ib)
+    ua, ub = _sides(records, "unit", ia, ib)
+    za, zb = _sides(records, "zip", ia, ib)
+    ca, cb = _sides(records, "city", ia, ib)
+    n = len(ia)
+    streets = (sa != "") & (sb != "")
+    zips = (za != "") & (zb != "")
+    cities = (ca != "") & (cb != "")
+    same_area = np.where(zips, za == zb, cities & (ca == cb))
+    area_known = zips | cities
+    area_compatible = ~zips | (za == zb)
+    level = np.full(n, ADDR_ELSE, dtype=np.int8)
+    level[same_area] = ADDR_AREA
+    houses = streets & (ha != "") & (ha == hb) & (na != "") & (nb != "") & area_compatible
+    idx = np.flatnonzero(houses & (sa != sb))
+    if len(idx):
+        close = _jw(na[idx].tolist(), nb[idx].tolist()) >= 0.88
+        level[idx[close]] = ADDR_CLOSE
+    same_street = streets & (sa == sb) & area_compatible
+    units_differ = (ua != "") & (ub != "") & (ua != ub)
+    level[same_street & units_differ] = ADDR_BUILDING
+    level[same_street & ~units_differ] = ADDR_EXACT
+    level[~streets & ~area_known] = MISSING
+    return level
+
+
+def _phone_levels(records, ia, ib) -> np.ndarray:
+    pa, pb = _sides(records, "phone", ia, ib)
+    present = (pa != "") & (pb != "")
+    level = np.full(len(ia), PHONE_ELSE, dtype=np.int8)
+    last7_a, last7_b = _sides(records, "phone", ia, ib, lambda s: s.str[-7:])
+    level[last7_a == last7_b] = PHONE_LOCAL
+    level[pa == pb] = PHONE_EXACT
+    level[~present] = MISSING
+    return level
+
+
+def _email_levels(records, ia, ib) -> np.ndarray:
+    ea, eb = _sides(records, "email", ia, ib)
+    present = (ea != "") & (eb != "")
+    level = np.full(len(ia), EMAIL_ELSE, dtype=np.int8)
+    user_a, user_b = _sides(records, "email", ia, ib, lambda s: s.str.split("@", n=1).str[0])
+    level[(user_a == user_b) & (user_a != "")] = EMAIL_USER
+    level[ea == eb] = EMAIL_EXACT
+    level[~present] = MISSING
+    return level
+
+
+def _agree_levels(records, field, ia, ib) -> np.ndarray:
+    va, vb = _sides(records, field, ia, ib)
+    level = (va == vb).astype(np.int8)
+    level[(va == "") | (vb == "")] = MISSING
+    return level
+
+
+def compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Comparison levels of every candidate pair.
+
+    Args:
+        records: the normalised records frame (row ``i`` is rid ``i``).
+        pairs: ``rid_a``, ``rid_b`` columns.
+
+    Returns:
+        A frame aligned with ``pairs``: ``rid_a``, ``rid_b``, one int8
+        ``{name}_level`` column per comparison in ``COMPARISONS`` (-1 =
+        missing) and ``name_swap`` (1 where first and last names were
+        compared crosswise because they look swapped).
+    """
+    ia = pairs["rid_a"].to_numpy(dtype=np.int64)
+    ib = pairs["rid_b"].to_numpy(dtype=np.int64)
+    out = {"rid_a": ia, "rid_b": ib}
+    fa, fb = _sides(records, "first_name", ia, ib)
+    la, lb = _sides(records, "last_name", ia, ib)
+    fsa, fsb = _sides(records, "first_sound", ia, ib)
+    lsa, lsb = _sides(records, "last_sound", ia, ib)
+    fa_list, fb_list, la_list, lb_list = fa.tolist(), fb.tolist(), la.tolist(), lb.tolist()
+    jw_first = _jw(fa_list, fb_list)
+    jw_last = _jw(la_list, lb_list)
+    first = _first_name_levels(records, ia, ib, fa, fb, fsa, fsb, jw_first)
+    last = _last_name_levels(records, ia, ib, la, lb, lsa, lsb, jw_last)
+    # Swapped first/last names: compared crosswise, capped below exact so a
+    # swap is good but not the strongest evidence (no double counting).
+    straight_good = (first >= FIRST_VERY_CLOSE) & (last >= LAST_VERY_CLOSE)
+    maybe = np.flatnonzero((fa != "") & (lb != "") & (la != "") & (fb != "") & ~straight_good)
+    name_swap = np.zeros(len(ia), dtype=np.int8)
+    if len(maybe):
+        cross1 = _jw(fa[maybe].tolist(), lb[maybe].tolist())
+        cross2 = _jw(la[maybe].tolist(), fb[maybe].tolist())
+        swapped = maybe[(cross1 >= 0.92) & (cross2 >= 0.92) & (fa[maybe] != la[maybe])]
+        name_swap[swapped] = 1
+        first[swapped] = FIRST_VERY_CLOSE
+        last[swapped] = LAST_VERY_CLOSE
+    out["first_name_level"] = first
+    out["last_name_level"] = last
+    out["middle_name_level"] = _middle_levels(records, ia, ib)
+    out["dob_level"] = _dob_levels(records, ia, ib)
+    out["address_level"] = _address_levels(records, ia, ib)
+    out["phone_level"] = _phone_levels(records, ia, ib)
+    out["email_level"] = _email_levels(records, ia, ib)
+    out["sex_level"] = _agree_levels(records, "sex", ia, ib)
+    out["suffix_level"] = _agree_levels(records, "suffix", ia, ib)
+    out["name_swap"] = name_swap
+    return pd.DataFrame(out)
+
+
+def level_columns() -> list[str]:
+    """The ``{name}_level`` column of each comparison, in order."""
+    return [f"{c.name}_level" for c in COMPARISONS]

@@ -1,0 +1,377 @@
+"""Fellegi–Sunter scoring, trained without labels.
+
+- ``u`` (P(level | different people)) from random record pairs, which are
+  almost all different people; exact-agreement ``u`` from value frequencies
+  (exact, and cheap).
+- ``m`` (P(level | same person)) by EM over the *counts* of distinct level
+  patterns (a few hundred), trained the way Splink does: name comparisons on
+  pairs that share a date of birth, the date of birth on pairs that share a
+  name, the rest averaged over both.
+- The prior (chance two random records are one person) is the fixed point of
+  "expected matches among the candidates / all possible pairs".
+- Exact first and last names use their term frequency, so a shared common
+  name is weaker evidence than a shared rare one.
+- Household guard: pairs sharing an address, phone or email whose first
+  names clearly differ, whose dates of birth clearly differ, or which are Jr
+  and Sr, are never linked (and never taught to EM as matches).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from overlap import compare as cmp
+from overlap.compare import COMPARISONS, MISSING, Comparison, compare_pairs
+
+TF_MINIMUM_U = 0.001
+GUARD_WEIGHT = -30.0
+MIN_TRAINING_PAIRS = 30
+U_SAMPLE_PAIRS = 400_000
+NAME_COMPARISONS = ("first_name", "last_name", "middle_name")
+TF_FIELDS = {"first_name": cmp.FIRST_EXACT, "last_name": cmp.LAST_EXACT}
+
+
+@dataclass
+class FittedModel:
+    """What the model learned: prior, and m and u per comparison level."""
+
+    prior: float
+    m: dict[str, np.ndarray]
+    u: dict[str, np.ndarray]
+    comparisons: list[Comparison] = field(default_factory=lambda: list(COMPARISONS))
+    tf_minimum_u: float = TF_MINIMUM_U
+    stats: dict = field(default_factory=dict)
+
+    def level_weights(self, name: str) -> np.ndarray:
+        """log2(m/u) of each level of one comparison."""
+        return np.log2(self.m[name] / self.u[name])
+
+
+# ---------------------------------------------------------------- u estimation
+
+
+def canonical_order(records: pd.DataFrame) -> np.ndarray:
+    """rids sorted by a hash of their content, so sampling ignores row and file order."""
+    columns = [c for c in records.columns if c not in ("rid", "row", "person_id")]
+    hashed = pd.util.hash_pandas_object(records[columns].astype(str), index=False).to_numpy()
+    return np.lexsort((np.arange(len(records)), hashed))
+
+
+def random_pairs(records: pd.DataFrame, n_pairs: int, seed: int = 20261129) -> pd.DataFrame:
+    """Up to ``n_pairs`` distinct random record pairs, independent of row order."""
+    n = len(records)
+    total = n * (n - 1) // 2
+    order = canonical_order(records)
+    if total <= n_pairs:
+        ia, ib = np.triu_indices(n, k=1)
+    else:
+        rng = np.random.default_rng(seed)
+        ia = rng.integers(0, n, size=int(n_pairs * 1.05) + 10)
+        ib = rng.integers(0, n, size=len(ia))
+        keep = ia != ib
+        ia, ib = np.minimum(ia[keep], ib[keep]), np.maximum(ia[keep], ib[keep])
+        code = np.unique(ia * n + ib)[:n_pairs]
+        ia, ib = code // n, code % n
+    ra, rb = order[ia], order[ib]
+    return pd.DataFrame({"rid_a": np.minimum(ra, rb), "rid_b": np.maximum(ra, rb)})
+
+
+def _exact_u(records: pd.DataFrame, column: str) -> float | None:
+    """P(two random records agree exactly | both present) from value counts."""
+    if column not in records.columns:
+        return None
+    values = records[column].fillna("").astype(str)
+    counts = values[values != ""].value_counts().to_numpy(dtype=np.float64)
+    total = counts.sum()
+    if total < 2:
+        return None
+    return float((counts * (counts - 1)).sum() / (total * (total - 1)))
+
+
+EXACT_FROM_FREQUENCY = {
+    "first_name": ("first_name", cmp.FIRST_EXACT),
+    "last_name": ("last_name", cmp.LAST_EXACT),
+    "dob": ("dob", cmp.DOB_EXACT),
+    "phone": ("phone", cmp.PHONE_EXACT),
+    "email": ("email", cmp.EMAIL_EXACT),
+}
+
+
+def estimate_u(records: pd.DataFrame, n_pairs: int = U_SAMPLE_PAIRS) -> dict[str, np.ndarray]:
+    """u per comparison level from random pairs (exact levels from value frequencies)."""
+    levels = compare_pairs(records, random_pairs(records, n_pairs))
+    n_sampled = max(len(levels), 1)
+    u = {}
+    for comparison in COMPARISONS:
+        column = levels[f"{comparison.name}_level"].to_numpy()
+        counts = np.bincount(column[column != MISSING], minlength=comparison.n_levels)
+        counts = counts.astype(np.float64)
+        # Smooth: a level never seen in the sample is rare, not impossible.
+        counts = np.maximum(counts, 0.5 * counts.sum() / n_sampled)
+        probs = counts / max(counts.sum(), 1e-12)
+        if counts.sum() == 0:
+            probs = np.full(comparison.n_levels, 1.0 / comparison.n_levels)
+        exact = EXACT_FROM_FREQUENCY.get(comparison.name)
+        if exact is not None:
+            value = _exact_u(records, exact[0])
+            if value is not None and value > 0:
+                rest = np.delete(probs, exact[1])
+                rest = rest / max(rest.sum(), 1e-12) * (1.0 - value)
+                probs = np.insert(rest, exact[1], value)
+        u[comparison.name] = np.clip(probs, 1e-9, 1.0)
+    return u
+
+
+# ---------------------------------------------------------------- household guard
+
+
+def household_guard(levels: pd.DataFrame) -> np.ndarray:
+    """Pairs that share a household but are clearly two people (twins, spouses, father/son)."""
+    address = levels["address_level"].to_numpy()
+    phone = levels["phone_level"].to_numpy()
+    email = levels["email_level"].to_numpy()
+    household = (
+        (address == cmp.ADDR_EXACT)
+        | (address == cmp.ADDR_CLOSE)
+        | (phone == cmp.PHONE_EXACT)
+        | (email == cmp.EMAIL_EXACT)
+    )
+    first = levels["first_name_level"].to_numpy()
+    dob = levels["dob_level"].to_numpy()
+    suffix = levels["suffix_level"].to_numpy()
+    different = (
+        (first == cmp.FIRST_ELSE)
+        | (dob == cmp.DOB_ELSE)
+        | (dob == cmp.DOB_FAR_YEARS)
+        | (suffix == 0)
+    )
+    return household & different
+
+
+# ---------------------------------------------------------------- EM on patterns
+
+
+def _patterns(level_matrix: np.ndarray, guard: np.ndarray):
+    """Distinct (levels, guard) rows and their counts."""
+    if len(level_matrix) == 0:
+        return np.zeros((0, level_matrix.shape[1]), dtype=np.int8), np.zeros(0, bool), np.zeros(0)
+    shifted = level_matrix.astype(np.int64) + 1
+    code = np.zeros(len(shifted), dtype=np.int64)
+    for j in range(shifted.shape[1]):
+        code = code * 16 + shifted[:, j]
+    code = code * 2 + guard.astype(np.int64)
+    unique, first_index, counts = np.unique(code, return_index=True, return_counts=True)
+    return level_matrix[first_index], guard[first_index], counts.astype(np.float64)
+
+
+def _log_bayes(patterns: np.ndarray, names: list[str], m: dict, u: dict) -> np.ndarray:
+    total = np.zeros(len(patterns))
+    for j, name in enumerate(names):
+        column = patterns[:, j].astype(np.int64)
+        present = column != MISSING
+        ratio = np.log(m[name]) - np.log(u[name])
+        total[present] += ratio[column[present]]
+    return total
+
+
+def _posterior(log_bayes: np.ndarray, prior: float) -> np.ndarray:
+    logit = log_bayes + np.log(prior) - np.log1p(-prior)
+    return 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
+
+
+def run_em(
+    patterns: np.ndarray,
+    guard: np.ndarray,
+    counts: np.ndarray,
+    names: list[str],
+    m: dict[str, np.ndarray],
+    u: dict[str, np.ndarray],
+    prior: float = 0.3,
+    iterations: int = 60,
+    tolerance: float = 1e-7,
+) -> tuple[dict[str, np.ndarray], float, int]:
+    """EM for m (u fixed) and the share of matches, over pattern counts.
+
+    Returns ``(m, prior, iterations_run)``; only the comparisons in
+    ``names`` (the columns of ``patterns``) are updated.
+    """
+    m = {k: v.copy() for k, v in m.items()}
+    if counts.sum() == 0:
+        return m, prior, 0
+    done = 0
+    for step in range(1, iterations + 1):
+        done = step
+        post = _posterior(_log_bayes(patterns, names, m, u), prior)
+        post[guard] = 0.0
+        weight = post * counts
+        new_prior = float(np.clip(weight.sum() / counts.sum(), 1e-6, 1 - 1e-6))
+        change = abs(new_prior - prior)
+        for j, name in enumerate(names):
+            column = patterns[:, j].astype(np.int64)
+            present = column != MISSING
+            n_levels = len(m[name])
+            sums = np.bincount(column[present], weights=weight[present], minlength=n_levels)
+            if sums.sum() <= 0:
+                continue
+            new = np.clip(sums / sums.sum(), 1e-6, 1.0)
+            new /= new.sum()
+            change = max(change, float(np.abs(new - m[name]).max()))
+            m[name] = new
+        prior = new_prior
+        if change < tolerance:
+            break
+    return m, prior, done
+
+
+def _level_matrix(levels: pd.DataFrame, names: list[str]) -> np.ndarray:
+    return np.column_stack([levels[f"{n}_level"].to_numpy(dtype=np.int8) for n in names])
+
+
+def fit_model(
+    records: pd.DataFrame,
+    levels: pd.DataFrame,
+    u: dict[str, np.ndarray] | None = None,
+    u_pairs: int = U_SAMPLE_PAIRS,
+) -> FittedModel:
+    """Learn u, m and the prior from the records and their candidate pairs' levels.
+
+    Args:
+        records: the normalised records frame.
+        levels: ``compare_pairs`` output for the candidate pairs.
+        u: known u (skips the random-pair estimate), mainly for tests.
+        u_pairs: how many random pairs estimate u.
+
+    Returns:
+        The fitted model; ``stats`` tells how many pairs each training
+        session used (no personal data).
+    """
+    if u is None:
+        u = estimate_u(records, u_pairs)
+    all_names = [c.name for c in COMPARISONS]
+    m0 = {c.name: np.asarray(c.initial_m, dtype=np.float64) / sum(c.initial_m) for c in COMPARISONS}
+    guard = household_guard(levels)
+    dob = levels["dob_level"].to_numpy()
+    first = levels["first_name_level"].to_numpy()
+    last = levels["last_name_level"].to_numpy()
+    sessions = {
+        # names (and the rest) learned on pairs sharing a date of birth
+        "dob": (dob == cmp.DOB_EXACT, [n for n in all_names if n != "dob"]),
+        # date of birth (and the rest) learned on pairs sharing a whole name
+        "name": (
+            (first == cmp.FIRST_EXACT) & (last == cmp.LAST_EXACT),
+            [n for n in all_names if n not in NAME_COMPARISONS],
+        ),
+    }
+    learned: dict[str, list[np.ndarray]] = {n: [] for n in all_names}
+    stats: dict = {"sessions": {}}
+    for session, (mask, names) in sessions.items():
+        n_pairs = int(mask.sum())
+        stats["sessions"][session] = {"pairs": n_pairs}
+        if n_pairs < MIN_TRAINING_PAIRS:
+            continue
+        patterns, pguard, counts = _patterns(_level_matrix(levels[mask], names), guard[mask])
+        m_fit, share, iters = run_em(patterns, pguard, counts, names, m0, u)
+        stats["sessions"][session].update(
+            {"patterns": int(len(patterns)), "match_share": round(share, 4), "iterations": iters}
+        )
+        for name in names:
+            learned[name].append(m_fit[name])
+    missing_sessions = [n for n in all_names if not learned[n]]
+    if missing_sessions:
+        # Fall back to one EM pass over every candidate pair for what no session taught.
+        patterns, pguard, counts = _patterns(_level_matrix(levels, all_names), guard)
+        m_fit, share, iters = run_em(patterns, pguard, counts, all_names, m0, u)
+        stats["sessions"]["all"] = {
+            "pairs": int(len(levels)),
+            "patterns": int(len(patterns)),
+            "match_share": round(share, 4),
+            "iterations": iters,
+        }
+        for name in missing_sessions:
+            learned[name].append(m_fit[name])
+    m = {name: np.mean(learned[name], axis=0) for name in all_names}
+    for name in all_names:
+        m[name] = m[name] / m[name].sum()
+    prior = estimate_prior(len(records), levels, guard, m, u)
+    stats["prior"] = prior
+    return FittedModel(prior=prior, m=m, u=u, stats=stats)
+
+
+def estimate_prior(
+    n_records: int,
+    levels: pd.DataFrame,
+    guard: np.ndarray,
+    m: dict[str, np.ndarray],
+    u: dict[str, np.ndarray],
+    iterations: int = 200,
+) -> float:
+    """P(two random records are one person): expected matches among candidates / all pairs."""
+    total_pairs = max(n_records * (n_records - 1) / 2, 1.0)
+    if len(levels) == 0:
+        return float(min(1.0 / total_pairs, 0.5))
+    names = [c.name for c in COMPARISONS]
+    patterns, pguard, counts = _patterns(_level_matrix(levels, names), guard)
+    log_bayes = _log_bayes(patterns, names, m, u)
+    prior = min(len(levels) / total_pairs * 0.5, 0.5)
+    for _ in range(iterations):
+        post = _posterior(log_bayes, prior)
+        post[pguard] = 0.0
+        new = float(np.clip((post * counts).sum() / total_pairs, 1.0 / total_pairs, 0.5))
+        if abs(np.log(new) - np.log(prior)) < 1e-6:
+            prior = new
+            break
+        prior = new
+    return prior
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def _term_frequencies(records: pd.DataFrame, column: str) -> np.ndarray:
+    """Each record's value frequency among records with the field (0 where missing)."""
+    values = records[column].fillna("").astype(str)
+    present = values != ""
+    counts = values.map(values[present].value_counts()).fillna(0).to_numpy(dtype=np.float64)
+    return np.where(present.to_numpy(), counts / max(int(present.sum()), 1), 0.0)
+
+
+def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
+    """Per-pair weights and probability.
+
+    Args:
+        model: a fitted model.
+        records: the normalised records frame (for term frequencies).
+        levels: ``compare_pairs`` output.
+
+    Returns:
+        ``levels`` plus ``{name}_weight`` per comparison (log2 Bayes factor,
+        0 where missing, term-frequency adjusted on exact names),
+        ``household_guard`` (bool), ``match_weight`` and ``probability``.
+    """
+    out = levels.copy()
+    total = np.full(len(out), np.log2(model.prior / (1 - model.prior)))
+    ia = out["rid_a"].to_numpy()
+    for comparison in model.comparisons:
+        name = comparison.name
+        level = out[f"{name}_level"].to_numpy().astype(np.int64)
+        present = level != MISSING
+        weights = model.level_weights(name)
+        weight = np.zeros(len(out))
+        weight[present] = weights[level[present]]
+        exact_level = TF_FIELDS.get(name)
+        if exact_level is not None and name in records.columns:
+            exact = level == exact_level
+            freq = _term_frequencies(records, name)[ia[exact]]
+            tf_u = np.maximum(freq, model.tf_minimum_u)
+            weight[exact] = np.log2(model.m[name][exact_level] / tf_u)
+        out[f"{name}_weight"] = weight
+        total += weight
+    guard = household_guard(out)
+    total = np.where(guard, np.minimum(total, GUARD_WEIGHT), total)
+    out["household_guard"] = guard
+    out["match_weight"] = total
+    out["probability"] = 1.0 / (1.0 + np.exp2(-np.clip(total, -1000, 1000)))
+    return out

@@ -1,0 +1,382 @@
+"""Run the matching stages in order and report progress.
+
+``prepare_records`` stacks mapped rosters into the normalised records frame;
+``match_rosters`` blocks, compares, fits the model, scores and clusters;
+``recluster`` re-draws persons for a new threshold or new user decisions
+without scoring again (the dashboard calls it when the strictness control
+moves or a pair is accepted). Progress goes to a callback, one call per
+stage, with counts and timings only (never personal data).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from overlap.block import candidate_pairs
+from overlap.cluster import cluster_records
+from overlap.compare import COMPARISONS, Comparison, compare_pairs
+from overlap.errors import MappingError, OverlapError
+from overlap.model import FittedModel, canonical_order, fit_model, score
+
+DEFAULT_THRESHOLD = 0.5
+NAME_FIELDS = ("first_name", "last_name", "full_name")
+DECISION_COLUMNS = ["programme_a", "row_a", "programme_b", "row_b", "decision"]
+
+Progress = Callable[[str, dict], None]
+
+
+@dataclass
+class MatchResult:
+    """Everything a match produced (see docs/architecture.md)."""
+
+    records: pd.DataFrame
+    attributes: pd.DataFrame
+    pairs: pd.DataFrame
+    comparisons: list[Comparison]
+    model: FittedModel
+    threshold: float
+    decisions: pd.DataFrame
+    stats: list[dict] = field(default_factory=list)
+    programmes: list[str] = field(default_factory=list)
+
+    @property
+    def links(self) -> pd.DataFrame:
+        """Scored pairs at or above the threshold."""
+        return self.pairs[self.pairs["probability"] >= self.threshold]
+
+
+def _has_names(fields: pd.DataFrame) -> bool:
+    for column in NAME_FIELDS:
+        if (
+            column in fields.columns
+            and (fields[column].fillna("").astype(str).str.strip() != "").any()
+        ):
+            return True
+    return False
+
+
+def prepare_records(mapped_rosters: Sequence) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Normalise and stack mapped rosters in the order given.
+
+    Args:
+        mapped_rosters: ``MappedRoster`` objects (``name``, ``fields``,
+            ``attributes``, ``mapping``).
+
+    Returns:
+        ``(records, attributes)``: records has ``rid`` (also the index),
+        ``programme``, ``row`` (1-based) and the normalised fields;
+        attributes is indexed by rid with every roster's other columns.
+
+    Raises:
+        MappingError: a roster has no column mapped to a name, or two
+            rosters share a programme name.
+    """
+    from overlap.normalise import normalise_fields
+
+    if not mapped_rosters:
+        raise OverlapError("No rosters were given to match.")
+    names = [m.name for m in mapped_rosters]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise MappingError(
+            f"Two rosters are both called '{dup}'; give each a different programme name."
+        )
+    frames, attributes = [], []
+    for mapped in mapped_rosters:
+        fields = mapped.fields
+        mapping = getattr(mapped, "mapping", None) or {}
+        mapped_names = set(mapping.values()) & set(NAME_FIELDS) if mapping else set(NAME_FIELDS)
+        if len(fields) and (not mapped_names or not _has_names(fields)):
+            raise MappingError(
+                f"Roster '{mapped.name}' has no column for names (first, last or full name); "
+                "map one so its people can be matched."
+            )
+        normalised = normalise_fields(fields.reset_index(drop=True))
+        normalised.insert(0, "row", np.arange(1, len(fields) + 1, dtype=np.int64))
+        normalised.insert(0, "programme", mapped.name)
+        frames.append(normalised)
+        attrs = getattr(mapped, "attributes", None)
+        if attrs is None:
+            attrs = pd.DataFrame(index=range(len(fields)))
+        attributes.append(attrs.reset_index(drop=True).astype(str))
+    records = pd.concat(frames, ignore_index=True)
+    records["programme"] = records["programme"].astype(str)
+    records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
+    records.index = pd.RangeIndex(len(records), name=None)
+    attrs = pd.concat(attributes, ignore_index=True).fillna("").astype(str)
+    attrs.index = pd.RangeIndex(len(attrs), name="rid")
+    return records, attrs
+
+
+def decisions_to_rids(records: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:
+    """Map programme/row decisions to rid pairs; unknown rows are ignored."""
+    empty = pd.DataFrame(
+        {"rid_a": np.zeros(0, np.int64), "rid_b": np.zeros(0, np.int64), "decision": []}
+    )
+    if decisions is None or len(decisions) == 0:
+        return empty
+    missing = [c for c in DECISION_COLUMNS if c not in decisions.columns]
+    if missing:
+        raise OverlapError(f"The decisions file lacks the column(s) {', '.join(missing)}.")
+    key = pd.MultiIndex.from_arrays(
+        [records["programme"].astype(str), records["row"].astype(np.int64)]
+    )
+    lookup = pd.Series(np.arange(len(records)), index=key)
+    lookup = lookup[~lookup.index.duplicated()]
+    a_key = pd.MultiIndex.from_arrays(
+        [decisions["programme_a"].astype(str), pd.to_numeric(decisions["row_a"], errors="coerce")]
+    )
+    b_key = pd.MultiIndex.from_arrays(
+        [decisions["programme_b"].astype(str), pd.to_numeric(decisions["row_b"], errors="coerce")]
+    )
+    ra = lookup.reindex(a_key).to_numpy()
+    rb = lookup.reindex(b_key).to_numpy()
+    kind = decisions["decision"].astype(str).str.strip().str.lower().to_numpy()
+    ok = (
+        ~np.isnan(ra.astype(float))
+        & ~np.isnan(rb.astype(float))
+        & np.isin(kind, ["same", "different"])
+    )
+    ra = ra[ok].astype(np.int64)
+    rb = rb[ok].astype(np.int64)
+    keep = ra != rb
+    out = pd.DataFrame(
+        {
+            "rid_a": np.minimum(ra, rb)[keep],
+            "rid_b": np.maximum(ra, rb)[keep],
+            "decision": kind[ok][keep],
+        }
+    )
+    # the latest decision on a pair wins
+    return out.drop_duplicates(["rid_a", "rid_b"], keep="last").reset_index(drop=True)
+
+
+def _programme_codes(records: pd.DataFrame) -> np.ndarray:
+    return pd.factorize(records["programme"])[0].astype(np.int64)
+
+
+def _tie_order(records: pd.DataFrame) -> np.ndarray:
+    rank = np.empty(len(records), dtype=np.int64)
+    rank[canonical_order(records)] = np.arange(len(records))
+    return rank
+
+
+def _cluster(records, pairs, threshold, decisions) -> np.ndarray:
+    rid_decisions = decisions_to_rids(records, decisions)
+    return cluster_records(
+        len(records),
+        pairs,
+        threshold,
+        rid_decisions,
+        programme_codes=_programme_codes(records),
+        tie_order=_tie_order(records),
+    )
+
+
+def _empty_decisions() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in DECISION_COLUMNS})
+
+
+def match_rosters(
+    rosters,
+    threshold: float = DEFAULT_THRESHOLD,
+    decisions: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Find the persons across (and within) the rosters.
+
+    Args:
+        rosters: a list of ``MappedRoster`` or an already normalised records
+            frame (``programme``, ``row`` and the normalised fields).
+        threshold: link pairs whose match probability is at least this.
+        decisions: user decisions (``programme_a,row_a,programme_b,row_b,
+            decision``) that override the model.
+        progress: called once per stage as ``progress(stage, info)``; info
+            holds counts and ``seconds``, never personal data.
+
+    Returns:
+        A ``MatchResult``.
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise OverlapError("The threshold must be a probability between 0 and 1.")
+    stats: list[dict] = []
+
+    def report(stage: str, started: float, **info) -> None:
+        entry = {"stage": stage, "seconds": round(time.perf_counter() - started, 3), **info}
+        stats.append(entry)
+        if progress is not None:
+            progress(stage, dict(entry))
+
+    started = time.perf_counter()
+    if isinstance(rosters, pd.DataFrame):
+        records = rosters.reset_index(drop=True).copy()
+        if "rid" in records.columns:
+            records = records.drop(columns=["rid"])
+        records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
+        attributes = pd.DataFrame(index=pd.RangeIndex(len(records), name="rid"))
+    else:
+        records, attributes = prepare_records(list(rosters))
+    programmes = list(dict.fromkeys(records["programme"].astype(str)))
+    report("normalise", started, records=len(records), programmes=len(programmes))
+
+    started = time.perf_counter()
+    pairs, block_report = candidate_pairs(records)
+    report(
+        "block",
+        started,
+        candidate_pairs=len(pairs),
+        skipped_blocks=block_report["skipped_blocks"],
+        rules={r["rule"]: r["new_pairs"] for r in block_report["rules"]},
+    )
+
+    started = time.perf_counter()
+    levels = compare_pairs(records, pairs)
+    report("compare", started, pairs=len(levels), comparisons=len(COMPARISONS))
+
+    started = time.perf_counter()
+    model = fit_model(records, levels)
+    report(
+        "model",
+        started,
+        prior=float(f"{model.prior:.3g}"),
+        training_pairs={k: v.get("pairs", 0) for k, v in model.stats["sessions"].items()},
+    )
+
+    started = time.perf_counter()
+    scored = score(model, records, levels)
+    report(
+        "score",
+        started,
+        pairs=len(scored),
+        links=int((scored["probability"] >= threshold).sum()),
+        household_guarded=int(scored["household_guard"].sum()),
+    )
+
+    started = time.perf_counter()
+    decisions = _empty_decisions() if decisions is None else decisions.copy()
+    person_id = _cluster(records, scored, threshold, decisions)
+    records["person_id"] = person_id
+    report("cluster", started, people=int(person_id.max() + 1) if len(person_id) else 0)
+
+    return MatchResult(
+        records=records,
+        attributes=attributes,
+        pairs=_pairs_columns(scored),
+        comparisons=list(COMPARISONS),
+        model=model,
+        threshold=threshold,
+        decisions=decisions,
+        stats=stats,
+        programmes=programmes,
+    )
+
+
+def _pairs_columns(scored: pd.DataFrame) -> pd.DataFrame:
+    """rid_a, rid_b, probability, match_weight, then level/weight per comparison."""
+    ordered = ["rid_a", "rid_b", "probability", "match_weight"]
+    for c in COMPARISONS:
+        ordered += [f"{c.name}_level", f"{c.name}_weight"]
+    ordered += [c for c in scored.columns if c not in ordered]
+    return scored[ordered].reset_index(drop=True)
+
+
+def recluster(
+    result: MatchResult, threshold: float, decisions: pd.DataFrame | None = None
+) -> MatchResult:
+    """The same scored pairs grouped into persons again (no re-scoring).
+
+    Args:
+        result: an earlier ``match_rosters`` result.
+        threshold: the new threshold.
+        decisions: the user decisions to apply (None: keep the result's).
+
+    Returns:
+        A new ``MatchResult`` with new ``person_id`` values.
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise OverlapError("The threshold must be a probability between 0 and 1.")
+    started = time.perf_counter()
+    decisions = result.decisions if decisions is None else decisions.copy()
+    records = result.records.copy()
+    records["person_id"] = _cluster(records, result.pairs, threshold, decisions)
+    stats = [s for s in result.stats if s["stage"] != "cluster"]
+    stats.append(
+        {
+            "stage": "cluster",
+            "seconds": round(time.perf_counter() - started, 3),
+            "people": int(records["person_id"].max() + 1) if len(records) else 0,
+        }
+    )
+    return dataclasses.replace(
+        result, records=records, threshold=threshold, decisions=decisions, stats=stats
+    )
+
+
+def match_files(
+    paths: Sequence,
+    names: Sequence[str] | None = None,
+    overrides: Sequence[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    decisions: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Read, map and match files in one call (the ``overlap match`` command).
+
+    Args:
+        paths: roster files.
+        names: programme names, one per file (default: each file's stem).
+        overrides: ``FILE:RAW=FIELD`` mapping corrections.
+        threshold, decisions, progress: as ``match_rosters``.
+
+    Returns:
+        A ``MatchResult``.
+    """
+    from overlap.ingest import read_roster
+    from overlap.mapping import (
+        apply_mapping,
+        apply_overrides,
+        check_linkable,
+        guess_mapping,
+        overrides_for,
+        parse_map_overrides,
+    )
+
+    if names is not None and len(names) != len(paths):
+        raise OverlapError(
+            f"Got {len(names)} programme name(s) for {len(paths)} file(s); give one per file."
+        )
+    overrides = parse_map_overrides(list(overrides or []))
+    started = time.perf_counter()
+    mapped = []
+    n_rows = n_problems = 0
+    for i, path in enumerate(paths):
+        roster = read_roster(path, name=names[i] if names else None)
+        file_name = roster.file_name or str(path)
+        guess = apply_overrides(
+            guess_mapping(roster.frame), overrides_for(overrides, file_name), file_name
+        )
+        check_linkable(guess.mapping, file_name)
+        mapped.append(apply_mapping(roster, guess.mapping))
+        n_rows += len(roster.frame)
+        n_problems += len(roster.problems)
+    read_seconds = round(time.perf_counter() - started, 3)
+    if progress is not None:
+        progress(
+            "read",
+            {
+                "stage": "read",
+                "seconds": read_seconds,
+                "files": len(mapped),
+                "rows": n_rows,
+                "problem_rows": n_problems,
+            },
+        )
+    result = match_rosters(mapped, threshold=threshold, decisions=decisions, progress=progress)
+    result.stats.insert(0, {"stage": "read", "seconds": read_seconds, "files": len(mapped)})
+    return result
