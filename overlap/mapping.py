@@ -632,9 +632,12 @@ def apply_overrides(guess: MappingGuess, overrides: dict[str, str], file_name: s
                 f"{file_name} has no column named '{raw}'; its columns are: "
                 f"{', '.join(guess.columns)}."
             )
-        if canonical in UNMAP:
+        if canonical == ATTRIBUTE:
             mapping.pop(raw, None)
-            evidence[raw] = f"you chose {canonical} for this column"
+            evidence[raw] = "you chose to keep this column as an attribute"
+        elif canonical == IGNORE:
+            mapping[raw] = IGNORE  # apply_mapping leaves it out of fields and attributes
+            evidence[raw] = "you chose to leave this column out"
         else:
             if canonical not in MULTI_COLUMN_FIELDS:
                 for other in [r for r, f in mapping.items() if f == canonical and r != raw]:
