@@ -424,43 +424,111 @@ def encode_roster(
     return EncodedRoster(name=name, frame=frame, params=params), keymap
 
 
+def encode_file(
+    source: str | os.PathLike | bytes,
+    secret: bytes,
+    share_columns: list[str] | None = None,
+    name: str | None = None,
+    file_name: str | None = None,
+    sheet: str | None = None,
+    overrides: dict[str, str] | None = None,
+) -> tuple[EncodedRoster, KeyMap, object]:
+    """Read, map, normalise and encode one roster file (the ``overlap encode`` command).
+
+    Args:
+        source: a path, or the file's bytes (an upload: never written to disk).
+        secret: the shared secret.
+        share_columns: columns to send in plain text.
+        name: programme name (default: the file's stem).
+        file_name: for bytes, the uploaded file's name.
+        sheet: sheet of a workbook.
+        overrides: raw column -> field corrections to the guessed mapping
+            (``ignore``/``attribute`` unmap a column).
+
+    Returns:
+        ``(encoded, keymap, roster)``; the roster says which rows had problems.
+    """
+    from overlap.ingest import read_roster
+    from overlap.mapping import apply_mapping, apply_overrides, check_linkable, guess_mapping
+    from overlap.pipeline import prepare_records
+
+    secret = check_secret(secret)
+    if isinstance(source, bytes):
+        roster = read_roster(source, name=file_name or "roster.csv", sheet=sheet)
+        if name:
+            roster.name = name
+    else:
+        roster = read_roster(source, name=name, sheet=sheet)
+    label = getattr(roster, "file_name", "") or roster.name
+    guess = guess_mapping(roster.frame)
+    if overrides:
+        guess = apply_overrides(guess, overrides, label)
+    mapping = {raw: f for raw, f in guess.mapping.items() if f}
+    check_linkable(mapping, label)
+    records, attributes = prepare_records([apply_mapping(roster, mapping)])
+    encoded, keymap = encode_roster(
+        records, secret, share_columns=share_columns, attributes=attributes, name=roster.name
+    )
+    return encoded, keymap, roster
+
+
 # --------------------------------------------------------------------------- files
 
 
+def encoded_bytes(encoded: EncodedRoster) -> bytes:
+    """The .clk file's bytes: one settings line (``#overlap-clk {json}``), then a CSV."""
+    head = f"{MAGIC} {json.dumps(encoded.params, sort_keys=True)}\n"
+    return (head + encoded.frame.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+
+
 def write_encoded(encoded: EncodedRoster, path: str | os.PathLike) -> None:
-    """Write a .clk file: one metadata line (``#overlap-clk {json}``), then a CSV."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(f"{MAGIC} {json.dumps(encoded.params, sort_keys=True)}\n")
-        encoded.frame.to_csv(fh, index=False)
+    """Write a .clk file (see :func:`encoded_bytes`)."""
+    Path(path).write_bytes(encoded_bytes(encoded))
 
 
-def read_encoded(path: str | os.PathLike, name: str | None = None) -> EncodedRoster:
-    """Read a .clk file written by :func:`write_encoded`, checking its schema."""
-    p = Path(path)
-    if not p.is_file():
-        raise EncodedFileError(f"{p} does not exist")
-    with open(p, encoding="utf-8", newline="") as fh:
-        first = fh.readline()
-        if not first.startswith(MAGIC + " "):
-            raise EncodedFileError(f"{p} is not an Overlap encoded roster (.clk) file")
-        try:
-            params = json.loads(first[len(MAGIC) + 1 :])
-        except json.JSONDecodeError:
-            raise EncodedFileError(f"{p} has a damaged first line (its settings)") from None
-        frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
+def read_encoded(
+    path: str | os.PathLike | bytes, name: str | None = None, file_name: str | None = None
+) -> EncodedRoster:
+    """Read a .clk file (a path, or an upload's bytes), checking its schema."""
+    import io
+
+    if isinstance(path, bytes):
+        label = file_name or "the encoded file"
+        text = path.decode("utf-8", errors="replace")
+    else:
+        p = Path(path)
+        label = str(p)
+        if not p.is_file():
+            raise EncodedFileError(f"{p} does not exist")
+        text = p.read_text(encoding="utf-8", errors="replace")
+    first, _, body = text.partition("\n")
+    if not first.startswith(MAGIC + " "):
+        raise EncodedFileError(f"{label} is not an Overlap encoded roster (.clk) file")
+    try:
+        params = json.loads(first[len(MAGIC) + 1 :])
+    except json.JSONDecodeError:
+        raise EncodedFileError(f"{label} has a damaged first line (its settings)") from None
     if params.get("schema") != SCHEMA_VERSION:
         raise EncodedFileError(
-            f"{p} uses encoding version {params.get('schema')}; this Overlap reads version {SCHEMA_VERSION}"
+            f"{label} uses encoding version {params.get('schema')}; "
+            f"this Overlap reads version {SCHEMA_VERSION}"
         )
+    frame = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
     missing = [c for c in ["id", "clk"] if c not in frame.columns]
     if missing:
-        raise EncodedFileError(f"{p} lacks the column(s) {', '.join(missing)}")
-    return EncodedRoster(name=name or params.get("name") or p.stem, frame=frame, params=params)
+        raise EncodedFileError(f"{label} lacks the column(s) {', '.join(missing)}")
+    stem = Path(file_name or (label if not isinstance(path, bytes) else "encoded")).stem
+    return EncodedRoster(name=name or params.get("name") or stem, frame=frame, params=params)
+
+
+def key_map_bytes(keymap: KeyMap) -> bytes:
+    """The owner's key file (``id,row`` CSV). It must never leave the owner's machine."""
+    return keymap.frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def write_key_map(keymap: KeyMap, path: str | os.PathLike) -> None:
-    """Write the owner's key file (``id,row``). It must never leave the owner's machine."""
-    keymap.frame.to_csv(path, index=False)
+    """Write the owner's key file (see :func:`key_map_bytes`)."""
+    Path(path).write_bytes(key_map_bytes(keymap))
 
 
 def ids_to_rows(key_file: str | os.PathLike | pd.DataFrame, ids) -> pd.Series:

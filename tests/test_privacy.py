@@ -358,3 +358,74 @@ def test_run_encoded_match_writes_the_plain_paths_files(rosters, tmp_path):
     ]
     assert set(summary) >= {"programmes", "union_people", "pairwise", "intersections"}
     assert summary["programmes"]["Clinic"]["records"] == len(a)
+
+
+# ---------------------------------------------------------------- command line
+
+ROSTER_CSV = (
+    "First Name,Last Name,DOB,Address,ZIP,Phone,Language\n"
+    "Robert,Smith,03/12/1985,123 N Main St,60614,312-555-0101,English\n"
+    "Maria,Garcia,1990-07-01,9 Oak Ave,60615,,Spanish\n"
+    "Chen,Li,1971-11-30,77 Elm St Apt 2,60616,(312) 555-0199,Mandarin\n"
+)
+
+
+def test_encode_command_writes_clk_and_key_file(tmp_path, capsys):
+    from overlap.cli import main
+
+    roster = tmp_path / "clinic.csv"
+    roster.write_text(ROSTER_CSV)
+    secret = tmp_path / "partners.secret"
+    secret.write_text(SECRET.decode() + "\n")
+    out = tmp_path / "send" / "clinic.clk"
+    code = main(
+        [
+            "encode",
+            str(roster),
+            "--secret-file",
+            str(secret),
+            "--out",
+            str(out),
+            "--share",
+            "zip,Language",
+        ]
+    )
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "KEEP IT ON THIS COMPUTER" in printed.out
+    for word in ["Robert", "Smith", "Garcia", "312"]:
+        assert word not in printed.out + printed.err
+    enc = privacy.read_encoded(out)
+    key = pd.read_csv(tmp_path / "send" / "clinic.key.csv", dtype=str)
+    assert enc.name == "clinic" and len(enc.frame) == 3
+    assert sorted(enc.frame["zip"]) == ["60614", "60615", "60616"]
+    assert sorted(enc.frame["Language"]) == ["English", "Mandarin", "Spanish"]
+    text = out.read_text()
+    for word in ["robert", "smith", "garcia", "19850312", "1985-03-12", "13125550101", "main"]:
+        assert word not in text.lower()
+    assert sorted(privacy.ids_to_rows(key, enc.frame["id"]).tolist()) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("secret_text", "message"),
+    [
+        (None, "does not exist"),
+        ("hunter2\n", "holds 7 bytes; it needs at least 16"),
+        ("", "holds 0 bytes"),
+    ],
+)
+def test_encode_command_refuses_missing_or_short_secret(tmp_path, capsys, secret_text, message):
+    from overlap.cli import main
+
+    roster = tmp_path / "clinic.csv"
+    roster.write_text(ROSTER_CSV)
+    secret = tmp_path / "partners.secret"
+    if secret_text is not None:
+        secret.write_text(secret_text)
+    out = tmp_path / "clinic.clk"
+    code = main(["encode", str(roster), "--secret-file", str(secret), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1  # one sentence, no traceback
+    assert not out.exists()

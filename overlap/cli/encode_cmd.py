@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from overlap.errors import MappingError, OverlapError
+from overlap.errors import OverlapError
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -43,7 +43,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="RAW=FIELD",
-        help="map a column to a field, overriding the guess (repeatable)",
+        help="map a column to a field, overriding the guess, e.g. Surname=last_name (repeatable)",
     )
     return parser
 
@@ -54,55 +54,41 @@ def key_file_path(out: Path) -> Path:
     return out.with_name(f"{stem}.key.csv")
 
 
-def parse_map_overrides(items: list[str]) -> dict[str, str]:
-    """``["Surname=last_name", ...]`` -> ``{"Surname": "last_name"}``."""
-    out = {}
-    for item in items:
-        raw, sep, field = item.rpartition("=")
-        if not sep or not raw or not field:
-            raise MappingError(f"--map {item!r} must look like RAW=FIELD, e.g. Surname=last_name")
-        out[raw] = field
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     """Encode one roster; print what was written (never a cell of the roster)."""
     from overlap import privacy
-    from overlap.ingest import read_roster
-    from overlap.mapping import apply_mapping, guess_mapping
-    from overlap.pipeline import prepare_records
+    from overlap.mapping import overrides_for, parse_map_overrides
 
     secret = privacy.read_secret(args.secret_file)
     out = Path(args.out)
     key_path = key_file_path(out)
-    if out.resolve() == Path(args.roster).resolve():
-        raise OverlapError(f"--out {out} would overwrite the roster itself")
+    roster_path = Path(args.roster)
+    if out.resolve() == roster_path.resolve() or key_path.resolve() == roster_path.resolve():
+        raise OverlapError(f"--out {out} would overwrite the roster itself; choose another name")
     share = [c.strip() for c in args.share.split(",") if c.strip()]
+    overrides = overrides_for(parse_map_overrides(list(args.map)), roster_path.name)
 
-    roster = read_roster(args.roster, name=args.name, sheet=args.sheet)
-    mapping = dict(guess_mapping(roster.frame).mapping)
-    overrides = parse_map_overrides(args.map)
-    for raw, field in overrides.items():
-        mapping = {r: f for r, f in mapping.items() if r != raw}
-        mapping[raw] = field
-    mapped = apply_mapping(roster, mapping)
-    records, attributes = prepare_records([mapped])
-    encoded, keymap = privacy.encode_roster(
-        records, secret, share_columns=share, attributes=attributes, name=roster.name
+    encoded, keymap, roster = privacy.encode_file(
+        roster_path,
+        secret,
+        share_columns=share,
+        name=args.name,
+        sheet=args.sheet,
+        overrides=overrides,
     )
-    if out.parent and not out.parent.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     privacy.write_encoded(encoded, out)
     privacy.write_key_map(keymap, key_path)
     shared = ", ".join(share) if share else "nothing"
     print(f"Encoded {len(encoded.frame):,} records of {encoded.name} into {out} (send this file).")
     print(f"Sent in plain text: {shared}.")
     print(
-        f"Key file {key_path}: KEEP IT ON THIS COMPUTER. It turns the random ids in matches "
+        f"Key file {key_path}: KEEP IT ON THIS COMPUTER. It turns the random ids in a match "
         "back into your row numbers; never send it, nor the secret file, with the .clk."
     )
-    for problem in roster.problems[:5]:
+    problems = getattr(roster, "problems", [])
+    for problem in problems[:5]:
         print(f"  row {problem.row}: {problem.reason}")
-    if len(roster.problems) > 5:
-        print(f"  ... and {len(roster.problems) - 5} more rows with problems")
+    if len(problems) > 5:
+        print(f"  ... and {len(problems) - 5} more rows with problems")
     return 0
