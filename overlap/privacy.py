@@ -117,7 +117,7 @@ def read_secret(path: str | os.PathLike) -> bytes:
     if not p.is_file():
         raise SecretError(
             f"the secret file {p} does not exist; make one with "
-            '`python -c "import secrets; print(secrets.token_hex(32))" > {p}` '
+            f'`python -c "import secrets; print(secrets.token_hex(32))" > {p}` '
             "and give the same file to every partner"
         )
     secret = p.read_bytes().rstrip(b"\r\n")
