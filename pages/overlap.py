@@ -1,5 +1,145 @@
-"""overlap page (being written)."""
+"""Step 4: whom the programmes share — headline numbers, Venn, UpSet, heatmap, by place."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("Overlap")
+from overlap import analyse, charts
+from ui import common, state
+
+st.title("Who your programmes share")
+
+if not common.need_result():
+    st.stop()
+
+result = state.result()
+records = result.records
+membership = analyse.person_programmes(records)
+summary = analyse.overlap_summary(records)
+programmes = list(membership.columns)
+shared_people = int((membership.sum(axis=1) >= 2).sum())
+duplicates = analyse.duplicates_within(records).set_index("programme")
+
+suppress = common.suppress_toggle("suppress_overlap")
+
+
+def show(n: int) -> str:
+    return "<11" if suppress and 0 < n < analyse.SMALL_CELL_THRESHOLD else f"{n:,}"
+
+
+st.subheader("At a glance")
+top = st.columns(3)
+top[0].metric(
+    "People reached, all programmes together",
+    show(summary["union_people"]),
+    help="Each person counted once, however many programmes they are in.",
+)
+top[1].metric("People in two or more programmes", show(shared_people))
+top[2].metric("Records uploaded", f"{len(records):,}")
+per = st.columns(min(len(programmes), 4))
+for i, name in enumerate(programmes):
+    info = summary["programmes"][name]
+    per[i % len(per)].metric(
+        f"People in {name}",
+        show(info["people"]),
+        help=f"{info['records']:,} records; {int(duplicates.loc[name, 'duplicates']):,} of them "
+        "repeat someone already on this roster.",
+    )
+dup_total = int(duplicates["duplicates"].sum())
+if dup_total:
+    st.caption(
+        "Duplicates found inside each roster (records that are the same person as another "
+        "record of the same roster): "
+        + ", ".join(f"{name} {int(duplicates.loc[name, 'duplicates']):,}" for name in programmes)
+        + "."
+    )
+
+st.subheader("How the programmes overlap")
+if 2 <= len(programmes) <= 3:
+    st.plotly_chart(charts.venn_figure(membership, suppress=suppress), key="venn")
+mode_label = st.radio(
+    "Count each person…",
+    [
+        "once, in the exact combination of programmes they are in (exclusive)",
+        "in every combination they are part of (inclusive)",
+    ],
+    key="upset_mode",
+    help="Exclusive bars add up to everyone reached. Inclusive bars answer “how many are in at "
+    "least A and B?”, so one person can count in several bars.",
+)
+mode = "inclusive" if "inclusive" in mode_label else "exclusive"
+st.plotly_chart(charts.upset_figure(membership, mode=mode, suppress=suppress), key="upset")
+st.plotly_chart(charts.heatmap_figure(membership, suppress=suppress), key="heatmap")
+
+pairwise = pd.DataFrame(summary["pairwise"]).rename(
+    columns={"a": "programme", "b": "other programme", "shared_people": "shared people"}
+)
+intersections = (
+    analyse.exclusive_intersections(membership)
+    if mode == "exclusive"
+    else analyse.inclusive_intersections(membership)
+)
+combos = pd.DataFrame(
+    {
+        "programmes": [" + ".join(c["programmes"]) for c in intersections],
+        "people": [c["people"] for c in intersections],
+    }
+)
+d1, d2 = st.columns(2)
+with d1:
+    common.download_counts(
+        "Download shared people per pair (CSV)",
+        pairwise,
+        "overlap-pairs.csv",
+        "dl_pairs",
+        ["shared people"],
+    )
+with d2:
+    common.download_counts(
+        f"Download the {mode} combinations (CSV)",
+        combos,
+        f"overlap-{mode}.csv",
+        "dl_combos",
+        ["people"],
+    )
+
+st.subheader("Where: by ZIP code")
+if "zip" in records.columns and (records["zip"] != "").any():
+    by_zip = analyse.overlap_by_group(records, "zip")
+    st.plotly_chart(
+        charts.zip_bubble_map(
+            by_zip,
+            value="shared",
+            suppress=suppress,
+            title="People shared by 2+ programmes, by ZIP",
+        ),
+        key="zip_map",
+    )
+else:
+    st.info("These rosters have no ZIP codes, so there is no map.")
+
+st.subheader("By any column")
+options = common.group_columns(result)
+if options:
+    label = st.selectbox("Group people by", list(options), key="overlap_group")
+    table = analyse.overlap_by_group(records, options[label], result.attributes)
+    st.plotly_chart(
+        charts.bar_by_group(table, programmes, suppress=suppress, title=f"People by {label}"),
+        key="group_bars",
+    )
+    shown_table = analyse.suppress_small_counts(table) if suppress else table
+    st.dataframe(shown_table.rename(columns={"group": label}), hide_index=True, width="stretch")
+    common.download_counts(
+        f"Download people by {label} (CSV)",
+        table.rename(columns={"group": label}),
+        "overlap-by-group.csv",
+        "dl_groups",
+        [*programmes, "shared", "union"],
+    )
+else:
+    st.info("No column to group by: the rosters have no ZIP, city or extra columns.")
+
+st.page_link(
+    common.PAGES["reach"],
+    label="Next: where working together reaches most",
+    icon=":material/arrow_forward:",
+)

@@ -1,5 +1,91 @@
-"""reach page (being written)."""
+"""Step 5: where a joint initiative of the chosen programmes reaches the most people."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("Reach")
+from overlap import analyse, charts
+from ui import common, state
+
+st.title("Where working together reaches the most people")
+
+if not common.need_result():
+    st.stop()
+
+result = state.result()
+records = result.records
+membership = analyse.person_programmes(records)
+all_programmes = list(membership.columns)
+
+left, right = st.columns(2)
+with left:
+    partners = st.multiselect(
+        "Partners in the initiative", all_programmes, default=all_programmes, key="reach_partners"
+    )
+options = common.group_columns(result)
+with right:
+    if not options:
+        st.info("No column to group by: the rosters have no ZIP, city or extra columns.")
+        st.stop()
+    label = st.selectbox("Areas (or any column)", list(options), key="reach_group")
+if len(partners) < 1:
+    st.info("Choose at least one partner.")
+    st.stop()
+
+suppress = common.suppress_toggle("suppress_reach")
+ranked = analyse.reach_ranking(records, options[label], partners, result.attributes)
+top = st.slider("How many areas to show", 5, 50, 15, key="reach_top")
+
+best = ranked.iloc[0] if len(ranked) else None
+if best is not None:
+    reached = int(best["union"])
+    reached_text = "fewer than 11" if suppress and reached < 11 else f"{reached:,}"
+    st.markdown(
+        f"The most people are in **{label} {best['group']}**: {reached_text} people served by "
+        "at least one partner."
+    )
+st.plotly_chart(charts.reach_bar(ranked, top=top, suppress=suppress), key="reach_bar")
+if options[label] == "zip":
+    st.plotly_chart(
+        charts.zip_bubble_map(
+            ranked, value="union", suppress=suppress, title="People reached, by ZIP"
+        ),
+        key="reach_map",
+    )
+
+st.write(
+    "“New to P” counts the people the other partners already serve in that area whom P does "
+    "not serve yet: the people P would meet through the partnership."
+)
+count_columns = [c for c in ranked.columns if c != "group"]
+shown = analyse.suppress_small_counts(ranked, count_columns) if suppress else ranked
+st.dataframe(
+    shown.head(top).rename(columns={"group": label, "union": "reached", "shared": "shared by 2+"}),
+    hide_index=True,
+    width="stretch",
+)
+common.download_counts(
+    "Download the ranking (CSV)",
+    ranked.rename(columns={"group": label, "union": "reached", "shared": "shared by 2+"}),
+    "overlap-reach.csv",
+    "dl_reach",
+    [
+        c if c not in ("union", "shared") else {"union": "reached", "shared": "shared by 2+"}[c]
+        for c in count_columns
+    ],
+)
+
+if len(partners) >= 2:
+    st.subheader("Untapped: in one partner's network, not yet served by another")
+    chosen = membership[partners]
+    rows = [
+        {"in the network of": a, "not yet served by": b, "people": analyse.untapped(chosen, a, b)}
+        for a in partners
+        for b in partners
+        if a != b
+    ]
+    untapped = pd.DataFrame(rows)
+    st.dataframe(
+        analyse.suppress_small_counts(untapped, ["people"]) if suppress else untapped,
+        hide_index=True,
+        width="stretch",
+    )

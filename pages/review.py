@@ -1,5 +1,167 @@
-"""review page (being written)."""
+"""Step 3: look at the pairs the model is unsure about and say whether they are one person."""
+
+import math
 
 import streamlit as st
 
-st.title("Review")
+from overlap.charts import waterfall_figure
+from overlap.errors import OverlapError
+from overlap.explain import AGAINST, FOR, explain_pair, review_queue, side_by_side
+from ui import common, state
+
+st.title("Review the uncertain pairs")
+st.write(
+    "These are the pairs of records the matching was least sure about. Look at them side by "
+    "side and say whether they are the same person; every chart follows your decisions."
+)
+
+if not common.need_result():
+    st.stop()
+
+result = state.result()
+records = result.records
+counts = state.decision_counts()
+
+decided = list(
+    state.decisions()[["programme_a", "row_a", "programme_b", "row_b"]].itertuples(
+        index=False, name=None
+    )
+)
+queue = review_queue(result.pairs, records, state.threshold(), decided=[*decided, *state.skipped()])
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Left to review", f"{len(queue):,}")
+c2.metric("Same person", counts["same"])
+c3.metric("Different people", counts["different"])
+c4.metric("Skipped", counts["skipped"])
+
+
+def _weights(pair, by: str = "title") -> dict[str, float]:
+    """The pair's match weight per comparison, keyed by its plain title (or its name)."""
+    out = {}
+    for comparison in getattr(result, "comparisons", []) or []:
+        name = getattr(comparison, "name", str(comparison))
+        value = pair.get(f"{name}_weight")
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        out[getattr(comparison, "title", name) if by == "title" else name] = float(value)
+    return out
+
+
+def _prior_weight() -> float:
+    prior = getattr(getattr(result, "model", None), "prior", None)
+    if prior is None or not 0 < float(prior) < 1:
+        return 0.0
+    return math.log2(float(prior) / (1 - float(prior)))
+
+
+if queue.empty:
+    st.success("No uncertain pairs are waiting. The overlap uses the matches as they stand.")
+else:
+    pair = queue.iloc[0]
+    key = (
+        str(pair["programme_a"]),
+        int(pair["row_a"]),
+        str(pair["programme_b"]),
+        int(pair["row_b"]),
+    )
+    a = records.loc[int(pair["rid_a"])]
+    b = records.loc[int(pair["rid_b"])]
+    with st.container(border=True):
+        st.markdown(
+            f"**Pair 1 of {len(queue):,}** — row {key[1]} of “{key[0]}” and row {key[3]} of “{key[2]}”: "
+            f"{float(pair['probability']):.0%} likely the same person."
+        )
+        left, right = st.columns([1, 1])
+        with left:
+            table = side_by_side(a, b).rename(
+                columns={
+                    "first record": f"{key[0]} (row {key[1]})",
+                    "second record": f"{key[2]} (row {key[3]})",
+                }
+            )
+            st.dataframe(table, hide_index=True, width="stretch")
+        with right:
+            weights = _weights(pair)
+            evidence = explain_pair(a, b, _weights(pair, by="name"))
+            pro = [e.text for e in evidence if e.direction == FOR]
+            con = [e.text for e in evidence if e.direction == AGAINST]
+            other = [e.text for e in evidence if e.direction not in (FOR, AGAINST)]
+            st.markdown("**Points to the same person**")
+            st.markdown("\n".join(f"- {t}" for t in pro) or "- nothing in particular")
+            st.markdown("**Points to different people**")
+            st.markdown("\n".join(f"- {t}" for t in con) or "- nothing in particular")
+            if other:
+                st.markdown("**Worth knowing**")
+                st.markdown("\n".join(f"- {t}" for t in other))
+        if weights:
+            total = float(pair.get("match_weight", math.nan))
+            st.plotly_chart(
+                waterfall_figure(weights, _prior_weight(), None if math.isnan(total) else total),
+                key="waterfall",
+            )
+        b1, b2, b3, b4 = st.columns(4)
+        if b1.button(
+            "Same person", type="primary", icon=":material/check:", key="accept", width="stretch"
+        ):
+            state.decide(key, "same")
+            st.rerun()
+        if b2.button("Different people", icon=":material/close:", key="reject", width="stretch"):
+            state.decide(key, "different")
+            st.rerun()
+        if b3.button("Not sure — skip", icon=":material/skip_next:", key="skip", width="stretch"):
+            state.decide(key, "skip")
+            st.rerun()
+        if b4.button(
+            "Undo",
+            icon=":material/undo:",
+            key="undo",
+            disabled=not state.can_undo(),
+            width="stretch",
+        ):
+            state.undo()
+            st.rerun()
+
+if (
+    queue.empty
+    and state.can_undo()
+    and st.button("Undo the last decision", icon=":material/undo:", key="undo_empty")
+):
+    state.undo()
+    st.rerun()
+
+st.subheader("Your decisions")
+st.write(
+    "Save your decisions to apply them again later (they name programme and row, so they "
+    "still apply when you load the same rosters again)."
+)
+save, load = st.columns(2)
+with save:
+    if len(state.decisions()):
+        common.download_csv(
+            "Download my decisions (CSV)",
+            state.decisions(),
+            "overlap-decisions.csv",
+            key="decisions_download",
+        )
+    else:
+        st.caption("No decisions yet.")
+with load:
+    upload_key = f"decisions_upload_{st.session_state.get('decisions_upload_n', 0)}"
+    upload = st.file_uploader("Load decisions saved earlier", type=["csv"], key=upload_key)
+    if upload is not None:
+        try:
+            frame = state.parse_decisions(upload.getvalue(), upload.name)
+        except OverlapError as error:
+            st.error(str(error))
+        else:
+            state.load_decisions(frame)
+            st.session_state["decisions_upload_n"] = (
+                st.session_state.get("decisions_upload_n", 0) + 1
+            )
+            st.toast(f"{len(frame):,} decision(s) loaded and applied.", icon=":material/check:")
+            st.rerun()
+
+st.page_link(
+    common.PAGES["overlap"], label="Next: see the overlap", icon=":material/arrow_forward:"
+)

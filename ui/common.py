@@ -81,3 +81,35 @@ def download_counts(
     )
     out = suppress_small_counts(frame, count_columns) if hide else frame
     download_csv(label, out, file_name, key)
+
+
+GROUP_LABELS = {"zip": "ZIP code", "city": "City", "state": "State"}
+
+
+def group_columns(result) -> dict[str, str]:
+    """Columns people can be grouped by: label shown -> column (records field or attribute)."""
+    options: dict[str, str] = {}
+    records = result.records
+    for column, label in GROUP_LABELS.items():
+        if column in records.columns and (records[column].astype(str) != "").any():
+            options[label] = column
+    attributes = getattr(result, "attributes", None)
+    if attributes is not None:
+        for column in attributes.columns:
+            if column in options.values():
+                continue
+            filled = attributes[column].astype(str).str.strip() != ""
+            if filled.any():
+                options[str(column) if str(column) not in options else f"{column} (column)"] = (
+                    column
+                )
+    return options
+
+
+def suppress_toggle(key: str) -> bool:
+    """The on-screen small-cell switch (downloads have their own, on by default)."""
+    return st.toggle(
+        f"Hide counts below {SMALL_CELL_THRESHOLD} on screen (use this when showing these charts to partners)",
+        value=False,
+        key=key,
+    )
