@@ -28,9 +28,16 @@ def _pairs(counts: np.ndarray) -> int:
 
 
 def _group_pairs(keys: list[np.ndarray]) -> int:
-    """Pairs of records that agree on every key array (one group per distinct key tuple)."""
-    frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
-    return _pairs(frame.groupby(list(frame.columns), sort=False).size().to_numpy())
+    """Pairs of records that agree on every key array (one group per distinct key tuple).
+
+    Keys are dense codes (0..k-1, from ``pd.factorize``); a tuple of them is
+    folded into one int64 code, re-densified after each step so it never overflows.
+    """
+    code = np.zeros(len(keys[0]), dtype=np.int64)
+    for key in keys:
+        code = code * (int(key.max(initial=0)) + 1) + key
+        code = pd.factorize(code)[0].astype(np.int64)
+    return _pairs(np.bincount(code)) if len(code) else 0
 
 
 def _prf(tp: int, predicted: int, true: int) -> tuple[float, float, float]:
@@ -111,11 +118,14 @@ class SharedPeopleError:
     union_error: float = 0.0  # (predicted - true) / true, signed
 
 
-def _shared_counts(person: np.ndarray, roster: np.ndarray, names: list) -> dict:
-    """People present in both programmes, for every pair of programmes."""
-    membership = pd.crosstab(person, roster).reindex(columns=names, fill_value=0) > 0
-    matrix = membership.to_numpy(dtype=np.int64)
-    both = matrix.T @ matrix  # people in programme i and programme j
+def _shared_counts(person: np.ndarray, roster_code: np.ndarray, names: list) -> dict:
+    """People present in both programmes, for every pair of programmes.
+
+    ``person`` and ``roster_code`` are dense codes; ``names[i]`` is roster code i.
+    """
+    membership = np.zeros((int(person.max(initial=-1)) + 1, len(names)), dtype=np.int64)
+    membership[person, roster_code] = 1
+    both = membership.T @ membership  # people in programme i and programme j
     return {(a, b): int(both[i, j]) for (i, a), (j, b) in combinations(list(enumerate(names)), 2)}
 
 
@@ -137,10 +147,10 @@ def shared_people_error(
     """
     predicted = np.asarray(pd.factorize(np.asarray(predicted))[0])
     truth = np.asarray(pd.factorize(np.asarray(truth))[0])
-    roster = np.asarray(roster).astype(str)
-    names = list(dict.fromkeys(roster.tolist()))
-    true_shared = _shared_counts(truth, roster, names)
-    pred_shared = _shared_counts(predicted, roster, names)
+    roster_code, roster_names = pd.factorize(np.asarray(roster).astype(str))
+    names = [str(n) for n in roster_names]
+    true_shared = _shared_counts(truth, roster_code, names)
+    pred_shared = _shared_counts(predicted, roster_code, names)
     rows = []
     for key, t in true_shared.items():
         p = pred_shared[key]

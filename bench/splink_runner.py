@@ -112,9 +112,8 @@ def read_mapped(path: Path, name: str) -> tuple[pd.DataFrame, str]:
     header list (FEBRL and common headers).
     """
     try:
-        from overlap.mapping import apply_mapping, guess_mapping
-
         from overlap.ingest import read_roster
+        from overlap.mapping import apply_mapping, guess_mapping
     except ImportError:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         out = pd.DataFrame(index=frame.index)

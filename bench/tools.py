@@ -186,43 +186,36 @@ def run_overlap_encoded(
     if code != 0:
         run.error = (stderr.strip().splitlines() or [f"exit {code}"])[-1][:300]
         return run
-    records = _read_records(match_dir)
     try:
-        run.records = _encoded_rows_to_original(records, encoded, dataset.programmes)
+        run.records = _encoded_records_to_rows(match_dir, encoded, dataset.programmes)
     except (FileNotFoundError, KeyError, ValueError) as exc:
         run.ok, run.error = False, f"cannot map encoded ids back to rows: {exc}"
     return run
 
 
-def _encoded_rows_to_original(
-    records: pd.DataFrame, encoded: list[Path], programmes: list[str]
+def _encoded_records_to_rows(
+    match_dir: Path, encoded: list[Path], programmes: list[str]
 ) -> pd.DataFrame:
-    """Turn rows of the (shuffled) encoded files back into the owner's original rows.
+    """An encoded run's records.csv carries random ids in ``row``: map them back with each key file.
 
-    Looks for the owner's key file next to each encoding (``X.clk.key.csv``,
-    ``X.key.csv`` or ``X.clk.keys.csv``) with a random id column and an original
-    row column. If none exists the encoding kept row order, and rows are used as is.
+    This is what each owner does at home with their own ``NAME.key.csv``
+    (written by ``overlap encode`` next to ``NAME.clk``).
     """
+    records = pd.read_csv(
+        match_dir / "records.csv",
+        usecols=["programme", "row", "person_id"],
+        dtype=str,
+        keep_default_na=False,
+    )
     parts = []
     for path, name in zip(encoded, programmes, strict=True):
-        mine = records[records["programme"] == name]
-        candidates = [
-            path.with_name(path.name + ".key.csv"),
-            path.with_suffix(".key.csv"),
-            path.with_name(path.name + ".keys.csv"),
-        ]
-        key_file = next((c for c in candidates if c.exists()), None)
-        if key_file is None:
-            parts.append(mine)
-            continue
-        key = pd.read_csv(key_file, dtype=str, keep_default_na=False)
-        row_col = next(c for c in key.columns if c.lower() in {"row", "original_row", "source_row"})
-        enc_file = pd.read_csv(path, dtype=str, keep_default_na=False, nrows=None)
-        id_col = next(c for c in key.columns if c != row_col)
-        # row k of the encoded file carries random id enc_file[id_col][k-1]
-        ids = enc_file[id_col].reset_index(drop=True)
-        to_row = dict(zip(key[id_col], key[row_col].astype(int), strict=True))
-        mapped = mine.copy()
-        mapped["row"] = ids.iloc[mapped["row"].to_numpy() - 1].map(to_row).to_numpy()
-        parts.append(mapped)
+        mine = records[records["programme"] == name].copy()
+        key = pd.read_csv(path.with_suffix(".key.csv"), dtype=str, keep_default_na=False)
+        lookup = dict(zip(key["id"], key["row"].astype(int), strict=True))
+        mine["row"] = mine["row"].map(lookup)
+        if mine["row"].isna().any():
+            raise ValueError(
+                f"{int(mine['row'].isna().sum())} ids of {name} are not in its key file"
+            )
+        parts.append(mine.astype({"row": "int64"}))
     return pd.concat(parts, ignore_index=True)
