@@ -967,3 +967,21 @@ def progress_chart(by_batch: pd.DataFrame, title: str = "People reached against 
         margin={"l": 10, "r": 30, "t": 50, "b": 10},
     )
     return figure
+
+
+def follow_up_people(plan: OutreachPlan, report: ConversionReport) -> pd.DataFrame:
+    """Per target: display name, batch, area, reached and where (for calling or thanking)."""
+    names = {}
+    for target in plan.targets:
+        variants = target["records"] or [dict.fromkeys(MATCH_FIELDS, "")]
+        best = max(
+            variants,
+            key=lambda v: (
+                sum(bool(v[p]) for p in NAME_PARTS),
+                len(" ".join(v[p] for p in NAME_PARTS)),
+            ),
+        )
+        names[target["key"]] = " ".join(best[p] for p in NAME_PARTS if best[p]).title()
+    out = report.targets.copy()
+    out.insert(1, "name", out["target"].map(names).fillna(""))
+    return out
