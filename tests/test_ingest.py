@@ -1,0 +1,164 @@
+"""Reading real roster files of every accepted format and encoding."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import filegen
+import pandas as pd
+import pytest
+
+from overlap.ingest import IngestLimits, Roster, RowProblem, read_roster
+
+ROWS = [filegen.HEADER] + filegen.people_rows(4)
+EXPECTED = pd.DataFrame(ROWS[1:], columns=ROWS[0])
+
+
+def assert_people(roster: Roster) -> None:
+    """The frame holds exactly the people written, every cell the text written."""
+    assert list(roster.frame.columns) == filegen.HEADER
+    assert roster.frame.values.tolist() == EXPECTED.values.tolist()
+    assert all(pd.api.types.is_string_dtype(roster.frame[c]) for c in roster.frame.columns)
+    assert roster.problems == []
+
+
+TEXT_CASES = [
+    # (file name, writer options, format, encoding, delimiter)
+    ("utf8.csv", {}, "csv", "utf-8", ","),
+    ("bom.csv", {"bom": True}, "csv", "utf-8-sig", ","),
+    ("crlf.csv", {"line_ending": "\r\n"}, "csv", "utf-8", ","),
+    ("old-mac.csv", {"line_ending": "\r"}, "csv", "utf-8", ","),
+    ("windows.csv", {"encoding": "cp1252", "line_ending": "\r\n"}, "csv", "cp1252", ","),
+    ("tabs.tsv", {"delimiter": "\t"}, "tsv", "utf-8", "\t"),
+    ("tabs-named.csv", {"delimiter": "\t"}, "tsv", "utf-8", "\t"),
+    ("euro.csv", {"delimiter": ";", "encoding": "cp1252"}, "semicolon", "cp1252", ";"),
+    ("semi.txt", {"delimiter": ";"}, "semicolon", "utf-8", ";"),
+    ("pipes.txt", {"delimiter": "|"}, "pipe", "utf-8", "|"),
+    ("utf16le.txt", {"delimiter": "\t", "encoding": "utf-16"}, "tsv", "utf-16", "\t"),
+    ("utf16be.csv", {"encoding": "utf-16-be"}, "csv", "utf-16-be", ","),
+]
+
+
+@pytest.mark.parametrize("file_name,options,fmt,encoding,delimiter", TEXT_CASES)
+def test_text_files_of_every_delimiter_and_encoding(
+    tmp_path, file_name, options, fmt, encoding, delimiter
+):
+    path = filegen.write_text(tmp_path / file_name, ROWS, **options)
+    roster = read_roster(path)
+    assert_people(roster)
+    assert (roster.format, roster.encoding, roster.delimiter) == (fmt, encoding, delimiter)
+    assert roster.header_row == 1
+    assert roster.sheets == [] and roster.sheet is None
+    assert roster.name == path.stem
+
+
+def test_excel_unicode_text_utf16_le_with_bom_and_tabs(tmp_path):
+    roster = read_roster(filegen.excel_unicode_text(tmp_path / "export.txt", ROWS))
+    assert_people(roster)
+    assert (roster.format, roster.encoding, roster.delimiter) == ("tsv", "utf-16", "\t")
+
+
+def test_bytes_and_path_read_the_same_and_name_comes_from_the_upload(tmp_path):
+    data = filegen.text_bytes(ROWS)
+    path = tmp_path / "members.csv"
+    path.write_bytes(data)
+    from_bytes = read_roster(data, name="Members.csv")
+    from_path = read_roster(path)
+    pd.testing.assert_frame_equal(from_bytes.frame, from_path.frame)
+    assert from_bytes.name == "Members" and from_bytes.file_name == "Members.csv"
+    assert read_roster(path, name="Parish").name == "Parish"
+
+
+def test_zip_codes_and_phones_stay_text(tmp_path):
+    rows = [["Name", "Zip", "Phone", "Id"], ["A", "02139", "0044 20 7946 0000", "007"]]
+    roster = read_roster(filegen.write_text(tmp_path / "z.csv", rows))
+    assert roster.frame.iloc[0].tolist() == ["A", "02139", "0044 20 7946 0000", "007"]
+
+
+def test_cells_keep_their_spaces_and_quotes(tmp_path):
+    rows = [["Name", "Note"], ["  Ann ", 'said "hi", left'], ["NA", "null"]]
+    roster = read_roster(filegen.write_text(tmp_path / "q.csv", rows))
+    assert roster.frame.values.tolist() == [["  Ann ", 'said "hi", left'], ["NA", "null"]]
+
+
+def test_title_lines_above_the_header_are_skipped_and_noted(tmp_path):
+    rows = [["Parish members export"], ["Generated 2026-03-01"], []] + ROWS
+    roster = read_roster(filegen.write_text(tmp_path / "titled.csv", rows))
+    assert_people(roster)
+    assert roster.header_row == 4
+    assert roster.notes == ["Lines above the header (1 to 3) were skipped as titles."]
+
+
+def test_title_with_a_comma_is_not_taken_for_the_header(tmp_path):
+    rows = [["Members", " exported March 2026"]] + ROWS
+    roster = read_roster(filegen.write_text(tmp_path / "t.csv", rows))
+    assert roster.header_row == 2
+    assert_people(roster)
+
+
+def test_xlsx_typed_cells_become_the_text_a_person_sees(tmp_path):
+    rows = [
+        ["Name", "DOB", "Visit", "ZIP", "Phone", "Score", "Member", "Code"],
+        ["Ann", dt.date(1984, 2, 29), dt.datetime(2026, 3, 1, 9, 30), 60623, 3125550100, 0.1 + 0.2, True, "02139"],
+    ]  # fmt: skip
+    path = filegen.write_xlsx(tmp_path / "typed.xlsx", {"People": rows})
+    roster = read_roster(path)
+    assert roster.frame.iloc[0].tolist() == [
+        "Ann", "1984-02-29", "2026-03-01T09:30:00", "60623", "3125550100", "0.3", "TRUE", "02139",
+    ]  # fmt: skip
+    assert (roster.format, roster.encoding, roster.delimiter) == ("xlsx", None, None)
+    assert (roster.sheet, roster.sheets, roster.header_row) == ("People", ["People"], 1)
+
+
+def test_xls_written_by_xlwt(tmp_path):
+    rows = [["Name", "DOB", "ZIP"], ["Ann", dt.date(1990, 3, 4), 60623], ["Bo", "n/a", "02139"]]
+    roster = read_roster(filegen.write_xls(tmp_path / "old.xls", {"Clients": rows}))
+    assert roster.format == "xls"
+    assert roster.frame.values.tolist() == [["Ann", "1990-03-04", "60623"], ["Bo", "n/a", "02139"]]
+
+
+def test_ods_written_by_odf(tmp_path):
+    rows = [["Name", "DOB", "ZIP", "Code"], ["Ann", dt.date(1990, 3, 4), 60623, "02139"]]
+    roster = read_roster(filegen.write_ods(tmp_path / "libre.ods", {"Hoja1": rows}))
+    assert roster.format == "ods"
+    assert roster.sheets == ["Hoja1"]
+    assert roster.frame.values.tolist() == [["Ann", "1990-03-04", "60623", "02139"]]
+
+
+def test_workbook_content_decides_not_the_extension(tmp_path):
+    path = filegen.write_xlsx(tmp_path / "really-a-workbook.csv", {"S": ROWS})
+    roster = read_roster(path)
+    assert roster.format == "xlsx"
+    assert_people(roster)
+
+
+def test_text_content_decides_not_the_extension(tmp_path):
+    path = filegen.write_text(tmp_path / "really-text.xlsx", ROWS, delimiter=";")
+    roster = read_roster(path)
+    assert (roster.format, roster.delimiter) == ("semicolon", ";")
+    assert_people(roster)
+
+
+def test_quoted_delimiters_do_not_split_fields(tmp_path):
+    rows = [["Name", "Address"], ["Ann", "12 Main St, Apt 4, Chicago, IL"]] * 1
+    roster = read_roster(filegen.write_text(tmp_path / "a.csv", rows + [["Bo", "1 Elm"]]))
+    assert roster.frame["Address"].tolist() == ["12 Main St, Apt 4, Chicago, IL", "1 Elm"]
+
+
+def test_limits_default_to_generous_values():
+    limits = IngestLimits()
+    assert limits.max_bytes == 200 * 1024 * 1024
+    assert limits.max_rows == 2_000_000
+
+
+def test_problem_rows_are_numbered_as_data_rows(tmp_path):
+    rows = [["A", "B", "C"], ["1", "2", "3"], ["4", "5"], ["6", "7", "8"]]
+    roster = read_roster(filegen.write_text(tmp_path / "r.csv", rows))
+    assert roster.problems == [
+        RowProblem(
+            row=2,
+            line=3,
+            reason="has 2 fields, the header has 3; the missing fields were left empty",
+        )
+    ]
+    assert roster.frame.values.tolist() == [["1", "2", "3"], ["4", "5", ""], ["6", "7", "8"]]
