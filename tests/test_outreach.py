@@ -16,6 +16,7 @@ from overlap.outreach import (
     OutreachPlan,
     TargetConditions,
     build_target_list,
+    check_conversions,
     conversion_report,
     display_targets,
     make_batches,
@@ -349,3 +350,62 @@ def test_area_batches_give_area_goals_equal_to_batch_goals(matched):
     goals = report.by_area.set_index("area")["goal"].to_dict()
     assert goals == {b.area: b.goal for b in batches}
     assert report.reached == 0 and report.by_batch["reached_pct"].eq(0).all()
+
+
+def _roster(name: str, header: str, lines: list[str]):
+    from overlap.ingest import read_roster
+    from overlap.mapping import apply_mapping, guess_mapping
+
+    roster = read_roster((header + "\n" + "\n".join(lines) + "\n").encode(), name=name)
+    return apply_mapping(roster, guess_mapping(roster.frame).mapping)
+
+
+def test_check_conversions_with_the_real_matcher():
+    """Targets re-entered in a new roster (differently written) are found; strangers are not."""
+    from overlap.pipeline import match_rosters
+
+    people = [
+        ("Maria", "Garcia", "1961-01-10", "10 N Main St", "60608", "3125551000"),
+        ("John", "Smith", "1962-02-11", "11 N Main St", "60623", "3125551001"),
+        ("Ann", "Lee", "1963-03-12", "12 N Main St", "60608", "3125551002"),
+        ("Omar", "Haddad", "1964-04-13", "13 N Main St", "60623", "3125551003"),
+        ("Li", "Wei", "1965-05-14", "14 N Main St", "60608", "3125551004"),
+        ("Peter", "Novak", "1966-06-15", "15 N Main St", "60623", "3125551005"),
+    ]
+    header = "First Name,Last Name,Date of Birth,Address,City,State,Zip,Phone"
+    church = _roster(
+        "church",
+        header,
+        [f"{f},{ln},{d},{s},Chicago,IL,{z},{p}" for f, ln, d, s, z, p in people],
+    )
+    original = match_rosters([church], 0.8)
+    targets = build_target_list(original.records, TargetConditions(), links=original.links)
+    assert len(targets) == len(people)
+    batches = make_batches(targets, by="zip", goal_share=0.5)
+    plan = OutreachPlan.from_json(
+        make_plan(original.records, targets, TargetConditions(), batches).to_json()
+    )
+    # next season: John (as "Jon"), Li and Peter come back, written another way
+    returning = {
+        "John": "Jon,SMITH,02/11/1962,11 North Main Street,Chicago,IL,60623,(312) 555-1001",
+        "Li": "Li,Wei,05/14/1965,14 N. Main St.,Chicago,IL,60608,312.555.1004",
+        "Peter": "Pete,Novak,06/15/1966,15 N Main,Chicago,IL,60623,312-555-1005",
+    }
+    strangers = [
+        f"Q{chr(65 + i)}xander,Stranger{chr(65 + i)}ton,03/{1 + i:02d}/1990,{200 + i} W Elm St,"
+        f"Cicero,IL,60804,708-555-{2000 + i}"
+        for i in range(20)
+    ]
+    clinic = _roster(
+        "clinic 2027", header.replace("Date of Birth", "DOB"), [*returning.values(), *strangers]
+    )
+    report = check_conversions(plan, clinic, threshold=0.8)
+    key_of = dict(zip(targets["first_name"], targets["target"], strict=True))
+    expected = {key_of[name.lower()] for name in returning}
+    reached = set(report.targets.loc[report.targets["reached"], "target"])
+    assert reached == expected
+    assert report.roster_rows == len(returning) + len(strangers)
+    expected_by_batch = [len(expected & set(b.targets)) for b in plan.batches]
+    assert report.by_batch["reached"].tolist() == expected_by_batch
+    found_rows = report.targets.set_index("target")["found_at"]
+    assert found_rows[key_of["john"]] == "row 1"
