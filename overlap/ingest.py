@@ -631,12 +631,10 @@ def _finish(
         keep.iloc[[i for i, _ in blank]] = False
         frame = frame[keep.to_numpy()].reset_index(drop=True)
         notes.append(_blank_note(blank, where))
+    frame = _drop_unnamed_empty(frame, header)
     columns, header_notes = _column_names(header, frame.shape[1])
     frame.columns = columns
-    frame, dropped = _drop_unnamed_empty(frame, header)
     notes.extend(header_notes)
-    if dropped:
-        notes.append(f"{dropped} column(s) with neither a header nor any value were left out.")
     if len(frame) == 0:
         raise RosterError(f"{file_name}{sheet_label} has a header row but no data rows.")
     if len(frame) > limits.max_rows:
@@ -703,16 +701,17 @@ def _unique(candidate: str, taken: set[str]) -> str:
     return candidate
 
 
-def _drop_unnamed_empty(frame: pd.DataFrame, header: list) -> tuple[pd.DataFrame, int]:
-    """Trailing columns with no header and no value are artefacts of exporters."""
+def _drop_unnamed_empty(frame: pd.DataFrame, header: list) -> pd.DataFrame:
+    """Drop trailing columns with no header and no value: exporter artefacts that hold nothing."""
     header = list(header)
-    drop = []
-    for i in range(frame.shape[1] - 1, 0, -1):
+    keep = frame.shape[1]
+    while keep > 1:
+        i = keep - 1
         named = i < len(header) and str(header[i] or "").strip()
         if named or (frame.iloc[:, i].str.strip() != "").any():
             break
-        drop.append(frame.columns[i])
-    return (frame.drop(columns=drop), len(drop)) if drop else (frame, 0)
+        keep -= 1
+    return frame.iloc[:, :keep] if keep < frame.shape[1] else frame
 
 
 # ---------------------------------------------------------------------------
