@@ -32,6 +32,7 @@ KEY_COLUMNS = [
     "email",
     "house_number",
     "street_name",
+    "record_id",
 ]
 
 
@@ -107,6 +108,18 @@ BLOCKING_RULES: list[BlockingRule] = [
         "last name starts alike and same ZIP code",
         _all("left(last_name, 3)", "zip"),
     ),
+    BlockingRule(
+        "swapped_names_typo",
+        "first and last names swapped, one with a typo",
+        _all("first_sound", "left(last_name, 1)"),
+        partner=_all("last_sound", "left(first_name, 1)"),
+    ),
+    BlockingRule("first_key_zip", "same first name and ZIP code", _all("first_key", "zip")),
+    BlockingRule(
+        "first_key_street", "same first name and street", _all("first_key", "street_name")
+    ),
+    BlockingRule("dob_city", "same date of birth and city", _all("dob", "city")),
+    BlockingRule("record_id", "same record ID", _all("record_id")),
     BlockingRule(
         "first_last_sound", "first and last names sound alike", _all("first_sound", "last_sound")
     ),

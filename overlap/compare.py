@@ -45,10 +45,11 @@ FIRST_ELSE, FIRST_INITIAL, FIRST_SIMILAR, FIRST_CLOSE, FIRST_VERY_CLOSE, FIRST_N
 )
 LAST_ELSE, LAST_PART, LAST_SIMILAR, LAST_VERY_CLOSE, LAST_EXACT = range(5)
 DOB_ELSE, DOB_FAR_YEARS, DOB_WITHIN_YEAR, DOB_ONE_OFF, DOB_SWAPPED, DOB_EXACT = range(6)
-ADDR_ELSE, ADDR_AREA, ADDR_BUILDING, ADDR_CLOSE, ADDR_EXACT = range(5)
+ADDR_ELSE, ADDR_AREA, ADDR_STREET, ADDR_BUILDING, ADDR_CLOSE, ADDR_EXACT = range(6)
 PHONE_ELSE, PHONE_LOCAL, PHONE_EXACT = range(3)
 EMAIL_ELSE, EMAIL_USER, EMAIL_EXACT = range(3)
 MIDDLE_ELSE, MIDDLE_INITIAL, MIDDLE_EXACT = range(3)
+ID_ELSE, ID_ONE_OFF, ID_EXACT = range(3)
 
 COMPARISONS: list[Comparison] = [
     Comparison(
@@ -102,11 +103,12 @@ COMPARISONS: list[Comparison] = [
         (
             "different addresses",
             "same ZIP code (or city) only",
+            "same street (no house number)",
             "same building, different apartment",
             "same house number and a similar street",
             "same street address",
         ),
-        (0.3, 0.1, 0.02, 0.08, 0.5),
+        (0.3, 0.1, 0.05, 0.02, 0.08, 0.45),
     ),
     Comparison(
         "phone",
@@ -119,6 +121,12 @@ COMPARISONS: list[Comparison] = [
         "Email",
         ("different emails", "same user name at another provider", "same email"),
         (0.3, 0.05, 0.65),
+    ),
+    Comparison(
+        "record_id",
+        "Record ID",
+        ("different record IDs", "record IDs one character apart", "same record ID"),
+        (0.5, 0.05, 0.45),
     ),
     Comparison("sex", "Sex", ("different sex", "same sex"), (0.05, 0.95)),
     Comparison("suffix", "Suffix", ("different suffixes (Jr and Sr)", "same suffix"), (0.05, 0.95)),
@@ -140,6 +148,7 @@ OTHER_FIELDS = [
     "zip",
     "phone",
     "email",
+    "record_id",
 ]
 
 
@@ -316,8 +325,10 @@ def _address_levels(records, ia, ib) -> np.ndarray:
         level[idx[close]] = ADDR_CLOSE
     same_street = streets & (sa == sb) & area_compatible
     units_differ = (ua != "") & (ub != "") & (ua != ub)
-    level[same_street & units_differ] = ADDR_BUILDING
-    level[same_street & ~units_differ] = ADDR_EXACT
+    numbered = (ha != "") & (hb != "")
+    level[same_street & ~numbered] = ADDR_STREET
+    level[same_street & numbered & units_differ] = ADDR_BUILDING
+    level[same_street & numbered & ~units_differ] = ADDR_EXACT
     level[~streets & ~area_known] = MISSING
     return level
 
@@ -340,6 +351,22 @@ def _email_levels(records, ia, ib) -> np.ndarray:
     user_a, user_b = _sides(records, "email", ia, ib, lambda s: s.str.split("@", n=1).str[0])
     level[(user_a == user_b) & (user_a != "")] = EMAIL_USER
     level[ea == eb] = EMAIL_EXACT
+    level[~present] = MISSING
+    return level
+
+
+def _record_id_levels(records, ia, ib) -> np.ndarray:
+    """Record IDs: only informative when rosters share an ID system; EM learns whether they do."""
+    va, vb = _sides(records, "record_id", ia, ib)
+    present = (va != "") & (vb != "")
+    level = np.full(len(ia), ID_ELSE, dtype=np.int8)
+    idx = np.flatnonzero(present & (va != vb))
+    if len(idx):
+        la, lb = _sides(records, "record_id", ia[idx], ib[idx], lambda s: s.str.len().astype(str))
+        long_enough = (la.astype(np.int64) >= 6) & (lb.astype(np.int64) >= 6)
+        osa = process.cpdist(va[idx].tolist(), vb[idx].tolist(), scorer=OSA.distance, workers=-1)
+        level[idx[(osa <= 1) & long_enough]] = ID_ONE_OFF
+    level[present & (va == vb)] = ID_EXACT
     level[~present] = MISSING
     return level
 
@@ -395,6 +422,7 @@ def compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     out["address_level"] = _address_levels(records, ia, ib)
     out["phone_level"] = _phone_levels(records, ia, ib)
     out["email_level"] = _email_levels(records, ia, ib)
+    out["record_id_level"] = _record_id_levels(records, ia, ib)
     out["sex_level"] = _agree_levels(records, "sex", ia, ib)
     out["suffix_level"] = _agree_levels(records, "suffix", ia, ib)
     out["name_swap"] = name_swap

@@ -29,6 +29,7 @@ from overlap.compare import COMPARISONS, MISSING, Comparison, compare_pairs
 TF_MINIMUM_U = 0.001
 GUARD_WEIGHT = -30.0
 MIN_TRAINING_PAIRS = 30
+PSEUDO_COUNT = 5.0
 U_SAMPLE_PAIRS = 400_000
 NAME_COMPARISONS = ("first_name", "last_name", "middle_name")
 TF_FIELDS = {"first_name": cmp.FIRST_EXACT, "last_name": cmp.LAST_EXACT}
@@ -97,23 +98,20 @@ EXACT_FROM_FREQUENCY = {
     "dob": ("dob", cmp.DOB_EXACT),
     "phone": ("phone", cmp.PHONE_EXACT),
     "email": ("email", cmp.EMAIL_EXACT),
+    "record_id": ("record_id", cmp.ID_EXACT),
 }
 
 
 def estimate_u(records: pd.DataFrame, n_pairs: int = U_SAMPLE_PAIRS) -> dict[str, np.ndarray]:
     """u per comparison level from random pairs (exact levels from value frequencies)."""
     levels = compare_pairs(records, random_pairs(records, n_pairs))
-    n_sampled = max(len(levels), 1)
     u = {}
     for comparison in COMPARISONS:
         column = levels[f"{comparison.name}_level"].to_numpy()
         counts = np.bincount(column[column != MISSING], minlength=comparison.n_levels)
-        counts = counts.astype(np.float64)
         # Smooth: a level never seen in the sample is rare, not impossible.
-        counts = np.maximum(counts, 0.5 * counts.sum() / n_sampled)
-        probs = counts / max(counts.sum(), 1e-12)
-        if counts.sum() == 0:
-            probs = np.full(comparison.n_levels, 1.0 / comparison.n_levels)
+        counts = counts.astype(np.float64) + 0.5
+        probs = counts / counts.sum()
         exact = EXACT_FROM_FREQUENCY.get(comparison.name)
         if exact is not None:
             value = _exact_u(records, exact[0])
@@ -148,7 +146,9 @@ def household_guard(levels: pd.DataFrame) -> np.ndarray:
         | (dob == cmp.DOB_FAR_YEARS)
         | (suffix == 0)
     )
-    return household & different
+    # a shared record ID is evidence of one person, not of one household
+    same_id = levels["record_id_level"].to_numpy() == cmp.ID_EXACT
+    return household & different & ~same_id
 
 
 # ---------------------------------------------------------------- EM on patterns
@@ -192,6 +192,7 @@ def run_em(
     prior: float = 0.3,
     iterations: int = 60,
     tolerance: float = 1e-7,
+    pseudo_count: float = PSEUDO_COUNT,
 ) -> tuple[dict[str, np.ndarray], float, int]:
     """EM for m (u fixed) and the share of matches, over pattern counts.
 
@@ -199,6 +200,7 @@ def run_em(
     ``names`` (the columns of ``patterns``) are updated.
     """
     m = {k: v.copy() for k, v in m.items()}
+    m_start = {k: v / v.sum() for k, v in m.items()}
     if counts.sum() == 0:
         return m, prior, 0
     done = 0
@@ -216,6 +218,8 @@ def run_em(
             sums = np.bincount(column[present], weights=weight[present], minlength=n_levels)
             if sums.sum() <= 0:
                 continue
+            # a few pseudo-pairs at the starting guess keep unseen levels plausible
+            sums = sums + pseudo_count * m_start[name]
             new = np.clip(sums / sums.sum(), 1e-6, 1.0)
             new /= new.sum()
             change = max(change, float(np.abs(new - m[name]).max()))
