@@ -168,7 +168,7 @@ def select_people(
         OverlapError: a programme or column named in the conditions does not exist.
     """
     _check_programmes(records, conditions)
-    membership = pd.crosstab(records["person_id"], records["programme"].astype("str")) > 0
+    membership = _membership(records)
     keep = pd.Series(True, index=membership.index)
     if conditions.in_any:
         keep &= membership[conditions.in_any].any(axis=1)
@@ -195,6 +195,34 @@ def select_people(
 
 
 # --------------------------------------------------------------------------- merging
+
+
+def _group_lists(keys, values) -> pd.Series:
+    """Values gathered into one list per key (in the values' order), indexed by sorted key.
+
+    A stable sort and slicing: much faster than ``groupby(...).agg(list)``,
+    which runs Python once per group.
+    """
+    keys = np.asarray(keys)
+    values = list(values)
+    if not len(keys):
+        return pd.Series([], dtype=object)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    sorted_values = [values[i] for i in order.tolist()]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    ends = np.r_[starts[1:], len(sorted_keys)]
+    lists = [sorted_values[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return pd.Series(lists, index=sorted_keys[starts], dtype=object)
+
+
+def _membership(records: pd.DataFrame) -> pd.DataFrame:
+    """One row per person (sorted), one boolean column per programme."""
+    person_codes, people = pd.factorize(records["person_id"], sort=True)
+    programme_codes, programmes = pd.factorize(records["programme"].astype("str"))
+    matrix = np.zeros((len(people), len(programmes)), dtype=bool)
+    matrix[person_codes, programme_codes] = True
+    return pd.DataFrame(matrix, index=pd.Index(people, name="person_id"), columns=list(programmes))
 
 
 def _best_address(records: pd.DataFrame) -> pd.DataFrame:
@@ -271,7 +299,7 @@ def _distinct_values(records: pd.DataFrame, column: str) -> pd.Series:
         .reset_index()
         .sort_values(["person_id", "_seen", "_first"], ascending=[True, False, True])
     )
-    return counted.groupby("person_id", sort=True)[column].agg(list)
+    return _group_lists(counted["person_id"].to_numpy(), counted[column].tolist())
 
 
 def links_by_rid(records: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
@@ -353,10 +381,12 @@ def merge_people(
     programmes = programmes.assign(_rank=programmes["programme"].map(rank)).sort_values(
         ["person_id", "_rank"]
     )
-    people["programmes"] = programmes.groupby("person_id")["programme"].agg(list)
+    people["programmes"] = _group_lists(
+        programmes["person_id"].to_numpy(), programmes["programme"].tolist()
+    )
     people["records"] = records.groupby("person_id").size()
     sources = records["programme"].astype("str") + " row " + records["row"].astype("str")
-    people["sources"] = sources.groupby(records["person_id"].to_numpy()).agg(list)
+    people["sources"] = _group_lists(records["person_id"].to_numpy(), sources.tolist())
     people["confidence"] = person_confidence(records, links).reindex(people.index)
     people.index.name = "person_id"
     return people
@@ -435,7 +465,9 @@ def _display_phones(phones: pd.Series) -> pd.Series:
         except phonenumbers.NumberParseException:
             pretty[value] = value
     shown = exploded.map(pretty)
-    return shown.groupby(level=0).agg(lambda v: LIST_SEPARATOR.join(x for x in v if x == x))
+    present = shown.notna().to_numpy()
+    lists = _group_lists(shown.index.to_numpy()[present], shown[present].tolist())
+    return lists.map(LIST_SEPARATOR.join).reindex(phones.index, fill_value="")
 
 
 def _title(values: pd.Series) -> pd.Series:
@@ -570,23 +602,34 @@ def _target_fingerprints(records: pd.DataFrame, people: pd.DataFrame) -> list[di
     fields = chosen[["person_id", *MATCH_FIELDS]].copy()
     for column in MATCH_FIELDS:
         fields[column] = fields[column].fillna("").astype("str")
-    fields = fields.drop_duplicates()
+    fields = fields.drop_duplicates().sort_values("person_id", kind="stable")
+    pids = fields["person_id"].to_numpy()
+    rows = fields[MATCH_FIELDS].to_dict("records")
+    starts = np.flatnonzero(np.r_[True, pids[1:] != pids[:-1]]) if len(pids) else np.array([], int)
+    ends = np.r_[starts[1:], len(pids)]
     variants = {
-        pid: group[MATCH_FIELDS].to_dict("records")
-        for pid, group in fields.groupby("person_id", sort=False)
-    }
-    out = []
-    for pid, row in people.iterrows():
-        out.append(
-            {
-                "key": row["target"],
-                "zip": str(row["zip"]),
-                "city": str(row["city"]),
-                "programmes": list(row["programmes"]),
-                "records": variants.get(pid, []),
-            }
+        pid: rows[start:end]
+        for pid, start, end in zip(
+            pids[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
         )
-    return out
+    }
+    return [
+        {
+            "key": key,
+            "zip": str(zip_code),
+            "city": str(city),
+            "programmes": list(programmes),
+            "records": variants.get(pid, []),
+        }
+        for pid, key, zip_code, city, programmes in zip(
+            people.index.tolist(),
+            people["target"].tolist(),
+            people["zip"].tolist(),
+            people["city"].tolist(),
+            people["programmes"].tolist(),
+            strict=True,
+        )
+    ]
 
 
 @dataclass
