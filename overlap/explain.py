@@ -227,9 +227,19 @@ def explain_pair(
             direction = FOR if weight > 0 else AGAINST
         evidence.append(Evidence(field, text, direction, weight))
 
-    # Family: same home (or same phone) and last name, different person.
+    family = _family(a, b)
+    if family is not None:
+        evidence.append(family)
+    evidence.sort(key=lambda e: -abs(e.weight))
+    return evidence
+
+
+def _family(a: Mapping[str, object], b: Mapping[str, object]) -> Evidence | None:
+    """Same home (or phone) but a different first name or birth date: perhaps a relative."""
     same_home = bool(_get(a, "street")) and _get(a, "street") == _get(b, "street")
     same_phone = bool(_get(a, "phone")) and _get(a, "phone") == _get(b, "phone")
+    if not (same_home or same_phone):
+        return None
     first_a, first_b = _get(a, "first_name"), _get(b, "first_name")
     different_first = bool(first_a and first_b) and _first_name(first_a, first_b) == (
         "different first names",
@@ -237,17 +247,67 @@ def explain_pair(
     )
     dob_a, dob_b = _get(a, "dob"), _get(b, "dob")
     different_dob = bool(dob_a and dob_b) and _dob(dob_a, dob_b)[1] == AGAINST
-    if (same_home or same_phone) and (different_first or different_dob):
-        where = "address" if same_home else "phone number"
-        what = "first name" if different_first else "date of birth"
-        evidence.append(
-            Evidence(
-                "family",
-                f"same {where} but different {what} — possibly family",
-                AGAINST,
-                -_DEFAULT_STRENGTH["family"],
-            )
+    if not (different_first or different_dob):
+        return None
+    where = "address" if same_home else "phone number"
+    what = "first name" if different_first else "date of birth"
+    return Evidence(
+        "family",
+        f"same {where} but different {what} — possibly family",
+        AGAINST,
+        -_DEFAULT_STRENGTH["family"],
+    )
+
+
+def explain_levels(
+    pair: Mapping[str, object],
+    comparisons: Iterable[object],
+    a: Mapping[str, object],
+    b: Mapping[str, object],
+) -> list[Evidence]:
+    """The evidence for a scored pair, in the model's own terms.
+
+    Uses each comparison's level label (``Comparison.labels``) and the pair's
+    weight for it, adds names to the nickname sentence ("Bob is a nickname of
+    Robert") and the possibly-family warning.
+
+    Args:
+        pair: one row of ``MatchResult.pairs`` (``C_level``, ``C_weight`` per comparison).
+        comparisons: ``MatchResult.comparisons``.
+        a: the first record's normalised fields.
+        b: the second record's.
+
+    Returns:
+        Reasons, strongest first; comparisons missing in either record give none.
+    """
+    evidence: list[Evidence] = []
+    for comparison in comparisons:
+        name = comparison.name
+        level = pair.get(f"{name}_level", -1)
+        if level is None or (isinstance(level, float) and math.isnan(level)):
+            continue
+        level = int(level)
+        if not 0 <= level < len(comparison.labels):
+            continue
+        weight = pair.get(f"{name}_weight", 0.0)
+        weight = (
+            0.0
+            if weight is None or (isinstance(weight, float) and math.isnan(weight))
+            else float(weight)
         )
+        text = comparison.labels[level]
+        if name == "first_name" and "nickname" in text:
+            first_a, first_b = _get(a, "first_name"), _get(b, "first_name")
+            if first_a and first_b:
+                short, full = (
+                    (first_a, first_b) if len(first_a) <= len(first_b) else (first_b, first_a)
+                )
+                text = f"{_title(short)} is a nickname of {_title(full)}"
+        direction = FOR if weight > 0.5 else AGAINST if weight < -0.5 else NEUTRAL
+        evidence.append(Evidence(name, text, direction, weight))
+    family = _family(a, b)
+    if family is not None:
+        evidence.append(family)
     evidence.sort(key=lambda e: -abs(e.weight))
     return evidence
 

@@ -103,11 +103,11 @@ if st.button(button_label, type="primary", icon=":material/join_inner:", key="ru
         f"Matching {total_rows:,} records from {len(entries)} rosters…", expanded=True
     ) as status:
 
-        def progress(*args, **kwargs):
-            info = args[0] if args else kwargs
+        def progress(stage, info=None):
+            info = dict(info or {})
+            info.setdefault("stage", stage)
             status.write(_stage_line(info))
-            if isinstance(info, dict) and info.get("stage"):
-                status.update(label=f"Matching… {str(info['stage']).replace('_', ' ')}")
+            status.update(label=f"Matching… {str(stage).replace('_', ' ')} done")
 
         try:
             result = state.run_match(progress)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from overlap.charts import waterfall_figure
 from overlap.errors import OverlapError
-from overlap.explain import AGAINST, FOR, explain_pair, review_queue, side_by_side
+from overlap.explain import AGAINST, FOR, explain_levels, explain_pair, review_queue, side_by_side
 from ui import common, state
 
 st.title("Review the uncertain pairs")
@@ -83,7 +83,11 @@ else:
             st.dataframe(table, hide_index=True, width="stretch")
         with right:
             weights = _weights(pair)
-            evidence = explain_pair(a, b, _weights(pair, by="name"))
+            comparisons = getattr(result, "comparisons", None) or []
+            if comparisons and f"{comparisons[0].name}_level" in pair.index:
+                evidence = explain_levels(pair, comparisons, a, b)
+            else:
+                evidence = explain_pair(a, b, _weights(pair, by="name"))
             pro = [e.text for e in evidence if e.direction == FOR]
             con = [e.text for e in evidence if e.direction == AGAINST]
             other = [e.text for e in evidence if e.direction not in (FOR, AGAINST)]
@@ -100,7 +104,7 @@ else:
                 waterfall_figure(weights, _prior_weight(), None if math.isnan(total) else total),
                 key="waterfall",
             )
-        b1, b2, b3, b4 = st.columns(4)
+        b1, b2, b3 = st.columns(3)
         if b1.button(
             "Same person", type="primary", icon=":material/check:", key="accept", width="stretch"
         ):
@@ -112,20 +116,9 @@ else:
         if b3.button("Not sure — skip", icon=":material/skip_next:", key="skip", width="stretch"):
             state.decide(key, "skip")
             st.rerun()
-        if b4.button(
-            "Undo",
-            icon=":material/undo:",
-            key="undo",
-            disabled=not state.can_undo(),
-            width="stretch",
-        ):
-            state.undo()
-            st.rerun()
 
-if (
-    queue.empty
-    and state.can_undo()
-    and st.button("Undo the last decision", icon=":material/undo:", key="undo_empty")
+if st.button(
+    "Undo my last decision", icon=":material/undo:", key="undo", disabled=not state.can_undo()
 ):
     state.undo()
     st.rerun()

@@ -5,6 +5,7 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
+from overlap.mapping import missing_required
 from ui import common, state
 
 FORMATS = {
@@ -17,6 +18,7 @@ FORMATS = {
     "ods": "OpenDocument spreadsheet (.ods)",
 }
 KEEP = "(other information — keep it to group by)"
+IGNORE = "(ignore this column)"
 FIELD_LABELS = {
     "record_id": "Record ID",
     "full_name": "Full name (all in one)",
@@ -93,7 +95,12 @@ def _mapping_frame(entry) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Column in your file": columns,
-            "Means": [FIELD_LABELS.get(entry.mapping.get(c, ""), KEEP) for c in columns],
+            "Means": [
+                IGNORE
+                if entry.mapping.get(c) == "ignore"
+                else FIELD_LABELS.get(entry.mapping.get(c, ""), KEEP)
+                for c in columns
+            ],
             "Why we think so": [entry.evidence.get(c, "") for c in columns],
         }
     )
@@ -110,7 +117,8 @@ def _mapping_changed(key: str, editor_key: str) -> None:
         if "Means" not in change:
             continue
         column = columns[int(row)]
-        field = LABEL_TO_FIELD.get(change["Means"] or KEEP, "")
+        label = change["Means"] or KEEP
+        field = "ignore" if label == IGNORE else LABEL_TO_FIELD.get(label, "")
         if field:
             mapping[column] = field
         else:
@@ -172,6 +180,11 @@ for entry in entries:
         if remove_col.button("Remove", key=f"remove_{entry.key}", icon=":material/close:"):
             state.remove_roster(entry.key)
             st.rerun()
+        if missing_required(entry.mapping):
+            st.warning(
+                "We found no column with names in this roster; under “Columns”, say which column "
+                "holds the full name (or the first and last names)."
+            )
         for note in getattr(entry.roster, "notes", []) or []:
             st.caption(f"ℹ️ {note}")
 
@@ -193,7 +206,7 @@ for entry in entries:
                 disabled=["Column in your file", "Why we think so"],
                 column_config={
                     "Means": st.column_config.SelectboxColumn(
-                        "Means", options=[*FIELD_LABELS.values(), KEEP], required=True
+                        "Means", options=[*FIELD_LABELS.values(), KEEP, IGNORE], required=True
                     )
                 },
                 on_change=_mapping_changed,

@@ -103,3 +103,29 @@ def test_review_queue_orders_by_uncertainty_and_skips_decided():
     decided = [("B", 2, "A", 1)]
     queue = review_queue(pairs, records, threshold=0.8, decided=decided)
     assert list(queue["rid_a"]) == [1]
+
+
+def test_explain_levels_uses_the_model_labels_and_weights():
+    from overlap.compare import COMPARISONS
+    from overlap.explain import explain_levels
+
+    by_name = {c.name: c for c in COMPARISONS}
+    first, dob, phone = by_name["first_name"], by_name["dob"], by_name["phone"]
+    nickname_level = next(i for i, label in enumerate(first.labels) if "nickname" in label)
+    pair = {
+        "first_name_level": nickname_level,
+        "first_name_weight": 3.2,
+        "dob_level": len(dob.labels) - 1,
+        "dob_weight": 8.1,
+        "phone_level": 0,
+        "phone_weight": -4.0,
+        "email_level": -1,
+        "email_weight": 0.0,
+    }
+    evidence = explain_levels(
+        pair, [first, dob, phone, by_name["email"]], ROBERT, dict(ROBERT, first_name="bob")
+    )
+    assert [e.field for e in evidence] == ["dob", "phone", "first_name"]
+    assert evidence[0].text == dob.labels[-1]
+    assert evidence[1].direction == AGAINST
+    assert evidence[2].text == "Bob is a nickname of Robert"

@@ -351,6 +351,14 @@ def run_match(progress: Callable | None = None):
 
     if len(rosters()) < 2:
         raise OverlapError("Add at least two rosters to find the people they share.")
+    from overlap.mapping import missing_required
+
+    for entry in rosters():
+        if missing_required(entry.mapping):
+            raise OverlapError(
+                f"“{entry.programme}” ({entry.file_name}) has no name column that Overlap "
+                "recognises; on the Rosters page, set which column holds names."
+            )
     mapped = [mapped_roster(e) for e in rosters()]
     outcome = match_rosters(mapped, threshold(), decisions(), progress)
     _set("result", outcome)

@@ -1,0 +1,308 @@
+"""Each dashboard page in its states, driven through Streamlit's AppTest.
+
+Rosters go in through the real file uploader (AppTest supports ``set_value``
+on it since 1.5x) and the real library does the reading and matching.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from overlap import analyse
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TIMEOUT = 90
+FIRSTS = ["Robert", "Maria", "James", "Linda", "Carlos", "Ana", "Wei", "Fatima", "Kwame", "Olga"]
+LASTS = ["Garcia", "Okafor", "Nguyen", "Kowalski", "Haddad", "Chen", "Lopez", "Brown"]
+
+
+def _people(n: int = 40, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    return [
+        {
+            "first": rng.choice(FIRSTS),
+            "last": rng.choice(LASTS),
+            "dob": f"19{rng.randint(50, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "street": f"{rng.randint(1, 999)} {rng.choice(['N Main St', 'W Lake St', 'Oak Ave'])}",
+            "zip": rng.choice(["60601", "60605", "60614"]),
+            "phone": f"312555{rng.randint(1000, 9999)}",
+            "lang": rng.choice(["English", "Spanish"]),
+        }
+        for _ in range(n)
+    ]
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+PEOPLE = _people()
+FOOD_BANK = _csv(
+    [["First Name", "Last Name", "DOB", "Address", "ZIP", "Phone", "Language"]]
+    + [
+        [p["first"], p["last"], p["dob"], p["street"], p["zip"], p["phone"], p["lang"]]
+        for p in PEOPLE[:28]
+    ]
+)
+
+
+def _tax_row(i: int, p: dict) -> list[str]:
+    """The tax clinic's version of a person, with a few deliberately hard cases."""
+    first, dob, street, phone = p["first"], p["dob"], p["street"], p["phone"]
+    if i == 19:  # a sibling: same home and last name, different first name and birth date
+        first, dob = ("Wei" if first != "Wei" else "Olga"), "2001-06-15"
+    if i == 21:  # moved house and changed phone: only name and birth date agree
+        street, phone = "77 Elm Ct", "3125550000"
+    if i == 23:  # a typo in the birth date and a new phone
+        dob, phone = dob[:-1] + ("1" if dob[-1] != "1" else "2"), "3125550001"
+    month_day_year = "/".join([dob[5:7], dob[8:], dob[:4]])
+    return [f"{p['last']}, {first}", month_day_year, street, p["zip"], phone]
+
+
+TAX_CLINIC = _csv(
+    [["Client", "Birth date", "Street", "Zip code", "Mobile"]]
+    + [_tax_row(i, p) for i, p in enumerate(PEOPLE) if i >= 18]
+)
+FILES = [("food_bank.csv", FOOD_BANK, "text/csv"), ("tax_clinic.csv", TAX_CLINIC, "text/csv")]
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _upload(at: AppTest, files=FILES) -> AppTest:
+    at.file_uploader[0].set_value(files).run()
+    assert not at.exception
+    return at
+
+
+def _matched() -> AppTest:
+    at = _upload(_app())
+    at.switch_page("pages/match.py").run()
+    at.button(key="run_match").click().run()
+    assert not at.exception
+    assert at.session_state["ov_result"] is not None
+    return at
+
+
+@pytest.fixture(scope="module")
+def matched() -> AppTest:
+    return _matched()
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/match.py", "pages/review.py", "pages/overlap.py", "pages/reach.py"]
+)
+def test_pages_without_rosters_say_what_to_do_first(page):
+    at = _app()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert any("Start by adding your rosters" in i.value for i in at.info)
+
+
+def test_rosters_page_starts_empty():
+    at = _app()
+    assert at.title[0].value == "Your rosters"
+    assert any("No rosters yet" in i.value for i in at.info)
+    assert at.file_uploader[0].allowed_type == [
+        ".csv",
+        ".tsv",
+        ".txt",
+        ".xlsx",
+        ".xls",
+        ".ods",
+    ] or set(t.lstrip(".") for t in at.file_uploader[0].allowed_type) == {
+        "csv",
+        "tsv",
+        "txt",
+        "xlsx",
+        "xls",
+        "ods",
+    }
+
+
+def test_uploads_show_programme_format_and_name_fields():
+    at = _upload(_app())
+    entries = at.session_state["ov_rosters"]
+    assert [e.programme for e in entries] == ["food_bank", "tax_clinic"]
+    assert [e.rows for e in entries] == [28, 22]
+    assert {h.value for h in at.subheader} >= {"food_bank", "tax_clinic"}
+    assert any("comma-separated text (CSV)" in c.value for c in at.caption)
+    assert at.text_input(key="name_r0").value == "food_bank"
+    assert at.selectbox(key="sector_r1").options == ["nonprofit", "faith", "government", "business"]
+    # the guessed mapping found the name and contact columns of the second file
+    assert entries[1].mapping.get("Client") == "full_name"
+    assert entries[1].mapping.get("Mobile") == "phone"
+
+
+def test_renaming_a_programme_and_choosing_a_sector_is_kept():
+    at = _upload(_app())
+    at.text_input(key="name_r0").input("Food Bank").run()
+    at.selectbox(key="sector_r0").select("faith").run()
+    entry = at.session_state["ov_rosters"][0]
+    assert (entry.programme, entry.sector) == ("Food Bank", "faith")
+
+
+def test_a_bad_file_gets_a_sentence_and_the_good_ones_are_kept():
+    files = [
+        ("empty.csv", b"", "text/csv"),
+        FILES[0],
+        ("junk.xlsx", b"\x00\x01\x02 not a workbook" * 20, "application/octet-stream"),
+    ]
+    at = _upload(_app(), files)
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("empty.csv") for e in errors)
+    assert any("junk.xlsx" in e for e in errors)
+    assert [e.programme for e in at.session_state["ov_rosters"]] == ["food_bank"]
+    assert not any("Traceback" in e for e in errors)
+
+
+def test_the_same_file_twice_is_added_once_with_a_warning():
+    at = _upload(_app(), [FILES[0], ("copy of food bank.csv", FOOD_BANK, "text/csv")])
+    assert len(at.session_state["ov_rosters"]) == 1
+    assert any("very same file" in w.value for w in at.warning)
+
+
+def test_match_page_shows_quality_then_matches(matched):
+    at = matched
+    assert not at.exception
+    result = at.session_state["ov_result"]
+    stages = [s["stage"] for s in at.session_state["ov_match_stats"]]
+    assert stages[-1] == "cluster" and "block" in stages
+    people = result.records["person_id"].nunique()
+    assert any(f"{people:,} different people" in s.value for s in at.success)
+    # the data-quality tables come first
+    assert len(at.dataframe) >= 2
+
+
+def test_matching_agrees_with_the_library_run_directly(matched):
+    """The page's numbers equal a direct library run on the same bytes."""
+    from overlap.ingest import read_roster
+    from overlap.mapping import apply_mapping, guess_mapping
+    from overlap.pipeline import match_rosters
+
+    mapped = []
+    for name, data, _ in FILES:
+        roster = read_roster(data, name=name)
+        mapped.append(apply_mapping(roster, guess_mapping(roster.frame).mapping))
+    direct = match_rosters(mapped, threshold=0.8)
+    page = matched.session_state["ov_result"]
+    assert analyse.overlap_summary(page.records) == analyse.overlap_summary(direct.records)
+
+
+def test_strictness_change_regroups_without_matching_again():
+    at = _matched()
+    before = at.session_state["ov_result"]
+    at.radio(key="strictness_choice").set_value("Generous — include likely matches").run()
+    after = at.session_state["ov_result"]
+    assert after is not before
+    assert after.pairs is before.pairs  # same scored pairs: re-clustered, not re-matched
+    assert after.threshold == 0.5
+
+
+def test_review_accept_skip_and_undo():
+    at = _matched()
+    at.switch_page("pages/review.py").run()
+    assert not at.exception
+    left = int(at.metric[0].value.replace(",", ""))
+    assert left >= 1  # the hard cases in the tax clinic roster
+    assert any("likely the same person" in m.value for m in at.markdown)
+    at.button(key="accept").click().run()
+    decisions = at.session_state["ov_decisions"]
+    assert list(decisions["decision"]) == ["same"]
+    assert at.metric[1].value == "1"
+    at.button(key="undo").click().run()
+    assert len(at.session_state["ov_decisions"]) == 0
+
+
+def test_overlap_page_headline_numbers(matched):
+    at = matched
+    at.switch_page("pages/overlap.py").run()
+    assert not at.exception
+    summary = analyse.overlap_summary(at.session_state["ov_result"].records)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["People reached, all programmes together"] == f"{summary['union_people']:,}"
+    for name, info in summary["programmes"].items():
+        assert metrics[f"People in {name}"] == f"{info['people']:,}"
+    shared = summary["pairwise"][0]["shared_people"]
+    assert metrics["People in two or more programmes"] == f"{shared:,}"
+
+
+def test_overlap_page_hides_small_counts_when_asked(matched):
+    at = matched
+    at.switch_page("pages/overlap.py").run()
+    at.toggle(key="suppress_overlap").set_value(True).run()
+    assert not at.exception
+    values = [m.value for m in at.metric]
+    assert "<11" in values  # 22 + 28 records with a few shared: the shared count is small
+
+
+def test_reach_page_ranks_areas(matched):
+    at = matched
+    at.switch_page("pages/reach.py").run()
+    assert not at.exception
+    assert any("The most people are in" in m.value for m in at.markdown)
+    at.selectbox(key="reach_group").select("Language").run()
+    assert not at.exception
+
+
+def _clearing_app():
+    import streamlit as st
+
+    from ui import state
+
+    state.init()
+    if not state.rosters():
+        with open(st.session_state["roster_path"], "rb") as handle:
+            state.add_file("food_bank.csv", handle.read())
+        st.session_state["name_r0"] = "widget value"
+    if st.button("Clear my data", key="clear"):
+        state.clear_my_data()
+    st.write(f"rosters: {len(state.rosters())}")
+
+
+def test_clear_my_data_forgets_everything(tmp_path):
+    """The button's action on a real session (the browser test clicks the real button)."""
+    path = tmp_path / "food_bank.csv"
+    path.write_bytes(FOOD_BANK)
+    at = AppTest.from_function(_clearing_app, default_timeout=TIMEOUT)
+    at.session_state["roster_path"] = str(path)
+    at.run()
+    assert at.markdown[-1].value == "rosters: 1"
+    at.button(key="clear").click().run()
+    assert not at.exception
+    assert at.markdown[-1].value == "rosters: 0"
+    assert "name_r0" not in at.session_state
+    assert at.session_state["ov_result"] is None
+
+
+def test_nothing_is_kept_in_a_cache_shared_between_sessions():
+    """No dashboard code calls st.cache_data / st.cache_resource (shared across sessions)."""
+    import ast
+
+    sources = [
+        ROOT / "app.py",
+        *sorted((ROOT / "ui").glob("*.py")),
+        *sorted((ROOT / "pages").glob("*.py")),
+    ]
+    for path in sources:
+        tree = ast.parse(path.read_text(), filename=str(path))
+        used = {
+            node.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and node.attr in {"cache_data", "cache_resource", "cache"}
+        }
+        assert not used, f"{path.name} uses st.{used.pop()}"
