@@ -1279,22 +1279,25 @@ def make_population(n_households: int, rng: np.random.Generator) -> Population:
     yy = PAD2[(dob.astype("datetime64[Y]").astype(np.int64) + 1970) % 100]
     num = PLAIN[rng.integers(1, 999, N)]
     pattern = _pick(rng, N, [0.25, 0.25, 0.2, 0.15, 0.15])
-    f_init = _first_letters(f_low)
-    local = np.select(
-        [pattern == 0, pattern == 1, pattern == 2, pattern == 3],
-        [
-            _cat(f_low, ".", l_low),
-            _cat(f_low, l_low, num),
-            _cat(f_init, l_low, num),
-            _cat(f_low, "_", l_low, yy),
-        ],
-        _cat(f_low, yy, num),
-    )
     has_email = (age >= 18) & (rng.random(N) < np.clip(0.95 - age / 150, 0.3, 0.9))
-    local = np.where(has_email, local, "")
+    local = np.full(N, "", dtype=object)
+    for p in range(5):
+        i = np.flatnonzero(has_email & (pattern == p))
+        f, sur = f_low[i], l_low[i]
+        if p == 0:
+            local[i] = _cat(f, ".", sur)
+        elif p == 1:
+            local[i] = _cat(f, sur, num[i])
+        elif p == 2:
+            local[i] = _cat(_first_letters(f), sur, num[i])
+        elif p == 3:
+            local[i] = _cat(f, "_", sur, yy[i])
+        else:
+            local[i] = _cat(f, yy[i], num[i])
     # duplicate mailbox names of different people get the person number added
-    dup = pd.Series(local).duplicated(keep="first").to_numpy() & has_email
-    local = np.where(dup, _cat(local, PLAIN[np.arange(N) % 10000]), local)
+    i = np.flatnonzero(has_email)
+    dup = i[pd.Series(local[i]).duplicated(keep="first").to_numpy()]
+    local[dup] = _cat(local[dup], PLAIN[dup % 10000])
     domain = np.array(EMAIL_DOMAINS, dtype=object)[rng.integers(0, len(EMAIL_DOMAINS), N)]
     share = is_spouse & has_email & (rng.random(N) < 0.12)
     head_local = local[starts[hh]]
@@ -1536,6 +1539,7 @@ class Rendered:
     email: np.ndarray
     labels: dict[str, np.ndarray]
     upper: np.ndarray
+    applicable: dict[str, np.ndarray]  # rows where each label could have happened
 
 
 def render(
@@ -1551,6 +1555,8 @@ def render(
     u = lambda: rng.random(R)  # noqa: E731
     lab: dict[str, np.ndarray] = {k: np.zeros(R, dtype=bool) for k in LABELS}
     lab["duplicate"] = duplicate.astype(bool)
+    everywhere = np.ones(R, dtype=bool)
+    app: dict[str, np.ndarray] = {k: everywhere for k in LABELS}
 
     # --- names
     first_true = pop.first[person]
@@ -1561,10 +1567,12 @@ def render(
         nick, table.nick[first_true, np.minimum(k, table.nick.shape[1] - 1)], first_true
     )
     lab["nickname"] = nick
+    app["nickname"] = n_nick > 0
     maiden_avail = pop.recently_married[person]
     use_maiden = maiden_avail & (u() < style.maiden)
     last = np.where(use_maiden, pop.maiden[person], pop.last[person])
     lab["maiden_name"] = use_maiden
+    app["maiden_name"] = maiden_avail
     typo_f = u() < style.typo_first
     typo_l = u() < style.typo_last
     kf = rng.integers(0, TYPO_VARIANTS, R)
@@ -1577,6 +1585,7 @@ def render(
     has2 = last2 >= 0
     drop2 = has2 & (u() < style.second_surname_drop)
     lab["second_surname_dropped"] = drop2
+    app["second_surname_dropped"] = has2
     hyphen2 = has2 & ~drop2 & (u() < 0.4)
 
     ids = [first, np.where(middle >= 0, middle, 0), last, np.where(has2, last2, 0)]
@@ -1591,6 +1600,12 @@ def render(
     changed = (ids[0] != orig[0]) | (ids[2] != orig[2]) | ((middle >= 0) & (ids[1] != orig[1]))
     changed |= has2 & ~drop2 & (ids[3] != orig[3])
     lab["accent_dropped"] = changed
+    app["accent_dropped"] = (
+        table.has_accent[orig[0]]
+        | table.has_accent[orig[2]]
+        | ((middle >= 0) & table.has_accent[orig[1]])
+        | (has2 & ~drop2 & table.has_accent[orig[3]])
+    )
     first_s = table.strings[ids[0]]
     middle_s = np.where(middle >= 0, table.strings[ids[1]], "")
     last_s = table.strings[ids[2]]
@@ -1601,6 +1616,7 @@ def render(
     show_suffix = u() < style.suffix_shown
     suffix = np.where(show_suffix, suffix_true, 0)
     lab["suffix_missing"] = (suffix_true > 0) & ~show_suffix
+    app["suffix_missing"] = suffix_true > 0
     upper = u() < style.upper
 
     swap = u() < style.swap
@@ -1623,6 +1639,7 @@ def render(
     typo_d = (r >= c3) & (r < c4)
     lab["dob_missing"], lab["dob_placeholder"] = blank, placeholder
     lab["dob_day_month_swapped"], lab["dob_typo"] = swap_dm, typo_d
+    app["dob_day_month_swapped"] = (day <= 12) & (day != month)
     month, day = np.where(swap_dm, day, month), np.where(swap_dm, month, day)
     kind = rng.integers(0, 3, R)
     step = np.where(u() < 0.5, -1, 1)
@@ -1639,18 +1656,21 @@ def render(
     sex_missing = u() < style.sex_missing
     sex = np.where(sex_missing, -1, pop.sex[person])
     lab["sex_missing"] = sex_missing & (style.sex_missing < 1.0)
+    app["sex_missing"] = np.full(R, style.sex_missing < 1.0)
 
     # --- address: a mover appears at the old address in older rosters
     current = u() < style.recency
     moved = pop.moved[person]
     old = moved & ~current
     lab["old_address"] = old
+    app["old_address"] = moved
     zip_ = np.where(old, pop.zip_old[person], pop.zip_new[person])
     street = np.where(old, pop.street_old[person], pop.street_new[person])
     number = np.where(old, pop.number_old[person], pop.number_new[person])
     unit = np.where(old, pop.unit_old[person], pop.unit_new[person])
     unit_drop = (unit >= 0) & (u() < style.unit_missing)
     lab["unit_missing"] = unit_drop
+    app["unit_missing"] = unit >= 0
     unit = np.where(unit_drop, -1, unit)
     street_variant = _pick(rng, R, _STREET_VARIANT_WEIGHTS[style.name])
 
@@ -1666,12 +1686,15 @@ def render(
     phone = np.where(p_missing, 0, np.where(p_placeholder, -1, phone))
     lab["phone_missing"], lab["phone_placeholder"] = p_missing, p_placeholder
     lab["old_phone"] &= ~p_missing & ~p_placeholder
+    app["phone_missing"] = has_phone
+    app["old_phone"] = (pop.phone_old[person] > 0) & ~p_missing & ~p_placeholder
 
     # --- email
     local = pop.email_local[person]
     has_email = local != ""
     e_missing = has_email & (u() < style.email_missing)
     lab["email_missing"] = e_missing
+    app["email_missing"] = has_email
     email = np.where(has_email & ~e_missing, _cat(local, "@", pop.email_domain[person]), "")
 
     return Rendered(
@@ -1693,6 +1716,7 @@ def render(
         phone=phone,
         email=email,
         labels=lab,
+        applicable=app,
         upper=upper,
     )
 
@@ -1709,16 +1733,22 @@ _STREET_VARIANT_WEIGHTS = {
 
 def labels_text(labels: dict[str, np.ndarray]) -> np.ndarray:
     """The ``corruptions`` column of the truth file: labels joined by ';'."""
-    n = len(next(iter(labels.values())))
-    out = np.full(n, "", dtype=object)
-    for name in LABELS:
-        out = np.where(labels[name], _cat(out, name + ";"), out)
-    return pd.Series(out, dtype="str").str.rstrip(";").to_numpy(dtype=object)
+    code = np.zeros(len(next(iter(labels.values()))), dtype=np.int64)
+    for bit, name in enumerate(LABELS):
+        code |= labels[name].astype(np.int64) << bit
+    distinct, inverse = np.unique(code, return_inverse=True)
+    text = [";".join(n for b, n in enumerate(LABELS) if c >> b & 1) for c in distinct.tolist()]
+    return np.array(text, dtype=object)[inverse]
 
 
 # ---------------------------------------------------------------------------
 # Formatting: each system's columns, name order, date and phone formats.
 # ---------------------------------------------------------------------------
+
+
+def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A roster frame: every cell a Python str (object columns; cheap to build at 1M rows)."""
+    return pd.DataFrame(columns, dtype=object)
 
 
 def _upper(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -1849,7 +1879,7 @@ def format_parish(rd: Rendered, pop: Population, rng) -> pd.DataFrame:
     reg = np.datetime64("1995-01-01") + reg_days.astype("timedelta64[D]")
     reg_s = pd.Series(pd.to_datetime(reg)).dt.strftime("%-m/%-d/%Y").to_numpy(dtype=object)
     city = _upper(streets.city[rd.zip], upper)
-    return pd.DataFrame(
+    return _frame(
         {
             "Member ID": _ids("", 10000, n, rng, 5),
             "Name": name,
@@ -1908,7 +1938,7 @@ def format_vita(rd: Rendered, pop: Population, rng, season: int = 2026) -> pd.Da
         np.where((group == 3) & (rng.random(n) < 0.4), "Polish", "English"),
     )
     appt = np.datetime64(f"{season}-01-27") + rng.integers(0, 78, n).astype("timedelta64[D]")
-    return pd.DataFrame(
+    return _frame(
         {
             "Client #": _ids(f"{season}-", 0, n, rng, 4),
             "First Name": _upper(rd.first, upper),
@@ -1974,7 +2004,7 @@ def format_job(rd: Rendered, pop: Population, rng) -> pd.DataFrame:
         [0.6, 0.2, 0.2],
         "555-555-5555",
     )
-    return pd.DataFrame(
+    return _frame(
         {
             "Participant ID": _ids("JP-", 4000, n, rng, 6),
             "Participant Name": name,
@@ -2019,15 +2049,15 @@ def format_employer(rd: Rendered, pop: Population, rng) -> pd.DataFrame:
     phone = _phone_text(rd.phone, rng, ["AAAEEELLLL", "+1AAAEEELLLL"], [0.8, 0.2], "0000000000")
     hire = rng.integers(45292, 46300, n)  # Excel serials: 2024-01-01 .. late 2026
     dept = rng.integers(0, len(EMPLOYER_DEPTS), n)
-    work_local = pd.Series(_cat(table_lower(rd.first), ".", table_lower(rd.last)), dtype="str")
-    work_local = work_local.str.replace(r"[^a-z.]", "", regex=True)
+    work_local = pd.Series(_cat(rd.first, ".", rd.last), dtype="str").str.lower()
+    work_local = work_local.str.replace(r"[^a-z.]", "", regex=True)  # names are ASCII here
     dup = work_local.duplicated(keep="first").to_numpy()
     work_local = work_local.to_numpy(dtype=object)
     work_local = np.where(dup, _cat(work_local, PLAIN[rng.integers(2, 99, n)]), work_local)
     sex = np.array(["M", "F", ""], dtype=object)[np.where(rd.sex < 0, 2, rd.sex)]
     sex = np.where((rd.sex < 0) & (rng.random(n) < 0.5), "U", sex)
     emp = _ids("E", 104000, n, rng, 6)
-    return pd.DataFrame(
+    return _frame(
         {
             "emp_id": emp,
             "fname": fname,
@@ -2057,7 +2087,7 @@ def format_employer(rd: Rendered, pop: Population, rng) -> pd.DataFrame:
 def format_plain(rd: Rendered, pop: Population, rng) -> pd.DataFrame:
     """Canonical column names, ISO dates: for benchmarks that want no mapping step."""
     streets = street_table()
-    return pd.DataFrame(
+    return _frame(
         {
             "first_name": rd.first,
             "middle_name": rd.middle,
@@ -2073,17 +2103,6 @@ def format_plain(rd: Rendered, pop: Population, rng) -> pd.DataFrame:
             "phone": _phone_text(rd.phone, rng, ["AAA-EEE-LLLL"], [1.0], "000-000-0000"),
             "email": rd.email,
         }
-    )
-
-
-def table_lower(values: np.ndarray) -> np.ndarray:
-    """Lower-case ASCII form of display strings (for made-up mailbox names)."""
-    s = pd.Series(values, dtype="str").str.lower()
-    return (
-        s.str.normalize("NFKD")
-        .str.encode("ascii", "ignore")
-        .str.decode("ascii")
-        .to_numpy(dtype=object)
     )
 
 
@@ -2117,6 +2136,7 @@ def build_roster(
     fmt: str | None = None,
     n_rows: int | None = None,
     style_override: Style | None = None,
+    detail: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One roster of the given people, exported in a style, with its truth.
 
@@ -2141,6 +2161,8 @@ def build_roster(
     order = rng.permutation(len(people))
     rd = render(pop, people[order], dup[order], st, rng)
     frame = FORMATTERS[fmt or style](rd, pop, rng)
+    if detail is not None:
+        detail["rendered"], detail["style"] = rd, st
     truth = pd.DataFrame(
         {
             "row": np.arange(1, len(people) + 1),
@@ -2273,13 +2295,21 @@ def sample_people(seed: int = SAMPLE_SEED) -> SampleSet:
     )
 
 
-def make_samples(seed: int = SAMPLE_SEED) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
-    """The four sample rosters as frames of strings, each with its truth (style -> (frame, truth))."""
+def make_samples(
+    seed: int = SAMPLE_SEED, details: dict | None = None
+) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """The four sample rosters as frames of strings, each with its truth (style -> (frame, truth)).
+
+    ``details``, if given, receives per style the rendered rows and the rates used.
+    """
     ss = sample_people(seed)
     out = {}
     for i, style in enumerate(SAMPLE_FILES):
         rng = np.random.default_rng([seed, i + 1])
-        frame, truth = build_roster(ss.pop, ss.people[style], style, rng)
+        detail: dict = {}
+        frame, truth = build_roster(ss.pop, ss.people[style], style, rng, detail=detail)
+        if details is not None:
+            details[style] = detail
         if style == "parish":  # a directory is in alphabetical order
             order = np.argsort(frame["Name"].str.upper().to_numpy(dtype=object), kind="stable")
             frame = frame.iloc[order].reset_index(drop=True)
@@ -2288,6 +2318,60 @@ def make_samples(seed: int = SAMPLE_SEED) -> dict[str, tuple[pd.DataFrame, pd.Da
         truth.insert(0, "file", SAMPLE_FILES[style])
         out[style] = (frame, truth)
     return out
+
+
+def intended_rate(style: Style, label: str) -> float | None:
+    """The rate a style applies a label at, among the rows where it can apply (None: no single rate)."""
+    direct = {
+        "nickname": style.nickname,
+        "typo_first": style.typo_first,
+        "typo_last": style.typo_last,
+        "swap_names": style.swap,
+        "maiden_name": style.maiden,
+        "second_surname_dropped": style.second_surname_drop,
+        "suffix_missing": 1 - style.suffix_shown,
+        "old_address": 1 - style.recency,
+        "unit_missing": style.unit_missing,
+        "dob_missing": style.dob_missing,
+        "dob_placeholder": style.dob_placeholder,
+        "dob_day_month_swapped": style.dob_swap,
+        "dob_typo": style.dob_typo,
+        "phone_missing": style.phone_missing,
+        "phone_placeholder": style.phone_placeholder,
+        "old_phone": 1 - style.recency,
+        "email_missing": style.email_missing,
+        "sex_missing": style.sex_missing,
+        "duplicate": style.duplicates / (1 + style.duplicates),
+    }
+    if label == "accent_dropped":
+        return (
+            1.0 if style.charset == "ascii" else (None if style.charset == "cp1252" else style.fold)
+        )
+    return direct[label]
+
+
+def label_rates(seed: int = SAMPLE_SEED) -> pd.DataFrame:
+    """Per sample file and corruption label: rows where it could apply, rows labelled, observed and intended rate."""
+    details: dict = {}
+    make_samples(seed, details)
+    rows = []
+    for style, d in details.items():
+        rd, st = d["rendered"], d["style"]
+        for label in LABELS:
+            app = rd.applicable[label]
+            n_app = int(app.sum())
+            n_lab = int((rd.labels[label] & app).sum())
+            rows.append(
+                {
+                    "file": SAMPLE_FILES[style],
+                    "label": label,
+                    "applicable": n_app,
+                    "labelled": n_lab,
+                    "rate": n_lab / n_app if n_app else float("nan"),
+                    "intended": intended_rate(st, label),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def make_next_season(seed: int = SAMPLE_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
