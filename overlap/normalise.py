@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
@@ -39,6 +40,8 @@ import jellyfish
 import numpy as np
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
 import usaddress
 from nameparser import HumanName
 from nameparser.config import Constants
@@ -110,12 +113,6 @@ def _map_distinct(values: pd.Series, func: Callable[[str], object]) -> np.ndarra
     if len(codes) == 0:
         return np.empty(0, dtype=object)
     return results[codes]
-
-
-def _clean_series(values: pd.Series | None, n: int, index: pd.Index) -> pd.Series:
-    if values is None:
-        return pd.Series([""] * n, index=index, dtype=str)
-    return values.fillna("").astype(str)
 
 
 # --------------------------------------------------------------------------- names
@@ -240,15 +237,78 @@ _NAME_CONSTANTS = Constants(
 _NAME_CONSTANTS.titles.remove("sr")  # "Sr" after a surname is Senior, not Señor
 
 
+def _special_name_words() -> frozenset[str]:
+    from nameparser.config import CONSTANTS
+
+    words = set(_NAME_CONSTANTS.titles)
+    for group in (
+        CONSTANTS.prefixes,
+        CONSTANTS.conjunctions,
+        CONSTANTS.suffix_acronyms,
+        CONSTANTS.suffix_not_acronyms,
+    ):
+        words |= set(group)
+    return frozenset(w.replace(".", "").lower() for w in words)
+
+
+_SPECIAL_NAME_WORDS = _special_name_words()
+_PLAIN_NAME_WORD = re.compile(r"^[a-z][a-z'\-]*$")
+
+
+def _plain_words(text: str) -> list[str] | None:
+    words = text.replace(".", " ").split()
+    if not words or len(words) > 2:
+        return None
+    for word in words:
+        if not _PLAIN_NAME_WORD.match(word) or word in _SPECIAL_NAME_WORDS:
+            return None
+    return words
+
+
+def _full_name_fast(text: str) -> tuple[str, str, str] | None:
+    """'Last, First [M]' and 'First [M] Last' made of plain words; None otherwise.
+
+    Anything with a title, suffix, particle (de, van, bin) or conjunction goes
+    to nameparser instead.
+    """
+    left, comma, right = text.partition(",")
+    if comma:
+        last_words, first_words = _plain_words(left), _plain_words(right)
+        if last_words is None or first_words is None:
+            return None
+        return first_words[0], " ".join(first_words[1:]), " ".join(last_words)
+    words = text.replace(".", " ").split()
+    if not 2 <= len(words) <= 3 or _plain_words(" ".join(words[:2])) is None:
+        return None
+    if _plain_words(words[-1]) is None:
+        return None
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
 def _parse_full_one(value: str) -> tuple[str, str, str, str]:
     if len(value) > _MAX_LEN:
         return "", "", "", ""
     text = _fold(value)
+    fast = _full_name_fast(text)
+    if fast is not None:
+        first, middle, last = (split_suffix(p)[0] for p in fast)
+        if not first and not last and middle:
+            first, middle = middle, ""
+        return first, middle, last, ""
     name = HumanName(text, constants=_NAME_CONSTANTS)
     first, fsuf = split_suffix(name.first)
     middle, msuf = split_suffix(name.middle)
     last, lsuf = split_suffix(name.last)
-    suffix = normalise_suffix(name.suffix.split(",")[0]) if name.suffix else ""
+    suffix, leftover = "", []
+    for piece in name.suffix.split(","):  # "smith, jr., john": suffix holds "jr., john"
+        found = normalise_suffix(piece)
+        if found:
+            suffix = suffix or found
+        elif piece.strip():
+            leftover += piece.split()
+    if not first and leftover:
+        first = split_suffix(leftover[0])[0]
+        middle = middle or split_suffix(" ".join(leftover[1:]))[0]
     suffix = suffix or lsuf or msuf or fsuf
     if not first and not last and middle:
         first, middle = middle, ""
@@ -590,8 +650,11 @@ def infer_dayfirst(values: pd.Series) -> bool:
     is month-first; the side with more proof wins, and a tie (or no proof)
     means month-first, the US order.
     """
-    series = pd.Series(values, dtype=object).fillna("").astype(str)
-    uniques = pd.Series(pd.unique(series), dtype=str)
+    _codes, uniques = _factorize(_as_str(values))
+    return _infer_dayfirst_uniques(uniques)
+
+
+def _infer_dayfirst_uniques(uniques: pd.Series) -> bool:
     if uniques.str.contains("|", regex=False).any():
         uniques = uniques.str.split("|").explode().astype(str).str.strip()
     parts = uniques.str.extract(_NUMERIC_DMY.pattern).dropna()
@@ -667,16 +730,15 @@ def normalise_dates(values: pd.Series, today: date | None = None) -> pd.Series:
     Returns:
         Series of ISO dates or "", same index.
     """
-    today = today or date.today()
-    series = pd.Series(values).fillna("").astype(str)
-    dayfirst = infer_dayfirst(series)
-    codes, uniques = pd.factorize(series)
-    uniq = pd.Series(uniques, dtype=str)
+    series = _as_str(values)
+    return _to_series(_dates_column(series, today or date.today()), series.index)
+
+
+def _dates_column(series: pd.Series, today: date) -> pa.Array:
+    codes, uniq = _factorize(series)
+    dayfirst = _infer_dayfirst_uniques(uniq)
     fast = _dates_fast(uniq.str.strip(), dayfirst, today)
-    todo = fast.isna().to_numpy()
-    results = fast.to_numpy(dtype=object, copy=True)
-    results[todo] = [normalise_date(v, dayfirst, today) for v in uniq[todo]]
-    return pd.Series(results[codes] if len(codes) else [], index=series.index, dtype=str)
+    return _finish(codes, uniq, fast, lambda v: normalise_date(v, dayfirst, today))
 
 
 # --------------------------------------------------------------------------- sex
@@ -760,6 +822,23 @@ def normalise_email(value: str) -> str:
     return _first_valid(value, _email_one)
 
 
+def _emails_fast(uniques: pd.Series) -> pd.Series:
+    """Vectorised path for printable-ASCII single emails; None where it cannot decide."""
+    plain = uniques.str.fullmatch(r"[ -~]*") & ~uniques.str.contains(r"[|<>]", regex=True)
+    text = uniques.str.strip(" ").str.lower()
+    plain &= ~text.str.startswith("mailto:")
+    looks = text.str.fullmatch(_EMAIL.pattern) & (text.str.len() <= 254)
+    parts = text.str.extract(r"^(.*)@([^@]*)$")
+    placeholder = parts[0].isin(_EMAIL_PLACEHOLDER_USERS) | parts[1].isin(
+        _EMAIL_PLACEHOLDER_DOMAINS
+    )
+    good = (looks & ~placeholder).fillna(False).to_numpy(dtype=bool)
+    out = np.full(len(uniques), "", dtype=object)
+    out[good] = text[good].to_numpy(dtype=object)
+    out[~plain.fillna(False).to_numpy(dtype=bool)] = None
+    return pd.Series(out, index=uniques.index, dtype=object)
+
+
 # --------------------------------------------------------------------------- phone
 
 _PHONE_STRIP = r"[\s().\-]"
@@ -813,14 +892,14 @@ def _phones_fast(uniques: pd.Series) -> pd.Series:
 
 def normalise_phones(values: pd.Series, region: str = "US") -> pd.Series:
     """Normalise a column of phones (distinct values, vectorised fast path first)."""
-    series = pd.Series(values).fillna("").astype(str)
-    codes, uniques = pd.factorize(series)
-    uniq = pd.Series(uniques, dtype=str)
-    fast = _phones_fast(uniq.str.strip()) if region == "US" else uniq.map(lambda _: None)
-    todo = fast.isna().to_numpy()
-    results = fast.to_numpy(dtype=object, copy=True)
-    results[todo] = [normalise_phone(v, region) for v in uniq[todo]]
-    return pd.Series(results[codes] if len(codes) else [], index=series.index, dtype=str)
+    series = _as_str(values)
+    return _to_series(_phones_column(series, region), series.index)
+
+
+def _phones_column(series: pd.Series, region: str = "US") -> pa.Array:
+    codes, uniq = _factorize(series)
+    fast = _phones_fast(uniq.str.strip()) if region == "US" else None
+    return _finish(codes, uniq, fast, lambda v: normalise_phone(v, region))
 
 
 # --------------------------------------------------------------------------- ZIP, state, city
@@ -1257,21 +1336,33 @@ def normalise_street(value: str) -> str:
     return parse_street(value)[0]
 
 
-_ADDRESS_TAIL = re.compile(
-    r"^(?P<city>[a-z][a-z .'\-]*?)[\s,]+(?P<state>[a-z]{2})(?:[\s,]+(?P<zip>\d{5}(?:-\d{4})?))?$"
+_STATE_ZIP = re.compile(r"^(?P<state>[a-z][a-z .]*?)\.?(?:\s+(?P<zip>\d{4,5}(?:-\d{4})?))?$")
+_CITY_STATE_ZIP = re.compile(
+    r"^(?P<city>[a-z][a-z .'\-]*?)\s+(?P<state>[a-z]{2})\.?(?:\s+(?P<zip>\d{4,5}(?:-\d{4})?))?$"
 )
+_CITY = re.compile(r"^[a-z][a-z .'\-]*$")
 
 
 def _address_fast(text: str) -> dict[str, str] | None:
-    """'street[, unit], city, ST[ ZIP]' or 'street, city ST ZIP'; None otherwise."""
-    parts = [p.strip() for p in text.split(",") if p.strip()]
+    """'street[, unit], city, State[ ZIP]' or 'street, city ST ZIP'; None otherwise."""
+    parts = [p.strip() for p in _fold(text).split(",") if p.strip()]
     if len(parts) < 2:
         return None
-    tail = ", ".join(parts[-2:]) if len(parts) >= 3 else parts[-1]
-    match = _ADDRESS_TAIL.match(_fold(tail))
-    if not match or match.group("state").upper() not in _STATE_CODES:
+    if len(parts) >= 3:
+        match = _STATE_ZIP.match(parts[-1])
+        city = parts[-2]
+        head = parts[:-2]
+        if not match or not _CITY.match(city):
+            return None
+    else:
+        match = _CITY_STATE_ZIP.match(parts[-1])
+        if not match:
+            return None
+        city = match.group("city")
+        head = parts[:-1]
+    state = _state_one(match.group("state"))
+    if not state:
         return None
-    head = parts[:-2] if len(parts) >= 3 else parts[:-1]
     street = _street_fast(_street_tokens(" ".join(head)))
     if street is None:
         return None
@@ -1280,8 +1371,8 @@ def _address_fast(text: str) -> dict[str, str] | None:
         "house_number": street[1],
         "street_name": street[2],
         "unit": street[3],
-        "city": _city_one(match.group("city")),
-        "state": match.group("state").upper(),
+        "city": _city_one(city),
+        "state": state,
         "zip": _zip_one(match.group("zip") or ""),
     }
 
@@ -1339,10 +1430,6 @@ def parse_address(value: str) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- records
-
-
-def _fill(primary: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    return np.where(primary == "", fallback, primary)
 
 
 def normalise_record(record: Mapping[str, str], dayfirst: bool = False) -> dict[str, str]:
@@ -1420,8 +1507,9 @@ def _split_initial(first: str) -> tuple[str, str]:
 def normalise_fields(fields: pd.DataFrame) -> pd.DataFrame:
     """Normalise a mapped roster's canonical fields into matching keys.
 
-    Every per-value parser runs once per distinct value; phones and dates take
-    a vectorised fast path for their common clean forms first.
+    Every per-value parser runs once per distinct value; phones, dates and
+    emails take a vectorised pandas fast path for their common clean forms
+    first, and rows are put together with pyarrow kernels, not Python loops.
 
     Args:
         fields: one column per canonical field (missing columns count as
@@ -1431,71 +1519,102 @@ def normalise_fields(fields: pd.DataFrame) -> pd.DataFrame:
     Returns:
         DataFrame with ``OUTPUT_COLUMNS`` (all str), same index as ``fields``.
     """
+    return _normalise_fields_timed(fields, None)
+
+
+def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | None) -> pd.DataFrame:
+    """``normalise_fields``, optionally recording seconds per field group in ``timings``."""
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
     n = len(fields)
     index = fields.index
-    col = {f: _clean_series(fields.get(f), n, index) for f in INPUT_FIELDS}
-    out: dict[str, np.ndarray] = {}
+    col = {f: _as_str(fields[f]) if f in fields.columns else None for f in INPUT_FIELDS}
+    blank = pa.array(np.full(n, "", dtype=object), type=pa.large_string()) if n else _EMPTY_ARROW
+
+    def columns(field: str, func: Callable[[str], tuple], width: int) -> list[pa.Array]:
+        if col[field] is None:
+            return [blank] * width
+        return _columns(col[field], func, width)
+
+    def column(field: str, func: Callable[[str], str], fast=None) -> pa.Array:
+        if col[field] is None:
+            return blank
+        codes, uniq = _factorize(col[field])
+        return _finish(codes, uniq, fast(uniq) if fast else None, func)
+
+    out: dict[str, pa.Array] = {}
+    lap("setup")
 
     # names
-    first, fsuf, first_head, first_initial = _distinct_columns(col["first_name"], _first_parts, 4)
-    middle, msuf = _distinct_columns(col["middle_name"], _first_split, 2)
-    last, lsuf = _distinct_columns(col["last_name"], _first_split, 2)
-    takes_initial = (first_initial != "") & (middle == "")
-    first = np.where(takes_initial, first_head, first)
-    middle_from_first = np.where(takes_initial, first_initial, "")
-    full_first, full_middle, full_last, full_suffix = _distinct_columns(
-        col["full_name"], parse_full_name, 4
-    )
-    no_parts = (first == "") & (last == "")
+    first, fsuf, first_head, first_initial = columns("first_name", _first_parts, 4)
+    middle, msuf = columns("middle_name", _first_split, 2)
+    last, lsuf = columns("last_name", _first_split, 2)
+    takes_initial = pc.and_(_filled(first_initial), pc.invert(_filled(middle)))
+    first = pc.if_else(takes_initial, first_head, first)
+    middle_from_first = pc.if_else(takes_initial, first_initial, blank)
+    full_first, full_middle, full_last, full_suffix = columns("full_name", parse_full_name, 4)
+    no_parts = pc.invert(pc.or_(_filled(first), _filled(last)))
     out["first_name"] = _fill(first, full_first)
     out["last_name"] = _fill(last, full_last)
-    out["middle_name"] = np.where(
+    out["middle_name"] = pc.if_else(
         no_parts, _fill(middle, full_middle), _fill(_fill(middle, middle_from_first), full_middle)
     )
-    (suffix,) = _distinct_columns(col["suffix"], lambda v: (normalise_suffix(v),), 1)
+    suffix = column("suffix", normalise_suffix)
     for fallback in (lsuf, fsuf, msuf, full_suffix):
         suffix = _fill(suffix, fallback)
     out["suffix"] = suffix
-    (out["first_sound"], out["first_key"]) = _distinct_columns(
-        pd.Series(out["first_name"], dtype=object),
-        lambda v: (name_sound(v), _first_key_table().get(v, v)),
-        2,
+    first_series = _to_series(out["first_name"], None)
+    out["first_sound"], out["first_key"] = _columns(
+        first_series, lambda v: (name_sound(v), _first_key_table().get(v, v)), 2
     )
-    (out["last_sound"],) = _distinct_columns(
-        pd.Series(out["last_name"], dtype=object), lambda v: (name_sound(v),), 1
+    (out["last_sound"],) = _columns(
+        _to_series(out["last_name"], None), lambda v: (name_sound(v),), 1
     )
+    lap("names")
 
-    # dates, sex
-    out["dob"] = normalise_dates(col["dob"]).to_numpy(dtype=object)
-    (out["sex"],) = _distinct_columns(col["sex"], lambda v: (normalise_sex(v),), 1)
+    out["dob"] = _dates_column(col["dob"], date.today()) if col["dob"] is not None else blank
+    lap("dob")
+    out["sex"] = column("sex", normalise_sex)
+    lap("sex")
 
     # addresses: the street column wins; a one-line address fills what is missing
-    own = _distinct_columns(col["street"], parse_street, 4)
+    own = columns("street", parse_street, 4)
     addr_keys = ("street", "house_number", "street_name", "unit", "city", "state", "zip")
     addr = dict(
         zip(
             addr_keys,
-            _distinct_columns(
-                col["address"], lambda v: tuple(parse_address(v)[k] for k in addr_keys), 7
-            ),
+            columns("address", lambda v: _address_tuple(v, addr_keys), 7),
             strict=True,
         )
     )
-    use_street = own[0] != ""
+    use_street = _filled(own[0])
     for i, key in enumerate(("street", "house_number", "street_name")):
-        out[key] = np.where(use_street, own[i], addr[key])
-    (unit,) = _distinct_columns(col["unit"], lambda v: (normalise_unit(v),), 1)
-    unit = _fill(unit, np.where(use_street, own[3], ""))
+        out[key] = pc.if_else(use_street, own[i], addr[key])
+    unit = _fill(column("unit", normalise_unit), pc.if_else(use_street, own[3], blank))
     out["unit"] = _fill(unit, addr["unit"])
     for key, func in (("city", normalise_city), ("state", normalise_state), ("zip", normalise_zip)):
-        (value,) = _distinct_columns(col[key], lambda v, f=func: (f(v),), 1)
-        out[key] = _fill(value, addr[key])
+        out[key] = _fill(column(key, func), addr[key])
+    lap("address")
 
-    # contact
-    out["phone"] = normalise_phones(col["phone"]).to_numpy(dtype=object)
-    (out["email"],) = _distinct_columns(col["email"], lambda v: (normalise_email(v),), 1)
+    out["phone"] = _phones_column(col["phone"]) if col["phone"] is not None else blank
+    lap("phone")
+    out["email"] = column("email", normalise_email, _emails_fast)
+    lap("email")
 
-    return pd.DataFrame({c: pd.Series(out[c], index=index, dtype=str) for c in OUTPUT_COLUMNS})
+    frame = pd.DataFrame({c: _to_series(out[c], index) for c in OUTPUT_COLUMNS}, index=index)
+    lap("assemble")
+    return frame
+
+
+def _address_tuple(value: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    parsed = parse_address(value)
+    return tuple(parsed[k] for k in keys)
 
 
 def _first_parts(value: str) -> tuple[str, str, str, str]:
@@ -1504,20 +1623,64 @@ def _first_parts(value: str) -> tuple[str, str, str, str]:
     return name, suffix, head, initial
 
 
-def _distinct_columns(values: pd.Series, func: Callable[[str], tuple], width: int) -> list:
-    """Apply ``func`` (returning a ``width``-tuple) once per distinct value.
+# --------------------------------------------------------------------------- plumbing
 
-    Returns ``width`` object arrays, one per tuple position, spread back to rows.
-    """
-    codes, uniques = pd.factorize(values)
-    rows = [func(u) for u in uniques]
-    columns = []
-    for i in range(width):
-        column = np.empty(len(rows), dtype=object)
-        column[:] = [r[i] for r in rows]
-        columns.append(column[codes] if len(codes) else _empty(0))
-    return columns
+_EMPTY_ARROW = pa.array([], type=pa.large_string())
 
 
-def _empty(n: int) -> np.ndarray:
-    return np.full(n, "", dtype=object)
+def _as_str(values) -> pd.Series:
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.dtype != "str":
+        series = series.fillna("").astype(str)
+    elif series.hasnans:
+        series = series.fillna("")
+    return series
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    codes, uniques = pd.factorize(series)
+    return codes, pd.Series(uniques, dtype=str)
+
+
+def _spread(results, codes: np.ndarray) -> pa.Array:
+    """Per-distinct results -> one value per row, as a pyarrow string array."""
+    if len(codes) == 0:
+        return _EMPTY_ARROW
+    return pa.array(results, type=pa.large_string()).take(pa.array(codes))
+
+
+def _finish(codes: np.ndarray, uniq: pd.Series, fast, func: Callable[[str], str]) -> pa.Array:
+    """Fill what the fast path left undecided (None) with ``func``, then spread to rows."""
+    if fast is None:
+        results = [func(v) for v in uniq]
+    else:
+        results = np.asarray(fast, dtype=object).copy()
+        todo = pd.isna(results)
+        if todo.any():
+            results[todo] = [func(v) for v in uniq[todo]]
+    return _spread(results, codes)
+
+
+def _columns(series: pd.Series, func: Callable[[str], tuple], width: int) -> list[pa.Array]:
+    """Apply ``func`` (returning a ``width``-tuple) once per distinct value."""
+    codes, uniq = _factorize(series)
+    rows = [func(u) for u in uniq]
+    return [_spread([r[i] for r in rows], codes) for i in range(width)]
+
+
+def _to_series(array: pa.Array, index: pd.Index | None) -> pd.Series:
+    series = array.to_pandas()
+    if series.dtype != "str":
+        series = series.astype(str)
+    if index is not None:
+        series.index = index
+    return series
+
+
+def _filled(array: pa.Array) -> pa.Array:
+    return pc.not_equal(array, "")
+
+
+def _fill(primary: pa.Array, fallback: pa.Array) -> pa.Array:
+    """``primary`` where it is non-empty, else ``fallback``."""
+    return pc.if_else(_filled(primary), primary, fallback)
