@@ -1085,6 +1085,26 @@ def _draw_names(rng, group, sex, table: NameTable) -> np.ndarray:
     return out
 
 
+_SIMILAR: np.ndarray | None = None
+
+
+def _similar_names(table: NameTable) -> np.ndarray:
+    """Per first-name id, another name of the same list with the same initial (-1 if none)."""
+    global _SIMILAR
+    if _SIMILAR is None:
+        out = np.full(len(table.strings), -1, dtype=np.int64)
+        for group in GROUPS:
+            for sex in ("M", "F"):
+                names = [n for n, _ in FIRST_NAMES[group][sex]]
+                for i, name in enumerate(names):
+                    for other in names[i + 1 :] + names[:i]:
+                        if _fold(other)[0] == _fold(name)[0]:
+                            out[table.index[name]] = table.index[other]
+                            break
+        _SIMILAR = out
+    return _SIMILAR
+
+
 def _draw_surnames(rng, group, table: NameTable) -> np.ndarray:
     out = np.zeros(len(group), dtype=np.int64)
     for gi, g in enumerate(GROUPS):
@@ -1232,12 +1252,17 @@ def make_population(n_households: int, rng: np.random.Generator) -> Population:
     suffix[f_idx] = 2
     relation[e_idx] = REL_JR
     relation[f_idx] = REL_SR
-    # twins get different first names (also after a Jr took his father's name)
+    # twins get different first names (also after a Jr took his father's name),
+    # often alike: same initial (Jose and Jesus, Daniel and David)
     for _ in range(6):
         same = twin2 & (first == np.roll(first, 1))
         if not same.any():
             break
         first[same] = _draw_names(rng, group[same], sex[same], table)
+    t2 = np.flatnonzero(twin2)
+    alike = _similar_names(table)[first[t2 - 1]]
+    use = (alike >= 0) & (sex[t2] == sex[t2 - 1]) & (rng.random(len(t2)) < 0.35)
+    first[t2[use]] = alike[use]
 
     # addresses: households, then moves (whole household, or a grown child alone)
     h_street, h_number, h_unit = _addresses(rng, h_zip, streets)
@@ -1267,7 +1292,9 @@ def make_population(n_households: int, rng: np.random.Generator) -> Population:
     head_mobile = mobile[starts[hh]]
     parent_contact = np.where(head_mobile > 0, head_mobile, home_phone)
     phone = np.where(mobile > 0, mobile, np.where(is_child, parent_contact, home_phone))
-    # spouses without a mobile of their own give the household's number
+    # some spouses give their partner's mobile as the family's number
+    share_phone = is_spouse & (head_mobile > 0) & (rng.random(N) < 0.2)
+    phone = np.where(share_phone, head_mobile, phone)
     phone_old = np.where(
         (mobile > 0) & (rng.random(N) < 0.10), _phone_numbers(rng, zip_old, streets), 0
     )
@@ -1391,15 +1418,18 @@ class Style:
     second_surname_drop: float
     unit_missing: float
     duplicates: float  # share of extra rows that re-register a person already listed
+    home_phone: float = 0.0  # chance the household's landline is given instead of a mobile
+    middle_in_first: float = 0.0  # chance a middle name is typed into the first-name field
+    first_initial: float = 0.0  # chance only the first initial is recorded
 
 
 STYLES: dict[str, Style] = {
     "parish": Style(
         "parish",
         nickname=0.12,
-        typo_first=0.03,
-        typo_last=0.03,
-        swap=0.02,
+        typo_first=0.04,
+        typo_last=0.04,
+        swap=0.025,
         dob_missing=0.14,
         dob_placeholder=0.03,
         dob_swap=0.03,
@@ -1417,6 +1447,8 @@ STYLES: dict[str, Style] = {
         second_surname_drop=0.4,
         unit_missing=0.25,
         duplicates=0.05,
+        home_phone=0.45,
+        first_initial=0.02,
     ),
     "vita": Style(
         "vita",
@@ -1441,12 +1473,14 @@ STYLES: dict[str, Style] = {
         second_surname_drop=0.5,
         unit_missing=0.2,
         duplicates=0.05,
+        home_phone=0.15,
+        middle_in_first=0.25,
     ),
     "job": Style(
         "job",
         nickname=0.14,
-        typo_first=0.035,
-        typo_last=0.03,
+        typo_first=0.04,
+        typo_last=0.035,
         swap=0.03,
         dob_missing=0.05,
         dob_placeholder=0.02,
@@ -1465,6 +1499,7 @@ STYLES: dict[str, Style] = {
         second_surname_drop=0.6,
         unit_missing=0.3,
         duplicates=0.04,
+        home_phone=0.05,
     ),
     "employer": Style(
         "employer",
@@ -1513,6 +1548,9 @@ LABELS = [
     "old_phone",
     "email_missing",
     "sex_missing",
+    "household_phone",
+    "middle_in_first",
+    "first_initial_only",
 ]
 
 
@@ -1619,6 +1657,14 @@ def render(
     app["suffix_missing"] = suffix_true > 0
     upper = u() < style.upper
 
+    mif = (middle >= 0) & (u() < style.middle_in_first)
+    first_s = np.where(mif, _cat(first_s, " ", middle_s), first_s)
+    middle_s = np.where(mif, "", middle_s)
+    lab["middle_in_first"], app["middle_in_first"] = mif, middle >= 0
+    initial = u() < style.first_initial
+    first_s = np.where(initial, _cat(_first_letters(first_s), "."), first_s)
+    lab["first_initial_only"] = initial
+
     swap = u() < style.swap
     first_s, last_s = np.where(swap, last_s, first_s), np.where(swap, first_s, last_s)
     lab["swap_names"] = swap
@@ -1676,7 +1722,12 @@ def render(
 
     # --- phone
     phone = pop.phone[person]
-    changed_phone = (pop.phone_old[person] > 0) & (u() > style.recency)
+    home = pop.home_phone[person]
+    could_home = (home > 0) & (home != phone)
+    use_home = could_home & (u() < style.home_phone)
+    phone = np.where(use_home, home, phone)
+    lab["household_phone"], app["household_phone"] = use_home, could_home
+    changed_phone = (pop.phone_old[person] > 0) & ~use_home & (u() > style.recency)
     phone = np.where(changed_phone, pop.phone_old[person], phone)
     lab["old_phone"] = changed_phone
     r = u()
@@ -1687,7 +1738,7 @@ def render(
     lab["phone_missing"], lab["phone_placeholder"] = p_missing, p_placeholder
     lab["old_phone"] &= ~p_missing & ~p_placeholder
     app["phone_missing"] = has_phone
-    app["old_phone"] = (pop.phone_old[person] > 0) & ~p_missing & ~p_placeholder
+    app["old_phone"] = (pop.phone_old[person] > 0) & ~use_home & ~p_missing & ~p_placeholder
 
     # --- email
     local = pop.email_local[person]
@@ -2342,6 +2393,9 @@ def intended_rate(style: Style, label: str) -> float | None:
         "email_missing": style.email_missing,
         "sex_missing": style.sex_missing,
         "duplicate": style.duplicates / (1 + style.duplicates),
+        "household_phone": style.home_phone,
+        "middle_in_first": style.middle_in_first,
+        "first_initial_only": style.first_initial,
     }
     if label == "accent_dropped":
         return (
