@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -473,24 +474,29 @@ def _text_from_line(text: str, line: int) -> str:
 def _parse_body(body: str, first_line: int, delimiter: str, header_fields: int, width: int):
     """Data rows as a frame of ``width`` string columns, plus problems and blank lines.
 
-    The fast path (pyarrow, multi-threaded) is taken when every record has the
-    header's number of fields and no line is blank; anything irregular is
-    parsed again with the csv module, which pins down each problem row.
+    Three paths, fastest first: pyarrow (multi-threaded) when every record has
+    the header's number of fields; for text without quote marks, where every
+    line is one record, fields are counted per line and only irregular lines
+    are handled in Python; otherwise the csv module reads record by record.
     """
-    regular = header_fields == width and "\n\n" not in body and not body.startswith("\n")
-    if regular and body.count('"') % 2 == 0:
-        frame = _parse_fast(body, delimiter, width)
-        if frame is not None:
+    no_blank_lines = "\n\n" not in body and not body.startswith("\n")
+    if header_fields == width and no_blank_lines and body.count('"') % 2 == 0:
+        table = _arrow_table(body, delimiter, width)
+        if table is not None:
+            frame = table.to_pandas()
             return frame, [], _blank_rows_fast(frame, first_line)
+    if '"' not in body:
+        return _parse_unquoted(body, first_line, delimiter, width)
     return _parse_slow(body, first_line, delimiter, width)
 
 
-def _parse_fast(body: str, delimiter: str, width: int) -> pd.DataFrame | None:
+def _arrow_table(body: str, delimiter: str, width: int, quoted: bool = True) -> pa.Table | None:
+    """The body parsed by pyarrow, or None if any record is irregular."""
     names = [f"c{i}" for i in range(width)]
     irregular = []
 
     def on_invalid(row) -> str:
-        irregular.append(row.number)
+        irregular.append(row)
         return "skip"
 
     try:
@@ -499,7 +505,8 @@ def _parse_fast(body: str, delimiter: str, width: int) -> pd.DataFrame | None:
             read_options=pa_csv.ReadOptions(column_names=names, block_size=16 << 20),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
-                newlines_in_values=True,
+                quote_char='"' if quoted else False,
+                newlines_in_values=quoted,
                 ignore_empty_lines=False,
                 invalid_row_handler=on_invalid,
             ),
@@ -509,11 +516,50 @@ def _parse_fast(body: str, delimiter: str, width: int) -> pd.DataFrame | None:
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowException, UnicodeEncodeError):
+    except (pa.ArrowException, UnicodeEncodeError):
         return None
-    if irregular:
-        return None
-    return table.to_pandas()
+    return None if irregular else table
+
+
+def _parse_unquoted(body: str, first_line: int, delimiter: str, width: int):
+    """Text without quote marks: one record per line, irregular lines fixed one by one.
+
+    Lines are records here, so a row's line number is known without parsing quotes.
+    """
+    lines = body.split("\n")
+    counts = np.fromiter((line.count(delimiter) for line in lines), np.int64, len(lines)) + 1
+    regular = np.flatnonzero(counts == width)
+    good = _arrow_table("\n".join(lines[i] for i in regular), delimiter, width, quoted=False)
+    if good is None or good.num_rows != len(regular):
+        regular, good = regular[:0], None  # pyarrow skips some blank lines: do all in Python
+    irregular = np.setdiff1d(np.arange(len(lines)), regular)
+    fixed, problems, blank_irregular = [], [], []
+    for i in irregular.tolist():
+        fields = lines[i].split(delimiter)
+        if not any(f.strip() for f in fields):
+            blank_irregular.append(i)
+            fixed.append([""] * width)
+            continue
+        fields, reason = _fit_fields(fields, width, delimiter)
+        fixed.append(fields)
+        if reason:
+            problems.append(RowProblem(row=i, line=first_line + i, reason=reason))
+    parts, positions = [], []
+    if good is not None and good.num_rows:
+        parts.append(good)
+        positions.append(regular)
+    if fixed:
+        names = [f"c{i}" for i in range(width)]
+        columns = {n: pa.array([row[c] for row in fixed], pa.string()) for c, n in enumerate(names)}
+        parts.append(pa.table(columns))
+        positions.append(irregular)
+    order = np.argsort(np.concatenate(positions), kind="stable")
+    frame = pa.concat_tables(parts).take(pa.array(order)).to_pandas()
+    blank = sorted(set(blank_irregular) | {i for i, _ in _blank_rows_fast(frame, first_line)})
+    data_row = np.cumsum(~np.isin(np.arange(len(lines)), blank))
+    for problem in problems:
+        problem.row = int(data_row[problem.row])
+    return frame, problems, [(i, first_line + i) for i in blank]
 
 
 def _blank_rows_fast(frame: pd.DataFrame, first_line: int) -> list[tuple[int, int | None]]:
