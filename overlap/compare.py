@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler, Prefix
 
 MISSING = -1
 
@@ -44,7 +44,9 @@ FIRST_ELSE, FIRST_INITIAL, FIRST_SIMILAR, FIRST_CLOSE, FIRST_VERY_CLOSE, FIRST_N
     range(7)
 )
 LAST_ELSE, LAST_PART, LAST_SIMILAR, LAST_VERY_CLOSE, LAST_EXACT = range(5)
-DOB_ELSE, DOB_FAR_YEARS, DOB_WITHIN_YEAR, DOB_ONE_OFF, DOB_SWAPPED, DOB_EXACT = range(6)
+DOB_ELSE, DOB_FAR_YEARS, DOB_WITHIN_YEAR, DOB_ONE_PART, DOB_ONE_OFF, DOB_SWAPPED, DOB_EXACT = range(
+    7
+)
 ADDR_ELSE, ADDR_AREA, ADDR_STREET, ADDR_BUILDING, ADDR_CLOSE, ADDR_EXACT = range(6)
 PHONE_ELSE, PHONE_LOCAL, PHONE_EXACT = range(3)
 EMAIL_ELSE, EMAIL_USER, EMAIL_EXACT = range(3)
@@ -61,7 +63,7 @@ COMPARISONS: list[Comparison] = [
             "first names sound alike or are somewhat similar",
             "first names are similar",
             "first names differ by a typo",
-            "one first name is a nickname of the other",
+            "one first name is a nickname or short form of the other",
             "same first name",
         ),
         (0.03, 0.02, 0.03, 0.03, 0.09, 0.05, 0.75),
@@ -91,11 +93,12 @@ COMPARISONS: list[Comparison] = [
             "different dates of birth",
             "same birthday but years far apart (for example father and son)",
             "dates of birth within a year of each other",
+            "only the day, the month or the year differs",
             "dates of birth one digit apart",
             "day and month swapped",
             "same date of birth",
         ),
-        (0.03, 0.005, 0.02, 0.08, 0.015, 0.85),
+        (0.03, 0.005, 0.02, 0.03, 0.08, 0.015, 0.82),
     ),
     Comparison(
         "address",
@@ -213,6 +216,25 @@ def _first_key_equal(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> n
     return (ka == kb) & (ka != "")
 
 
+def _one_typo(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One edit apart (a transposition counts as one) and at least three letters long.
+
+    Catches short-name typos Jaro–Winkler misses ("ana" / "aan").
+    """
+    osa = process.cpdist(a.tolist(), b.tolist(), scorer=OSA.distance, workers=-1)
+    return (osa <= 1) & (osa > 0) & (pd.Series(a, dtype=object).str.len().to_numpy() >= 3)
+
+
+def _short_form(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One name starts with the other, at least three letters long (terry / terrence)."""
+    common = process.cpdist(a.tolist(), b.tolist(), scorer=Prefix.similarity, workers=-1)
+    shorter = np.minimum(
+        pd.Series(a, dtype=object).str.len().to_numpy(),
+        pd.Series(b, dtype=object).str.len().to_numpy(),
+    )
+    return (shorter >= 3) & (common == shorter)
+
+
 def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
     present = (fa != "") & (fb != "")
     level = np.full(len(ia), FIRST_ELSE, dtype=np.int8)
@@ -222,7 +244,7 @@ def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
     middle = ((fa == mb) & (mb != "")) | ((fb == ma) & (ma != ""))
     level[initial | middle] = FIRST_INITIAL
     level[(jw >= 0.7) | ((sa == sb) & (sa != ""))] = FIRST_SIMILAR
-    level[jw >= 0.88] = FIRST_CLOSE
+    level[(jw >= 0.88) | _one_typo(fa, fb)] = FIRST_CLOSE
     level[jw >= 0.92] = FIRST_VERY_CLOSE
     not_exact = present & (fa != fb)
     nick = np.zeros(len(ia), dtype=bool)
@@ -230,6 +252,7 @@ def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
     if len(idx):
         nick[idx] = _is_nickname(fa[idx], fb[idx])
     nick |= _first_key_equal(records, ia, ib) & not_exact
+    nick |= _short_form(fa, fb) & not_exact
     level[nick] = FIRST_NICK
     level[fa == fb] = FIRST_EXACT
     level[~present] = MISSING
@@ -245,7 +268,7 @@ def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:
         part = process.cpdist(ta.tolist(), tb.tolist(), scorer=fuzz.token_set_ratio, workers=-1)
         part = part >= 100
         level[idx[part]] = LAST_PART
-    level[(jw >= 0.88) | ((sa == sb) & (sa != ""))] = LAST_SIMILAR
+    level[(jw >= 0.88) | ((sa == sb) & (sa != "")) | _one_typo(la, lb)] = LAST_SIMILAR
     level[jw >= 0.92] = LAST_VERY_CLOSE
     level[la == lb] = LAST_EXACT
     level[~present] = MISSING
@@ -290,6 +313,8 @@ def _dob_levels(records, ia, ib) -> np.ndarray:
     parsed = present & (ya >= 0) & (yb >= 0)
     within_year = parsed & (np.abs(epoch[ia] - epoch[ib]) <= 365)
     level[within_year] = DOB_WITHIN_YEAR
+    parts_same = (ya == yb).astype(np.int8) + (ma == mb) + (dda == ddb)
+    level[parsed & (parts_same == 2)] = DOB_ONE_PART
     osa = process.cpdist(da.tolist(), db.tolist(), scorer=OSA.distance, workers=-1)
     same_birthday = parsed & (ma == mb) & (dda == ddb)
     far_years = same_birthday & (np.abs(ya - yb) >= 15)

@@ -28,9 +28,13 @@ from overlap.compare import COMPARISONS, MISSING, Comparison, compare_pairs
 
 TF_MINIMUM_U = 0.001
 GUARD_WEIGHT = -30.0
+# In a shared household, the evidence that tells its members apart must
+# alone favour "same person" by this many bits (about 8 to 1).
+PERSON_MIN_WEIGHT = 3.0
+PERSON_COMPARISONS = ("first_name", "middle_name", "dob", "sex", "suffix", "email", "record_id")
 MIN_TRAINING_PAIRS = 30
 PSEUDO_COUNT = 5.0
-U_SAMPLE_PAIRS = 400_000
+U_SAMPLE_PAIRS = 200_000
 NAME_COMPARISONS = ("first_name", "last_name", "middle_name")
 TF_FIELDS = {"first_name": cmp.FIRST_EXACT, "last_name": cmp.LAST_EXACT}
 
@@ -126,29 +130,34 @@ def estimate_u(records: pd.DataFrame, n_pairs: int = U_SAMPLE_PAIRS) -> dict[str
 # ---------------------------------------------------------------- household guard
 
 
-def household_guard(levels: pd.DataFrame) -> np.ndarray:
-    """Pairs that share a household but are clearly two people (twins, spouses, father/son)."""
+def shares_household(levels: pd.DataFrame) -> np.ndarray:
+    """Same street address (with house number) or same phone: household evidence."""
     address = levels["address_level"].to_numpy()
     phone = levels["phone_level"].to_numpy()
-    email = levels["email_level"].to_numpy()
-    household = (
-        (address == cmp.ADDR_EXACT)
-        | (address == cmp.ADDR_CLOSE)
-        | (phone == cmp.PHONE_EXACT)
-        | (email == cmp.EMAIL_EXACT)
-    )
+    return (address == cmp.ADDR_EXACT) | (address == cmp.ADDR_CLOSE) | (phone == cmp.PHONE_EXACT)
+
+
+def household_guard(levels: pd.DataFrame) -> np.ndarray:
+    """Pairs that share a household but are clearly two people (twins, spouses, father/son).
+
+    Household evidence is a shared street address (with house number) or
+    phone. Two people: first names clearly differ (not a nickname, short
+    form, typo or look-alike), dates of birth clearly differ (not a typo,
+    swap or near date), or Jr and Sr. A different first
+    name is forgiven when the date of birth and a personal key (email or
+    record ID) both agree: a nickname our table lacks, not a twin.
+    """
+    household = shares_household(levels)
     first = levels["first_name_level"].to_numpy()
     dob = levels["dob_level"].to_numpy()
     suffix = levels["suffix_level"].to_numpy()
-    different = (
-        (first == cmp.FIRST_ELSE)
-        | (dob == cmp.DOB_ELSE)
-        | (dob == cmp.DOB_FAR_YEARS)
-        | (suffix == 0)
+    personal = (levels["email_level"].to_numpy() == cmp.EMAIL_EXACT) | (
+        levels["record_id_level"].to_numpy() == cmp.ID_EXACT
     )
-    # a shared record ID is evidence of one person, not of one household
+    first_differs = (first == cmp.FIRST_ELSE) & ~((dob == cmp.DOB_EXACT) & personal)
+    dob_differs = (dob == cmp.DOB_ELSE) | (dob == cmp.DOB_FAR_YEARS)
     same_id = levels["record_id_level"].to_numpy() == cmp.ID_EXACT
-    return household & different & ~same_id
+    return household & (first_differs | dob_differs | (suffix == 0)) & ~same_id
 
 
 # ---------------------------------------------------------------- EM on patterns
@@ -373,7 +382,8 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
             weight[exact] = np.log2(model.m[name][exact_level] / tf_u)
         out[f"{name}_weight"] = weight
         total += weight
-    guard = household_guard(out)
+    person = sum(out[f"{name}_weight"].to_numpy() for name in PERSON_COMPARISONS)
+    guard = household_guard(out) | (shares_household(out) & (person < PERSON_MIN_WEIGHT))
     total = np.where(guard, np.minimum(total, GUARD_WEIGHT), total)
     out["household_guard"] = guard
     out["match_weight"] = total
