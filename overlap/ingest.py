@@ -311,13 +311,25 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
         if utf16 is None:
             raise _binary_error(file_name)
         return _decode_as(data, utf16, utf16, file_name)
+    notes: list[str] = []
     try:
-        text = data.decode("utf-8")
-        encoding = "utf-8"
+        text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        text, encoding = _decode_legacy(data)
+        text, encoding, notes = _decode_mostly_utf8(data) or (*_decode_legacy(data), [])
     _refuse_binary_text(text, file_name)
-    return text, encoding, []
+    return text, encoding, notes
+
+
+def _decode_mostly_utf8(data: bytes) -> tuple[str, str, list[str]] | None:
+    """UTF-8 with a few damaged bytes (a bad copy-paste) stays UTF-8 rather than mojibake."""
+    text = data.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd") - data.count("\ufffd".encode())
+    high_bytes = len(data) - len(data.translate(None, bytes(range(128, 256))))
+    well_formed = (high_bytes - damaged) / 2  # accented letters take two bytes or more
+    if damaged * 5 > well_formed:  # Windows-1252 text: nearly every high byte is "damaged"
+        return None
+    note = f"{damaged} character(s) are not valid UTF-8 and were replaced by '\ufffd'."
+    return text, "utf-8", [note]
 
 
 def _decode_as(data: bytes, encoding: str, label: str, file_name: str):
@@ -361,7 +373,7 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # FileMaker puts \x0b in cells
 
 
 def _refuse_binary_text(text: str, file_name: str) -> None:

@@ -377,6 +377,20 @@ def test_bytes_not_in_cp1252_fall_back_without_error():
     assert len(roster.frame) == 1
 
 
+def test_utf8_with_one_damaged_byte_stays_utf8_and_says_so():
+    data = "Nombre,Ciudad\nJosé,Bogotá\nNúñez,Cúcuta\nPeña,Medellín\n".encode() + b"Bad\xff,x\n"
+    roster = read_roster(data, name="damaged.csv")
+    assert roster.encoding == "utf-8"
+    assert roster.frame["Nombre"].tolist() == ["José", "Núñez", "Peña", "Bad\ufffd"]
+    assert roster.notes == ["1 character(s) are not valid UTF-8 and were replaced by '\ufffd'."]
+
+
+def test_filemaker_vertical_tabs_inside_cells_are_text_not_binary():
+    data = b"Name,Address\n" + b"Ann,12 Main St\x0bApt 4\n" * 20
+    roster = read_roster(data, name="filemaker.csv")
+    assert roster.frame["Address"].iloc[0] == "12 Main St\x0bApt 4"
+
+
 # ---------------------------------------------------------------------------
 # Awkward workbooks
 
