@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -26,6 +29,10 @@ from overlap.outreach import (
     progress_chart,
     select_people,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import synth  # noqa: E402
 
 FIELDS = [
     "first_name",
@@ -409,3 +416,91 @@ def test_check_conversions_with_the_real_matcher():
     assert report.by_batch["reached"].tolist() == expected_by_batch
     found_rows = report.targets.set_index("target")["found_at"]
     assert found_rows[key_of["john"]] == "row 1"
+
+
+# --------------------------------------------------------------------------- samples + truth
+
+SAMPLES = ROOT / "data" / "samples"
+SAMPLES_TRUTH = ROOT / "data" / "truth" / "samples_truth.csv"
+PARISH = "st_agnes_parish_members"
+CLINIC = "vita_tax_clinic_clients"
+
+
+def load_sample(path: Path):
+    """A sample roster read, mapped and named exactly as the dashboard does."""
+    from overlap.ingest import read_roster
+    from overlap.mapping import apply_mapping, guess_mapping
+
+    roster = read_roster(path.read_bytes(), name=path.name)
+    return apply_mapping(roster, guess_mapping(roster.frame).mapping)
+
+
+@pytest.fixture(scope="module")
+def sample_match():
+    from overlap.pipeline import match_rosters
+
+    paths = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".csv", ".xlsx"))
+    mapped = [load_sample(p) for p in paths]
+    result = match_rosters(mapped, 0.8)
+    file_of = {m.name: p.name for m, p in zip(mapped, paths, strict=True)}
+    return result, file_of
+
+
+@pytest.fixture(scope="module")
+def next_season(tmp_path_factory):
+    """Next season's clinic roster and its truth, written by the real sample script."""
+    out = tmp_path_factory.mktemp("next_season")
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_samples.py"), "--next-season", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    roster = next(out.glob("*.xlsx"))
+    truth = pd.read_csv(next(out.glob("*truth*.csv")), dtype=str, keep_default_na=False)
+    return roster, truth
+
+
+def truly_reached(records, file_of, people, next_truth) -> set[str]:
+    """Target keys whose real person (by the generator's truth) is in next season's roster."""
+    truth = pd.read_csv(SAMPLES_TRUTH, dtype=str, keep_default_na=False)
+    true_id = pd.Series(
+        truth["person_id"].to_numpy(),
+        index=pd.MultiIndex.from_arrays([truth["file"], truth["row"].astype(int)]),
+    )
+    index = pd.MultiIndex.from_arrays([records["programme"].map(file_of), records["row"]])
+    real = pd.Series(true_id.reindex(index).to_numpy(), index=records["person_id"].to_numpy())
+    returning = set(next_truth["person_id"])
+    keys = people["target"]
+    return {keys[pid] for pid, person in real.items() if pid in keys.index and person in returning}
+
+
+def test_conversions_on_next_season_agree_with_the_truth(sample_match, next_season):
+    result, file_of = sample_match
+    roster_path, next_truth = next_season
+    conditions = TargetConditions(in_any=[PARISH], not_in=[CLINIC])
+    people = build_target_list(result.records, conditions, result.attributes, result.links)
+    batches = make_batches(people, by="zip", goal_share=0.2)
+    plan = OutreachPlan.from_json(make_plan(result.records, people, conditions, batches).to_json())
+
+    report = check_conversions(plan, load_sample(roster_path), threshold=0.8)
+
+    expected = truly_reached(result.records, file_of, people, next_truth)
+    reached = set(report.targets.loc[report.targets["reached"], "target"])
+    assert len(expected) > 50  # the generator sends parishioners to the clinic
+    true_positive = len(reached & expected)
+    assert true_positive / len(reached) >= 0.95  # precision: reached people really came
+    assert true_positive / len(expected) >= 0.8  # recall: and few who came were missed
+    assert report.reached == len(reached)
+    assert report.roster_rows == len(next_truth)
+    # per batch, the count is the batch's share of found targets and close to the truth
+    for batch, row in zip(plan.batches, report.by_batch.itertuples(), strict=True):
+        assert row.reached == len(reached & set(batch.targets))
+        truth_count = len(expected & set(batch.targets))
+        assert abs(row.reached - truth_count) <= max(3, 0.25 * truth_count)
+    # the generator converts more people in the ZIPs the parish worked; the report shows it
+    by_area = report.by_area.set_index("area")
+    worked = by_area.loc[list(synth.OUTREACH_ZIPS)]
+    others = by_area.drop(index=list(synth.OUTREACH_ZIPS), errors="ignore")
+    assert worked["reached"].sum() / worked["people"].sum() > 2 * (
+        others["reached"].sum() / others["people"].sum()
+    )
