@@ -792,12 +792,12 @@ def _read_workbook(
         ) from None
     name, rows, start = _pick_sheet(workbook, sheets, sheet, file_name, limits)
     label = f" (sheet '{name}')"
-    rows, fill_note = _fill_merged(rows, workbook.get_sheet_by_name(name), start)
+    widths = [_trimmed_width_cells(r) for r in rows[:SAMPLE_LINES]]
+    header_index = _find_header(widths)  # before filling merged cells: a merged title is narrow
+    fill_note = _fill_merged(rows, workbook.get_sheet_by_name(name), start, header_index)
     notes = [fill_note] if fill_note else []
     if fmt == "xlsx":
         notes.extend(_xlsx_sheet_notes(data, sheets.index(name)))
-    widths = [_trimmed_width_cells(r) for r in rows[:SAMPLE_LINES]]
-    header_index = _find_header(widths)
     header = [_cell_text(v) for v in rows[header_index]]
     body = rows[header_index + 1 :]
     while body and not any(_cell_text(v).strip() for v in body[-1]):
@@ -843,17 +843,21 @@ def _pick_sheet(workbook, sheets, wanted, file_name, limits):
     raise RosterError(f"{file_name} has no sheet with any data.")
 
 
-def _fill_merged(rows: list[list], ws, start: int) -> tuple[list[list], str | None]:
-    """Give every cell of a merged area the value shown in it (its first cell's)."""
+def _fill_merged(rows: list[list], ws, start: int, header_index: int) -> str | None:
+    """Give every cell of a merged area from the header down the value shown in it.
+
+    A household name merged over its members' rows then reaches every member.
+    Merged titles above the header are left alone. Returns a note, or None.
+    """
     try:
         ranges = ws.merged_cell_ranges or []
         col0 = ws.start[1] if ws.start else 0
     except Exception:  # noqa: BLE001 - not every format reports merged cells
-        return rows, None
+        return None
     filled = 0
     for (r0, c0), (r1, c1) in ranges:
         r0, r1, c0, c1 = r0 - start, r1 - start, c0 - col0, c1 - col0
-        if not (0 <= r0 < len(rows) and 0 <= c0 < len(rows[r0])):
+        if not (header_index <= r0 < len(rows) and 0 <= c0 < len(rows[r0])):
             continue
         value = rows[r0][c0]
         for r in range(r0, min(r1, len(rows) - 1) + 1):
@@ -861,8 +865,8 @@ def _fill_merged(rows: list[list], ws, start: int) -> tuple[list[list], str | No
                 rows[r][c] = value
         filled += 1
     if not filled:
-        return rows, None
-    return rows, f"{filled} merged cell area(s) were filled in with the value shown in them."
+        return None
+    return f"{filled} merged cell area(s) were filled in with the value shown in them."
 
 
 def _trimmed_width_cells(row: list) -> int:

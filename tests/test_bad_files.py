@@ -405,6 +405,17 @@ def test_xlsx_merged_cells_are_filled_in(tmp_path):
     assert roster.notes == ["1 merged cell area(s) were filled in with the value shown in them."]
 
 
+def test_xlsx_merged_title_above_the_header_is_not_the_header(tmp_path):
+    rows = [["Food bank households"], [], ROWS[0]] + ROWS[1:]
+    path = filegen.write_xlsx(
+        tmp_path / "title.xlsx", {"S": rows}, merged=[("S", 0, 0, 0, 5, "Food bank households")]
+    )
+    roster = read_roster(path)
+    assert roster.header_row == 3
+    assert roster.frame.values.tolist() == ROWS[1:]
+    assert roster.notes == ["Rows above the header (1 to 2) were skipped as titles."]
+
+
 def test_xlsx_formulas_with_saved_results_read_as_results(tmp_path):
     rows = [["Name", "Age", "Next"], ["Ann", 41, filegen.Formula("=B2+1", 42)]]
     roster = read_roster(filegen.write_xlsx(tmp_path / "f.xlsx", {"S": rows}))
