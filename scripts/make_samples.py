@@ -149,19 +149,23 @@ def write_next_season(out: Path, seed: int = synth.SAMPLE_SEED) -> tuple[Path, P
     return roster_path, truth_path
 
 
-def write_pair(n: int, out_dir: Path, seed: int = 1, shared: float = 0.3) -> None:
+def write_pair(
+    n: int, out_dir: Path, seed: int = 1, shared: float = 0.3, corruption: float = 1.0
+) -> None:
     """Two linked rosters of n rows (a.csv, b.csv) and truth.csv, UTF-8 CSV."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    a, b, truth = synth.make_linked_pair(n, seed, shared)
+    a, b, truth = synth.make_linked_pair(n, seed, shared, corruption=corruption)
     a.to_csv(out_dir / "a.csv", index=False)
     b.to_csv(out_dir / "b.csv", index=False)
     truth.to_csv(out_dir / "truth.csv", index=False)
 
 
-def write_rosters(n_files: int, rows_each: int, out_dir: Path, seed: int = 1) -> None:
+def write_rosters(
+    n_files: int, rows_each: int, out_dir: Path, seed: int = 1, corruption: float = 1.0
+) -> None:
     """n_files linked rosters (roster_1.csv, ...) and truth.csv, UTF-8 CSV."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    frames, truth = synth.make_rosters(n_files, rows_each, seed)
+    frames, truth = synth.make_rosters(n_files, rows_each, seed, corruption=corruption)
     for i, frame in enumerate(frames, start=1):
         frame.to_csv(out_dir / f"roster_{i}.csv", index=False)
     truth.to_csv(out_dir / "truth.csv", index=False)
@@ -194,16 +198,26 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("K", "N", "OUT_DIR"),
         help="write K linked rosters of N rows each to OUT_DIR",
     )
+    parser.add_argument(
+        "--corruption",
+        type=float,
+        default=1.0,
+        help="multiply every corruption rate of --pair/--rosters (3 = very messy)",
+    )
     args = parser.parse_args(argv)
     if args.next_season:
         roster, truth = write_next_season(args.next_season, args.seed)
         print(f"wrote {roster} and {truth}")
     elif args.pair:
-        write_pair(int(args.pair[0]), Path(args.pair[1]), seed=args.seed)
+        write_pair(int(args.pair[0]), Path(args.pair[1]), args.seed, corruption=args.corruption)
         print(f"wrote two rosters of {args.pair[0]} rows to {args.pair[1]}")
     elif args.rosters:
         write_rosters(
-            int(args.rosters[0]), int(args.rosters[1]), Path(args.rosters[2]), seed=args.seed
+            int(args.rosters[0]),
+            int(args.rosters[1]),
+            Path(args.rosters[2]),
+            args.seed,
+            corruption=args.corruption,
         )
         print(f"wrote {args.rosters[0]} rosters of {args.rosters[1]} rows to {args.rosters[2]}")
     else:

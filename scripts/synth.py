@@ -2371,6 +2371,38 @@ def make_samples(
     return out
 
 
+def scaled_style(style: Style, factor: float) -> Style:
+    """The same habits with every corruption rate multiplied by ``factor`` (capped at 0.9)."""
+    if factor == 1.0:
+        return style
+
+    def up(rate: float) -> float:
+        return min(0.9, rate * factor)
+
+    return replace(
+        style,
+        nickname=up(style.nickname),
+        typo_first=up(style.typo_first),
+        typo_last=up(style.typo_last),
+        swap=up(style.swap),
+        dob_missing=up(style.dob_missing),
+        dob_placeholder=up(style.dob_placeholder),
+        dob_swap=up(style.dob_swap),
+        dob_typo=up(style.dob_typo),
+        phone_missing=up(style.phone_missing),
+        phone_placeholder=up(style.phone_placeholder),
+        email_missing=up(style.email_missing),
+        sex_missing=style.sex_missing if style.sex_missing >= 1 else up(style.sex_missing),
+        suffix_shown=1 - up(1 - style.suffix_shown),
+        recency=1 - up(1 - style.recency),
+        maiden=up(style.maiden),
+        second_surname_drop=up(style.second_surname_drop),
+        unit_missing=up(style.unit_missing),
+        middle_in_first=up(style.middle_in_first),
+        first_initial=up(style.first_initial),
+    )
+
+
 def intended_rate(style: Style, label: str) -> float | None:
     """The rate a style applies a label at, among the rows where it can apply (None: no single rate)."""
     direct = {
@@ -2488,6 +2520,7 @@ def make_linked_pair(
     shared: float = 0.3,
     styles: tuple[str, str] = ("vita", "employer"),
     duplicates: float = 0.02,
+    corruption: float = 1.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Two rosters of ``n`` rows each, about ``shared`` of their people in both.
 
@@ -2501,6 +2534,9 @@ def make_linked_pair(
         styles: export styles of the two rosters (keys of FORMATTERS: "vita",
             "employer", "job", "parish", "plain").
         duplicates: share of each roster's rows that re-register a person.
+        corruption: multiplies every corruption rate (3.0 leaves about a third
+            of the identifying fields missing or wrong: the messy rosters
+            Overlap must also handle).
 
     Returns:
         (frame_a, frame_b, truth); truth has ``file`` ("a"/"b"), ``row``
@@ -2518,7 +2554,7 @@ def make_linked_pair(
     b_people = np.concatenate([pick[:s], pick[unique:]])
     frames, truths = [], []
     for label, people, style in (("a", a_people, styles[0]), ("b", b_people, styles[1])):
-        rates = STYLES.get(style, STYLES["vita"])
+        rates = scaled_style(STYLES.get(style, STYLES["vita"]), corruption)
         frame, truth = build_roster(
             pop,
             people,
@@ -2541,6 +2577,7 @@ def make_rosters(
     shared: float = 0.3,
     styles: list[str] | None = None,
     duplicates: float = 0.02,
+    corruption: float = 1.0,
 ) -> tuple[list[pd.DataFrame], pd.DataFrame]:
     """``n_files`` rosters of ``rows_each`` rows; about ``shared`` of each file's people are in another.
 
@@ -2551,6 +2588,7 @@ def make_rosters(
         shared: target share of a roster's distinct people also found in at least one other.
         styles: export style per file (default: parish, vita, job, employer, repeating).
         duplicates: share of rows that re-register a person of the same roster.
+        corruption: multiplies every corruption rate (see ``make_linked_pair``).
 
     Returns:
         (frames, truth); truth's ``file`` is "roster_1", "roster_2", ...
@@ -2579,7 +2617,10 @@ def make_rosters(
                 pick[core_n + i * own_n : core_n + (i + 1) * own_n],
             ]
         )
-        frame, truth = build_roster(pop, people, styles[i], rng, n_rows=rows_each)
+        rates = scaled_style(STYLES.get(styles[i], STYLES["vita"]), corruption)
+        frame, truth = build_roster(
+            pop, people, styles[i], rng, n_rows=rows_each, style_override=rates
+        )
         truth.insert(0, "file", f"roster_{i + 1}")
         frames.append(frame)
         truths.append(truth)

@@ -285,3 +285,12 @@ def test_make_rosters_overlap_like_the_samples(tmp_path):
     make_samples.main(["--pair", "500", str(tmp_path / "pair")])
     assert len(pd.read_csv(tmp_path / "pair" / "a.csv", dtype=str)) == 500
     assert len(pd.read_csv(tmp_path / "pair" / "truth.csv")) == 1000
+
+
+def test_corruption_factor_makes_rosters_messier():
+    _, _, calm = synth.make_linked_pair(4000, seed=3)
+    _, _, messy = synth.make_linked_pair(4000, seed=3, corruption=3.0)
+    for label in ("nickname", "typo_first", "typo_last", "swap_names", "phone_missing"):
+        calm_share = calm["corruptions"].str.contains(label).mean()
+        messy_share = messy["corruptions"].str.contains(label).mean()
+        assert messy_share > 2 * calm_share > 0, label
