@@ -1302,6 +1302,10 @@ def _street_one(value: str) -> tuple[str, str, str, str]:
     fast = _street_fast(tokens)
     if fast is not None:
         return fast
+    return _stabilise(_street_slow(value, tokens))
+
+
+def _street_slow(value: str, tokens: list[str]) -> tuple[str, str, str, str]:
     tags = _tag_address(" ".join(tokens))
     if tags:
         parsed = _street_from_tags(tags)
@@ -1311,6 +1315,25 @@ def _street_one(value: str) -> tuple[str, str, str, str]:
     house = words[0] if words and _HOUSE.match(words[0]) else ""
     name = " ".join(words[1:] if house else words)
     return " ".join(words), house, name, ""
+
+
+def _stabilise(parsed: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
+    """Re-read a slow-path street until it reads back as itself.
+
+    usaddress is a statistical tagger: on odd input its cleaned output can
+    tag differently the second time ("N/0" -> "n 0" -> "n"). Keys must be
+    idempotent, so the street is the fixed point, or "" if there is none.
+    """
+    street, unit = parsed[0], parsed[3]
+    for _ in range(4):
+        if not street:
+            return "", "", "", unit
+        tokens = _street_tokens(street)
+        again = _street_fast(tokens) or _street_slow(street, tokens)
+        if again[0] == street:
+            return street, again[1], again[2], unit
+        street = again[0]
+    return "", "", "", unit
 
 
 def parse_street(value: str) -> tuple[str, str, str, str]:
@@ -1399,7 +1422,7 @@ def _address_one(value: str) -> dict[str, str]:
     if not tags:
         street = _street_one(value)
         return dict(_EMPTY_ADDRESS, street=street[0], house_number=street[1], street_name=street[2])
-    street = _street_from_tags(tags)
+    street = _stabilise(_street_from_tags(tags))
     return {
         "street": street[0],
         "house_number": street[1],
