@@ -33,6 +33,7 @@ import synth  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 FIXED_TIME = dt.datetime(2026, 11, 2, 15, 14, 0)
 TRUTH_FILE = "samples_truth.csv"
+RATES_FILE = "label_rates.csv"
 NEXT_SEASON_TRUTH = "next_season_truth.csv"
 
 
@@ -128,6 +129,12 @@ def write_samples(out_dir: Path = ROOT / "data", seed: int = synth.SAMPLE_SEED) 
         rows[path.name] = len(frame)
     truth = pd.concat([t for _, t in rosters.values()], ignore_index=True)
     write_csv(truth.astype(str), truth_dir / TRUTH_FILE)
+    rates = synth.label_rates(seed)
+    rates["rate"] = rates["rate"].map(lambda r: "" if pd.isna(r) else f"{r:.4f}")
+    rates["intended"] = rates["intended"].map(
+        lambda r: "" if r is None or pd.isna(r) else f"{r:.4f}"
+    )
+    write_csv(rates.astype(str), truth_dir / RATES_FILE)
     return rows
 
 
