@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -172,3 +173,68 @@ def test_bad_output_and_missing_folder(tmp_path, match_dir, capsys):
     assert "no records.csv" in capsys.readouterr().err
     assert main(["export", "--from", str(match_dir), "--out", str(tmp_path / "no" / "x.csv")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+ROOT = Path(__file__).resolve().parent.parent
+PARISH = "st_agnes_parish_members"
+CLINIC = "vita_tax_clinic_clients"
+
+
+@pytest.fixture(scope="module")
+def real_match_dir(tmp_path_factory):
+    """`overlap match` run for real on two sample rosters."""
+    out = tmp_path_factory.mktemp("match")
+    samples = ROOT / "data" / "samples"
+    code = main(
+        [
+            "match",
+            str(samples / f"{PARISH}.csv"),
+            str(samples / f"{CLINIC}.xlsx"),
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    return out
+
+
+def test_export_from_a_real_match_folder(real_match_dir, tmp_path):
+    out = tmp_path / "targets.xlsx"
+    code = main(
+        [
+            "export",
+            "--from",
+            str(real_match_dir),
+            "--in",
+            PARISH,
+            "--not-in",
+            CLINIC,
+            "--where",
+            "zip=60623",
+            "--where",
+            "language=ESPAÑOL",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    # the same selection worked out independently from records.csv
+    records = pd.read_csv(real_match_dir / "records.csv", dtype=str, keep_default_na=False)
+    language = next(c for c in records.columns if c.casefold() == "language")
+    by_person = records.groupby("person_id")
+    wanted = (
+        by_person["programme"].agg(lambda p: PARISH in set(p) and CLINIC not in set(p))
+        & by_person["zip"].agg(lambda z: "60623" in set(z))
+        & by_person[language].agg(lambda v: "español" in {x.casefold() for x in v})
+    )
+    sheet = openpyxl.load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert len(body) == int(wanted.sum()) > 0
+    column = {name: i for i, name in enumerate(header)}
+    assert all(r[column["programmes"]].split("; ")[0] == PARISH for r in body)
+    assert all(CLINIC not in r[column["programmes"]] for r in body)
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    # one row per person: no person's source rows appear twice
+    sources = [s for r in body for s in r[column["found_in"]].split("; ")]
+    assert len(sources) == len(set(sources))
