@@ -42,8 +42,9 @@ def _weights(pair, by: str = "title") -> dict[str, float]:
     for comparison in getattr(result, "comparisons", []) or []:
         name = getattr(comparison, "name", str(comparison))
         value = pair.get(f"{name}_weight")
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            continue
+        level = pair.get(f"{name}_level", 0)
+        if value is None or (isinstance(value, float) and math.isnan(value)) or level == -1:
+            continue  # missing in one record: no evidence either way
         out[getattr(comparison, "title", name) if by == "title" else name] = float(value)
     return out
 

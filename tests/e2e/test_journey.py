@@ -1,0 +1,103 @@
+"""The whole journey in a real browser: samples -> match -> review -> overlap -> reach.
+
+Also makes the README screenshots (docs/screenshots/*.png) from the real app.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+from overlap import analyse
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "data" / "samples"
+BALANCED = 0.8  # the app's default strictness ("Balanced")
+PAIR = re.compile(r"row (\d+) of “([^”]+)” and row (\d+) of “([^”]+)”")
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+def sample_paths() -> list[Path]:
+    return sorted(
+        p
+        for p in SAMPLES.iterdir()
+        if p.suffix.lower() in {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods"}
+    )
+
+
+@pytest.fixture(scope="module")
+def engine_result():
+    """The engine's own result for the same files, read the way the dashboard reads uploads."""
+    from overlap.ingest import read_roster
+    from overlap.mapping import apply_mapping, guess_mapping
+    from overlap.pipeline import match_rosters
+
+    mapped = []
+    for path in sample_paths():
+        roster = read_roster(path.read_bytes(), name=path.name)
+        mapped.append(apply_mapping(roster, guess_mapping(roster.frame).mapping))
+    return match_rosters(mapped, threshold=BALANCED)
+
+
+def expected_metrics(records: pd.DataFrame) -> dict[str, str]:
+    summary = analyse.overlap_summary(records)
+    membership = analyse.person_programmes(records)
+    expected = {
+        "People reached, all programmes together": f"{summary['union_people']:,}",
+        "People in two or more programmes": f"{int((membership.sum(axis=1) >= 2).sum()):,}",
+        "Records uploaded": f"{len(records):,}",
+    }
+    for name, info in summary["programmes"].items():
+        expected[f"People in {name}"] = f"{info['people']:,}"
+    return expected
+
+
+def test_journey_from_samples_to_reach(new_page, engine_result):
+    from overlap.pipeline import recluster
+
+    app = new_page()
+    assert "No rosters yet" in app.text()
+    app.click("Try with sample rosters")
+    text = app.text()
+    for name in engine_result.programmes:
+        assert name in text
+    app.screenshot("1-rosters")
+
+    app.nav("Match")
+    app.click("Find shared people")
+    app.page.get_by_text("different people", exact=False).first.wait_for()
+    app.screenshot("2-match")
+
+    app.nav("Overlap")
+    assert app.metrics() == expected_metrics(engine_result.records)
+
+    app.nav("Review")
+    found = PAIR.search(app.text())
+    assert found, "the Review page shows an uncertain pair"
+    row_a, programme_a, row_b, programme_b = found.groups()
+    app.screenshot("3-review")
+    app.click("Same person")
+    expect(app.metric("Same person")).to_have_text("1")
+
+    decisions = pd.DataFrame(
+        [[programme_a, int(row_a), programme_b, int(row_b), "same"]],
+        columns=["programme_a", "row_a", "programme_b", "row_b", "decision"],
+    )
+    after = recluster(engine_result, BALANCED, decisions)
+    app.nav("Overlap")
+    assert app.metrics() == expected_metrics(after.records)
+    app.screenshot("4-overlap")
+
+    app.nav("Reach")
+    assert "The most people are in" in app.text()
+    app.screenshot("5-reach")
+
+    app.page.get_by_role("button", name="Clear my data").click()
+    app.wait_idle()
+    app.nav("Rosters")
+    assert "No rosters yet" in app.text()
