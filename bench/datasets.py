@@ -166,6 +166,8 @@ def _normalise_pair_truth(truth: pd.DataFrame, files: list[Path]) -> pd.DataFram
     if side is None or person is None or "row" not in cols:
         raise ValueError(f"unexpected truth columns from synth: {list(truth.columns)}")
     values = list(dict.fromkeys(truth[side].astype(str)))
+    if set(values) == {"a", "b"}:
+        values = ["a", "b"]
     stems = {v: files[i].stem for i, v in enumerate(values)}
     return pd.DataFrame(
         {

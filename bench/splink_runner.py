@@ -169,6 +169,7 @@ def clean_for_splink(fields: pd.DataFrame) -> pd.DataFrame:
         "last_name",
         "full_name",
         "dob",
+        "address",
         "street",
         "unit",
         "city",
@@ -196,10 +197,24 @@ def clean_for_splink(fields: pd.DataFrame) -> pd.DataFrame:
     out["first_name"] = _clean_text(fields["first_name"])
     out["last_name"] = _clean_text(fields["last_name"])
     out["dob"] = _parse_dob(fields["dob"])
-    out["street"] = _clean_text(fields["street"])
-    out["city"] = _clean_text(fields["city"])
-    out["state"] = _clean_text(fields["state"])
-    zips = fields["zip"].str.extract(r"(\d{3,5})", expand=False)
+    # A one-line address ("12 Main St, Springfield, IL 62701") split on its commas, as an
+    # analyst would with a regex: street, city, then state and ZIP from the last part.
+    one_line = (fields["street"].str.strip() == "") & (fields["address"].str.strip() != "")
+    parts = fields["address"].str.split(",")
+    last = parts.str[-1].fillna("").str.strip()
+    street = fields["street"].where(~one_line, parts.str[0].fillna(""))
+    city = fields["city"].where(~one_line | (parts.str.len() < 3), parts.str[-2].fillna(""))
+    state = fields["state"].where(
+        ~one_line, last.str.extract(r"^([A-Za-z]{2})\b", expand=False).fillna("")
+    )
+    zip_text = fields["zip"].where(
+        ~one_line | (fields["zip"].str.strip() != ""),
+        last.str.extract(r"(\d{5})(?:-\d{4})?$", expand=False).fillna(""),
+    )
+    out["street"] = _clean_text(street)
+    out["city"] = _clean_text(city)
+    out["state"] = _clean_text(state)
+    zips = zip_text.str.extract(r"(\d{3,5})", expand=False)
     out["zip"] = zips.str.zfill(5).astype(object).where(zips.notna(), None)
     digits = fields["phone"].str.split("|").str[0].str.replace(r"\D", "", regex=True).str[-10:]
     out["phone"] = digits.astype(object).where(digits.str.len() >= 7, None)
@@ -225,7 +240,7 @@ def null_placeholders(frame: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- model
 
 
-BROAD_RULE_MAX_PAIRS = 5e6
+BROAD_RULE_MAX_PAIRS = 1e6
 
 
 def _pairs_if_blocked_on(values: pd.Series) -> float:
