@@ -79,8 +79,7 @@ def upset_figure(
         cols=2,
         column_widths=[0.22, 0.78],
         row_heights=[0.62, 0.38],
-        shared_xaxes="columns",
-        shared_yaxes="rows",
+        specs=[[None, {}], [{}, {}]],
         horizontal_spacing=0.01,
         vertical_spacing=0.02,
     )
@@ -138,7 +137,8 @@ def upset_figure(
             y=ys,
             x=[_shown(n, suppress) for n in set_counts],
             text=[_count_text(n, suppress) for n in set_counts],
-            textposition="outside",
+            textposition="inside",
+            insidetextanchor="start",
             orientation="h",
             marker_color=PALETTE[1],
             hoverinfo="text",
@@ -151,19 +151,20 @@ def upset_figure(
         row=2,
         col=1,
     )
-    fig.update_xaxes(visible=False, row=1, col=2)
-    fig.update_xaxes(visible=False, row=2, col=2, range=[-0.6, max(len(combos), 1) - 0.4])
+    # Axes: bars (row 1, col 2) = x/y, set sizes (row 2, col 1) = x2/y2, matrix = x3/y3.
+    n_bars = max(len(combos), 1)
+    fig.update_xaxes(visible=False, row=1, col=2, matches="x3")
+    fig.update_xaxes(visible=False, row=2, col=2, range=[-0.6, n_bars - 0.4])
     fig.update_xaxes(autorange="reversed", row=2, col=1, title_text="people per programme")
-    fig.update_yaxes(title_text="people", row=1, col=2)
+    fig.update_yaxes(title_text="people", row=1, col=2, rangemode="tozero")
     fig.update_yaxes(
         tickvals=ys,
         ticktext=programmes,
-        range=[-0.6, len(programmes) - 0.4],
+        range=[len(programmes) - 0.4, -0.6],  # first programme on top
         row=2,
         col=1,
     )
-    fig.update_yaxes(visible=False, row=1, col=1)
-    fig.update_xaxes(visible=False, row=1, col=1)
+    fig.update_yaxes(visible=False, row=2, col=2, matches="y2")
     fig.update_layout(
         title=title,
         height=420 + 24 * len(programmes),
