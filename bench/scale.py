@@ -88,6 +88,7 @@ def profile_overlap(dataset: datasets.Dataset, n: int, threshold: float | None) 
                 str(folder / f"profile-{n}.{suffix}"),
             ]
         )
+    session.unlink(missing_ok=True)  # large; the text and HTML reports are what we keep
     print(
         f"profile ({seconds:.1f}s under pyinstrument): {folder / f'profile-{n}.txt'}",
         file=sys.stderr,
