@@ -226,13 +226,21 @@ def _one_typo(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _short_form(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """One name starts with the other, at least three letters long (terry / terrence)."""
+    """One name is a short form of the other.
+
+    Either it starts the other and has at least three letters (chris /
+    christopher), or it shares the other's first four letters or more and
+    adds a pet-name ending (terry / terrence, jenny / jennifer).
+    """
     common = process.cpdist(a.tolist(), b.tolist(), scorer=Prefix.similarity, workers=-1)
-    shorter = np.minimum(
-        pd.Series(a, dtype=object).str.len().to_numpy(),
-        pd.Series(b, dtype=object).str.len().to_numpy(),
-    )
-    return (shorter >= 3) & (common == shorter)
+    sa = pd.Series(a, dtype=object)
+    sb = pd.Series(b, dtype=object)
+    len_a = sa.str.len().to_numpy()
+    len_b = sb.str.len().to_numpy()
+    shorter = np.minimum(len_a, len_b)
+    short_end = np.where(len_a <= len_b, sa.str[-1], sb.str[-1])
+    pet = np.isin(short_end, ["y", "i", "e"]) & (common >= 4) & (common == shorter - 1)
+    return ((shorter >= 3) & (common == shorter)) | pet
 
 
 def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
@@ -242,8 +250,8 @@ def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
     ini_a, ini_b = _sides(records, "first_name", ia, ib, _initial)
     initial = ((fa == ini_a) | (fb == ini_b)) & (ini_a == ini_b)
     middle = ((fa == mb) & (mb != "")) | ((fb == ma) & (ma != ""))
-    level[initial | middle] = FIRST_INITIAL
     level[(jw >= 0.7) | ((sa == sb) & (sa != ""))] = FIRST_SIMILAR
+    level[initial | middle] = FIRST_INITIAL
     level[(jw >= 0.88) | _one_typo(fa, fb)] = FIRST_CLOSE
     level[jw >= 0.92] = FIRST_VERY_CLOSE
     not_exact = present & (fa != fb)

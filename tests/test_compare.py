@@ -1,0 +1,153 @@
+"""Comparison levels on hand-made pairs, through the real normaliser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from overlap import compare as cmp
+from overlap.compare import COMPARISONS, compare_pairs
+from overlap.normalise import normalise_fields
+
+
+def records_from(rows: list[dict]) -> pd.DataFrame:
+    """Raw canonical fields -> a normalised records frame (rid = position)."""
+    fields = pd.DataFrame(rows).fillna("").astype(str)
+    records = normalise_fields(fields)
+    records.insert(0, "programme", "p")
+    records.insert(0, "rid", np.arange(len(records)))
+    return records
+
+
+def levels_of(a: dict, b: dict) -> pd.Series:
+    """Levels of the one pair (a, b)."""
+    records = records_from([a, b])
+    pairs = pd.DataFrame({"rid_a": [0], "rid_b": [1]})
+    return compare_pairs(records, pairs).iloc[0]
+
+
+def test_every_comparison_has_a_column_labels_and_a_starting_guess():
+    records = records_from([{"first_name": "Ann"}, {"first_name": "Ann"}])
+    out = compare_pairs(records, pd.DataFrame({"rid_a": [0], "rid_b": [1]}))
+    for c in COMPARISONS:
+        assert out[f"{c.name}_level"].dtype == np.int8
+        assert len(c.labels) == len(c.initial_m) == c.n_levels
+        assert abs(sum(c.initial_m) - 1) < 0.05
+
+
+def test_missing_is_minus_one_not_disagreement():
+    lv = levels_of({"first_name": "Ann", "dob": "1980-01-02"}, {"first_name": "Ann"})
+    assert lv["dob_level"] == -1
+    assert lv["phone_level"] == -1
+    assert lv["first_name_level"] == cmp.FIRST_EXACT
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("Robert", "Bob", cmp.FIRST_NICK),
+        ("Elizabeth", "Liz", cmp.FIRST_NICK),
+        ("Terrence", "Terry", cmp.FIRST_NICK),  # short form
+        ("Patricia", "Patrica", cmp.FIRST_VERY_CLOSE),
+        ("Ana", "Aan", cmp.FIRST_CLOSE),  # one transposition in a short name
+        ("J", "John", cmp.FIRST_INITIAL),
+        ("Maria", "Maria", cmp.FIRST_EXACT),
+        ("Kevin", "Patricia", cmp.FIRST_ELSE),
+    ],
+)
+def test_first_name_levels(a, b, level):
+    assert levels_of({"first_name": a}, {"first_name": b})["first_name_level"] == level
+
+
+def test_first_name_matching_the_others_middle_name():
+    lv = levels_of(
+        {"first_name": "John", "middle_name": "Michael", "last_name": "Reed"},
+        {"first_name": "Michael", "last_name": "Reed"},
+    )
+    assert lv["first_name_level"] == cmp.FIRST_INITIAL
+
+
+def test_swapped_first_and_last_names_compare_crosswise():
+    lv = levels_of(
+        {"first_name": "Adriana", "last_name": "Perez"},
+        {"first_name": "Perez", "last_name": "Adriana"},
+    )
+    assert lv["name_swap"] == 1
+    assert lv["first_name_level"] == cmp.FIRST_VERY_CLOSE
+    assert lv["last_name_level"] == cmp.LAST_VERY_CLOSE
+    straight = levels_of(
+        {"first_name": "Adriana", "last_name": "Perez"},
+        {"first_name": "Adriana", "last_name": "Perez"},
+    )
+    assert straight["name_swap"] == 0
+
+
+def test_double_barrelled_surname_is_part_of_the_other():
+    lv = levels_of({"last_name": "Garcia Lopez"}, {"last_name": "Lopez"})
+    assert lv["last_name_level"] == cmp.LAST_PART
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("1980-03-14", "1980-03-14", cmp.DOB_EXACT),
+        ("1980-03-04", "1980-04-03", cmp.DOB_SWAPPED),
+        ("1980-03-14", "1980-03-15", cmp.DOB_ONE_OFF),
+        ("1985-03-14", "1958-03-14", cmp.DOB_FAR_YEARS),  # same birthday, 27 years apart
+        ("1952-06-01", "1981-06-01", cmp.DOB_FAR_YEARS),  # father and son
+        ("1980-03-14", "1980-10-14", cmp.DOB_ONE_PART),
+        ("1980-03-14", "1980-11-02", cmp.DOB_WITHIN_YEAR),
+        ("1980-03-14", "1964-11-02", cmp.DOB_ELSE),
+    ],
+)
+def test_dob_levels(a, b, level):
+    assert levels_of({"dob": a}, {"dob": b})["dob_level"] == level
+
+
+def test_address_levels():
+    home = {"street": "123 N Main Street", "zip": "60601"}
+    assert levels_of(home, {"street": "123 n main st", "zip": "60601"})["address_level"] == (
+        cmp.ADDR_EXACT
+    )
+    apt = levels_of(
+        {**home, "unit": "Apt 4B"}, {"street": "123 N Main St", "unit": "Apt 5C", "zip": "60601"}
+    )
+    assert apt["address_level"] == cmp.ADDR_BUILDING
+    typo = levels_of(home, {"street": "123 N Mian St", "zip": "60601"})
+    assert typo["address_level"] == cmp.ADDR_CLOSE
+    moved = levels_of(home, {"street": "9 Oak Ave", "zip": "60601"})
+    assert moved["address_level"] == cmp.ADDR_AREA
+    elsewhere = levels_of(home, {"street": "9 Oak Ave", "zip": "10001"})
+    assert elsewhere["address_level"] == cmp.ADDR_ELSE
+    no_number = levels_of({"street": "Main Street"}, {"street": "Main St"})
+    assert no_number["address_level"] == cmp.ADDR_STREET
+
+
+def test_phone_email_sex_suffix_levels():
+    lv = levels_of(
+        {"phone": "312-555-0142", "email": "ann.lee@mail.com", "sex": "F", "suffix": "Jr"},
+        {"phone": "(773) 555-0142", "email": "ann.lee@other.org", "sex": "female", "suffix": "Sr"},
+    )
+    assert lv["phone_level"] == cmp.PHONE_LOCAL
+    assert lv["email_level"] == cmp.EMAIL_USER
+    assert lv["sex_level"] == 1
+    assert lv["suffix_level"] == 0  # Jr vs Sr: a conflict
+    same = levels_of(
+        {"phone": "312-555-0142", "email": "Ann.Lee@mail.com"},
+        {"phone": "+1 312 555 0142", "email": "ann.lee@mail.com"},
+    )
+    assert same["phone_level"] == cmp.PHONE_EXACT
+    assert same["email_level"] == cmp.EMAIL_EXACT
+
+
+def test_many_pairs_at_once_align_with_their_rows():
+    rows = [{"first_name": n} for n in ["Bob", "Robert", "Rob", "Zed"]]
+    records = records_from(rows)
+    pairs = pd.DataFrame({"rid_a": [0, 0, 1, 2], "rid_b": [1, 3, 2, 3]})
+    out = compare_pairs(records, pairs)
+    assert out["rid_a"].tolist() == [0, 0, 1, 2]
+    assert out["first_name_level"].tolist()[0] == cmp.FIRST_NICK
+    assert out["first_name_level"].tolist()[1] == cmp.FIRST_ELSE
+    empty = compare_pairs(records, pairs.iloc[:0])
+    assert len(empty) == 0 and "dob_level" in empty.columns

@@ -1,0 +1,203 @@
+"""The model: EM recovers known m, u from random pairs, term frequencies, household guard."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from overlap import compare as cmp
+from overlap.compare import COMPARISONS, compare_pairs
+from overlap.model import (
+    FittedModel,
+    _patterns,
+    estimate_u,
+    household_guard,
+    random_pairs,
+    run_em,
+    score,
+)
+from overlap.normalise import normalise_fields
+
+
+def simulate(n_pairs: int, prior: float, m: dict, u: dict, seed: int = 3):
+    """Level vectors drawn from known m (matches) and u (non-matches)."""
+    rng = np.random.default_rng(seed)
+    is_match = rng.random(n_pairs) < prior
+    columns = []
+    for name in m:
+        draw_m = rng.choice(len(m[name]), size=n_pairs, p=m[name])
+        draw_u = rng.choice(len(u[name]), size=n_pairs, p=u[name])
+        columns.append(np.where(is_match, draw_m, draw_u).astype(np.int8))
+    return np.column_stack(columns), is_match
+
+
+def test_em_recovers_known_m_and_match_share():
+    true_m = {
+        "a": np.array([0.05, 0.15, 0.80]),
+        "b": np.array([0.10, 0.90]),
+        "c": np.array([0.02, 0.08, 0.20, 0.70]),
+        "d": np.array([0.30, 0.70]),
+    }
+    u = {
+        "a": np.array([0.90, 0.08, 0.02]),
+        "b": np.array([0.95, 0.05]),
+        "c": np.array([0.85, 0.10, 0.04, 0.01]),
+        "d": np.array([0.50, 0.50]),
+    }
+    levels, _ = simulate(200_000, 0.2, true_m, u)
+    patterns, guard, counts = _patterns(levels, np.zeros(len(levels), dtype=bool))
+    assert len(patterns) <= 3 * 2 * 4 * 2  # EM runs on pattern counts, not pairs
+    start = {k: np.full(len(v), 1.0 / len(v)) for k, v in true_m.items()}
+    start = {
+        k: np.linspace(0.2, 1.0, len(v)) / np.linspace(0.2, 1.0, len(v)).sum()
+        for k, v in start.items()
+    }
+    m, share, _ = run_em(patterns, guard, counts, list(true_m), start, u, prior=0.5, pseudo_count=0)
+    assert abs(share - 0.2) < 0.01
+    for name in true_m:
+        assert np.abs(m[name] - true_m[name]).max() < 0.02, (name, m[name])
+
+
+def test_em_ignores_missing_levels_and_guarded_patterns():
+    levels = np.array([[2, -1], [2, 1], [0, 0], [0, 1]], dtype=np.int8)
+    guard = np.array([False, False, False, True])
+    patterns, pguard, counts = _patterns(levels, guard)
+    assert counts.sum() == 4 and pguard.sum() == 1
+    m0 = {"x": np.array([0.1, 0.2, 0.7]), "y": np.array([0.2, 0.8])}
+    u = {"x": np.array([0.8, 0.15, 0.05]), "y": np.array([0.5, 0.5])}
+    m, share, _ = run_em(patterns, pguard, counts, ["x", "y"], m0, u, pseudo_count=0)
+    assert np.isclose(m["x"].sum(), 1) and np.isclose(m["y"].sum(), 1)
+    assert 0 < share < 1
+
+
+def names_records(n: int, seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    first = rng.choice(["ann", "bob", "carla", "dmitri", "eve", "farah", "gus"], n)
+    last = rng.choice(
+        ["lee", "garcia", "okonkwo", "smith", "nowak"], n, p=[0.4, 0.3, 0.1, 0.1, 0.1]
+    )
+    days = rng.integers(0, 20000, n)
+    dob = (pd.Timestamp("1940-01-01") + pd.to_timedelta(days, unit="D")).strftime("%Y-%m-%d")
+    fields = pd.DataFrame({"first_name": first, "last_name": last, "dob": list(dob)})
+    records = normalise_fields(fields)
+    records.insert(0, "programme", np.where(np.arange(n) % 2 == 0, "a", "b"))
+    records.insert(0, "rid", np.arange(n))
+    return records
+
+
+def test_u_from_random_pairs_matches_value_frequencies():
+    records = names_records(3000)
+    u = estimate_u(records, n_pairs=50_000)
+    for c in COMPARISONS:
+        assert np.isclose(u[c.name].sum(), 1, atol=1e-6)
+    # exact agreement from frequencies: last names 0.4/0.3/0.1/0.1/0.1
+    expected = 0.4**2 + 0.3**2 + 3 * 0.1**2
+    assert abs(u["last_name"][cmp.LAST_EXACT] - expected) < 0.02
+    assert abs(u["first_name"][cmp.FIRST_EXACT] - 1 / 7) < 0.02
+
+
+def test_random_pairs_are_distinct_and_ignore_row_order():
+    records = names_records(400)
+    pairs = random_pairs(records, 5000)
+    assert (pairs["rid_a"] < pairs["rid_b"]).all()
+    assert not pairs.duplicated().any()
+    shuffled = records.sample(frac=1, random_state=1).reset_index(drop=True)
+    shuffled["rid"] = np.arange(len(shuffled))
+    again = random_pairs(shuffled, 5000)
+
+    def contents(frame, pairs):
+        key = frame["first_name"] + frame["last_name"] + frame["dob"] + frame["programme"]
+        a = key.to_numpy()[pairs["rid_a"]]
+        b = key.to_numpy()[pairs["rid_b"]]
+        return sorted(zip(np.minimum(a, b), np.maximum(a, b), strict=True))
+
+    assert contents(records, pairs) == contents(shuffled, again)
+
+
+def test_term_frequency_makes_a_rare_exact_name_stronger_than_a_common_one():
+    records = names_records(2000)
+    lee = np.flatnonzero(records["last_name"] == "lee")[:2]
+    okonkwo = np.flatnonzero(records["last_name"] == "okonkwo")[:2]
+    pairs = pd.DataFrame({"rid_a": [lee[0], okonkwo[0]], "rid_b": [lee[1], okonkwo[1]]})
+    levels = compare_pairs(records, pairs)
+    m = {c.name: np.asarray(c.initial_m) / sum(c.initial_m) for c in COMPARISONS}
+    model = FittedModel(prior=1e-4, m=m, u=estimate_u(records, 20_000))
+    scored = score(model, records, levels)
+    assert (scored["last_name_level"] == cmp.LAST_EXACT).all()
+    assert scored["last_name_weight"].iloc[1] > scored["last_name_weight"].iloc[0] + 1
+    assert np.allclose(
+        scored["match_weight"],
+        np.log2(1e-4 / (1 - 1e-4)) + scored[[f"{c.name}_weight" for c in COMPARISONS]].sum(axis=1),
+    )
+
+
+def test_household_guard_fires_on_twins_and_father_son_not_on_a_nickname_duplicate():
+    fields = pd.DataFrame(
+        [
+            # twins: same address, phone and dob, different first names
+            {
+                "first_name": "Kevin",
+                "last_name": "Huang",
+                "dob": "2007-06-29",
+                "street": "12 Oak St",
+                "zip": "60608",
+                "phone": "3125550100",
+            },
+            {
+                "first_name": "Jenny",
+                "last_name": "Huang",
+                "dob": "2007-06-29",
+                "street": "12 Oak St",
+                "zip": "60608",
+                "phone": "3125550100",
+            },
+            # father and son: same name and address, Jr / Sr
+            {
+                "first_name": "Sergio",
+                "last_name": "Gonzalez",
+                "suffix": "Sr",
+                "street": "9 Elm St",
+                "zip": "60632",
+            },
+            {
+                "first_name": "Sergio",
+                "last_name": "Gonzalez",
+                "suffix": "Jr",
+                "street": "9 Elm St",
+                "zip": "60632",
+            },
+            # one person, nickname
+            {
+                "first_name": "Robert",
+                "last_name": "Nowak",
+                "dob": "1970-01-05",
+                "street": "4 Pine St",
+                "zip": "60601",
+                "phone": "3125550199",
+            },
+            {
+                "first_name": "Bob",
+                "last_name": "Nowak",
+                "dob": "1970-01-05",
+                "street": "4 Pine St",
+                "zip": "60601",
+                "phone": "3125550199",
+            },
+        ]
+    ).astype(str)
+    records = normalise_fields(fields)
+    records.insert(0, "programme", ["a", "b"] * 3)
+    records.insert(0, "rid", np.arange(len(records)))
+    pairs = pd.DataFrame({"rid_a": [0, 2, 4], "rid_b": [1, 3, 5]})
+    levels = compare_pairs(records, pairs)
+    assert household_guard(levels).tolist() == [True, True, False]
+    m = {c.name: np.asarray(c.initial_m) / sum(c.initial_m) for c in COMPARISONS}
+    u = {c.name: np.full(c.n_levels, 1.0 / c.n_levels) for c in COMPARISONS}
+    # realistic: a random pair rarely shares a first name, and almost never a birthday
+    for name, level, share in [("first_name", cmp.FIRST_EXACT, 0.01), ("dob", cmp.DOB_EXACT, 1e-4)]:
+        u[name] = np.full(len(u[name]), (1 - share) / (len(u[name]) - 1))
+        u[name][level] = share
+    scored = score(FittedModel(prior=0.01, m=m, u=u), records, levels)
+    assert scored["household_guard"].tolist() == [True, True, False]
+    assert (scored["probability"].iloc[:2] < 1e-6).all()
+    assert scored["probability"].iloc[2] > 0.5
