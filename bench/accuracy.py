@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         + "\n"
     )
     args.out.with_suffix(".json").write_text(json.dumps(rows, indent=2, default=str))
-    print(f"wrote {args.out.relative_to(ROOT)}", file=sys.stderr)
+    print(f"wrote {args.out}", file=sys.stderr)
     return 0 if all(r["ok"] for r in rows) else 1
 
 
