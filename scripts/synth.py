@@ -576,6 +576,77 @@ SURNAMES: dict[str, list[tuple[str, float]]] = {
     ],
 }
 
+# The long tail: most people do not carry one of the very common surnames.
+# Plausible surnames are composed from each tradition's stems and endings
+# (deterministically), and a share of each group draws from them.
+_TAIL_PARTS: dict[str, tuple[list[str], list[str]]] = {
+    "hispanic": (
+        "Alva Bel Cab Can Car Cas Cer Cis Cor Es Fa Gal Gar Le Lu Mal Man Mar Mo Ne Ol Pa "
+        "Que Ri Sal San Se Ta Te Val Vi Ver Za Ar Bar Bus Col Dur Gal Her Lla Mej Nav Or Pad "
+        "Quin Ros Sol Tre Uri Vel Yb".split(),
+        "rado nera rera llo dona nilla rillo tillo vero zares lares tanes mora queda rete "
+        "buena rriaga ceda rales tos".split(),
+    ),
+    "white": (
+        "Ash Black Brad Brook Chal Craw Fair Hart Hol Kings Lang Mor Pem Red Ross Stan Thorn "
+        "War Wes Whit Wood Bur Car Dun Ever Gil Hal Pres Row Ship Stock Sum Ten Wal Win".split(),
+        "ley ton ford field man well wood son by ridge".split(),
+    ),
+    "polish": (
+        "Adam Bart Bor Cies Dudz Gor Jas Kacz Kol Krol Kub Lis Mal Mar Mich Nowa Ole Pie Rut "
+        "Sob Sta Szcz Tom Wal Wil Zaj Bial Chm Czar Glow Kos Lesz Mrocz Ostr Pras Sad Wrob".split(),
+        "ski czyk wicz ak ek owski ewicz iak".split(),
+    ),
+    "arab": (
+        "Haj Nasser Rahman Jaber Sabbagh Tamimi Qasim Masri Shami Ansari Hashem Bakri Darwish "
+        "Faraj Ghanem Issa Khoury Mansour Nassar Rashid Sayegh Taha Zaki Awad Barakat Hijazi "
+        "Jamal Kanaan Najjar Salem".split(),
+        ["", "Al-", "Abu-"],
+    ),
+    "chinese": (
+        "Guo He Ma Luo Liang Song Zheng Xie Han Tang Feng Yu Dong Xiao Cheng Cao Yuan Deng Xu "
+        "Fu Shen Zeng Peng Su Jiang Cai Jia Ding Xue Ye Yan Pan Du Dai Xia Zhong Tian Ren Fan "
+        "Fang Shi Yao Liao Zou Xiong Jin Lau Cheung Kwan Leung".split(),
+        [""],
+    ),
+}
+_TAIL_PARTS["black"] = _TAIL_PARTS["white"]
+TAIL_SHARE = {
+    "hispanic": 0.35,
+    "black": 0.45,
+    "white": 0.6,
+    "polish": 0.5,
+    "arab": 0.4,
+    "chinese": 0.2,
+}
+
+
+def _tail_surnames(group: str) -> list[str]:
+    stems, endings = _TAIL_PARTS[group]
+    if group == "arab":
+        names = [f"{pre}{stem}" for stem in stems for pre in endings]
+    else:
+        names = [f"{stem}{end}" for stem in stems for end in endings]
+    head = {n for n, _ in SURNAMES[group]}
+    names = [n for n in dict.fromkeys(names) if n not in head]
+    order = np.random.default_rng(sum(map(ord, group))).permutation(len(names))
+    return [names[i] for i in order]
+
+
+def _with_tail(group: str) -> list[tuple[str, float]]:
+    head = SURNAMES[group]
+    total = sum(w for _, w in head)
+    share = TAIL_SHARE[group]
+    out = [(n, (1 - share) * w / total) for n, w in head]
+    tail = _tail_surnames(group)
+    weights = [1.0 / (i + 10) ** 0.7 for i in range(len(tail))]
+    tail_total = sum(weights)
+    out += [(n, share * w / tail_total) for n, w in zip(tail, weights, strict=True)]
+    return out
+
+
+SURNAMES = {g: _with_tail(g) for g in GROUPS}
+
 # How a first name also appears on forms: nicknames, diminutives, English
 # forms and spelling variants (both directions where people really use both).
 NICKNAMES: dict[str, list[str]] = {
@@ -1266,7 +1337,7 @@ def make_population(n_households: int, rng: np.random.Generator) -> Population:
 
     # addresses: households, then moves (whole household, or a grown child alone)
     h_street, h_number, h_unit = _addresses(rng, h_zip, streets)
-    h_moved = rng.random(H) < 0.14
+    h_moved = rng.random(H) < 0.2
     new_zip = np.where(rng.random(H) < 0.7, h_zip, _pick(rng, H, streets.zip_weight))
     n_street, n_number, n_unit = _addresses(rng, new_zip, streets)
     zip_old, street_old, number_old, unit_old = h_zip[hh], h_street[hh], h_number[hh], h_unit[hh]
@@ -1296,7 +1367,7 @@ def make_population(n_households: int, rng: np.random.Generator) -> Population:
     share_phone = is_spouse & (head_mobile > 0) & (rng.random(N) < 0.2)
     phone = np.where(share_phone, head_mobile, phone)
     phone_old = np.where(
-        (mobile > 0) & (rng.random(N) < 0.10), _phone_numbers(rng, zip_old, streets), 0
+        (mobile > 0) & (rng.random(N) < 0.2), _phone_numbers(rng, zip_old, streets), 0
     )
 
     # emails: built from the name the person had when they opened the account
