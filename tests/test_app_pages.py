@@ -306,3 +306,34 @@ def test_nothing_is_kept_in_a_cache_shared_between_sessions():
             and node.attr in {"cache_data", "cache_resource", "cache"}
         }
         assert not used, f"{path.name} uses st.{used.pop()}"
+
+
+def test_decisions_round_trip_through_the_safe_csv():
+    """A downloaded decisions file (formula-safe) loads back unchanged."""
+    import pandas as pd
+
+    from overlap.export import safe_csv_bytes
+    from ui.state import DECISION_COLUMNS, parse_decisions
+
+    decisions = pd.DataFrame(
+        [["=Food bank", 3, "tax_clinic", 12, "same"], ["tax_clinic", 4, "@parish", 7, "different"]],
+        columns=DECISION_COLUMNS,
+    )
+    back = parse_decisions(safe_csv_bytes(decisions), "decisions.csv")
+    pd.testing.assert_frame_equal(back, decisions, check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"a,b\n1,2\n", r"lacks the column\(s\)"),
+        (b"programme_a,row_a,programme_b,row_b,decision\nA,1,B,x,same\n", "row 1"),
+        (b"programme_a,row_a,programme_b,row_b,decision\nA,1,B,2,maybe\n", "must be"),
+    ],
+)
+def test_a_bad_decisions_file_gets_a_sentence(content, message):
+    from overlap.errors import OverlapError
+    from ui.state import parse_decisions
+
+    with pytest.raises(OverlapError, match=message):
+        parse_decisions(content, "decisions.csv")
