@@ -337,3 +337,42 @@ def test_a_bad_decisions_file_gets_a_sentence(content, message):
 
     with pytest.raises(OverlapError, match=message):
         parse_decisions(content, "decisions.csv")
+
+
+def test_a_roster_without_names_is_flagged_and_not_matched():
+    no_names = _csv(
+        [
+            ["Member ID", "Phone", "ZIP"],
+            ["A1", "3125550100", "60601"],
+            ["A2", "3125550101", "60605"],
+        ]
+    )
+    at = _upload(_app(), [FILES[0], ("phone_list.csv", no_names, "text/csv")])
+    assert any("no column with names" in w.value for w in at.warning)
+    at.switch_page("pages/match.py").run()
+    at.button(key="run_match").click().run()
+    assert not at.exception
+    assert any("phone_list.csv" in e.value and "no name column" in e.value for e in at.error)
+    assert at.session_state["ov_result"] is None
+
+
+def test_a_roster_with_one_row_is_matched():
+    one = _csv(
+        [
+            ["First Name", "Last Name", "DOB"],
+            [PEOPLE[20]["first"], PEOPLE[20]["last"], PEOPLE[20]["dob"]],
+        ]
+    )
+    at = _upload(_app(), [FILES[0], ("one_person.csv", one, "text/csv")])
+    at.switch_page("pages/match.py").run()
+    at.button(key="run_match").click().run()
+    assert not at.exception
+    result = at.session_state["ov_result"]
+    assert analyse.overlap_summary(result.records)["programmes"]["one_person"]["records"] == 1
+
+
+def test_privacy_note_page():
+    at = _app()
+    at.switch_page("pages/privacy_note.py").run()
+    assert not at.exception
+    assert "never" in at.markdown[0].value
