@@ -2582,7 +2582,7 @@ def make_next_season(seed: int = SAMPLE_SEED) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _population_for(adults_needed: int, rng) -> Population:
-    return make_population(max(50, int(adults_needed / 1.45) + 50), rng)
+    return make_population(max(50, int(adults_needed / 1.75) + 50), rng)
 
 
 def make_linked_pair(
