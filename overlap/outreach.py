@@ -784,14 +784,16 @@ TARGETS_PROGRAMME = "Outreach targets"
 def targets_frame(plan: OutreachPlan) -> pd.DataFrame:
     """The plan's targets as roster rows: one row per stored variant, canonical columns.
 
-    ``record_id`` holds the target key, so a match result leads back to the target.
+    ``target`` holds the target key, so a match result leads back to the target. It
+    is kept as an attribute, not mapped to ``record_id``: the new roster's own IDs
+    would never equal our keys, and the matcher must not read that as evidence.
     """
     rows = [
-        {"record_id": target["key"], **variant}
+        {"target": target["key"], **variant}
         for target in plan.targets
         for variant in (target["records"] or [dict.fromkeys(MATCH_FIELDS, "")])
     ]
-    frame = pd.DataFrame(rows, columns=["record_id", *MATCH_FIELDS])
+    frame = pd.DataFrame(rows, columns=["target", *MATCH_FIELDS])
     return frame.fillna("").astype("str")
 
 
@@ -813,7 +815,7 @@ def targets_roster(plan: OutreachPlan, name: str = TARGETS_PROGRAMME):
         problems=[],
         file_name="outreach plan",
     )
-    return apply_mapping(roster, {column: column for column in frame.columns})
+    return apply_mapping(roster, {column: column for column in MATCH_FIELDS})
 
 
 @dataclass
@@ -946,7 +948,7 @@ def check_conversions(plan: OutreachPlan, new_roster, threshold: float = 0.8, pr
         TARGETS_PROGRAMME if new_roster.name != TARGETS_PROGRAMME else TARGETS_PROGRAMME + " (plan)"
     )
     targets = targets_roster(plan, name=name)
-    keys = targets.fields["record_id"].to_numpy()
+    keys = targets.attributes["target"].to_numpy()
     result = match_rosters([targets, new_roster], threshold, None, progress)
     records = result.records
     is_target = (records["programme"] == name).to_numpy()
