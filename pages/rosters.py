@@ -17,27 +17,7 @@ FORMATS = {
     "xls": "older Excel workbook (.xls)",
     "ods": "OpenDocument spreadsheet (.ods)",
 }
-KEEP = "(other information — keep it to group by)"
-IGNORE = "(ignore this column)"
-FIELD_LABELS = {
-    "record_id": "Record ID",
-    "full_name": "Full name (all in one)",
-    "first_name": "First name",
-    "middle_name": "Middle name",
-    "last_name": "Last name",
-    "suffix": "Suffix (Jr, Sr, III)",
-    "dob": "Date of birth",
-    "sex": "Sex / gender",
-    "address": "Address (all in one line)",
-    "street": "Street address",
-    "unit": "Apartment / unit",
-    "city": "City",
-    "state": "State",
-    "zip": "ZIP code",
-    "phone": "Phone",
-    "email": "Email",
-}
-LABEL_TO_FIELD = {label: f for f, label in FIELD_LABELS.items()}
+FIELD_LABELS, KEEP, IGNORE = common.FIELD_LABELS, common.KEEP, common.IGNORE
 
 st.title("Your rosters")
 st.write(
@@ -111,18 +91,7 @@ def _mapping_changed(key: str, editor_key: str) -> None:
     if entry is None:
         return
     edits = st.session_state.get(editor_key, {}).get("edited_rows", {})
-    columns = list(entry.roster.frame.columns)
-    mapping = dict(entry.mapping)
-    for row, change in edits.items():
-        if "Means" not in change:
-            continue
-        column = columns[int(row)]
-        label = change["Means"] or KEEP
-        field = "ignore" if label == IGNORE else LABEL_TO_FIELD.get(label, "")
-        if field:
-            mapping[column] = field
-        else:
-            mapping.pop(column, None)
+    mapping = common.mapping_after_edits(entry.mapping, list(entry.roster.frame.columns), edits)
     state.set_mapping(key, mapping)
 
 

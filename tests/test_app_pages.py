@@ -376,3 +376,14 @@ def test_privacy_note_page():
     at.switch_page("pages/privacy_note.py").run()
     assert not at.exception
     assert "never" in at.markdown[0].value
+
+
+def test_mapping_table_edits_become_the_mapping():
+    from ui.common import FIELD_LABELS, IGNORE, KEEP, mapping_after_edits
+
+    before = {"Client": "full_name", "Mobile": "phone", "Notes": "email"}
+    columns = ["Client", "Mobile", "Notes", "Language"]
+    edits = {2: {"Means": KEEP}, 3: {"Means": FIELD_LABELS["city"]}, 1: {"Means": IGNORE}}
+    after = mapping_after_edits(before, columns, edits)
+    assert after == {"Client": "full_name", "Mobile": "ignore", "Language": "city"}
+    assert before["Notes"] == "email"  # the old mapping is left as it was

@@ -83,6 +83,57 @@ def download_counts(
     download_csv(label, out, file_name, key)
 
 
+KEEP = "(other information — keep it to group by)"
+IGNORE = "(ignore this column)"
+FIELD_LABELS = {
+    "record_id": "Record ID",
+    "full_name": "Full name (all in one)",
+    "first_name": "First name",
+    "middle_name": "Middle name",
+    "last_name": "Last name",
+    "suffix": "Suffix (Jr, Sr, III)",
+    "dob": "Date of birth",
+    "sex": "Sex / gender",
+    "address": "Address (all in one line)",
+    "street": "Street address",
+    "unit": "Apartment / unit",
+    "city": "City",
+    "state": "State",
+    "zip": "ZIP code",
+    "phone": "Phone",
+    "email": "Email",
+}
+LABEL_TO_FIELD = {label: f for f, label in FIELD_LABELS.items()}
+
+
+def mapping_after_edits(
+    mapping: dict[str, str], columns: list[str], edited_rows: dict
+) -> dict[str, str]:
+    """A column mapping with the mapping table's edits applied.
+
+    Args:
+        mapping: raw column -> canonical field, before the edits.
+        columns: the file's columns, in the table's row order.
+        edited_rows: ``st.data_editor``'s ``{row: {"Means": label}}``.
+
+    Returns:
+        The new mapping: a field label maps the column to that field, "ignore"
+        drops it, "keep" leaves it as an attribute (not in the mapping).
+    """
+    out = dict(mapping)
+    for row, change in edited_rows.items():
+        if "Means" not in change:
+            continue
+        column = columns[int(row)]
+        label = change["Means"] or KEEP
+        field = "ignore" if label == IGNORE else LABEL_TO_FIELD.get(label, "")
+        if field:
+            out[column] = field
+        else:
+            out.pop(column, None)
+    return out
+
+
 GROUP_LABELS = {"zip": "ZIP code", "city": "City", "state": "State"}
 
 
