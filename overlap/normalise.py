@@ -177,11 +177,13 @@ def split_suffix(value: str) -> tuple[str, str]:
     text = _NAME_SPACE.sub(" ", text)
     tokens = text.split()
     suffix = ""
-    while len(tokens) > 1 and tokens[-1] in _SUFFIXES:
-        suffix = suffix or _SUFFIXES[tokens[-1]]
-        tokens.pop()
-    name = _NAME_NOT_LETTER.sub(" ", " ".join(tokens))
-    name = _HYPHENS.sub("-", _SPACES.sub(" ", name)).strip(" -")
+    for _ in range(2):  # again once digits are gone: "a0 jr" -> "a jr" -> "a"
+        while len(tokens) > 1 and tokens[-1] in _SUFFIXES:
+            suffix = suffix or _SUFFIXES[tokens[-1]]
+            tokens.pop()
+        name = _NAME_NOT_LETTER.sub(" ", " ".join(tokens))
+        name = _HYPHENS.sub("-", _SPACES.sub(" ", name)).strip(" -")
+        tokens = name.split()
     if name in _NAME_PLACEHOLDERS:
         return "", ""
     return name, suffix
@@ -1182,6 +1184,7 @@ def _street_tokens(value: str) -> list[str]:
 
 def _unit_id(tokens: list[str]) -> str:
     """Identifier after the last unit designator, without spaces, hyphens or '#'."""
+    tokens = [t for t in (re.sub(r"[^a-z0-9#]", "", tok) for tok in tokens) if t]
     last = -1
     for i, tok in enumerate(tokens):
         if tok in _UNIT_WORDS:
