@@ -80,6 +80,12 @@ try:
 except OverlapError as error:
     st.error(str(error))
     st.stop()
+except Exception as error:  # an unforeseen file must not crash the page or leak content
+    st.error(
+        f"{roster_file.name} could not be read ({type(error).__name__}); "
+        "try saving it again as CSV or XLSX."
+    )
+    st.stop()
 used = mapped.mapping
 st.caption(
     f"{len(roster.frame):,} rows. Columns used to recognise people: "

@@ -77,20 +77,30 @@ cities = area_right.multiselect(
 
 where: dict[str, list[str]] = {}
 if len(attributes.columns):
-    filter_left, filter_right = st.columns(2)
-    column = filter_left.selectbox(
-        "Also filter by a column of your rosters",
-        ["(no filter)", *attributes.columns],
-        key="outreach_where_column",
-        help="For example language or age band; people with any of the chosen values in "
-        "any of their records are kept.",
-    )
-    if column != "(no filter)":
-        values = filter_right.multiselect(
-            f"{column} is one of", _choices(attributes[column]), key="outreach_where_values"
+    filters = st.session_state.setdefault("outreach_filter_count", 1)
+    for i in range(filters):
+        filter_left, filter_right = st.columns(2)
+        column = filter_left.selectbox(
+            "Also filter by a column of your rosters" if i == 0 else "…and by",
+            ["(no filter)", *attributes.columns],
+            key=f"outreach_where_column_{i}",
+            help="For example language or age band; people with any of the chosen values in "
+            "any of their records are kept.",
         )
-        if values:
-            where[column] = values
+        if column != "(no filter)":
+            values = filter_right.multiselect(
+                f"{column} is one of",
+                _choices(attributes[column]),
+                key=f"outreach_where_values_{i}_{column}",
+            )
+            if values:
+                where.setdefault(column, []).extend(values)
+
+    def _add_filter() -> None:
+        st.session_state["outreach_filter_count"] += 1
+
+    if filters < 5:
+        st.button("Add another filter", icon=":material/add:", on_click=_add_filter)
 
 conditions = TargetConditions(
     in_any=in_any, in_all=in_all, not_in=not_in, zips=zips, cities=cities, where=where
