@@ -153,3 +153,20 @@ def test_xlsx_refuses_more_rows_than_a_sheet_holds(monkeypatch):
     monkeypatch.setattr(export, "XLSX_MAX_ROWS", 3)
     with pytest.raises(OverlapError, match="as CSV instead"):
         safe_xlsx_bytes(pd.DataFrame({"v": ["a", "b", "c"]}))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=10), min_size=1, max_size=4))
+def test_any_text_is_a_text_cell_in_xlsx(values):
+    frame = pd.DataFrame({"v": pd.Series(values, dtype=object)})
+    sheet = openpyxl.load_workbook(io.BytesIO(safe_xlsx_bytes(frame))).active
+    cells = [sheet.cell(row=i + 2, column=1) for i in range(len(values))]
+    for original, cell in zip(values, cells, strict=True):
+        assert cell.data_type != "f"
+        if original == "":
+            assert cell.value is None
+            continue
+        value = unescape(cell.value)
+        assert value in {original, "'" + original}
+        if value == original and _looks_like_formula(value):
+            assert export._NEGATIVE_NUMBER_RE.match(value) or export._PHONE_SHAPE_RE.match(value)

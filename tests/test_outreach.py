@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from overlap.errors import OverlapError
 from overlap.outreach import (
@@ -504,3 +506,31 @@ def test_conversions_on_next_season_agree_with_the_truth(sample_match, next_seas
     assert worked["reached"].sum() / worked["people"].sum() > 2 * (
         others["reached"].sum() / others["people"].sum()
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    zips=st.lists(st.sampled_from(["60623", "60608", "", "60804"]), min_size=0, max_size=40),
+    per_volunteer=st.integers(min_value=1, max_value=12),
+    goal_share=st.floats(min_value=0, max_value=1),
+    by=st.sampled_from(["zip", "city", "volunteer"]),
+)
+def test_batches_always_hold_every_target_once_with_goals_in_range(
+    zips, per_volunteer, goal_share, by
+):
+    people = pd.DataFrame(
+        {
+            "target": [f"T{i:04d}" for i in range(len(zips))],
+            "zip": zips,
+            "city": ["chicago" if z else "" for z in zips],
+            "street": "",
+        }
+    )
+    batches = make_batches(people, by=by, per_volunteer=per_volunteer, goal_share=goal_share)
+    keys = [k for b in batches for k in b.targets]
+    assert sorted(keys) == sorted(people["target"])
+    for batch in batches:
+        assert 0 <= batch.goal <= len(batch.targets)
+        assert batch.goal >= goal_share * len(batch.targets) - 1e-6
+        if by == "volunteer":
+            assert 1 <= len(batch.targets) <= per_volunteer
