@@ -181,6 +181,16 @@ for entry in entries:
                 on_change=_mapping_changed,
                 args=(entry.key, editor_key),
             )
+            used = [
+                c
+                for c in entry.roster.frame.columns
+                if entry.mapping.get(c, "") not in ("", "ignore")
+            ]
+            kept = [c for c in entry.roster.frame.columns if c not in entry.mapping]
+            st.caption(
+                f"Used for matching: {', '.join(used) or 'nothing yet'}. "
+                f"Kept to group by: {', '.join(kept) or 'nothing'}."
+            )
         with tab_problems:
             if problems:
                 table = pd.DataFrame(

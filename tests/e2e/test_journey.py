@@ -101,3 +101,32 @@ def test_journey_from_samples_to_reach(new_page, engine_result):
     app.wait_idle()
     app.nav("Rosters")
     assert "No rosters yet" in app.text()
+
+
+def test_correcting_a_column_in_the_mapping_table(new_page, tmp_path):
+    """A user changes what a column means in the table; the roster's mapping follows."""
+    roster = tmp_path / "pantry.csv"
+    roster.write_text(
+        "First Name,Last Name,DOB,Language\nAna,Diaz,1990-01-02,Spanish\nBo,Li,1985-03-04,English\n"
+    )
+    app = new_page()
+    app.page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        str(roster)
+    )
+    caption = app.page.get_by_text("Used for matching:", exact=False).first
+    caption.wait_for()
+    app.wait_idle()
+    assert "Kept to group by: Language." in caption.inner_text()
+
+    grid = app.page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    row_height = box["height"] / 5  # header + 4 columns of the file
+    # the "Means" cell of the fourth row (Language): double-click opens its list of choices
+    app.page.mouse.dblclick(box["x"] + box["width"] * 0.30, box["y"] + row_height * 4.5)
+    app.page.keyboard.type("City")
+    app.page.keyboard.press("Enter")
+    app.page.keyboard.press("Escape")
+    expect(app.page.get_by_text("Used for matching:", exact=False).first).to_contain_text(
+        "Used for matching: First Name, Last Name, DOB, Language."
+    )
+    assert "Kept to group by: nothing." in app.text()
