@@ -201,7 +201,7 @@ def _sniff_zip(data: bytes, file_name: str) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype") if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError):
+    except Exception:  # noqa: BLE001 - a damaged archive fails in many ways (EOFError, zlib...)
         raise RosterError(
             f"{file_name} is a damaged ZIP or Excel file and cannot be read."
         ) from None
@@ -689,8 +689,11 @@ def _finish(
         keep.iloc[[i for i, _ in blank]] = False
         frame = frame[keep.to_numpy()].reset_index(drop=True)
         notes.append(_blank_note(blank, where))
-    frame = _drop_unnamed_empty(frame, header)
-    columns, header_notes = _column_names(header, frame.shape[1])
+    header = [str(h).strip() if h is not None else "" for h in list(header)[: frame.shape[1]]]
+    header += [""] * (frame.shape[1] - len(header))
+    positions = _columns_holding_anything(frame, header)
+    frame = frame.iloc[:, positions]
+    columns, header_notes = _column_names([header[i] for i in positions], positions)
     frame.columns = columns
     notes.extend(header_notes)
     if len(frame) == 0:
@@ -721,17 +724,16 @@ def _blank_note(blank: list[tuple[int, int | None]], where: str) -> str:
     return f"{len(blank)} blank row{plural} skipped ({where}{plural} {listed}{more})."
 
 
-def _column_names(header: list, width: int) -> tuple[list[str], list[str]]:
-    """Header cells as unique column names; blank ones become 'Column N'."""
-    raw = [str(h).strip() if h is not None else "" for h in list(header)[:width]]
-    raw += [""] * (width - len(raw))
+def _column_names(header: list[str], positions: list[int]) -> tuple[list[str], list[str]]:
+    """Header cells as unique column names; a blank one becomes 'Column N' (its place in the file)."""
+    raw = header
     names: list[str] = []
     notes: list[str] = []
-    blanks = [i + 1 for i, h in enumerate(raw) if not h]
+    blanks = [p + 1 for p, h in zip(positions, raw, strict=True) if not h]
     taken = {h.casefold() for h in raw if h}
-    for position, header_name in enumerate(raw, start=1):
+    for position, header_name in zip(positions, raw, strict=True):
         if not header_name:
-            header_name = _unique(f"Column {position}", taken)
+            header_name = _unique(f"Column {position + 1}", taken)
             taken.add(header_name.casefold())
         names.append(header_name)
     seen: Counter = Counter()
@@ -759,17 +761,12 @@ def _unique(candidate: str, taken: set[str]) -> str:
     return candidate
 
 
-def _drop_unnamed_empty(frame: pd.DataFrame, header: list) -> pd.DataFrame:
-    """Drop trailing columns with no header and no value: exporter artefacts that hold nothing."""
-    header = list(header)
-    keep = frame.shape[1]
-    while keep > 1:
-        i = keep - 1
-        named = i < len(header) and str(header[i] or "").strip()
-        if named or (frame.iloc[:, i].str.strip() != "").any():
-            break
-        keep -= 1
-    return frame.iloc[:, :keep] if keep < frame.shape[1] else frame
+def _columns_holding_anything(frame: pd.DataFrame, header: list[str]) -> list[int]:
+    """Positions of columns with a header or a value; the rest are exporter artefacts."""
+    keep = [
+        i for i, name in enumerate(header) if name or (frame.iloc[:, i].str.strip() != "").any()
+    ]
+    return keep or [0]
 
 
 # ---------------------------------------------------------------------------
@@ -779,22 +776,21 @@ def _drop_unnamed_empty(frame: pd.DataFrame, header: list) -> pd.DataFrame:
 def _read_workbook(
     data: bytes, file_name: str, fmt: str, sheet: str | None, limits: IngestLimits
 ) -> Roster:
-    from python_calamine import CalamineWorkbook
-
+    load = _load_xls_sheet if fmt == "xls" else _load_sheet
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = list(workbook.sheet_names)
-    except Exception as exc:  # noqa: BLE001 - calamine raises several unrelated types
+        name, sheets, rows, start, merged = load(data, file_name, sheet, limits)
+    except (RosterError, KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - calamine also panics (a BaseException)
         if "password" in str(exc).lower() or type(exc).__name__ == "PasswordError":
             raise _password_error(file_name) from None
         raise RosterError(
             f"{file_name} looks like a spreadsheet but could not be read (it may be damaged)."
         ) from None
-    name, rows, start = _pick_sheet(workbook, sheets, sheet, file_name, limits)
     label = f" (sheet '{name}')"
     widths = [_trimmed_width_cells(r) for r in rows[:SAMPLE_LINES]]
     header_index = _find_header(widths)  # before filling merged cells: a merged title is narrow
-    fill_note = _fill_merged(rows, workbook.get_sheet_by_name(name), start, header_index)
+    fill_note = _fill_merged(rows, merged, header_index)
     notes = [fill_note] if fill_note else []
     if fmt == "xlsx":
         notes.extend(_xlsx_sheet_notes(data, sheets.index(name)))
@@ -821,42 +817,125 @@ def _read_workbook(
     return roster
 
 
-def _pick_sheet(workbook, sheets, wanted, file_name, limits):
-    """The requested sheet, or the first one holding any value."""
+def _load_sheet(data: bytes, file_name: str, wanted: str | None, limits: IngestLimits):
+    """XLSX and ODS through calamine: sheet name, all sheets, rows, first row, merged areas."""
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheets = list(workbook.sheet_names)
+    found = {}
+
+    def read(name: str):
+        try:
+            ws = workbook.get_sheet_by_name(name)
+        except Exception:  # noqa: BLE001 - chart sheets and the like cannot be read
+            return None
+        _check_sheet_height(ws.height, file_name, limits)
+        found[name] = ws
+        return ws.to_python(skip_empty_area=True)
+
+    name, rows = _pick_sheet(sheets, wanted, file_name, read)
+    ws = found[name]
+    start_row, start_col = ws.start if ws.start else (0, 0)
+    try:
+        merged = [
+            ((r0 - start_row, c0 - start_col), (r1 - start_row, c1 - start_col))
+            for (r0, c0), (r1, c1) in ws.merged_cell_ranges or []
+        ]
+    except Exception:  # noqa: BLE001 - not every format reports merged cells
+        merged = []
+    return name, sheets, rows, start_row, merged
+
+
+def _load_xls_sheet(data: bytes, file_name: str, wanted: str | None, limits: IngestLimits):
+    """Excel 97-2003 through xlrd, which fails with an exception on a damaged file
+    where calamine's reader aborts with a panic message on stderr."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=_NullLog())
+    except NotImplementedError:
+        book = xlrd.open_workbook(file_contents=data, logfile=_NullLog())
+    sheets = book.sheet_names()
+
+    def read(name: str):
+        sheet = book.sheet_by_name(name)
+        _check_sheet_height(sheet.nrows, file_name, limits)
+        return [_xls_row(sheet, r, book.datemode) for r in range(sheet.nrows)]
+
+    name, rows = _pick_sheet(sheets, wanted, file_name, read)
+    merged = [
+        ((r0, c0), (r1 - 1, c1 - 1)) for r0, r1, c0, c1 in book.sheet_by_name(name).merged_cells
+    ]
+    top = next(i for i, row in enumerate(rows) if _trimmed_width_cells(row))
+    left = min(_leading_empty(row) for row in rows if _trimmed_width_cells(row))
+    rows = [row[left:] for row in rows[top:]]
+    merged = [((r0 - top, c0 - left), (r1 - top, c1 - left)) for (r0, c0), (r1, c1) in merged]
+    return name, sheets, rows, top, merged
+
+
+class _NullLog:
+    """xlrd writes warnings about odd records to a log; they may quote cells, so drop them."""
+
+    def write(self, _text: str) -> None:
+        pass
+
+
+def _xls_row(sheet, r: int, datemode: int) -> list:
+    """One xlrd row as typed values, dates as datetimes (like calamine gives)."""
+    import xlrd
+
+    row = []
+    for kind, value in zip(sheet.row_types(r), sheet.row_values(r), strict=True):
+        if kind == xlrd.XL_CELL_DATE:
+            try:
+                value = xlrd.xldate.xldate_as_datetime(value, datemode)
+            except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                pass  # an impossible date stays the number it is
+        elif kind == xlrd.XL_CELL_BOOLEAN:
+            value = bool(value)
+        elif kind == xlrd.XL_CELL_ERROR:
+            value = xlrd.error_text_from_code.get(value, "")
+        row.append(value)
+    return row
+
+
+def _leading_empty(row: list) -> int:
+    return next((i for i, v in enumerate(row) if _cell_text(v).strip()), len(row))
+
+
+def _check_sheet_height(height: int, file_name: str, limits: IngestLimits) -> None:
+    if height > limits.max_rows + 1_000:
+        raise RosterError(
+            f"{file_name} has {height:,} rows, over the limit of {limits.max_rows:,} rows."
+        )
+
+
+def _pick_sheet(sheets: list[str], wanted: str | None, file_name: str, read) -> tuple[str, list]:
+    """The requested sheet, or the first one holding any value: (name, rows).
+
+    ``read(name)`` gives a sheet's rows, or None for a sheet that holds no cells (a chart).
+    """
     if wanted is not None and wanted not in sheets:
         listed = ", ".join(f"'{s}'" for s in sheets)
         raise RosterError(f"{file_name} has no sheet named '{wanted}'; its sheets are {listed}.")
     for name in [wanted] if wanted is not None else sheets:
-        try:
-            ws = workbook.get_sheet_by_name(name)
-        except Exception:  # noqa: BLE001 - chart sheets and the like cannot be read
-            continue
-        if ws.height > limits.max_rows + 1_000:
-            raise RosterError(
-                f"{file_name} has {ws.height:,} rows, over the limit of {limits.max_rows:,} rows."
-            )
-        rows = ws.to_python(skip_empty_area=True)
-        if any(_cell_text(v).strip() for row in rows for v in row):
-            return name, rows, ws.start[0] if ws.start else 0
+        rows = read(name)
+        if rows and any(_cell_text(v).strip() for row in rows for v in row):
+            return name, rows
         if wanted is not None:
             raise RosterError(f"Sheet '{name}' of {file_name} is empty.")
     raise RosterError(f"{file_name} has no sheet with any data.")
 
 
-def _fill_merged(rows: list[list], ws, start: int, header_index: int) -> str | None:
+def _fill_merged(rows: list[list], merged: list, header_index: int) -> str | None:
     """Give every cell of a merged area from the header down the value shown in it.
 
     A household name merged over its members' rows then reaches every member.
     Merged titles above the header are left alone. Returns a note, or None.
     """
-    try:
-        ranges = ws.merged_cell_ranges or []
-        col0 = ws.start[1] if ws.start else 0
-    except Exception:  # noqa: BLE001 - not every format reports merged cells
-        return None
     filled = 0
-    for (r0, c0), (r1, c1) in ranges:
-        r0, r1, c0, c1 = r0 - start, r1 - start, c0 - col0, c1 - col0
+    for (r0, c0), (r1, c1) in merged:
         if not (header_index <= r0 < len(rows) and 0 <= c0 < len(rows[r0])):
             continue
         value = rows[r0][c0]

@@ -153,8 +153,12 @@ def write_xlsx_openpyxl(path: Path, rows: list[list]) -> Path:
     return path
 
 
-def write_xls(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """A real Excel 97-2003 .xls via xlwt, with date cells formatted as dates."""
+def write_xls(path: Path, sheets: dict[str, list[list]], merged=()) -> Path:
+    """A real Excel 97-2003 .xls via xlwt, with date cells formatted as dates.
+
+    Args:
+        merged: (sheet, first_row, first_col, last_row, last_col, value) areas.
+    """
     import xlwt
 
     workbook = xlwt.Workbook()
@@ -167,6 +171,9 @@ def write_xls(path: Path, sheets: dict[str, list[list]]) -> Path:
                     sheet.write(r, c, value, date_style)
                 elif value is not None:
                     sheet.write(r, c, value)
+        for merged_sheet, r0, c0, r1, c1, value in merged:
+            if merged_sheet == name:
+                sheet.write_merge(r0, r1, c0, c1, value)
     workbook.save(str(path))
     return path
 

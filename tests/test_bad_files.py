@@ -468,6 +468,45 @@ def test_xlsx_title_rows_and_blank_rows(tmp_path):
     ]
 
 
+def test_xls_title_merged_cells_several_sheets_and_an_empty_first_column(tmp_path):
+    rows = [[], [], [None, "Household", "Name", "DOB", "ZIP"]]  # merged cells written below
+    rows += [[None, None, "Ana", dt.date(1980, 1, 2), 2139], [None, None, "Bo", None, "60623"]]
+    path = filegen.write_xls(
+        tmp_path / "clinic.xls",
+        {"Notes": [], "Clients": rows, "Staff": [["Name"], ["Zed"]]},
+        merged=[("Clients", 0, 1, 0, 4, "Tax clinic 2026"), ("Clients", 3, 1, 4, 1, "Núñez")],
+    )
+    roster = read_roster(path)
+    assert (roster.format, roster.sheet, roster.sheets) == ("xls", "Clients", ["Notes", "Clients", "Staff"])  # fmt: skip
+    assert roster.header_row == 3
+    assert list(roster.frame.columns) == ["Household", "Name", "DOB", "ZIP"]
+    assert roster.frame.values.tolist() == [
+        ["Núñez", "Ana", "1980-01-02", "2139"],
+        ["Núñez", "Bo", "", "60623"],
+    ]
+    assert roster.notes == [
+        "1 merged cell area(s) were filled in with the value shown in them.",
+        "Rows above the header (1 to 2) were skipped as titles.",
+    ]
+
+
+def test_damaged_xls_is_refused_in_one_sentence(tmp_path, capfd):
+    whole = filegen.write_xls(tmp_path / "ok.xls", {"S": ROWS}).read_bytes()
+    with pytest.raises(RosterError) as caught:
+        read_roster(whole[:-100], name="cut.xls")
+    assert str(caught.value) == (
+        "cut.xls looks like a spreadsheet but could not be read (it may be damaged)."
+    )
+    assert capfd.readouterr().err == ""  # no reader's panic message on the terminal
+
+
+def test_empty_columns_without_a_header_are_left_out():
+    roster = read_roster(b",Name,,Zip,\n,Ann,,02139,\n,Bo,x,60623,\n", name="gaps.csv")
+    assert list(roster.frame.columns) == ["Name", "Column 3", "Zip"]
+    assert roster.frame.values.tolist() == [["Ann", "", "02139"], ["Bo", "x", "60623"]]
+    assert roster.notes == ["Column(s) 3 have no header name; they are called 'Column N'."]
+
+
 # ---------------------------------------------------------------------------
 # Any bytes in: a Roster or a RosterError, never anything else, same answer twice
 
