@@ -186,6 +186,12 @@ _NO_SNIFF_WORDS = {
     "enrollment", "created", "updated", "modified", "since", "expires", "expiry", "id",
     "number", "no", "code", "count", "amount", "total", "size", "score", "income", "year",
     "age", "household", "hh", "ward", "district", "tract", "numero", "codigo",
+    "registered", "registration", "baptism", "baptized", "baptised", "confirmation", "wedding",
+    "married", "death", "died", "deceased", "admitted", "admission", "intake", "appointment",
+    "application", "applied", "filed", "completed", "closed", "opened", "graduated",
+    "graduation", "exit", "discharge", "discharged", "terminated", "termination", "effective",
+    "renewal", "due", "paid", "payment", "seen", "attended", "attendance", "service",
+    "session", "last", "next", "inscripcion", "registro", "ingreso", "cita", "alta", "baja",
 }  # fmt: skip
 
 _GENERIC_HEADER = re.compile(

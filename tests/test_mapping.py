@@ -143,6 +143,12 @@ def test_recent_dates_are_not_birth_dates():
     assert guess_mapping(pd.DataFrame({"Column 5": visits})).mapping == {}
 
 
+def test_dates_under_a_header_naming_another_event_are_not_birth_dates():
+    births = [f"{1 + i % 12}/{1 + i % 28}/{1940 + i}" for i in range(N)]
+    for header in ("Registered", "Baptism", "Intake", "Last seen", "Fecha de registro"):
+        assert guess_mapping(pd.DataFrame({header: births})).mapping == {}, header
+
+
 def test_unique_five_digit_ids_are_not_zip_codes():
     ids = [str(10000 + i) for i in range(N)]
     assert guess_mapping(pd.DataFrame({"Column 1": ids})).mapping == {}
