@@ -69,6 +69,8 @@ def needs_quote(value: str, *, keep_phones: bool = False) -> bool:
 
 def _neutralise_series(series: pd.Series, keep_phones: bool) -> pd.Series:
     """Prefix formula-looking strings of one column with a single quote (vectorised)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)  # its categories may be formula-looking text
     if pd.api.types.is_string_dtype(series) and series.dtype != object:
         text = series
     elif series.dtype == object:

@@ -115,6 +115,13 @@ def test_xlsx_read_by_pandas_has_no_formulas_and_keeps_blanks():
     assert back["b"].fillna("").tolist() == ["1.5", "", "3"]
 
 
+def test_category_columns_are_neutralised_too():
+    frame = pd.DataFrame({"c": pd.Categorical(["=1+1", "a", "=1+1"])})
+    assert neutralise_formulas(frame)["c"].tolist() == ["'=1+1", "a", "'=1+1"]
+    rows = _read_csv(safe_csv_bytes(frame))
+    assert [r[0] for r in rows[1:]] == ["'=1+1", "a", "'=1+1"]
+
+
 def test_neutralise_leaves_non_text_columns_and_the_input_alone():
     frame = pd.DataFrame({"n": [-5, 3], "flag": [True, False], "t": ["=x", "y"]})
     out = neutralise_formulas(frame)
