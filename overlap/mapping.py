@@ -404,6 +404,7 @@ def _sniff_column(values: pd.Series) -> tuple[str, str] | None:
 
 def _sample_values(values: pd.Series) -> pd.Series:
     """Up to SNIFF_SAMPLE filled values spread evenly over the column (same answer every time)."""
+    values = values.iloc[:: max(1, len(values) // (SNIFF_SAMPLE * 10))]  # a million rows: cheap
     filled = values[values.str.strip() != ""].str.strip()
     step = max(1, len(filled) // SNIFF_SAMPLE)
     return filled.iloc[::step].iloc[:SNIFF_SAMPLE]
@@ -430,14 +431,11 @@ def _zip_share(sample: pd.Series) -> float:
 
 def _birth_date_share(sample: pd.Series) -> float:
     """Dates spread over decades and in the past read as birth dates; visit dates do not."""
-    years = pd.concat(
-        [
-            sample.str.extract(_ISO_DATE)[0],
-            sample.str.extract(_SLASH_DATE)[2],
-            sample.str.extract(_WORD_DATE)[3],
-        ],
-        axis=1,
-    ).bfill(axis=1)[0]
+    years = (
+        sample.str.extract(_ISO_DATE)[0]
+        .fillna(sample.str.extract(_SLASH_DATE)[2])
+        .fillna(sample.str.extract(_WORD_DATE)[3])
+    )
     share = float(years.notna().mean())
     full_years = pd.to_numeric(years[years.str.len() == 4], errors="coerce").dropna()
     if len(full_years) >= 5:
