@@ -51,7 +51,7 @@ N_BITS = 1024
 WORDS = N_BITS // 64
 MIN_SECRET_BYTES = 16
 HKDF_SALT = b"overlap-clk-v1"
-DEFAULT_DICE_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.5  # a probability, as in plain matching
 MAX_BLOCK_SIZE = 1000
 ID_BYTES = 8
 
@@ -69,6 +69,35 @@ FIELD_HASHES: dict[str, int] = {
     "phone": 2,
 }
 
+# Each field hashes into one segment of the filter: "identity" (names, date of
+# birth) or "contact" (address, ZIP, phone). Dice is computed per segment, so
+# a household (same surname, address, phone) is not mistaken for one person
+# the way a single mixed filter mistakes it.
+FIELD_SEGMENT: dict[str, str] = {
+    "first_name": "names",
+    "first_key": "names",
+    "last_name": "names",
+    "dob": "dob",
+    "address": "contact",
+    "zip": "contact",
+    "city": "contact",
+    "phone": "contact",
+}
+SEGMENT_WORDS: dict[str, int] = {"names": 8, "dob": 3, "contact": 5}  # 64-bit words each
+
+
+def segment_bits(name: str, n_bits: int = N_BITS) -> tuple[int, int]:
+    """First and past-the-end bit of a segment (segments are whole 64-bit words)."""
+    scale = (n_bits // 64) / sum(SEGMENT_WORDS.values())
+    start = 0
+    for seg, words in SEGMENT_WORDS.items():
+        size = round(words * scale)
+        if seg == name:
+            return start * 64, (start + size) * 64
+        start += size
+    raise KeyError(name)
+
+
 # Blocking keys: name -> the normalised parts joined (all must be non-empty).
 BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "last_sound_year": ("last_sound", "birth_year"),
@@ -80,6 +109,49 @@ BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "street": ("house_number", "street_name"),
     "phone": ("phone",),
     "email": ("email",),
+}
+
+# Weights of the pair model (see fit_pair_model and docs/privacy-preserving.md).
+PAIR_MODEL: dict[str, float] = {
+    "intercept": -4.618,
+    "names>=0.5": 0.1569,
+    "names>=0.6": 0.4595,
+    "names>=0.7": 1.9092,
+    "names>=0.8": 2.6865,
+    "names>=0.85": 3.7237,
+    "names>=0.9": 5.0388,
+    "names>=0.95": 2.7406,
+    "names>=0.99": 3.517,
+    "names missing": 0.1652,
+    "dob>=0.4": -0.3339,
+    "dob>=0.6": -0.6508,
+    "dob>=0.8": 1.9325,
+    "dob>=0.99": 2.2608,
+    "dob missing": -0.3105,
+    "contact>=0.2": 0.5699,
+    "contact>=0.4": 2.692,
+    "contact>=0.6": 4.8795,
+    "contact>=0.8": 6.3344,
+    "contact>=0.95": 6.655,
+    "contact missing": 0.0,
+    "dob agrees": 2.2443,
+    "dob differs": -1.9338,
+    "phone agrees": 1.9865,
+    "phone differs": -2.283,
+    "email agrees": 3.8378,
+    "email differs": -2.3154,
+    "first_last_sound agrees": 1.0051,
+    "first_last_sound differs": -0.4045,
+    "first_sound_dob_md agrees": 1.7331,
+    "first_sound_dob_md differs": -0.0296,
+    "last_sound_year agrees": 1.0775,
+    "last_sound_year differs": -0.4997,
+    "zip_first agrees": 0.9488,
+    "zip_first differs": -0.4649,
+    "house_zip agrees": -3.622,
+    "house_zip differs": -1.9563,
+    "street agrees": -1.7522,
+    "street differs": -3.8261,
 }
 
 NORMALISED_COLUMNS = [
@@ -166,8 +238,13 @@ def bigrams(value: str) -> list[str]:
     return list(dict.fromkeys(padded[i : i + 2] for i in range(len(padded) - 1)))
 
 
-def _bigram_positions(tokens: list[str], key: bytes, k: int, n_bits: int) -> np.ndarray:
-    """Bit positions (len(tokens), k) of each bigram under one field key (keyed BLAKE2b)."""
+def _bigram_positions(
+    tokens: list[str], key: bytes, k: int, seg_bits: int, offset: int = 0
+) -> np.ndarray:
+    """Bit positions (len(tokens), k) of each bigram under one field key (keyed BLAKE2b).
+
+    Positions fall in ``[offset, offset + seg_bits)``: the field's segment.
+    """
     out = np.empty((len(tokens), k), dtype=np.int64)
     per_digest = 32  # 64-byte digest = 32 big-endian uint16 positions
     for i, token in enumerate(tokens):  # distinct bigrams of one field: a few hundred
@@ -178,11 +255,13 @@ def _bigram_positions(tokens: list[str], key: bytes, k: int, n_bits: int) -> np.
                 data, key=key, digest_size=64, person=block.to_bytes(16, "big")
             ).digest()
             words.append(np.frombuffer(digest, dtype=">u2"))
-        out[i] = np.concatenate(words)[:k].astype(np.int64) % n_bits
+        out[i] = offset + np.concatenate(words)[:k].astype(np.int64) % seg_bits
     return out
 
 
-def _value_filters(values: list[str], key: bytes, k: int, n_bits: int) -> np.ndarray:
+def _value_filters(
+    values: list[str], key: bytes, k: int, n_bits: int, segment: tuple[int, int] | None = None
+) -> np.ndarray:
     """Bloom filter (len(values), n_bits // 64) uint64 for each distinct value of one field."""
     grams = [bigrams(v) for v in values]
     vocab = list(dict.fromkeys(g for gs in grams for g in gs))
@@ -191,7 +270,8 @@ def _value_filters(values: list[str], key: bytes, k: int, n_bits: int) -> np.nda
     if not vocab:
         return table
     code = {g: i for i, g in enumerate(vocab)}
-    positions = _bigram_positions(vocab, key, k, n_bits)
+    start_bit, stop_bit = segment or (0, n_bits)
+    positions = _bigram_positions(vocab, key, k, stop_bit - start_bit, start_bit)
     lengths = np.fromiter((len(gs) for gs in grams), dtype=np.int64, count=len(grams))
     value_of = np.repeat(np.arange(len(values)), lengths)
     gram_of = np.fromiter((code[g] for gs in grams for g in gs), dtype=np.int64)
@@ -316,7 +396,11 @@ def clk_words(records: pd.DataFrame, secret: bytes, n_bits: int = N_BITS) -> np.
             continue
         codes, uniques = pd.factorize(values, sort=False)
         table = _value_filters(
-            [str(u) for u in uniques], hkdf_sha256(secret, b"field:" + name.encode()), k, n_bits
+            [str(u) for u in uniques],
+            hkdf_sha256(secret, b"field:" + name.encode()),
+            k,
+            n_bits,
+            segment_bits(FIELD_SEGMENT[name], n_bits),
         )
         table = np.vstack([table, np.zeros((1, table.shape[1]), dtype=np.uint64)])
         words |= table[np.where(codes < 0, len(uniques), codes)]
@@ -568,6 +652,137 @@ def dice(words_a: np.ndarray, words_b: np.ndarray) -> np.ndarray:
         return np.where(total > 0, 2.0 * inter / np.maximum(total, 1), 0.0)
 
 
+def segment_dice(words_a: np.ndarray, words_b: np.ndarray, n_bits: int = N_BITS) -> dict:
+    """Dice per segment (identity, contact) of matching rows of two word arrays."""
+    out = {}
+    for seg in SEGMENT_WORDS:
+        lo, hi = segment_bits(seg, n_bits)
+        out[seg] = dice(words_a[:, lo // 64 : hi // 64], words_b[:, lo // 64 : hi // 64])
+    return out
+
+
+# Dice levels per segment (like the comparison levels of plain matching).
+LEVEL_EDGES: dict[str, tuple[float, ...]] = {
+    "names": (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99),
+    "dob": (0.4, 0.6, 0.8, 0.99),
+    "contact": (0.2, 0.4, 0.6, 0.8, 0.95),
+}
+MODEL_KEYS = [
+    "dob",
+    "phone",
+    "email",
+    "first_last_sound",
+    "first_sound_dob_md",
+    "last_sound_year",
+    "zip_first",
+    "house_zip",
+    "street",
+]
+
+
+def pair_features(
+    words: np.ndarray,
+    keys: pd.DataFrame,
+    rid_a: np.ndarray,
+    rid_b: np.ndarray,
+    n_bits: int = N_BITS,
+) -> tuple[np.ndarray, list[str], dict[str, np.ndarray]]:
+    """What the linker can see about each candidate pair, as model inputs.
+
+    Per segment, the Dice level (one column per level above the lowest, and
+    one for "missing on either side"); per blocking key, agree / disagree
+    (both empty-free). Nothing here needs the secret.
+
+    Returns:
+        ``(X, names, dice_by_segment)``.
+    """
+    cols: list[np.ndarray] = []
+    names: list[str] = []
+    by_segment = {}
+    for seg, edges in LEVEL_EDGES.items():
+        lo, hi = segment_bits(seg, n_bits)
+        wa, wb = words[rid_a, lo // 64 : hi // 64], words[rid_b, lo // 64 : hi // 64]
+        d = dice(wa, wb)
+        by_segment[seg] = d
+        missing = (np.bitwise_count(wa).sum(axis=1) == 0) | (np.bitwise_count(wb).sum(axis=1) == 0)
+        level = np.searchsorted(np.asarray(edges), d, side="right")
+        for v in range(1, len(edges) + 1):
+            cols.append(((level == v) & ~missing).astype(np.float64))
+            names.append(f"{seg}>={edges[v - 1]}")
+        cols.append(missing.astype(np.float64))
+        names.append(f"{seg} missing")
+    for key in MODEL_KEYS:
+        col = f"b_{key}"
+        if col in keys.columns:
+            values = keys[col].to_numpy()
+            a, b = values[rid_a], values[rid_b]
+            present = (a != "") & (b != "")
+            same = present & (a == b)
+        else:
+            same = present = np.zeros(len(rid_a), dtype=bool)
+        cols.append(same.astype(np.float64))
+        names.append(f"{key} agrees")
+        cols.append((present & ~same).astype(np.float64))
+        names.append(f"{key} differs")
+    return np.column_stack(cols), names, by_segment
+
+
+def fit_pair_model(x: np.ndarray, y: np.ndarray, names: list[str], l2: float = 1.0) -> dict:
+    """Logistic regression (Newton steps, L2) of "same person" on pair features.
+
+    How :data:`PAIR_MODEL` was made: see docs/privacy-preserving.md.
+    """
+    xb = np.column_stack([np.ones(len(x)), x])
+    w = np.zeros(xb.shape[1])
+    penalty = l2 * np.diag(np.r_[0.0, np.ones(len(w) - 1)])
+    for _ in range(30):
+        p = 1.0 / (1.0 + np.exp(-np.clip(xb @ w, -30, 30)))
+        grad = xb.T @ (p - y) + penalty @ w
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + penalty
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return {"intercept": round(float(w[0]), 4)} | {
+        n: round(float(v), 4) for n, v in zip(names, w[1:], strict=True)
+    }
+
+
+def training_pairs(
+    rosters: list[pd.DataFrame], true_ids: list[np.ndarray], secret: bytes = b"training-secret-0"
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Features and truth of the candidate pairs of labelled normalised rosters (to fit the model).
+
+    Args:
+        rosters: normalised records of each roster (``prepare_records`` output).
+        true_ids: the true person of each record, per roster.
+        secret: any secret (the model does not depend on it).
+
+    Returns:
+        ``(X, y, names)`` for :func:`fit_pair_model`.
+    """
+    records = pd.concat(rosters, ignore_index=True)
+    truth = np.concatenate([np.asarray(t).astype(str) for t in true_ids])
+    words = clk_words(records, secret)
+    keys = pd.DataFrame(
+        {
+            f"b_{bk}": _keyed_block_hashes(values, hkdf_sha256(secret, b"block:" + bk.encode()))
+            for bk, values in block_key_parts(records).items()
+        }
+    )
+    pairs, _ = candidate_pairs_encoded(keys.assign(rid=np.arange(len(records))))
+    ra, rb = pairs["rid_a"].to_numpy(), pairs["rid_b"].to_numpy()
+    x, names, _ = pair_features(words, keys, ra, rb)
+    return x, (truth[ra] == truth[rb]).astype(np.float64), names
+
+
+def pair_probability(x: np.ndarray, names: list[str], model: dict | None = None) -> np.ndarray:
+    """Probability that each pair is one person, from :func:`pair_features`."""
+    model = PAIR_MODEL if model is None else model
+    w = np.array([model.get(n, 0.0) for n in names])
+    return 1.0 / (1.0 + np.exp(-np.clip(model["intercept"] + x @ w, -30, 30)))
+
+
 def candidate_pairs_encoded(
     blocks: pd.DataFrame, max_block: int = MAX_BLOCK_SIZE
 ) -> tuple[pd.DataFrame, dict]:
@@ -678,8 +893,8 @@ def match_encoded(
     Args:
         paths: .clk files (or already read :class:`EncodedRoster` objects).
         names: programme names (default: the names stored in the files).
-        threshold: Dice similarity at or above which two records are linked
-            (default :data:`DEFAULT_DICE_THRESHOLD`).
+        threshold: match probability at or above which two records are
+            linked (default :data:`DEFAULT_THRESHOLD`, as plain matching).
         decisions: user decisions (``programme_a,row_a,programme_b,row_b,decision``,
             rows being random ids), applied as in plain linkage.
         max_block: skip blocks with more records than this.
@@ -695,7 +910,7 @@ def match_encoded(
 
     from overlap.analyse import overlap_summary
 
-    threshold = DEFAULT_DICE_THRESHOLD if threshold is None else float(threshold)
+    threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
     stats: list[dict] = []
     t0 = time.perf_counter()
     rosters = [p if isinstance(p, EncodedRoster) else read_encoded(p) for p in paths]
@@ -744,13 +959,19 @@ def match_encoded(
     t2 = time.perf_counter()
     ra = pairs["rid_a"].to_numpy()
     rb = pairs["rid_b"].to_numpy()
-    scores = np.empty(len(pairs), dtype=np.float64)
-    chunk = 1_000_000
+    chunk = 500_000
+    probability = np.empty(len(pairs), dtype=np.float64)
+    seg_dice = {seg: np.empty(len(pairs), dtype=np.float64) for seg in LEVEL_EDGES}
+    keys_frame = records[key_cols]
     for start in range(0, len(pairs), chunk):
         sl = slice(start, start + chunk)
-        scores[sl] = dice(words[ra[sl]], words[rb[sl]])
-    pairs["dice"] = scores
-    pairs["probability"] = scores
+        x, names, by_segment = pair_features(words, keys_frame, ra[sl], rb[sl], n_bits)
+        probability[sl] = pair_probability(x, names)
+        for seg, d in by_segment.items():
+            seg_dice[seg][sl] = d
+    for seg, d in seg_dice.items():
+        pairs[f"{seg}_dice"] = d
+    pairs["probability"] = probability
     stats.append(
         {"stage": "compare", "seconds": time.perf_counter() - t2, "pairs_scored": len(pairs)}
     )
@@ -790,9 +1011,9 @@ def _links_frame(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
             "row_a": row[ra],
             "programme_b": prog[rb],
             "row_b": row[rb],
-            "probability": pairs["probability"].to_numpy().round(4),
-            "dice": pairs["dice"].to_numpy().round(4),
-            "keys": pairs["keys"].to_numpy(),
+            "probability": pairs["probability"].to_numpy().round(6),
+            **{f"{seg}_dice": pairs[f"{seg}_dice"].to_numpy().round(4) for seg in LEVEL_EDGES},
+            "keys_agreeing": pairs["keys"].to_numpy(),
         }
     )
 

@@ -159,10 +159,11 @@ def test_nickname_and_typo_keep_dice_high_and_strangers_low(rosters):
     base["first_name"] = "robert"
     bob["first_name"] = "bob"
     words = privacy.clk_words(pd.concat([base, bob, a.iloc[[1]]], ignore_index=True), SECRET)
-    same = privacy.dice(words[[0]], words[[1]])[0]
-    stranger = privacy.dice(words[[0]], words[[2]])[0]
-    assert same >= privacy.DEFAULT_DICE_THRESHOLD
-    assert stranger < 0.5
+    same = privacy.segment_dice(words[[0]], words[[1]])
+    stranger = privacy.segment_dice(words[[0]], words[[2]])
+    assert same["names"][0] >= 0.7  # Bob/Robert share the first_key and surname bits
+    assert same["dob"][0] == 1.0 and same["contact"][0] == 1.0
+    assert stranger["names"][0] < 0.5 and stranger["dob"][0] < 0.7
 
 
 def test_encoded_file_carries_no_plain_text(rosters, tmp_path):
