@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from overlap.errors import RosterError
@@ -492,10 +493,10 @@ def _parse_body(body: str, first_line: int, delimiter: str, header_fields: int, 
     are handled in Python; otherwise the csv module reads record by record.
     """
     no_blank_lines = "\n\n" not in body and not body.startswith("\n")
-    if header_fields == width and no_blank_lines and body.count('"') % 2 == 0:
-        table = _arrow_table(body, delimiter, width)
-        if table is not None:
-            frame = table.to_pandas()
+    if no_blank_lines and body.count('"') % 2 == 0:
+        table = _arrow_table(body, delimiter, max(header_fields, width))
+        if table is not None and _all_blank_after(table, width):
+            frame = table.select(list(range(width))).to_pandas()
             return frame, [], _blank_rows_fast(frame, first_line)
     if '"' not in body:
         return _parse_unquoted(body, first_line, delimiter, width)
@@ -531,6 +532,14 @@ def _arrow_table(body: str, delimiter: str, width: int, quoted: bool = True) -> 
     except (pa.ArrowException, UnicodeEncodeError):
         return None
     return None if irregular else table
+
+
+def _all_blank_after(table: pa.Table, width: int) -> bool:
+    """True if columns past ``width`` hold nothing (a trailing delimiter on every line)."""
+    for column in table.columns[width:]:
+        if not pc.all(pc.equal(pc.utf8_trim_whitespace(column), "")).as_py():
+            return False
+    return True
 
 
 def _parse_unquoted(body: str, first_line: int, delimiter: str, width: int):

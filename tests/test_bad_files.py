@@ -287,6 +287,14 @@ def test_trailing_delimiters_on_every_row_are_not_problems(tmp_path):
     assert roster.notes == []
 
 
+def test_trailing_delimiter_on_every_line_including_quoted_cells():
+    data = b'Name,Address,\nAnn,"12 Main St, Apt 4",\nBo,"1 Elm",\n'
+    roster = read_roster(data, name="trailing.csv")
+    assert list(roster.frame.columns) == ["Name", "Address"]
+    assert roster.frame.values.tolist() == [["Ann", "12 Main St, Apt 4"], ["Bo", "1 Elm"]]
+    assert (roster.problems, roster.notes) == ([], [])
+
+
 def test_unclosed_quote_does_not_swallow_the_rest_of_the_file():
     data = b'Name,Note\nAnn,"never closed\nBo,fine\nCy,fine\n'
     roster = read_roster(data, name="quote.csv")
