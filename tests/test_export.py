@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import numpy as np
 import openpyxl
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl.utils.escape import unescape
+from python_calamine import CalamineWorkbook
 
 from overlap import export
 from overlap.errors import OverlapError
@@ -39,9 +40,11 @@ HOSTILE = [
     "-3.25",
     "plain text",
     "Main St, Apt 4",
+    "_x0041_ stays as typed",
 ]
 # never written as-is in CSV: a spreadsheet would read them as formulas
-NOT_NUMBERS = {v for v in HOSTILE if v not in {"-5", "-3.25", "plain text", "Main St, Apt 4"}}
+SAFE_AS_IS = {"-5", "-3.25", "plain text", "Main St, Apt 4", "_x0041_ stays as typed"}
+NOT_NUMBERS = {v for v in HOSTILE if v not in SAFE_AS_IS}
 PHONES = {"+1 (555) 010-2000", "+13125550100", "+1 312-555-0100; +1 312-555-0199"}
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
@@ -59,6 +62,18 @@ def _hostile_frame() -> pd.DataFrame:
             "=SUM(A1)": ["x"] * len(HOSTILE),
         }
     )
+
+
+def _control_unescape(value: str) -> str:
+    """Undo the OOXML escape of control characters (CR is stored as _x000D_) that openpyxl keeps."""
+    return re.sub(r"_x00([01][0-9A-Fa-f])_", lambda m: chr(int(m.group(1), 16)), value)
+
+
+def _calamine_column(data: bytes, rows: int) -> list:
+    """Column A below the header, read by a second, independent XLSX reader (calamine)."""
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    body = [row[0] if row else "" for row in sheet[1:]]
+    return body + [""] * (rows - len(body))
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
@@ -99,13 +114,16 @@ def test_xlsx_hostile_values_are_text_not_formulas():
             assert cell.data_type != "f"
         for cell in row[:2]:
             assert cell.data_type == "s"
-            value = unescape(cell.value)  # xlsxwriter stores CR as the OOXML escape _x000D_
+            value = _control_unescape(cell.value)  # CR is stored as the OOXML escape _x000D_
             if original in PHONES or original not in NOT_NUMBERS:
                 assert value == original  # phones and -5 stay exactly readable, as text
             else:
                 assert value == "'" + original
                 assert not _looks_like_formula(value)
         assert row[2].data_type == "n" and row[2].value == HOSTILE.index(original)
+    # a second reader sees exactly the same text
+    expected = [o if o in PHONES or o not in NOT_NUMBERS else "'" + o for o in HOSTILE]
+    assert _calamine_column(data, len(HOSTILE)) == expected
 
 
 def test_xlsx_read_by_pandas_has_no_formulas_and_keeps_blanks():
@@ -166,14 +184,11 @@ def test_xlsx_refuses_more_rows_than_a_sheet_holds(monkeypatch):
 @given(st.lists(st.text(max_size=10), min_size=1, max_size=4))
 def test_any_text_is_a_text_cell_in_xlsx(values):
     frame = pd.DataFrame({"v": pd.Series(values, dtype=object)})
-    sheet = openpyxl.load_workbook(io.BytesIO(safe_xlsx_bytes(frame))).active
-    cells = [sheet.cell(row=i + 2, column=1) for i in range(len(values))]
-    for original, cell in zip(values, cells, strict=True):
-        assert cell.data_type != "f"
-        if original == "":
-            assert cell.value is None
-            continue
-        value = unescape(cell.value)
+    data = safe_xlsx_bytes(frame)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    for i in range(len(values)):
+        assert sheet.cell(row=i + 2, column=1).data_type != "f"
+    for original, value in zip(values, _calamine_column(data, len(values)), strict=True):
         assert value in {original, "'" + original}
         if value == original and _looks_like_formula(value):
             assert export._NEGATIVE_NUMBER_RE.match(value) or export._PHONE_SHAPE_RE.match(value)
