@@ -365,6 +365,19 @@ def test_two_uploads_of_the_same_file_read_identically():
     assert (first.name, first.problems, first.notes) == (second.name, [], [])
 
 
+def test_csv_in_utf16_as_excel_unicode_text_writes_it(tmp_path):
+    roster = read_roster(filegen.excel_unicode_text(tmp_path / "unicode.txt", ROWS))
+    assert (roster.encoding, roster.delimiter) == ("utf-16", "\t")
+    assert roster.frame.values.tolist() == ROWS[1:]
+
+
+def test_csv_with_a_utf8_byte_order_mark_keeps_the_first_header_clean():
+    roster = read_roster(filegen.text_bytes(ROWS, bom=True), name="bom.csv")
+    assert roster.encoding == "utf-8-sig"
+    assert list(roster.frame.columns)[0] == "First Name"
+    assert roster.frame.values.tolist() == ROWS[1:]
+
+
 def test_utf16_without_byte_order_mark():
     data = "Name\tZip\nAnn\t02139\n".encode("utf-16-le")
     roster = read_roster(data, name="nobom.txt")
