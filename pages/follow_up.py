@@ -1,6 +1,7 @@
 """Did the outreach work? A saved plan against the programme's new roster."""
 
 import hashlib
+from functools import partial
 
 import streamlit as st
 
@@ -40,13 +41,13 @@ if plan_file is not None:
         plan_digest = hashlib.sha256(data).hexdigest()
     except OverlapError as error:
         st.error(str(error))
-elif st.session_state.get("outreach_plan") is not None:
+elif st.session_state.get("outreach_plan_maker") is not None:
     if st.toggle(
         "Use the plan built on Outreach lists in this session",
         value=True,
         key="follow_use_session_plan",
     ):
-        plan = st.session_state["outreach_plan"]
+        plan = st.session_state["outreach_plan_maker"]()
         plan_digest = hashlib.sha256(plan.to_json()).hexdigest()
 
 if plan is None:
@@ -190,7 +191,7 @@ st.download_button(
 )
 st.download_button(
     "Download who was reached (Excel)",
-    data=safe_xlsx_bytes(people, sheet_name="Follow-up"),
+    data=partial(safe_xlsx_bytes, people, sheet_name="Follow-up"),  # built on click
     file_name="follow-up-people.xlsx",
     mime=XLSX_MIME,
     on_click="ignore",

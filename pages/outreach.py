@@ -1,6 +1,7 @@
 """Act on the overlap: pick who to reach, split them among volunteers, save the plan."""
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -130,7 +131,7 @@ with download_left:
 with download_right:
     st.download_button(
         "Download the list (Excel)",
-        data=safe_xlsx_bytes(table, sheet_name="Outreach list"),
+        data=partial(safe_xlsx_bytes, table, sheet_name="Outreach list"),  # built on click
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -209,12 +210,19 @@ title = st.text_input(
     value=f"Outreach {date.today():%B %Y}",
     key="outreach_title",
 )
-plan = make_plan(records, people, conditions, batches, title=title)
-st.session_state["outreach_plan"] = plan  # the Follow-up page can use it in this session
+# built when needed (a large list takes seconds): on download, or on the Follow-up page
+plan_maker = partial(make_plan, records, people, conditions, batches, title=title)
+st.session_state["outreach_plan_maker"] = plan_maker
+
+
+def _plan_bytes(maker=plan_maker) -> bytes:
+    return maker().to_json()
+
+
 st.warning(PERSONAL_DATA_NOTICE, icon=":material/lock:")
 st.download_button(
     "Download the plan",
-    data=plan.to_json(),
+    data=_plan_bytes,
     file_name="outreach-plan.json",
     mime="application/json",
     on_click="ignore",
