@@ -534,3 +534,92 @@ def test_batches_always_hold_every_target_once_with_goals_in_range(
         assert batch.goal >= goal_share * len(batch.targets) - 1e-6
         if by == "volunteer":
             assert 1 <= len(batch.targets) <= per_volunteer
+
+
+# --------------------------------------------------------------------------- pages (AppTest)
+
+
+def _csv_bytes(rows: list[list[str]]) -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+PAGE_PEOPLE = [
+    (
+        first,
+        last,
+        f"19{50 + i}-{1 + i % 12:02d}-{1 + i % 27:02d}",
+        f"{100 + i} W Lake St",
+        "60623" if i % 2 else "60608",
+        f"312555{1000 + i}",
+    )
+    for i, (first, last) in enumerate(
+        [
+            ("Maria", "Garcia"),
+            ("Robert", "Okafor"),
+            ("Wei", "Chen"),
+            ("Olga", "Kowalski"),
+            ("Kwame", "Mensah"),
+            ("Ana", "Lopez"),
+            ("Fatima", "Haddad"),
+            ("James", "Brown"),
+            ("Linda", "Nguyen"),
+            ("Carlos", "Reyes"),
+            ("Priya", "Shah"),
+            ("Tomasz", "Nowak"),
+        ]
+    )
+]
+HEADER = ["First Name", "Last Name", "DOB", "Address", "ZIP", "Phone"]
+
+
+def test_pages_build_a_plan_and_follow_it_up_in_one_session():
+    from streamlit.testing.v1 import AppTest
+
+    food_bank = _csv_bytes([HEADER, *[list(p) for p in PAGE_PEOPLE]])
+    clinic = _csv_bytes([HEADER, *[list(p) for p in PAGE_PEOPLE[:4]]])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.file_uploader[0].set_value(
+        [("food_bank.csv", food_bank, "text/csv"), ("clinic.csv", clinic, "text/csv")]
+    ).run()
+    at.switch_page("pages/match.py").run()
+    at.button(key="run_match").click().run()
+    assert not at.exception
+
+    at.switch_page("pages/outreach.py").run()
+    at.multiselect(key="outreach_in_any").set_value(["food_bank"]).run()
+    at.multiselect(key="outreach_not_in").set_value(["clinic"]).run()
+    assert not at.exception
+    listed = {m.label: m.value for m in at.metric}["People on the list"]
+    assert listed == str(len(PAGE_PEOPLE) - 4)
+    at.segmented_control(key="outreach_split").set_value("volunteer").run()
+    at.number_input(key="outreach_per_volunteer").set_value(3).run()
+    assert not at.exception
+
+    # next season: three of the eight people on the list come to the clinic, one stranger too
+    returning = [list(p) for p in PAGE_PEOPLE[4:7]]
+    stranger = ["Zed", "Quinn", "1999-09-09", "9 Elm St", "60804", "7085550000"]
+    at.switch_page("pages/follow_up.py").run()
+    assert not at.exception
+    assert f"{len(PAGE_PEOPLE) - 4} people" in "".join(m.value for m in at.markdown)
+    at.file_uploader(key="follow_roster_file").set_value(
+        ("clinic_2027.csv", _csv_bytes([HEADER, *returning, stranger]), "text/csv")
+    ).run()
+    at.button(key="follow_check").click().run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["People reached"] == "3"
+    assert shown["Goal"] == str(3 * 1)  # 8 people, 3 per volunteer -> 3 batches, 25% each -> 1
+    assert not at.error
+
+    at.file_uploader(key="follow_plan_file").set_value(
+        ("outreach-plan.json", b"not a plan", "application/json")
+    ).run()
+    assert [e.value for e in at.error] == [
+        "outreach-plan.json is not an outreach plan saved by Overlap (it is not JSON)."
+    ]
