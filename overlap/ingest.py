@@ -549,11 +549,13 @@ def _parse_unquoted(body: str, first_line: int, delimiter: str, width: int):
     """
     lines = body.split("\n")
     counts = np.fromiter((line.count(delimiter) for line in lines), np.int64, len(lines)) + 1
-    regular = np.flatnonzero(counts == width)
+    is_regular = counts == width
+    regular = np.flatnonzero(is_regular)
     good = _arrow_table("\n".join(lines[i] for i in regular), delimiter, width, quoted=False)
     if good is None or good.num_rows != len(regular):
-        regular, good = regular[:0], None  # pyarrow skips some blank lines: do all in Python
-    irregular = np.setdiff1d(np.arange(len(lines)), regular)
+        is_regular[:], good = False, None  # pyarrow skipped some blank lines: do all in Python
+        regular = regular[:0]
+    irregular = np.flatnonzero(~is_regular)
     fixed, problems, blank_irregular = [], [], []
     for i in irregular.tolist():
         fields = lines[i].split(delimiter)
@@ -577,7 +579,9 @@ def _parse_unquoted(body: str, first_line: int, delimiter: str, width: int):
     order = np.argsort(np.concatenate(positions), kind="stable")
     frame = pa.concat_tables(parts).take(pa.array(order)).to_pandas()
     blank = sorted(set(blank_irregular) | {i for i, _ in _blank_rows_fast(frame, first_line)})
-    data_row = np.cumsum(~np.isin(np.arange(len(lines)), blank))
+    is_blank = np.zeros(len(lines), dtype=bool)
+    is_blank[blank] = True
+    data_row = np.cumsum(~is_blank)
     for problem in problems:
         problem.row = int(data_row[problem.row])
     return frame, problems, [(i, first_line + i) for i in blank]
