@@ -611,13 +611,18 @@ def parse_map_overrides(
     return overrides
 
 
+def override_applies(key: str, file_name: str) -> bool:
+    """Whether the FILE part of ``--map FILE:RAW=FIELD`` names this file (name or stem)."""
+    path = Path(file_name)
+    names = {path.name.casefold(), path.stem.casefold(), ANY_FILE}
+    return key.casefold() in names or Path(key).name.casefold() in names
+
+
 def overrides_for(overrides: dict[str, dict[str, str]], file_name: str) -> dict[str, str]:
     """The overrides that apply to one file, matched by its name or its stem."""
-    path = Path(file_name)
-    keys = {path.name.casefold(), path.stem.casefold(), ANY_FILE}
     chosen: dict[str, str] = {}
     for key, mapping in overrides.items():
-        if key.casefold() in keys or Path(key).name.casefold() in keys:
+        if override_applies(key, file_name):
             chosen.update(mapping)
     return chosen
 

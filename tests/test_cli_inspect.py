@@ -111,6 +111,18 @@ def test_inspect_bad_map_is_one_line(tmp_path, capsys):
     assert err.count("\n") == 1
 
 
+def test_inspect_map_for_another_file_is_refused_not_ignored(tmp_path, capsys):
+    path = filegen.write_text(tmp_path / "jobs.csv", [["Phone: home", "Name"], ["1", "Ann"]])
+    code, _, err = _inspect(capsys, str(path), "--map", "Phone: home=phone")
+    assert code == 2
+    assert err == (
+        "overlap: --map names the file 'Phone', but the file inspected is jobs.csv; "
+        "write COLUMN=FIELD, or jobs.csv:COLUMN=FIELD for a column name with ':'.\n"
+    )
+    code, out, _ = _inspect(capsys, str(path), "--map", "jobs.csv:Phone: home=phone")
+    assert code == 0 and "-> phone (phone): you chose phone for this column" in out
+
+
 def test_inspect_problem_list_is_capped(tmp_path, capsys):
     rows = [["A", "B", "C"]] + [["1", "2"]] * 25
     path = filegen.write_text(tmp_path / "ragged.csv", rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from overlap.errors import MappingError
 from overlap.ingest import Roster, read_roster
 from overlap.mapping import (
     FIELD_WORDS,
@@ -17,6 +18,7 @@ from overlap.mapping import (
     MappingGuess,
     apply_overrides,
     guess_mapping,
+    override_applies,
     overrides_for,
     parse_map_overrides,
 )
@@ -59,7 +61,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     roster = read_roster(args.file, sheet=args.sheet)
-    overrides = parse_map_overrides(args.map, default_file=Path(args.file).name)
+    file_name = Path(args.file).name
+    overrides = parse_map_overrides(args.map, default_file=file_name)
+    for key in overrides:
+        if not override_applies(key, file_name):
+            raise MappingError(
+                f"--map names the file '{key}', but the file inspected is {file_name}; "
+                f"write COLUMN=FIELD, or {file_name}:COLUMN=FIELD for a column name with ':'."
+            )
     guess = guess_mapping(roster.frame)
     guess = apply_overrides(guess, overrides_for(overrides, args.file), roster.file_name)
     print(render_report(roster, guess))
