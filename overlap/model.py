@@ -29,8 +29,10 @@ from overlap.compare import COMPARISONS, MISSING, Comparison, compare_pairs
 TF_MINIMUM_U = 0.001
 GUARD_WEIGHT = -30.0
 # In a shared household, the evidence that tells its members apart must
-# alone favour "same person" by this many bits (about 8 to 1).
-PERSON_MIN_WEIGHT = 3.0
+# alone favour "same person" by this many bits (about 3 to 1).
+PERSON_MIN_WEIGHT = 1.5
+# P(same date of birth | two members of one household): twins, and typing.
+HOUSEHOLD_SAME_DOB = 0.02
 PERSON_COMPARISONS = ("first_name", "middle_name", "dob", "sex", "suffix", "email", "record_id")
 MIN_TRAINING_PAIRS = 30
 PSEUDO_COUNT = 5.0
@@ -343,6 +345,29 @@ def estimate_prior(
 # ---------------------------------------------------------------- scoring
 
 
+def household_conflict(model: FittedModel, scored: pd.DataFrame) -> np.ndarray:
+    """Pairs sharing a household whose personal evidence does not say "one person".
+
+    Within a household the question is not "same person or a stranger" but
+    "same person or another member", so only the fields that tell members
+    apart count (first name, dob, middle name, sex, suffix, email, ID), and
+    a shared date of birth is weaker evidence (twins share it). Jr and Sr
+    never link. Pairs with no first name or date of birth to judge by are
+    left to the model.
+    """
+    household = shares_household(scored)
+    person = np.zeros(len(scored))
+    for name in PERSON_COMPARISONS:
+        person += scored[f"{name}_weight"].to_numpy()
+    dob = scored["dob_level"].to_numpy()
+    twin_weight = np.log2(model.m["dob"][cmp.DOB_EXACT] / HOUSEHOLD_SAME_DOB)
+    same_dob = dob == cmp.DOB_EXACT
+    person[same_dob] += twin_weight - scored["dob_weight"].to_numpy()[same_dob]
+    evidence = (scored["first_name_level"].to_numpy() != MISSING) | (dob != MISSING)
+    jr_sr = scored["suffix_level"].to_numpy() == 0
+    return household & (jr_sr | (evidence & (person < PERSON_MIN_WEIGHT)))
+
+
 def _term_frequencies(records: pd.DataFrame, column: str) -> np.ndarray:
     """Each record's value frequency among records with the field (0 where missing)."""
     values = records[column].fillna("").astype(str)
@@ -382,8 +407,7 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
             weight[exact] = np.log2(model.m[name][exact_level] / tf_u)
         out[f"{name}_weight"] = weight
         total += weight
-    person = sum(out[f"{name}_weight"].to_numpy() for name in PERSON_COMPARISONS)
-    guard = household_guard(out) | (shares_household(out) & (person < PERSON_MIN_WEIGHT))
+    guard = household_conflict(model, out)
     total = np.where(guard, np.minimum(total, GUARD_WEIGHT), total)
     out["household_guard"] = guard
     out["match_weight"] = total
