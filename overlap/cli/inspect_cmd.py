@@ -54,7 +54,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="COLUMN=FIELD",
-        help="set a column's field yourself (FIELD may be 'ignore' or 'attribute'); repeatable",
+        help=(
+            "set a column's field yourself (FIELD may be 'ignore' or 'attribute'); repeatable; "
+            "write FILE:COLUMN=FIELD when the column name holds ':'"
+        ),
     )
     return parser
 
