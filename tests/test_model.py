@@ -194,9 +194,9 @@ def test_household_guard_fires_on_twins_and_father_son_not_on_a_nickname_duplica
     m = {c.name: np.asarray(c.initial_m) / sum(c.initial_m) for c in COMPARISONS}
     u = {c.name: np.full(c.n_levels, 1.0 / c.n_levels) for c in COMPARISONS}
     # realistic: a random pair rarely shares a first name, and almost never a birthday
-    for name, level, share in [("first_name", cmp.FIRST_EXACT, 0.01), ("dob", cmp.DOB_EXACT, 1e-4)]:
-        u[name] = np.full(len(u[name]), (1 - share) / (len(u[name]) - 1))
-        u[name][level] = share
+    u["first_name"] = np.array([0.9, 0.01, 0.05, 0.01, 0.01, 0.005, 0.015])
+    u["dob"] = np.full(len(u["dob"]), (1 - 1e-4) / (len(u["dob"]) - 1))
+    u["dob"][cmp.DOB_EXACT] = 1e-4
     scored = score(FittedModel(prior=0.01, m=m, u=u), records, levels)
     assert scored["household_guard"].tolist() == [True, True, False]
     assert (scored["probability"].iloc[:2] < 1e-6).all()
