@@ -593,6 +593,26 @@ def make_batches(
     raise OverlapError(f"Batches can be made by zip, city or volunteer, not {by}.")
 
 
+def list_by_batch(table: pd.DataFrame, batches: list[Batch]) -> pd.DataFrame:
+    """The displayed list with each person's batch and that batch's goal, batch by batch.
+
+    Args:
+        table: ``display_targets`` output (has ``target``).
+        batches: from ``make_batches``.
+
+    Returns:
+        The table with ``batch`` and ``batch_goal`` first, in batch order.
+    """
+    position = {key: n for n, key in enumerate(k for b in batches for k in b.targets)}
+    name = {key: b.name for b in batches for key in b.targets}
+    goal = {key: b.goal for b in batches for key in b.targets}
+    placed = table[table["target"].isin(position)].copy()
+    placed.insert(0, "batch_goal", placed["target"].map(goal).astype(int))
+    placed.insert(0, "batch", placed["target"].map(name))
+    placed["_order"] = placed["target"].map(position)
+    return placed.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- plan
 
 

@@ -13,6 +13,7 @@ from overlap.outreach import (
     TargetConditions,
     build_target_list,
     display_targets,
+    list_by_batch,
     make_batches,
     make_plan,
 )
@@ -202,6 +203,17 @@ edited = st.data_editor(
 for batch, goal in zip(batches, edited["goal"].tolist(), strict=True):
     batch.goal = int(goal) if pd.notna(goal) else 0
 st.caption(f"Total goal: {sum(b.goal for b in batches):,} of {len(table):,} people.")
+by_batch = list_by_batch(table, batches)
+st.download_button(
+    "Download the list by batch (Excel)",
+    data=partial(safe_xlsx_bytes, by_batch, sheet_name="Outreach by batch"),  # built on click
+    file_name="outreach-list-by-batch.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+    icon=":material/download:",
+    key="outreach_download_batches",
+    help="Every person with their batch and its goal, ready to hand to volunteers.",
+)
 
 # --- The plan -----------------------------------------------------------------------------
 st.subheader("Save the plan")

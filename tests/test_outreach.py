@@ -24,6 +24,7 @@ from overlap.outreach import (
     check_conversions,
     conversion_report,
     display_targets,
+    list_by_batch,
     make_batches,
     make_plan,
     merge_people,
@@ -253,6 +254,19 @@ def test_batches_by_zip_cover_every_target_once_with_goals(matched):
     assert batches[0].name == "ZIP 60623"
     by_city = make_batches(people, by="city", goal_share=1.0)
     assert by_city[0].name == "City Chicago" and by_city[0].goal == 3
+
+
+def test_list_by_batch_puts_every_person_under_their_batch(matched):
+    records, _, _ = matched
+    people = build_target_list(records, TargetConditions())
+    table = display_targets(people)
+    batches = make_batches(people, by="volunteer", per_volunteer=2, goal_share=0.5)
+    out = list_by_batch(table, batches)
+    assert len(out) == len(table)
+    assert out["batch"].tolist() == [b.name for b in batches for _ in b.targets]
+    assert out["target"].tolist() == [k for b in batches for k in b.targets]
+    assert out["batch_goal"].tolist() == [b.goal for b in batches for _ in b.targets]
+    assert list(out.columns[:3]) == ["batch", "batch_goal", "target"]
 
 
 def test_batches_per_volunteer(matched):
