@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 DEFAULT_MAX_BLOCK = 5000
+MIN_RULE_BUDGET = 200_000  # pairs a budgeted rule may always add
+MAX_REPORTED_BLOCKS = 50
 
 KEY_COLUMNS = [
     "first_name",
@@ -42,12 +44,19 @@ class BlockingRule:
 
     ``partner`` (for asymmetric rules such as swapped names) is the key the
     *other* record must have; None means the same key on both sides.
+    ``max_block`` caps this rule's blocks below the global cap (broad keys
+    such as a surname alone are only worth it when rare);
+    ``pairs_per_record`` bounds the pairs the rule may add, as a multiple of
+    the number of records: its largest blocks are skipped until it fits, so
+    broad rules stay affordable at a million records.
     """
 
     name: str
     title: str
     key: str
     partner: str | None = None
+    max_block: int | None = None
+    pairs_per_record: float | None = None
 
 
 def _all(*parts: str) -> str:
@@ -120,6 +129,11 @@ BLOCKING_RULES: list[BlockingRule] = [
     ),
     BlockingRule("dob_city", "same date of birth and city", _all("dob", "city")),
     BlockingRule("record_id", "same record ID", _all("record_id")),
+    BlockingRule("dob", "same date of birth", _all("dob"), max_block=200, pairs_per_record=20),
+    BlockingRule("rare_last_name", "same uncommon last name", _all("last_name"), max_block=25),
+    BlockingRule(
+        "first_key_birth_year", "same first name and birth year", _all("first_key", "left(dob, 4)")
+    ),
     BlockingRule(
         "first_last_sound", "first and last names sound alike", _all("first_sound", "last_sound")
     ),
@@ -139,6 +153,29 @@ def _key_frame(records: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _block_cap(con, rule: BlockingRule, max_block: int, n_records: int):
+    """The largest block size this rule joins; how many blocks it skips and their sizes."""
+    hist = con.execute(
+        """
+        SELECT n, count(*) AS blocks
+        FROM (SELECT count(*) AS n FROM keys WHERE k IS NOT NULL GROUP BY k)
+        GROUP BY n ORDER BY n
+        """
+    ).fetchnumpy()
+    sizes = np.asarray(hist["n"], dtype=np.int64)
+    blocks = np.asarray(hist["blocks"], dtype=np.int64)
+    cap = min(max_block, rule.max_block or max_block)
+    allowed = sizes <= cap
+    if rule.pairs_per_record is not None:
+        budget = max(MIN_RULE_BUDGET, rule.pairs_per_record * n_records)
+        cumulative = np.cumsum(blocks * sizes * (sizes - 1) / 2)
+        allowed &= cumulative <= budget
+    cap = int(sizes[allowed].max()) if allowed.any() else 1
+    over = sizes > cap
+    skipped = np.repeat(sizes[over], blocks[over])[::-1][:MAX_REPORTED_BLOCKS]
+    return cap, int(blocks[over].sum()), [int(x) for x in skipped]
+
+
 def candidate_pairs(
     records: pd.DataFrame,
     rules: list[BlockingRule] | None = None,
@@ -154,9 +191,10 @@ def candidate_pairs(
     Returns:
         ``(pairs, report)``: pairs has int64 ``rid_a < rid_b`` and ``rule``
         (index of the first rule that found the pair), sorted; report has
-        ``records``, ``candidate_pairs``, ``seconds`` and per rule its
-        ``pairs``, ``new_pairs`` (first found by it) and ``skipped_blocks``
-        (sizes of the blocks over the cap; no key values).
+        ``records``, ``candidate_pairs``, ``skipped_blocks`` (count),
+        ``seconds`` and per rule its ``pairs``, ``new_pairs`` (first found
+        by it), ``skipped_block_count`` and ``skipped_blocks`` (sizes of the
+        largest skipped blocks; never key values).
     """
     started = time.perf_counter()
     rules = BLOCKING_RULES if rules is None else rules
@@ -173,16 +211,13 @@ def candidate_pairs(
                 SELECT rid, ({rule.key}) AS k, ({partner}) AS p FROM rec
                 """
             )
-            sizes = con.execute(
-                "SELECT k, count(*) AS n FROM keys WHERE k IS NOT NULL GROUP BY k"
-            ).df()
-            skipped = sorted(sizes.loc[sizes["n"] > max_block, "n"].astype(int).tolist())[::-1]
+            cap, n_skipped, skipped = _block_cap(con, rule, max_block, len(records))
             if rule.partner is None:
                 join = f"""
                     WITH kept AS (
                         SELECT keys.rid, keys.k FROM keys
                         JOIN (SELECT k FROM keys WHERE k IS NOT NULL GROUP BY k
-                              HAVING count(*) BETWEEN 2 AND {max_block}) USING (k)
+                              HAVING count(*) BETWEEN 2 AND {cap}) USING (k)
                     )
                     SELECT l.rid AS rid_a, r.rid AS rid_b, {index} AS rule
                     FROM kept l JOIN kept r ON l.k = r.k AND l.rid < r.rid
@@ -190,7 +225,7 @@ def candidate_pairs(
             else:
                 join = f"""
                     WITH ok AS (SELECT k FROM keys WHERE k IS NOT NULL GROUP BY k
-                                HAVING count(*) <= {max_block}),
+                                HAVING count(*) <= {cap}),
                     l AS (SELECT rid, k FROM keys JOIN ok USING (k)),
                     r AS (SELECT rid, p FROM keys WHERE p IS NOT NULL)
                     SELECT DISTINCT least(l.rid, r.rid) AS rid_a, greatest(l.rid, r.rid) AS rid_b,
@@ -204,6 +239,7 @@ def candidate_pairs(
                     "title": rule.title,
                     "pairs": int(raw),
                     "skipped_blocks": skipped,
+                    "skipped_block_count": n_skipped,
                 }
             )
         result = con.execute(
@@ -228,7 +264,7 @@ def candidate_pairs(
         "records": int(len(records)),
         "candidate_pairs": int(len(pairs)),
         "rules": rule_reports,
-        "skipped_blocks": int(sum(len(r["skipped_blocks"]) for r in rule_reports)),
+        "skipped_blocks": int(sum(r["skipped_block_count"] for r in rule_reports)),
         "seconds": round(time.perf_counter() - started, 4),
     }
     return pairs, report
