@@ -106,7 +106,7 @@ COMPARISONS: list[Comparison] = [
         (
             "different addresses",
             "same ZIP code (or city) only",
-            "same street (no house number)",
+            "same or similar street (no house number)",
             "same building, different apartment",
             "same house number and a similar street",
             "same street address",
@@ -216,16 +216,22 @@ def _first_key_equal(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> n
     return (ka == kb) & (ka != "")
 
 
-def _one_typo(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _lengths(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray):
+    """String lengths of the field on both sides (computed per record, not per pair)."""
+    length = _column(records, field).str.len().fillna(0).to_numpy(dtype=np.int64)
+    return length[ia], length[ib]
+
+
+def _one_typo(a: np.ndarray, b: np.ndarray, len_a: np.ndarray) -> np.ndarray:
     """One edit apart (a transposition counts as one) and at least three letters long.
 
     Catches short-name typos Jaro–Winkler misses ("ana" / "aan").
     """
     osa = process.cpdist(a.tolist(), b.tolist(), scorer=OSA.distance, workers=-1)
-    return (osa <= 1) & (osa > 0) & (pd.Series(a, dtype=object).str.len().to_numpy() >= 3)
+    return (osa <= 1) & (osa > 0) & (len_a >= 3)
 
 
-def _short_form(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _short_form(records, ia, ib, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One name is a short form of the other.
 
     Either it starts the other and has at least three letters (chris /
@@ -233,12 +239,10 @@ def _short_form(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     adds a pet-name ending (terry / terrence, jenny / jennifer).
     """
     common = process.cpdist(a.tolist(), b.tolist(), scorer=Prefix.similarity, workers=-1)
-    sa = pd.Series(a, dtype=object)
-    sb = pd.Series(b, dtype=object)
-    len_a = sa.str.len().to_numpy()
-    len_b = sb.str.len().to_numpy()
+    len_a, len_b = _lengths(records, "first_name", ia, ib)
+    end_a, end_b = _sides(records, "first_name", ia, ib, lambda s: s.str[-1:])
     shorter = np.minimum(len_a, len_b)
-    short_end = np.where(len_a <= len_b, sa.str[-1], sb.str[-1])
+    short_end = np.where(len_a <= len_b, end_a, end_b)
     pet = np.isin(short_end, ["y", "i", "e"]) & (common >= 4) & (common == shorter - 1)
     return ((shorter >= 3) & (common == shorter)) | pet
 
@@ -252,7 +256,8 @@ def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
     middle = ((fa == mb) & (mb != "")) | ((fb == ma) & (ma != ""))
     level[(jw >= 0.7) | ((sa == sb) & (sa != ""))] = FIRST_SIMILAR
     level[initial | middle] = FIRST_INITIAL
-    level[(jw >= 0.88) | _one_typo(fa, fb)] = FIRST_CLOSE
+    len_a, _ = _lengths(records, "first_name", ia, ib)
+    level[(jw >= 0.88) | _one_typo(fa, fb, len_a)] = FIRST_CLOSE
     level[jw >= 0.92] = FIRST_VERY_CLOSE
     not_exact = present & (fa != fb)
     nick = np.zeros(len(ia), dtype=bool)
@@ -260,7 +265,9 @@ def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
     if len(idx):
         nick[idx] = _is_nickname(fa[idx], fb[idx])
     nick |= _first_key_equal(records, ia, ib) & not_exact
-    nick |= _short_form(fa, fb) & not_exact
+    idx = np.flatnonzero(not_exact & ~nick)
+    if len(idx):
+        nick[idx] |= _short_form(records, ia[idx], ib[idx], fa[idx], fb[idx])
     level[nick] = FIRST_NICK
     level[fa == fb] = FIRST_EXACT
     level[~present] = MISSING
@@ -276,7 +283,8 @@ def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:
         part = process.cpdist(ta.tolist(), tb.tolist(), scorer=fuzz.token_set_ratio, workers=-1)
         part = part >= 100
         level[idx[part]] = LAST_PART
-    level[(jw >= 0.88) | ((sa == sb) & (sa != "")) | _one_typo(la, lb)] = LAST_SIMILAR
+    len_a, _ = _lengths(records, "last_name", ia, ib)
+    level[(jw >= 0.88) | ((sa == sb) & (sa != "")) | _one_typo(la, lb, len_a)] = LAST_SIMILAR
     level[jw >= 0.92] = LAST_VERY_CLOSE
     level[la == lb] = LAST_EXACT
     level[~present] = MISSING
@@ -348,7 +356,12 @@ def _address_levels(records, ia, ib) -> np.ndarray:
     cities = (ca != "") & (cb != "")
     same_area = np.where(zips, za == zb, cities & (ca == cb))
     area_known = zips | cities
+    # a ZIP one keystroke off is a typo, not another place, when the street agrees
     area_compatible = ~zips | (za == zb)
+    idx = np.flatnonzero(zips & (za != zb) & streets)
+    if len(idx):
+        osa = process.cpdist(za[idx].tolist(), zb[idx].tolist(), scorer=OSA.distance, workers=-1)
+        area_compatible[idx[osa <= 1]] = True
     level = np.full(n, ADDR_ELSE, dtype=np.int8)
     level[same_area] = ADDR_AREA
     houses = streets & (ha != "") & (ha == hb) & (na != "") & (nb != "") & area_compatible
@@ -359,6 +372,11 @@ def _address_levels(records, ia, ib) -> np.ndarray:
     same_street = streets & (sa == sb) & area_compatible
     units_differ = (ua != "") & (ub != "") & (ua != ub)
     numbered = (ha != "") & (hb != "")
+    # without house numbers, a street spelt alike is the same street
+    idx = np.flatnonzero(streets & ~numbered & (sa != sb) & area_compatible)
+    if len(idx):
+        alike = _jw(sa[idx].tolist(), sb[idx].tolist()) >= 0.9
+        level[idx[alike]] = ADDR_STREET
     level[same_street & ~numbered] = ADDR_STREET
     level[same_street & numbered & units_differ] = ADDR_BUILDING
     level[same_street & numbered & ~units_differ] = ADDR_EXACT
@@ -381,7 +399,7 @@ def _email_levels(records, ia, ib) -> np.ndarray:
     ea, eb = _sides(records, "email", ia, ib)
     present = (ea != "") & (eb != "")
     level = np.full(len(ia), EMAIL_ELSE, dtype=np.int8)
-    user_a, user_b = _sides(records, "email", ia, ib, lambda s: s.str.split("@", n=1).str[0])
+    user_a, user_b = _sides(records, "email", ia, ib, lambda s: s.str.replace(r"@.*$", "", regex=True))
     level[(user_a == user_b) & (user_a != "")] = EMAIL_USER
     level[ea == eb] = EMAIL_EXACT
     level[~present] = MISSING
@@ -395,8 +413,8 @@ def _record_id_levels(records, ia, ib) -> np.ndarray:
     level = np.full(len(ia), ID_ELSE, dtype=np.int8)
     idx = np.flatnonzero(present & (va != vb))
     if len(idx):
-        la, lb = _sides(records, "record_id", ia[idx], ib[idx], lambda s: s.str.len().astype(str))
-        long_enough = (la.astype(np.int64) >= 6) & (lb.astype(np.int64) >= 6)
+        la, lb = _lengths(records, "record_id", ia[idx], ib[idx])
+        long_enough = (la >= 6) & (lb >= 6)
         osa = process.cpdist(va[idx].tolist(), vb[idx].tolist(), scorer=OSA.distance, workers=-1)
         level[idx[(osa <= 1) & long_enough]] = ID_ONE_OFF
     level[present & (va == vb)] = ID_EXACT
