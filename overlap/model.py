@@ -36,7 +36,8 @@ HOUSEHOLD_SAME_DOB = 0.02
 PERSON_COMPARISONS = ("first_name", "middle_name", "dob", "sex", "suffix", "email", "record_id")
 MIN_TRAINING_PAIRS = 30
 PSEUDO_COUNT = 5.0
-U_SAMPLE_PAIRS = 200_000
+U_SAMPLE_PAIRS_PER_RECORD = 10  # random pairs for u: 10 per record, within these bounds
+U_SAMPLE_MIN, U_SAMPLE_MAX = 100_000, 1_000_000
 NAME_COMPARISONS = ("first_name", "last_name", "middle_name")
 TF_FIELDS = {"first_name": cmp.FIRST_EXACT, "last_name": cmp.LAST_EXACT}
 
@@ -108,8 +109,15 @@ EXACT_FROM_FREQUENCY = {
 }
 
 
-def estimate_u(records: pd.DataFrame, n_pairs: int = U_SAMPLE_PAIRS) -> dict[str, np.ndarray]:
+def u_sample_size(n_records: int) -> int:
+    """How many random pairs estimate u: enough for rare levels, bounded in time."""
+    return int(np.clip(U_SAMPLE_PAIRS_PER_RECORD * n_records, U_SAMPLE_MIN, U_SAMPLE_MAX))
+
+
+def estimate_u(records: pd.DataFrame, n_pairs: int | None = None) -> dict[str, np.ndarray]:
     """u per comparison level from random pairs (exact levels from value frequencies)."""
+    if n_pairs is None:
+        n_pairs = u_sample_size(len(records))
     levels = compare_pairs(records, random_pairs(records, n_pairs))
     u = {}
     for comparison in COMPARISONS:
@@ -249,7 +257,7 @@ def fit_model(
     records: pd.DataFrame,
     levels: pd.DataFrame,
     u: dict[str, np.ndarray] | None = None,
-    u_pairs: int = U_SAMPLE_PAIRS,
+    u_pairs: int | None = None,
 ) -> FittedModel:
     """Learn u, m and the prior from the records and their candidate pairs' levels.
 
@@ -257,7 +265,7 @@ def fit_model(
         records: the normalised records frame.
         levels: ``compare_pairs`` output for the candidate pairs.
         u: known u (skips the random-pair estimate), mainly for tests.
-        u_pairs: how many random pairs estimate u.
+        u_pairs: how many random pairs estimate u (default ``u_sample_size``).
 
     Returns:
         The fitted model; ``stats`` tells how many pairs each training
