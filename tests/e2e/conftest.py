@@ -190,11 +190,27 @@ class AppPage:
 
     def nav(self, title: str) -> AppPage:
         """Follow a link in the sidebar navigation, as a user would (keeps the session)."""
+        from urllib.parse import urlparse
+
         link = self.page.locator('[data-testid="stSidebarNav"] a', has_text=title).first
-        href = link.get_attribute("href") or ""
+        path = urlparse(link.get_attribute("href") or "").path or "/"
         link.click()
-        if href:
-            self.page.wait_for_url(href if href.startswith("http") else f"**{href}")
+        self.page.wait_for_function(
+            "p => location.pathname.replace(/\\/$/, '') === p.replace(/\\/$/, '')", arg=path
+        )
+        self.wait_idle()
+        return self
+
+    def wait_for_text(self, text: str, timeout: int = ACTION_MS) -> AppPage:
+        """Wait until ``text`` shows in the main area; on timeout, fail with what is shown."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.locator('[data-testid="stMain"]').get_by_text(
+                text, exact=False
+            ).first.wait_for(timeout=timeout)
+        except PlaywrightTimeout:
+            pytest.fail(f"{text!r} did not appear; the page shows:\n{self.text()[:3000]}")
         self.wait_idle()
         return self
 

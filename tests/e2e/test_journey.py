@@ -70,7 +70,7 @@ def test_journey_from_samples_to_reach(new_page, engine_result):
 
     app.nav("Match")
     app.click("Find shared people")
-    app.page.get_by_text("different people", exact=False).first.wait_for()
+    app.wait_for_text("different people")
     app.screenshot("2-match")
 
     app.nav("Overlap")
