@@ -646,6 +646,43 @@ def ids_to_rows(key_file: str | os.PathLike | pd.DataFrame, ids) -> pd.Series:
     return pd.Series(lookup.loc[found].to_numpy(), name="row")
 
 
+def my_shared_rows(
+    records: pd.DataFrame, key_file: str | os.PathLike | pd.DataFrame, programme: str
+) -> pd.DataFrame:
+    """The owner's own rows that the match found in other programmes (the round trip home).
+
+    Args:
+        records: ``records.csv`` of an encoded match (``programme,row,person_id``).
+        key_file: the owner's key file (or its frame).
+        programme: the owner's programme name in that match.
+
+    Returns:
+        ``row`` (the owner's 1-based data row) and ``also_in`` (the other
+        programmes, joined with "; "), one line per shared row, by row.
+    """
+    rec = records[["programme", "row", "person_id"]].astype({"row": str})
+    mine = rec[rec["programme"] == programme]
+    if mine.empty:
+        raise EncodedFileError(f"the match has no records of a programme named {programme!r}")
+    others = rec[rec["programme"] != programme]
+    also = (
+        others.drop_duplicates(["person_id", "programme"])
+        .groupby("person_id")["programme"]
+        .agg(lambda s: "; ".join(sorted(s)))
+    )
+    shared = mine[mine["person_id"].isin(also.index)]
+    rows = ids_to_rows(key_file, shared["row"])
+    if len(rows) != len(shared):
+        raise EncodedFileError(
+            f"{len(shared) - len(rows)} of {programme}'s ids are not in this key file; "
+            "is it the key file made with this encoding?"
+        )
+    out = pd.DataFrame(
+        {"row": rows.to_numpy(), "also_in": also.loc[shared["person_id"]].to_numpy()}
+    )
+    return out.sort_values("row").reset_index(drop=True)
+
+
 # ------------------------------------------------------------------------- linkage
 
 
@@ -734,18 +771,27 @@ def pair_features(
     return np.column_stack(cols), names, by_segment
 
 
-def fit_pair_model(x: np.ndarray, y: np.ndarray, names: list[str], l2: float = 1.0) -> dict:
+def fit_pair_model(
+    x: np.ndarray,
+    y: np.ndarray,
+    names: list[str],
+    l2: float = 1.0,
+    weights: np.ndarray | None = None,
+) -> dict:
     """Logistic regression (Newton steps, L2) of "same person" on pair features.
+
+    ``weights`` (one per pair) let one labelled set count for less than another.
 
     How :data:`PAIR_MODEL` was made: see docs/privacy-preserving.md.
     """
     xb = np.column_stack([np.ones(len(x)), x])
     w = np.zeros(xb.shape[1])
     penalty = l2 * np.diag(np.r_[0.0, np.ones(len(w) - 1)])
+    sw = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     for _ in range(30):
         p = 1.0 / (1.0 + np.exp(-np.clip(xb @ w, -30, 30)))
-        grad = xb.T @ (p - y) + penalty @ w
-        hess = (xb * (p * (1 - p))[:, None]).T @ xb + penalty
+        grad = xb.T @ (sw * (p - y)) + penalty @ w
+        hess = (xb * (sw * p * (1 - p))[:, None]).T @ xb + penalty
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-8:

@@ -430,3 +430,48 @@ def test_encode_command_refuses_missing_or_short_secret(tmp_path, capsys, secret
     assert message in err
     assert err.count("\n") == 1  # one sentence, no traceback
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- dashboard page
+
+
+def _private_page():
+    import runpy
+    from pathlib import Path
+
+    import overlap
+
+    root = Path(overlap.__file__).resolve().parents[1]
+    runpy.run_path(str(root / "pages" / "private_overlap.py"), run_name="__main__")
+
+
+def test_private_overlap_page_encodes_and_matches_in_the_browser():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_private_page, default_timeout=90)
+    at.run()
+    assert not at.exception
+    at.radio(key="ov_private_encode_secret_how").set_value(
+        "Make a new secret (first partner only)"
+    ).run()
+    clks = []
+    other = ROSTER_CSV.replace(
+        "Chen,Li,1971-11-30,77 Elm St Apt 2", "Ana,Okafor,1988-05-02,5 Park Ave"
+    )
+    for name, rows in (("clinic.csv", ROSTER_CSV), ("church.csv", other)):
+        at.file_uploader(key="ov_private_roster_upload").set_value(
+            [(name, rows.encode(), "text/csv")]
+        ).run()
+        at.button(key="ov_private_encode").click().run()
+        assert not at.exception
+        encoded_name, n, clk, key = at.session_state["ov_private_encoded"]
+        assert (encoded_name, n) == (name[:-4], 3)
+        assert b"Robert" not in clk and b"Smith" not in clk and b"row" in key
+        clks.append((f"{encoded_name}.clk", clk, "text/csv"))
+    at.file_uploader(key="ov_private_clk_upload").set_value(clks).run()
+    at.button(key="ov_private_match").click().run()
+    assert not at.exception
+    result = at.session_state["ov_private_result"]
+    assert result.summary["pairwise"][0]["shared_people"] == 2  # Robert Smith, Maria Garcia
+    shown = [m.value for m in at.metric]
+    assert shown == ["fewer than 11"]  # 4 people: too few to show
