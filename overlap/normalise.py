@@ -807,6 +807,15 @@ _EMAIL_PLACEHOLDER_DOMAINS = {
 }
 
 
+_EMAIL_PLACEHOLDER_PATTERN = (
+    "(?:"
+    + "|".join(re.escape(u) for u in sorted(_EMAIL_PLACEHOLDER_USERS))
+    + ")@.*|.*@(?:"
+    + "|".join(re.escape(d) for d in sorted(_EMAIL_PLACEHOLDER_DOMAINS))
+    + ")"
+)
+
+
 def _email_one(value: str) -> str:
     text = value.strip().strip("<>").strip().lower()
     if text.startswith("mailto:"):
@@ -830,10 +839,7 @@ def _emails_fast(uniques: pd.Series) -> pd.Series:
     text = uniques.str.strip(" ").str.lower()
     plain &= ~text.str.startswith("mailto:")
     looks = text.str.fullmatch(_EMAIL.pattern) & (text.str.len() <= 254)
-    parts = text.str.extract(r"^(.*)@([^@]*)$")
-    placeholder = parts[0].isin(_EMAIL_PLACEHOLDER_USERS) | parts[1].isin(
-        _EMAIL_PLACEHOLDER_DOMAINS
-    )
+    placeholder = text.str.fullmatch(_EMAIL_PLACEHOLDER_PATTERN)
     good = (looks & ~placeholder).fillna(False).to_numpy(dtype=bool)
     out = np.full(len(uniques), "", dtype=object)
     out[good] = text[good].to_numpy(dtype=object)
@@ -909,6 +915,7 @@ def _phones_column(series: pd.Series, region: str = "US") -> pa.Array:
 _ZIP_PLACEHOLDERS = {"00000", "99999", "11111"}
 
 
+@lru_cache(maxsize=1 << 14)  # cities, states and ZIPs repeat
 def _zip_one(value: str) -> str:
     text = value.strip()
     if re.fullmatch(r"\d+\.0+", text):
@@ -1021,6 +1028,7 @@ _STATES = {
 _STATE_CODES = set(_STATES.values()) | {"AA", "AE", "AP", "FM", "MH", "PW"}
 
 
+@lru_cache(maxsize=1 << 14)  # cities, states and ZIPs repeat
 def _state_one(value: str) -> str:
     text = _SPACES.sub(" ", re.sub(r"[^a-z ]", " ", _fold(value).replace(".", ""))).strip()
     if len(text) == 2 and text.upper() in _STATE_CODES:
@@ -1033,6 +1041,7 @@ def normalise_state(value: str) -> str:
     return _first_valid(value, _state_one)
 
 
+@lru_cache(maxsize=1 << 14)  # cities, states and ZIPs repeat
 def _city_one(value: str) -> str:
     if len(value) > _MAX_LEN:
         return ""
@@ -1214,19 +1223,22 @@ def _assemble(house: str, pre: str, name: list[str], typ: str, post: str) -> tup
     return street, house, name_text
 
 
-def _street_fast(tokens: list[str]) -> tuple[str, str, str, str] | None:
-    """Simple forms: ``123 [dir] name... [type] [dir] [unit words]``; None otherwise."""
-    if not tokens or not _HOUSE.match(tokens[0]):
-        return None
+def _street_rest(rest: list[str]) -> tuple[str, str, str] | None:
+    """The part of a simple street line after its house number.
+
+    Returns ``(street after the house number, street_name, unit)`` for
+    ``[dir] name... [type] [dir] [unit words]``, or None when the form is not
+    simple (usaddress then decides). It never looks at the house number, so
+    the frame function parses each distinct remainder once ("maple st apt 4"
+    is shared by thousands of house numbers).
+    """
     unit = ""
-    for i, tok in enumerate(tokens[1:], start=1):
+    for i, tok in enumerate(rest):
         if tok in _UNIT_STARTERS:
-            unit_tokens = tokens[i:]
-            tokens = tokens[:i]
-            ident = _unit_id(unit_tokens)
+            ident = _unit_id(rest[i:])
             unit = f"apt {ident}" if ident else ""
+            rest = rest[:i]
             break
-    house, rest = tokens[0], tokens[1:]
     if not rest or not all(_WORD.match(t) for t in rest):
         return None
     post = ""
@@ -1241,10 +1253,84 @@ def _street_fast(tokens: list[str]) -> tuple[str, str, str, str] | None:
     if len(rest) >= 2 and rest[0] in _DIRECTIONS:
         pre = _DIRECTIONS[rest[0]]
         rest = rest[1:]
-    if not rest or any(t in _UNIT_WORDS or t.isdigit() for t in rest[1:]):
+    if any(t in _UNIT_WORDS or t.isdigit() for t in rest[1:]):
         return None
-    street, house, name = _assemble(house, pre, rest, typ, post)
-    return street, house, name, unit
+    name = " ".join(_ORDINALS.get(t, t) for t in rest)
+    return " ".join(p for p in (pre, name, typ, post) if p), name, unit
+
+
+@lru_cache(maxsize=1 << 16)
+def _street_rest_cached(text: str) -> tuple[str, str, str] | None:
+    return _street_rest(text.split())
+
+
+def _street_fast(tokens: list[str]) -> tuple[str, str, str, str] | None:
+    """Simple forms: ``123 [dir] name... [type] [dir] [unit words]``; None otherwise."""
+    if not tokens or not _HOUSE.match(tokens[0]):
+        return None
+    rest = _street_rest_cached(" ".join(tokens[1:]))
+    if rest is None:
+        return None
+    return f"{tokens[0]} {rest[0]}", tokens[0], rest[1], rest[2]
+
+
+_HOUSE_AND_REST = r"^(?P<house>\d+[a-z]?|\d+-\d+) (?P<rest>.*)$"
+
+
+def _streets_fast(uniques: pd.Series) -> list[np.ndarray]:
+    """Vectorised :func:`parse_street` for simple printable-ASCII street lines.
+
+    Splits the house number off with one pyarrow regex, parses each distinct
+    remainder once with :func:`_street_rest`, and joins them back. Returns
+    the four parts as object arrays, None where the slow path must decide.
+    """
+    n = len(uniques)
+    undecided = [np.full(n, None, dtype=object) for _ in range(4)]
+    if n == 0:
+        return undecided
+    ok = (
+        uniques.str.fullmatch(r"[ -~]*")
+        & ~uniques.str.contains("|", regex=False)
+        & (uniques.str.strip(" ").str.len() <= _MAX_LEN)
+    ).to_numpy(dtype=bool, copy=True)
+    text = (
+        uniques.str.lower()
+        .str.replace(r"[.,]", " ", regex=True)
+        .str.replace("#", " # ", regex=False)
+        .str.replace(r" +", " ", regex=True)
+        .str.strip(" ")
+    )
+    parts = _extract(text, _HOUSE_AND_REST)
+    ok &= parts["house"].notna().to_numpy()
+    if not ok.any():
+        return undecided
+    house = parts["house"].to_numpy(dtype=object)[ok]
+    codes, rests = pd.factorize(parts["rest"][ok])
+    parsed = [_street_rest_cached(r) for r in rests]
+    good_rest = np.array([p is not None for p in parsed], dtype=bool)
+    street_rest = np.array([p[0] if p else "" for p in parsed], dtype=object)[codes]
+    name = np.array([p[1] if p else "" for p in parsed], dtype=object)[codes]
+    unit = np.array([p[2] if p else "" for p in parsed], dtype=object)[codes]
+    good = good_rest[codes]
+    rows = np.flatnonzero(ok)[good]
+    undecided[0][rows] = (house[good] + " ") + street_rest[good]
+    undecided[1][rows] = house[good]
+    undecided[2][rows] = name[good]
+    undecided[3][rows] = unit[good]
+    return undecided
+
+
+def _extract(series: pd.Series, pattern: str) -> pd.DataFrame:
+    """``Series.str.extract`` with named groups, run by pyarrow (RE2) not Python."""
+    struct = pc.extract_regex(pa.array(series.astype(str).array), pattern)
+    names = [struct.type.field(i).name for i in range(struct.type.num_fields)]
+    valid = struct.is_valid().to_numpy(zero_copy_only=False)
+    columns = {}
+    for name in names:
+        values = struct.field(name).to_numpy(zero_copy_only=False).astype(object)
+        values[~valid] = np.nan
+        columns[name] = values
+    return pd.DataFrame(columns, index=series.index)
 
 
 def _clean_words(text: str) -> list[str]:
@@ -1610,7 +1696,11 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
     lap("sex")
 
     # addresses: the street column wins; a one-line address fills what is missing
-    own = columns("street", parse_street, 4)
+    own = (
+        _columns(col["street"], parse_street, 4, _streets_fast)
+        if col["street"] is not None
+        else [blank] * 4
+    )
     addr_keys = ("street", "house_number", "street_name", "unit", "city", "state", "zip")
     addr = dict(
         zip(
@@ -1687,11 +1777,28 @@ def _finish(codes: np.ndarray, uniq: pd.Series, fast, func: Callable[[str], str]
     return _spread(results, codes)
 
 
-def _columns(series: pd.Series, func: Callable[[str], tuple], width: int) -> list[pa.Array]:
-    """Apply ``func`` (returning a ``width``-tuple) once per distinct value."""
+def _columns(
+    series: pd.Series,
+    func: Callable[[str], tuple],
+    width: int,
+    fast: Callable[[pd.Series], list[np.ndarray]] | None = None,
+) -> list[pa.Array]:
+    """Apply ``func`` (returning a ``width``-tuple) once per distinct value.
+
+    ``fast`` may decide many distinct values at once (object arrays, one per
+    tuple position, None where undecided); ``func`` does the rest.
+    """
     codes, uniq = _factorize(series)
-    rows = [func(u) for u in uniq]
-    return [_spread([r[i] for r in rows], codes) for i in range(width)]
+    if fast is None:
+        rows = [func(u) for u in uniq]
+        return [_spread([r[i] for r in rows], codes) for i in range(width)]
+    parts = fast(uniq)
+    todo = pd.isna(parts[0])
+    if todo.any():
+        rows = [func(u) for u in uniq[todo]]
+        for i in range(width):
+            parts[i][todo] = [r[i] for r in rows]
+    return [_spread(p, codes) for p in parts]
 
 
 def _to_series(array: pa.Array, index: pd.Index | None) -> pd.Series:
