@@ -28,8 +28,8 @@ from overlap.compare import COMPARISONS, MISSING, Comparison, compare_pairs
 
 TF_MINIMUM_U = 0.001
 GUARD_WEIGHT = -30.0
-# In a shared household, the evidence that tells its members apart must
-# alone favour "same person" by this many bits (about 3 to 1).
+# Two records sharing a household are one person at odds of 1 to 2^1.5
+# before the evidence that tells members apart (log2 prior odds, negated).
 PERSON_MIN_WEIGHT = 1.5
 # P(same date of birth | two members of one household): twins, and typing.
 HOUSEHOLD_SAME_DOB = 0.02
@@ -353,15 +353,15 @@ def estimate_prior(
 # ---------------------------------------------------------------- scoring
 
 
-def household_conflict(model: FittedModel, scored: pd.DataFrame) -> np.ndarray:
-    """Pairs sharing a household whose personal evidence does not say "one person".
+def household_weight(model: FittedModel, scored: pd.DataFrame) -> np.ndarray:
+    """For pairs sharing a household: the match weight of "one person, not two members".
 
     Within a household the question is not "same person or a stranger" but
     "same person or another member", so only the fields that tell members
-    apart count (first name, dob, middle name, sex, suffix, email, ID), and
-    a shared date of birth is weaker evidence (twins share it). Jr and Sr
-    never link. Pairs with no first name or date of birth to judge by are
-    left to the model.
+    apart count (first name, dob, middle name, sex, suffix, email, ID), a
+    shared date of birth is weaker evidence (twins share it), and the prior
+    odds are those of two records of one household being one person. Jr and
+    Sr never link. Other pairs get +inf (no cap).
     """
     household = shares_household(scored)
     person = np.zeros(len(scored))
@@ -371,9 +371,9 @@ def household_conflict(model: FittedModel, scored: pd.DataFrame) -> np.ndarray:
     twin_weight = np.log2(model.m["dob"][cmp.DOB_EXACT] / HOUSEHOLD_SAME_DOB)
     same_dob = dob == cmp.DOB_EXACT
     person[same_dob] += twin_weight - scored["dob_weight"].to_numpy()[same_dob]
-    evidence = (scored["first_name_level"].to_numpy() != MISSING) | (dob != MISSING)
-    jr_sr = scored["suffix_level"].to_numpy() == 0
-    return household & (jr_sr | (evidence & (person < PERSON_MIN_WEIGHT)))
+    person -= PERSON_MIN_WEIGHT
+    person[scored["suffix_level"].to_numpy() == 0] = GUARD_WEIGHT
+    return np.where(household, person, np.inf)
 
 
 def _term_frequencies(records: pd.DataFrame, column: str) -> np.ndarray:
@@ -415,9 +415,9 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
             weight[exact] = np.log2(model.m[name][exact_level] / tf_u)
         out[f"{name}_weight"] = weight
         total += weight
-    guard = household_conflict(model, out)
-    total = np.where(guard, np.minimum(total, GUARD_WEIGHT), total)
-    out["household_guard"] = guard
+    capped = np.minimum(total, household_weight(model, out))
+    out["household_guard"] = capped < np.minimum(total, 0.0)
+    total = capped
     out["match_weight"] = total
     out["probability"] = 1.0 / (1.0 + np.exp2(-np.clip(total, -1000, 1000)))
     return out
