@@ -139,7 +139,6 @@ def test_map_overrides_and_threshold(rosters):
         (["church.csv", "clinic.csv", "--out", "o", "--name", "Only one"], "--name"),
         (["church.csv", "--out", "o", "--map", "church.csv:Nope=first_name"], "Nope"),
         (["church.csv", "--out", "o", "--map", "church.csv:Zip=shoe_size"], "shoe_size"),
-        (["church.csv", "--out", "o", "--engine", "dask"], "Dask"),
         (["nameless.csv", "--out", "o"], "name"),
     ],
 )
