@@ -56,6 +56,19 @@ if dup_total:
 st.subheader("How the programmes overlap")
 if 2 <= len(programmes) <= 3:
     st.plotly_chart(charts.venn_figure(membership, suppress=suppress), key="venn")
+elif len(programmes) > 3:
+    venn_of = st.multiselect(
+        "Draw the circles (Venn diagram) for two or three programmes",
+        programmes,
+        default=programmes[:3],
+        max_selections=3,
+        key="venn_programmes",
+    )
+    if len(venn_of) >= 2:
+        chosen = membership[venn_of]
+        st.plotly_chart(
+            charts.venn_figure(chosen[chosen.any(axis=1)], suppress=suppress), key="venn"
+        )
 mode_label = st.radio(
     "Count each person…",
     [
