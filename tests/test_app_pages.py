@@ -387,3 +387,23 @@ def test_mapping_table_edits_become_the_mapping():
     after = mapping_after_edits(before, columns, edits)
     assert after == {"Client": "full_name", "Mobile": "ignore", "Language": "city"}
     assert before["Notes"] == "email"  # the old mapping is left as it was
+
+
+def test_try_with_sample_rosters_loads_every_sample():
+    from ui.state import sample_files
+
+    at = _app()
+    at.button(key="load_samples").click().run()
+    assert not at.exception
+    entries = at.session_state["ov_rosters"]
+    assert [e.file_name for e in entries] == [p.name for p in sample_files()]
+    assert len(entries) >= 2
+    sectors = {e.programme: e.sector for e in entries}
+    assert sectors.get("st_agnes_parish_members") == "faith"
+    assert sectors.get("employer_new_hires") == "business"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Excel workbook (.xlsx)" in captions
+    # a second press adds nothing: every sample is the very same file as one already loaded
+    at.button(key="load_samples").click().run()
+    assert len(at.session_state["ov_rosters"]) == len(entries)
+    assert any("very same file" in w.value for w in at.warning)
