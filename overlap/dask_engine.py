@@ -1,0 +1,850 @@
+"""The matching stages on a Dask distributed cluster (``overlap match --engine dask``).
+
+Same stages, same functions, same answer as the local engine
+(``overlap.pipeline``), spread over workers:
+
+- **read and normalise**: one task per file (day/month order is decided per
+  file column, so a file is never split before it is normalised). The
+  client reads each file's bytes and ships them, so workers on other
+  machines need no shared disk.
+- **blocking**, partitioned by block key: each chunk of records computes
+  every rule's key with DuckDB and hash-partitions the records by it, so a
+  whole block (and, for swapped-name rules, both sides of it) lands in one
+  partition; each partition runs the local DuckDB join
+  (``block.candidate_pairs``) per rule; pairs found by several rules are
+  kept once (credited to the first rule) after a second shuffle by
+  ``rid_a`` range, which also leaves the pairs sorted as the local engine
+  has them.
+- **compare, EM statistics, scoring**: per partition of pairs, on the
+  records that partition needs. Each partition returns its distinct level
+  patterns with counts; the client sums them and fits the model on that
+  small table (EM sees exactly the multiset of patterns it sees locally).
+  ``u`` comes from the same seeded random-pair sample, drawn on a worker.
+- **persons**: each pair partition finds the connected components of its
+  links (a partial forest); the client merges the forests into global
+  components, groups components into buckets and each worker runs the
+  local constrained clustering (``cluster.cluster_records``) on its bucket.
+  Components are independent, so the persons are exactly the local ones.
+
+Only counts and timings are reported; no roster value leaves a worker in a
+log or an error message.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+from distributed import Client, LocalCluster, wait
+
+from overlap import pipeline
+from overlap.block import BLOCKING_RULES, DEFAULT_MAX_BLOCK, BlockingRule, candidate_pairs
+from overlap.block import _key_frame as block_key_frame
+from overlap.cluster import cluster_records, connected_components
+from overlap.compare import COMPARISONS, compare_pairs
+from overlap.errors import MappingError, OverlapError, RosterError
+from overlap.model import TF_FIELDS, estimate_u, fit_model, score
+from overlap.pipeline import DEFAULT_THRESHOLD, MatchResult, Progress
+
+CHUNK_ROWS = 250_000  # records per blocking-key task
+RECORDS_PER_PAIR_PARTITION = 50_000  # about 3M candidate pairs per partition on rosters like ours
+# DuckDB key carrier: a key travels in a column blocking reads, prefixed so "" stays a key
+_CARRIER_KEY = "CASE WHEN first_name <> '' THEN first_name END"
+_CARRIER_PARTNER = "CASE WHEN last_name <> '' THEN last_name END"
+
+
+# ---------------------------------------------------------------- the cluster
+
+
+@contextmanager
+def _dask_client(scheduler: str | Client | None):
+    """A client on the given scheduler, or on a local cluster started (and closed) here."""
+    if isinstance(scheduler, Client):
+        yield scheduler
+        return
+    if scheduler:
+        try:
+            # how long to try: Dask's own setting (distributed.comm.timeouts.connect)
+            client = Client(scheduler)
+        except (OSError, TimeoutError, ValueError):
+            raise OverlapError(
+                f"Could not reach the Dask scheduler at {scheduler}; check the address and "
+                "that `dask scheduler` is running there."
+            ) from None
+        try:
+            try:
+                client.wait_for_workers(1, timeout=60)
+            except TimeoutError:
+                raise OverlapError(
+                    f"The Dask scheduler at {scheduler} has no workers; start some with "
+                    f"`dask worker {scheduler}`."
+                ) from None
+            yield client
+        finally:
+            client.close()
+        return
+    import logging
+
+    workers = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    client = Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+def _n_workers(client: Client) -> int:
+    return max(1, len(client.scheduler_info().get("workers", {})))
+
+
+# ---------------------------------------------------------------- worker tasks
+
+
+def _read_and_normalise(data: bytes, file_name: str, programme: str, overrides: dict):
+    """One file: read, map (with the user's corrections), normalise. Runs on a worker."""
+    from overlap.ingest import read_roster
+    from overlap.mapping import (
+        apply_mapping,
+        apply_overrides,
+        check_linkable,
+        guess_mapping,
+        overrides_for,
+    )
+
+    roster = read_roster(data, name=file_name)
+    roster.name = programme
+    roster.file_name = file_name
+    guess = apply_overrides(
+        guess_mapping(roster.frame), overrides_for(overrides, file_name), file_name
+    )
+    check_linkable(guess.mapping, file_name)
+    mapped = apply_mapping(roster, guess.mapping)
+    records, attributes = pipeline.prepare_records([mapped])
+    info = {"rows": len(roster.frame), "problem_rows": len(roster.problems)}
+    return records.drop(columns=["rid"]), attributes, info
+
+
+def _normalise_mapped(mapped):
+    """One already mapped roster: normalise. Runs on a worker."""
+    records, attributes = pipeline.prepare_records([mapped])
+    return records.drop(columns=["rid"]), attributes, {"rows": len(records)}
+
+
+def _item(value, key):
+    return value[key]
+
+
+def _with_rids(part: tuple, offset: int) -> pd.DataFrame:
+    """A file's records with their global rids (the file's offset in the stack)."""
+    records = part[0].copy()
+    records.insert(0, "rid", np.arange(offset, offset + len(records), dtype=np.int64))
+    return records
+
+
+def _rows(records: pd.DataFrame, start: int, stop: int) -> pd.DataFrame:
+    return records.iloc[start:stop]
+
+
+def _partition_of(keys: np.ndarray, n_parts: int) -> np.ndarray:
+    """Stable hash partition of key strings (the same on every machine)."""
+    return (pd.util.hash_array(keys.astype(object)) % np.uint64(n_parts)).astype(np.int64)
+
+
+def _block_keys(chunk: pd.DataFrame, rules: list[BlockingRule], n_parts: int) -> dict:
+    """Every rule's key for a chunk of records, split by key partition.
+
+    Returns ``{part: frame}``; frame has ``rule``, ``rid``, ``k`` (the key,
+    "" unless it belongs to this partition) and ``p`` (a swapped-name rule's
+    partner key, likewise). A record appears once per rule and partition.
+    """
+    keys = block_key_frame(chunk.reset_index(drop=True))
+    rids = chunk["rid"].to_numpy(dtype=np.int64)
+    con = duckdb.connect()
+    pieces: dict[int, list[pd.DataFrame]] = {q: [] for q in range(n_parts)}
+    try:
+        con.register("rec", keys)
+        for index, rule in enumerate(rules):
+            partner = rule.partner or rule.key
+            got = con.execute(f"SELECT ({rule.key}) AS k, ({partner}) AS p FROM rec").df()
+            k = got["k"].to_numpy(dtype=object)
+            has_k = ~pd.isna(k)
+            part_k = np.full(len(k), -1, dtype=np.int64)
+            part_k[has_k] = _partition_of(k[has_k], n_parts)
+            if rule.partner is None:
+                part_p = np.full(len(k), -1, dtype=np.int64)
+                p = np.full(len(k), None, dtype=object)
+            else:
+                p = got["p"].to_numpy(dtype=object)
+                has_p = ~pd.isna(p)
+                part_p = np.full(len(p), -1, dtype=np.int64)
+                part_p[has_p] = _partition_of(p[has_p], n_parts)
+            for q in range(n_parts):
+                in_k, in_p = part_k == q, part_p == q
+                rows = np.flatnonzero(in_k | in_p)
+                if not len(rows):
+                    continue
+                k_here = np.where(in_k[rows], "1" + pd.Series(k[rows]).fillna("").astype(str), "")
+                p_here = np.where(in_p[rows], "1" + pd.Series(p[rows]).fillna("").astype(str), "")
+                pieces[q].append(
+                    pd.DataFrame(
+                        {
+                            "rule": np.full(len(rows), index, dtype=np.int16),
+                            "rid": rids[rows],
+                            "k": k_here.astype(object),
+                            "p": p_here.astype(object),
+                        }
+                    )
+                )
+    finally:
+        con.close()
+    empty = pd.DataFrame(
+        {"rule": np.zeros(0, np.int16), "rid": np.zeros(0, np.int64), "k": [], "p": []}
+    )
+    return {q: pd.concat(v, ignore_index=True) if v else empty for q, v in pieces.items()}
+
+
+def _assemble(*slices: pd.DataFrame) -> pd.DataFrame:
+    """One key partition: every chunk's slice of it."""
+    return pd.concat(slices, ignore_index=True)
+
+
+def _block_sizes(frame: pd.DataFrame, n_rules: int) -> dict[int, pd.Series]:
+    """Per rule, how many blocks of each size this partition holds (its blocks are whole)."""
+    out = {}
+    for index, group in frame.groupby("rule", sort=True):
+        keys = group["k"]
+        keys = keys[keys != ""]
+        out[int(index)] = keys.value_counts().value_counts()
+    return out
+
+
+def _global_caps(
+    rules: list[BlockingRule], sizes: list[dict], max_block: int, n_records: int
+) -> tuple[list[int], list[int], list[list[int]]]:
+    """Each rule's block-size cap from the whole histogram, as ``candidate_pairs`` decides it.
+
+    The histogram is rebuilt as a tiny DuckDB ``keys`` table (one row per
+    keyed record, integer block ids) so the engine's own ``_block_cap``
+    decides, whatever its budget rules become.
+    """
+    from overlap.block import _block_cap
+
+    caps, counts, skipped = [], [], []
+    con = duckdb.connect()
+    try:
+        for index, rule in enumerate(rules):
+            hist = pd.concat([s[index] for s in sizes if index in s]) if sizes else None
+            if hist is None or not len(hist):
+                hist = pd.Series([], dtype=np.int64)
+            hist = hist.groupby(level=0).sum()
+            table = pd.DataFrame(
+                {"n": hist.index.to_numpy(dtype=np.int64), "blocks": hist.to_numpy(np.int64)}
+            )
+            con.register("hist", table)
+            con.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE keys AS
+                SELECT h.hid * 1000000000000 + (i // h.n) AS k
+                FROM (SELECT row_number() OVER () AS hid, n, blocks FROM hist) h,
+                     range(h.n * h.blocks) t(i)
+                """
+            )
+            con.unregister("hist")
+            cap, n_skipped, sizes_skipped = _block_cap(con, rule, max_block, n_records)
+            caps.append(int(cap))
+            counts.append(int(n_skipped))
+            skipped.append(sizes_skipped)
+    finally:
+        con.close()
+    return caps, counts, skipped
+
+
+def _block_partition(
+    rules: list[BlockingRule], caps: list[int], bounds: np.ndarray, frame: pd.DataFrame
+) -> dict:
+    """The local DuckDB join, per rule, on one key partition; pairs split by rid_a range.
+
+    ``caps`` is each rule's block-size cap decided on the whole histogram.
+    Returns ``{bucket: pairs}``.
+    """
+    found = []
+    for index, group in frame.groupby("rule", sort=True):
+        rule = rules[int(index)]
+        carrier = pd.DataFrame(
+            {"first_name": group["k"].to_numpy(), "last_name": group["p"].to_numpy()}
+        )
+        local_rule = BlockingRule(
+            rule.name,
+            rule.title,
+            _CARRIER_KEY,
+            partner=_CARRIER_PARTNER if rule.partner is not None else None,
+            max_block=max(1, caps[int(index)]),
+        )
+        pairs, _ = candidate_pairs(carrier, rules=[local_rule], max_block=DEFAULT_MAX_BLOCK)
+        rid = group["rid"].to_numpy(dtype=np.int64)
+        a = rid[pairs["rid_a"].to_numpy()]
+        b = rid[pairs["rid_b"].to_numpy()]
+        found.append(
+            pd.DataFrame(
+                {
+                    "rid_a": np.minimum(a, b),
+                    "rid_b": np.maximum(a, b),
+                    "rule": np.full(len(a), index, dtype=np.int16),
+                }
+            )
+        )
+    pairs = _dedupe_pairs(found)
+    bucket = np.searchsorted(bounds, pairs["rid_a"].to_numpy(), side="right")
+    return {b: pairs[bucket == b] for b in range(len(bounds) + 1)}
+
+
+def _dedupe_pairs(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Each pair once, credited to the first rule that found it, sorted by rid_a, rid_b."""
+    if not parts:
+        return pd.DataFrame(
+            {
+                "rid_a": np.zeros(0, np.int64),
+                "rid_b": np.zeros(0, np.int64),
+                "rule": np.zeros(0, np.int16),
+            }
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    a = frame["rid_a"].to_numpy(dtype=np.int64)
+    b = frame["rid_b"].to_numpy(dtype=np.int64)
+    rule = frame["rule"].to_numpy(dtype=np.int16)
+    order = np.lexsort((rule, b, a))
+    a, b, rule = a[order], b[order], rule[order]
+    first = np.ones(len(a), dtype=bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    return pd.DataFrame({"rid_a": a[first], "rid_b": b[first], "rule": rule[first]})
+
+
+def _merge_bucket(*parts: pd.DataFrame) -> pd.DataFrame:
+    return _dedupe_pairs(list(parts))
+
+
+def _records_for(rids: np.ndarray, files: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The records with the given sorted rids, from the per-file frames (global rids)."""
+    slices = []
+    for records in files:
+        if not len(records):
+            continue
+        start = int(records["rid"].iat[0])
+        inside = rids[(rids >= start) & (rids < start + len(records))]
+        slices.append(records.iloc[inside - start])
+    return pd.concat(slices, ignore_index=True)
+
+
+def _compare_partition(pairs: pd.DataFrame, *files: pd.DataFrame) -> pd.DataFrame:
+    """Comparison levels of one partition of pairs, on just the records it needs."""
+    rid_a = pairs["rid_a"].to_numpy(dtype=np.int64)
+    rid_b = pairs["rid_b"].to_numpy(dtype=np.int64)
+    needed = np.unique(np.concatenate([rid_a, rid_b]))
+    local = pd.DataFrame(
+        {"rid_a": np.searchsorted(needed, rid_a), "rid_b": np.searchsorted(needed, rid_b)}
+    )
+    records = _records_for(needed, files) if len(needed) else files[0].iloc[:0]
+    levels = compare_pairs(records, local)
+    levels["rid_a"] = rid_a
+    levels["rid_b"] = rid_b
+    return levels
+
+
+def _pattern_columns(levels: pd.DataFrame) -> list[str]:
+    return [c for c in levels.columns if c not in ("rid_a", "rid_b")]
+
+
+def _pattern_counts(levels: pd.DataFrame) -> pd.DataFrame:
+    """Distinct level patterns of a partition and how many pairs have each (EM's statistics)."""
+    columns = _pattern_columns(levels)
+    if not len(levels):
+        return pd.DataFrame({**{c: levels[c] for c in columns}, "count": np.zeros(0, np.int64)})
+    counts = levels.groupby(columns, sort=False).size()
+    table = counts.reset_index(name="count")
+    for column in columns:
+        table[column] = table[column].astype(levels[column].dtype)
+    table["count"] = table["count"].astype(np.int64)
+    return table
+
+
+def _concat_records(*files: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat(files, ignore_index=True)
+
+
+def _estimate_u(*files: pd.DataFrame) -> dict:
+    """u from the same seeded random-pair sample as the local engine. Runs on a worker."""
+    return estimate_u(_concat_records(*files))
+
+
+def _tie_order(*files: pd.DataFrame) -> np.ndarray:
+    return pipeline._tie_order(_concat_records(*files))
+
+
+def _term_frequency_frame(*files: pd.DataFrame) -> pd.DataFrame:
+    """Just the columns scoring reads term frequencies from, for every record."""
+    columns = [c for c in TF_FIELDS if c in files[0].columns]
+    return pd.concat([f[columns] for f in files], ignore_index=True)
+
+
+def _score_partition(model, term_frequencies: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
+    return score(model, term_frequencies, levels)
+
+
+def _partial_forest(
+    scored: pd.DataFrame, threshold: float, forbidden: np.ndarray, n_records: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Connected components of one partition's links, as (record, component root) edges."""
+    prob = scored["probability"].to_numpy()
+    a = scored["rid_a"].to_numpy(dtype=np.int64)
+    b = scored["rid_b"].to_numpy(dtype=np.int64)
+    strong = prob >= threshold
+    if len(forbidden):
+        strong &= ~np.isin(a * n_records + b, forbidden)
+    a, b = a[strong], b[strong]
+    nodes = np.unique(np.concatenate([a, b]))
+    labels = connected_components(len(nodes), np.searchsorted(nodes, a), np.searchsorted(nodes, b))
+    return nodes, nodes[labels]
+
+
+def _links_by_bucket(
+    scored: pd.DataFrame, threshold: float, bucket_of_record: np.ndarray, n_buckets: int
+) -> dict:
+    """The partition's links at or above the threshold, split by their component's bucket."""
+    links = scored.loc[scored["probability"] >= threshold, ["rid_a", "rid_b", "probability"]]
+    bucket = bucket_of_record[links["rid_a"].to_numpy(dtype=np.int64)]
+    return {b: links[bucket == b] for b in range(n_buckets)}
+
+
+def _cluster_bucket(
+    bucket: int,
+    n_records: int,
+    threshold: float,
+    decisions: pd.DataFrame,
+    programme_codes: np.ndarray,
+    tie_order: np.ndarray,
+    bucket_of_record: np.ndarray,
+    *links: pd.DataFrame,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The local constrained clustering on one bucket of whole components."""
+    frame = pd.concat(links, ignore_index=True)
+    person = cluster_records(
+        n_records,
+        frame,
+        threshold,
+        decisions,
+        programme_codes=programme_codes,
+        tie_order=tie_order,
+    )
+    members = np.flatnonzero(bucket_of_record == bucket)
+    return members, person[members]
+
+
+def _number(labels: np.ndarray) -> np.ndarray:
+    """Relabel 0..k-1 in order of each label's first record (as the local engine numbers)."""
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inverse]
+
+
+# ---------------------------------------------------------------- the engine
+
+
+class _Stages:
+    """Per-stage stats and progress calls, as the local engine reports them."""
+
+    def __init__(self, progress: Progress | None):
+        self.stats: list[dict] = []
+        self.progress = progress
+
+    def report(self, stage: str, started: float, **info) -> None:
+        entry = {"stage": stage, "seconds": round(time.perf_counter() - started, 3), **info}
+        self.stats.append(entry)
+        if self.progress is not None:
+            self.progress(stage, dict(entry))
+
+
+def _check_programmes(names: list[str]) -> None:
+    if not names:
+        raise OverlapError("No rosters were given to match.")
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise MappingError(
+            f"Two rosters are both called '{dup}'; give each a different programme name."
+        )
+
+
+def _stack(client: Client, parts: list) -> tuple[list, pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Per-file futures of (records, attributes, info) -> per-file record futures with
+    global rids, and the stacked records and attributes (as ``prepare_records`` stacks them)."""
+    infos = client.gather([client.submit(_item, p, 2, pure=False) for p in parts])
+    lengths = client.gather([client.submit(_n_rows, p, pure=False) for p in parts])
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
+    files = [
+        client.submit(_with_rids, p, int(o), pure=False)
+        for p, o in zip(parts, offsets, strict=True)
+    ]
+    records = pd.concat(client.gather(files), ignore_index=True)
+    records["programme"] = records["programme"].astype(str)
+    records.index = pd.RangeIndex(len(records), name=None)
+    attrs = client.gather([client.submit(_item, p, 1, pure=False) for p in parts])
+    attributes = pd.concat(attrs, ignore_index=True).fillna("").astype(str)
+    attributes.index = pd.RangeIndex(len(attributes), name="rid")
+    return files, records, attributes, infos
+
+
+def _n_rows(part: tuple) -> int:
+    return len(part[0])
+
+
+def _run(
+    client: Client,
+    files: list,
+    records: pd.DataFrame,
+    attributes: pd.DataFrame,
+    threshold: float,
+    decisions: pd.DataFrame | None,
+    stages: _Stages,
+) -> MatchResult:
+    """Block, compare, fit, score and cluster on the cluster; ``files`` hold the records."""
+    n = len(records)
+    workers = _n_workers(client)
+    rules = list(BLOCKING_RULES)
+    programmes = list(dict.fromkeys(records["programme"].astype(str)))
+
+    # u from random pairs and the tie order need every record: start them now, on workers
+    u_future = client.submit(_estimate_u, *files, pure=False)
+    tie_future = client.submit(_tie_order, *files, pure=False)
+
+    # ---- blocking, partitioned by block key
+    started = time.perf_counter()
+    n_key_parts = max(workers, math.ceil(n / 250_000))
+    n_buckets = max(2 * workers, math.ceil(n / RECORDS_PER_PAIR_PARTITION))
+    bounds = np.linspace(0, n, n_buckets + 1)[1:-1].astype(np.int64)
+    chunks = []
+    for file_future, length in zip(
+        files, client.gather([client.submit(len, f, pure=False) for f in files]), strict=True
+    ):
+        for start in range(0, max(length, 1), CHUNK_ROWS):
+            if length == 0:
+                break
+            chunk = client.submit(_rows, file_future, start, start + CHUNK_ROWS, pure=False)
+            chunks.append(client.submit(_block_keys, chunk, rules, n_key_parts, pure=False))
+    assembled = []
+    for q in range(n_key_parts):
+        slices = [client.submit(_item, c, q, pure=False) for c in chunks]
+        assembled.append(client.submit(_assemble, *slices, pure=False))
+    del chunks
+    sizes = client.gather(
+        [client.submit(_block_sizes, f, len(rules), pure=False) for f in assembled]
+    )
+    caps, skipped_counts, _ = _global_caps(rules, sizes, DEFAULT_MAX_BLOCK, n)
+    partitions = [
+        client.submit(_block_partition, rules, caps, bounds, f, pure=False) for f in assembled
+    ]
+    buckets = []
+    for b in range(n_buckets):
+        parts = [client.submit(_item, p, b, pure=False) for p in partitions]
+        buckets.append(client.submit(_merge_bucket, *parts, pure=False))
+    bucket_rules = client.gather(
+        [client.submit(_rule_counts, b, len(rules), pure=False) for b in buckets]
+    )
+    del assembled, partitions
+    new_pairs = np.sum(bucket_rules, axis=0) if bucket_rules else np.zeros(len(rules), np.int64)
+    skipped = sum(skipped_counts)
+    n_pairs = int(new_pairs.sum())
+    stages.report(
+        "block",
+        started,
+        candidate_pairs=n_pairs,
+        skipped_blocks=int(skipped),
+        rules={r.name: int(c) for r, c in zip(rules, new_pairs.tolist(), strict=True)},
+    )
+
+    # ---- compare per partition of pairs; EM statistics per partition
+    started = time.perf_counter()
+    levels = [client.submit(_compare_partition, b, *files, pure=False) for b in buckets]
+    counts = [client.submit(_pattern_counts, lv, pure=False) for lv in levels]
+    table = pd.concat(client.gather(counts), ignore_index=True)
+    del buckets
+    stages.report("compare", started, pairs=n_pairs, comparisons=len(COMPARISONS))
+
+    # ---- model: EM on the summed pattern counts, u from the workers' random pairs
+    started = time.perf_counter()
+    u = u_future.result()
+    model = fit_model(records, _expand_patterns(table), u=u)
+    stages.report(
+        "model",
+        started,
+        prior=float(f"{model.prior:.3g}"),
+        training_pairs={k: v.get("pairs", 0) for k, v in model.stats["sessions"].items()},
+    )
+
+    # ---- score per partition
+    started = time.perf_counter()
+    tf_future = client.submit(_term_frequency_frame, *files, pure=False)
+    [model_future] = client.scatter([model], broadcast=True)
+    scored = [
+        client.submit(_score_partition, model_future, tf_future, lv, pure=False) for lv in levels
+    ]
+    wait(scored)
+    del levels
+    summaries = client.gather(
+        [client.submit(_score_summary, s, threshold, pure=False) for s in scored]
+    )
+    stages.report(
+        "score",
+        started,
+        pairs=n_pairs,
+        links=int(sum(s[0] for s in summaries)),
+        household_guarded=int(sum(s[1] for s in summaries)),
+    )
+
+    # ---- persons: distributed connected components, then the local clustering per bucket
+    started = time.perf_counter()
+    decisions = pipeline._empty_decisions() if decisions is None else decisions.copy()
+    rid_decisions = pipeline.decisions_to_rids(records, decisions)
+    person_id = _persons(client, scored, n, threshold, rid_decisions, records, tie_future, workers)
+    records["person_id"] = person_id
+    stages.report("cluster", started, people=int(person_id.max() + 1) if len(person_id) else 0)
+
+    pairs = pd.concat(client.gather(scored), ignore_index=True)
+    return MatchResult(
+        records=records,
+        attributes=attributes,
+        pairs=pipeline._pairs_columns(pairs),
+        comparisons=list(COMPARISONS),
+        model=model,
+        threshold=threshold,
+        decisions=decisions,
+        stats=stages.stats,
+        programmes=programmes,
+    )
+
+
+def _rule_counts(pairs: pd.DataFrame, n_rules: int) -> np.ndarray:
+    return np.bincount(pairs["rule"].to_numpy(dtype=np.int64), minlength=n_rules)
+
+
+def _score_summary(scored: pd.DataFrame, threshold: float) -> tuple[int, int]:
+    return int((scored["probability"] >= threshold).sum()), int(scored["household_guard"].sum())
+
+
+def _expand_patterns(table: pd.DataFrame) -> pd.DataFrame:
+    """The pattern counts of every partition, summed, as one row per pair for ``fit_model``.
+
+    EM and the prior only ever see the multiset of level patterns, so this
+    frame fits exactly the model the local engine fits.
+    """
+    columns = [c for c in table.columns if c != "count"]
+    if not len(table):
+        return table[columns]
+    summed = table.groupby(columns, sort=True).agg(count=("count", "sum")).reset_index()
+    repeat = np.repeat(np.arange(len(summed)), summed["count"].to_numpy(dtype=np.int64))
+    return pd.DataFrame({c: summed[c].to_numpy().astype(table[c].dtype)[repeat] for c in columns})
+
+
+def _persons(
+    client: Client,
+    scored: list,
+    n: int,
+    threshold: float,
+    rid_decisions: pd.DataFrame,
+    records: pd.DataFrame,
+    tie_future,
+    workers: int,
+) -> np.ndarray:
+    """Person ids: partial forests per partition, merged here, then clustering per bucket."""
+    kind = rid_decisions["decision"].astype(str).str.lower().to_numpy()
+    da = rid_decisions["rid_a"].to_numpy(dtype=np.int64)
+    db = rid_decisions["rid_b"].to_numpy(dtype=np.int64)
+    different = kind == "different"
+    forbidden = np.unique(np.minimum(da, db)[different] * n + np.maximum(da, db)[different])
+    forests = client.gather(
+        [client.submit(_partial_forest, s, threshold, forbidden, n, pure=False) for s in scored]
+    )
+    same = kind == "same"
+    fa = np.concatenate([f[0] for f in forests] + [da[same]]).astype(np.int64)
+    fb = np.concatenate([f[1] for f in forests] + [db[same]]).astype(np.int64)
+    components = connected_components(n, fa, fb)
+    sizes = np.bincount(components, minlength=n)
+    linked = sizes[components] > 1
+    labels = np.arange(n, dtype=np.int64)
+    if not linked.any():
+        return _number(labels)
+    n_buckets = max(1, min(2 * workers, int(linked.sum()) // 2))
+    # bucket of each record's component; -1 for records linked to nobody
+    bucket_of_record = np.where(linked, components % n_buckets, -1).astype(np.int64)
+    [bucket_future] = client.scatter([bucket_of_record], broadcast=True)
+    [codes_future] = client.scatter([pipeline._programme_codes(records)], broadcast=True)
+    split = [
+        client.submit(_links_by_bucket, s, threshold, bucket_future, n_buckets, pure=False)
+        for s in scored
+    ]
+    results = []
+    for b in range(n_buckets):
+        links = [client.submit(_item, part, b, pure=False) for part in split]
+        results.append(
+            client.submit(
+                _cluster_bucket,
+                b,
+                n,
+                threshold,
+                rid_decisions,
+                codes_future,
+                tie_future,
+                bucket_future,
+                *links,
+                pure=False,
+            )
+        )
+    for b, (members, person) in enumerate(client.gather(results)):
+        labels[members] = n * (b + 1) + person
+    return _number(labels)
+
+
+def match_rosters(
+    rosters,
+    threshold: float = DEFAULT_THRESHOLD,
+    decisions: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+    scheduler: str | None = None,
+) -> MatchResult:
+    """``pipeline.match_rosters`` on a Dask cluster: the same persons, spread over workers.
+
+    Args:
+        rosters: a list of ``MappedRoster`` or an already normalised records frame.
+        threshold, decisions, progress: as ``pipeline.match_rosters``.
+        scheduler: a Dask scheduler address (``tcp://host:8786``); None starts
+            a local cluster with one single-threaded worker process per core
+            and closes it afterwards.
+
+    Returns:
+        A ``MatchResult`` equal to the local engine's (same persons, same
+        person ids, same scored pairs).
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise OverlapError("The threshold must be a probability between 0 and 1.")
+    stages = _Stages(progress)
+    with _dask_client(scheduler) as client:
+        started = time.perf_counter()
+        if isinstance(rosters, pd.DataFrame):
+            records = rosters.reset_index(drop=True).copy()
+            if "rid" in records.columns:
+                records = records.drop(columns=["rid"])
+            records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
+            attributes = pd.DataFrame(index=pd.RangeIndex(len(records), name="rid"))
+            files = [
+                client.scatter(records.iloc[s : s + CHUNK_ROWS])
+                for s in range(0, max(len(records), 1), CHUNK_ROWS)
+            ]
+        else:
+            rosters = list(rosters)
+            _check_programmes([m.name for m in rosters])
+            parts = [
+                client.submit(_normalise_mapped, f, pure=False) for f in client.scatter(rosters)
+            ]
+            files, records, attributes, _ = _stack(client, parts)
+        stages.report(
+            "normalise",
+            started,
+            records=len(records),
+            programmes=len(dict.fromkeys(records["programme"].astype(str))),
+        )
+        return _run(client, files, records, attributes, threshold, decisions, stages)
+
+
+def match_files(
+    paths: Sequence,
+    names: Sequence[str] | None = None,
+    overrides: Sequence[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    decisions: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+    scheduler: str | None = None,
+) -> MatchResult:
+    """``pipeline.match_files`` on a Dask cluster: files read and normalised on workers.
+
+    Args:
+        paths: roster files (read here and shipped, so workers need no shared disk).
+        names: programme names, one per file (default: each file's stem).
+        overrides: ``FILE:RAW=FIELD`` mapping corrections.
+        threshold, decisions, progress: as ``pipeline.match_rosters``.
+        scheduler: a Dask scheduler address; None starts a local cluster.
+
+    Returns:
+        A ``MatchResult`` equal to the local engine's.
+    """
+    from overlap.ingest import IngestLimits, _programme_name
+    from overlap.mapping import parse_map_overrides
+
+    if names is not None and len(names) != len(paths):
+        raise OverlapError(
+            f"Got {len(names)} programme name(s) for {len(paths)} file(s); give one per file."
+        )
+    if not 0.0 <= threshold <= 1.0:
+        raise OverlapError("The threshold must be a probability between 0 and 1.")
+    parsed = parse_map_overrides(list(overrides or []))
+    limit = IngestLimits().max_bytes
+    sources = []
+    for i, path in enumerate(paths):
+        path = Path(path)
+        file_name = path.name
+        if not path.exists():
+            raise RosterError(f"{file_name} was not found.")
+        if path.is_dir():
+            raise RosterError(f"{file_name} is a folder, not a roster file.")
+        if path.stat().st_size > limit:
+            raise RosterError(
+                f"{file_name} is {path.stat().st_size / 1024 / 1024:,.1f} MB, over the limit of "
+                f"{limit / 1024 / 1024:,.1f} MB."
+            )
+        programme = _programme_name(path, names[i] if names else None, file_name)
+        sources.append((path, file_name, programme))
+    _check_programmes([s[2] for s in sources])
+    stages = _Stages(progress)
+    with _dask_client(scheduler) as client:
+        started = time.perf_counter()
+        parts = []
+        for path, file_name, programme in sources:
+            [data] = client.scatter([path.read_bytes()])
+            parts.append(
+                client.submit(_read_and_normalise, data, file_name, programme, parsed, pure=False)
+            )
+        files, records, attributes, infos = _stack(client, parts)
+        read_seconds = round(time.perf_counter() - started, 3)
+        if progress is not None:
+            progress(
+                "read",
+                {
+                    "stage": "read",
+                    "seconds": read_seconds,
+                    "files": len(paths),
+                    "rows": int(sum(i["rows"] for i in infos)),
+                    "problem_rows": int(sum(i["problem_rows"] for i in infos)),
+                },
+            )
+        stages.report(
+            "normalise",
+            started,
+            records=len(records),
+            programmes=len(dict.fromkeys(records["programme"].astype(str))),
+        )
+        result = _run(client, files, records, attributes, threshold, decisions, stages)
+    result.stats.insert(0, {"stage": "read", "seconds": read_seconds, "files": len(paths)})
+    return result

@@ -1,0 +1,201 @@
+"""The Dask engine gives exactly the local engine's persons, on a real two-worker LocalCluster.
+
+One session-scoped cluster (two single-threaded worker processes) serves
+every test; each engine runs once on the samples. The local engine must
+never import Dask: checked in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "data" / "samples").glob("*.*"))
+
+pytestmark = pytest.mark.xdist_group("dask")
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+@pytest.fixture(scope="module")
+def local_result():
+    from overlap.pipeline import match_files
+
+    return match_files(SAMPLES)
+
+
+@pytest.fixture(scope="module")
+def dask_result(dask_scheduler):
+    from overlap.dask_engine import match_files
+
+    stages = []
+    result = match_files(
+        SAMPLES, scheduler=dask_scheduler, progress=lambda stage, info: stages.append(stage)
+    )
+    result.stats.append({"stage": "_progress", "stages": stages})
+    return result
+
+
+def same_partition(a, b) -> bool:
+    """Whether two labelings put the records into the same groups (labels may differ)."""
+    a, b = np.asarray(a), np.asarray(b)
+    combos = pd.DataFrame({"a": a, "b": b}).drop_duplicates()
+    return len(combos) == len(np.unique(a)) == len(np.unique(b))
+
+
+def test_same_partition_helper_can_fail():
+    assert same_partition([0, 0, 1], [5, 5, 2])
+    assert not same_partition([0, 0, 1], [0, 1, 1])
+    assert not same_partition([0, 1, 2], [0, 0, 2])
+
+
+def test_dask_engine_finds_exactly_the_local_persons(local_result, dask_result):
+    assert len(SAMPLES) >= 3
+    local, dask = local_result.records, dask_result.records
+    assert len(local) == len(dask) > 1000
+    pd.testing.assert_frame_equal(local.drop(columns="person_id"), dask.drop(columns="person_id"))
+    assert local["person_id"].nunique() < len(local)  # the samples do share people
+    assert same_partition(local["person_id"], dask["person_id"])
+    # people are numbered by their first record in both engines
+    assert np.array_equal(local["person_id"].to_numpy(), dask["person_id"].to_numpy())
+    pd.testing.assert_frame_equal(local_result.attributes, dask_result.attributes)
+
+
+def test_dask_engine_scores_the_same_pairs_with_the_same_model(local_result, dask_result):
+    pd.testing.assert_frame_equal(local_result.pairs, dask_result.pairs)
+    assert local_result.model.prior == dask_result.model.prior
+    for name, m in local_result.model.m.items():
+        assert np.array_equal(m, dask_result.model.m[name]), name
+        assert np.array_equal(local_result.model.u[name], dask_result.model.u[name]), name
+    assert local_result.model.stats == dask_result.model.stats
+    stages = dask_result.stats[-1]["stages"]
+    assert stages == ["read", "normalise", "block", "compare", "model", "score", "cluster"]
+    local_block = next(s for s in local_result.stats if s["stage"] == "block")
+    dask_block = next(s for s in dask_result.stats if s["stage"] == "block")
+    assert dask_block["candidate_pairs"] == local_block["candidate_pairs"]
+    assert dask_block["rules"] == local_block["rules"]
+    assert dask_block["skipped_blocks"] == local_block["skipped_blocks"]
+
+
+def test_decisions_and_a_records_frame_give_the_same_persons(local_result, dask_scheduler):
+    """User decisions (a split and a forced merge) go through the distributed clustering alike."""
+    from overlap import dask_engine, pipeline
+
+    records = local_result.records.drop(columns=["person_id", "rid"])
+    links = local_result.links
+    programme = local_result.records["programme"].to_numpy()
+    row = local_result.records["row"].to_numpy()
+    cross = links[programme[links["rid_a"]] != programme[links["rid_b"]]].iloc[0]
+    weak = local_result.pairs[local_result.pairs["probability"] < 0.01].iloc[0]
+    decisions = pd.DataFrame(
+        {
+            "programme_a": [programme[cross.rid_a], programme[weak.rid_a]],
+            "row_a": [row[cross.rid_a], row[weak.rid_a]],
+            "programme_b": [programme[cross.rid_b], programme[weak.rid_b]],
+            "row_b": [row[cross.rid_b], row[weak.rid_b]],
+            "decision": ["different", "same"],
+        }
+    )
+    local = pipeline.match_rosters(records, decisions=decisions)
+    dask = dask_engine.match_rosters(records, decisions=decisions, scheduler=dask_scheduler)
+    person = local.records["person_id"].to_numpy()
+    assert person[int(weak.rid_a)] == person[int(weak.rid_b)]
+    assert person[int(cross.rid_a)] != person[int(cross.rid_b)]
+    assert same_partition(person, dask.records["person_id"])
+    assert not same_partition(person, local_result.records["person_id"])
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "overlap", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_cli_dask_engine_writes_the_same_overlap_json(tmp_path, dask_scheduler):
+    files = [str(p) for p in SAMPLES]
+    local = run_cli("match", *files, "--out", str(tmp_path / "local"), cwd=ROOT)
+    assert local.returncode == 0, local.stderr
+    dask = run_cli(
+        "match",
+        *files,
+        "--out",
+        str(tmp_path / "dask"),
+        "--engine",
+        "dask",
+        "--scheduler",
+        dask_scheduler,
+        cwd=ROOT,
+    )
+    assert dask.returncode == 0, dask.stderr
+    assert "grouped into people" in dask.stderr
+    summary = json.loads((tmp_path / "dask" / "overlap.json").read_text())
+    assert summary == json.loads((tmp_path / "local" / "overlap.json").read_text())
+    for name in ("records.csv", "links.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+
+
+def test_cli_dask_engine_reports_an_unreachable_scheduler_in_one_sentence(tmp_path):
+    done = run_cli(
+        "match",
+        str(SAMPLES[0]),
+        str(SAMPLES[1]),
+        "--out",
+        str(tmp_path / "out"),
+        "--engine",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        cwd=ROOT,
+        env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"},
+    )
+    assert done.returncode == 2
+    assert "Could not reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_local_engine_never_imports_dask(tmp_path):
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from overlap.cli import main
+        from overlap.pipeline import match_files, recluster
+        files = {[str(p) for p in SAMPLES]!r}
+        result = match_files(files)
+        recluster(result, 0.9)
+        assert main(["match", *files, "--out", {str(tmp_path / "out")!r}]) == 0
+        loaded = sorted(m for m in sys.modules
+                        if m.split(".")[0] in ("dask", "distributed")
+                        or m == "overlap.dask_engine")
+        print("LOADED", loaded)
+        assert not loaded, loaded
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "LOADED []" in done.stdout
