@@ -407,3 +407,18 @@ def test_try_with_sample_rosters_loads_every_sample():
     at.button(key="load_samples").click().run()
     assert len(at.session_state["ov_rosters"]) == len(entries)
     assert any("very same file" in w.value for w in at.warning)
+
+
+def test_every_refused_file_of_the_bad_corpus_gets_its_sentence_on_the_page(tmp_path):
+    """The bad-file corpus (tests/test_bad_files.py) dropped on the page at once, with a good file."""
+    from test_bad_files import REFUSALS
+
+    cases = [c for c in REFUSALS if c.limits is None and c.sheet is None]
+    assert len(cases) >= 15
+    files = [(c.file_name, c.make(tmp_path), "application/octet-stream") for c in cases]
+    at = _upload(_app(), [*files, FILES[0]])
+    errors = [e.value for e in at.error]
+    for case in cases:
+        assert case.message in errors, case.kind
+    assert [e.programme for e in at.session_state["ov_rosters"]] == ["food_bank"]
+    assert not any("Traceback" in e or "Error:" in e for e in errors)
