@@ -179,9 +179,26 @@ def run_overlap_encoded(
     if threshold is not None:
         cmd += ["--threshold", str(threshold)]
     code, seconds, rss, stderr = run_command(cmd)
-    run = ToolRun(
-        "overlap-encoded", dataset.name, code == 0, total_seconds + seconds, max(peak, rss)
-    )
+    tool = "overlap-encoded"
+    if code != 0 and _library_can_match_encoded():
+        # `overlap match` does not take .clk files yet: call the library entry point it will use.
+        script = (
+            "import sys; from overlap.privacy import run_encoded_match; "
+            "t = None if sys.argv[2] == 'None' else float(sys.argv[2]); "
+            "n = sys.argv[3].split('\\x1f'); "
+            "run_encoded_match(sys.argv[4:], sys.argv[1], names=n, threshold=t)"
+        )
+        cmd = [
+            PYTHON,
+            "-c",
+            script,
+            str(match_dir),
+            str(threshold),
+            "\x1f".join(dataset.programmes),
+        ]
+        code, seconds, rss, stderr = run_command([*cmd, *map(str, encoded)])
+        tool = "overlap-encoded (library)"
+    run = ToolRun(tool, dataset.name, code == 0, total_seconds + seconds, max(peak, rss))
     run.stderr = "\n".join([*stderr_all, stderr])
     if code != 0:
         run.error = (stderr.strip().splitlines() or [f"exit {code}"])[-1][:300]
@@ -191,6 +208,15 @@ def run_overlap_encoded(
     except (FileNotFoundError, KeyError, ValueError) as exc:
         run.ok, run.error = False, f"cannot map encoded ids back to rows: {exc}"
     return run
+
+
+def _library_can_match_encoded() -> bool:
+    proc = subprocess.run(
+        [PYTHON, "-c", "from overlap.privacy import run_encoded_match"],
+        cwd=ROOT,
+        capture_output=True,
+    )
+    return proc.returncode == 0
 
 
 def _encoded_records_to_rows(
