@@ -853,16 +853,7 @@ _PHONE_STRIP = r"[\s().\-]"
 _PHONE_PLACEHOLDERS = {str(d) * 10 for d in range(10)} | {"1234567890", "0123456789", "9876543210"}
 
 
-def _phone_one(value: str, region: str) -> str:
-    text = value.strip()
-    if not text or len(text) > 60 or not any(c.isdigit() for c in text):
-        return ""
-    if re.fullmatch(r"\d+\.0+", text):  # a number stored as float in a workbook
-        text = text.split(".")[0]
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return ""
+def _phone_e164(number: phonenumbers.PhoneNumber) -> str:
     if not phonenumbers.is_possible_number(number):
         return ""
     national = str(number.national_number)
@@ -873,6 +864,31 @@ def _phone_one(value: str, region: str) -> str:
     if len(set(national)) == 1 or national in _PHONE_PLACEHOLDERS:
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_PHONE_NOISE = re.compile(r"[^\d\s().+\-]")
+
+
+def _phone_one(value: str, region: str) -> str:
+    text = value.strip()
+    if not text or len(text) > 60 or not any(c.isdigit() for c in text):
+        return ""
+    if re.fullmatch(r"\d+\.0+", text):  # a number stored as float in a workbook
+        text = text.split(".")[0]
+    try:
+        found = _phone_e164(phonenumbers.parse(text, region))
+    except phonenumbers.NumberParseException:
+        found = ""
+    if found or not _PHONE_NOISE.search(text):
+        return found
+    # words or separators around the number: "Cell: 312-555-0100", "312-555-0100 / 773-..."
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, region, leniency=phonenumbers.Leniency.POSSIBLE
+    ):
+        found = _phone_e164(match.number)
+        if found:
+            return found
+    return ""
 
 
 def normalise_phone(value: str, region: str = "US") -> str:
@@ -1350,8 +1366,14 @@ def _street_from_tags(tags: Mapping[str, str]) -> tuple[str, str, str, str]:
     ident = _unit_id(unit_tokens) if unit_tokens else ""
     unit = f"apt {ident}" if ident else ""
     box = words("USPSBoxID")
-    if tags.get("USPSBoxType") or box:
-        street = " ".join(["po box", *box]) if box else "po box"
+    group = words("USPSBoxGroupType")
+    if tags.get("USPSBoxType") or box or group:
+        # "Rural Route 2 Box 15" -> "rr 2 box 15"; "P.O. Box 12" -> "po box 12"
+        lead = []
+        if group:
+            kind = "hc" if group[0] in ("hc", "highway", "star") else "rr"
+            lead = [kind, *words("USPSBoxGroupID")]
+        street = " ".join([*lead, "box" if lead else "po box", *box])
         return street, "", "", unit
     house = "".join(words("AddressNumberPrefix", "AddressNumber", "AddressNumberSuffix"))
     pre = " ".join(_DIRECTIONS.get(t, t) for t in words("StreetNamePreDirectional"))
