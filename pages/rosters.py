@@ -149,6 +149,17 @@ for entry in entries:
         if remove_col.button("Remove", key=f"remove_{entry.key}", icon=":material/close:"):
             state.remove_roster(entry.key)
             st.rerun()
+        if entry.data is not None and len(entry.roster.sheets) > 1:
+            sheets = list(entry.roster.sheets)
+            chosen = st.selectbox(
+                "Sheet of the workbook to use",
+                sheets,
+                index=sheets.index(entry.roster.sheet) if entry.roster.sheet in sheets else 0,
+                key=f"sheet_{entry.key}_{entry.version}",
+            )
+            if chosen != entry.roster.sheet:
+                state.set_sheet(entry.key, chosen)
+                st.rerun()
         if missing_required(entry.mapping):
             st.warning(
                 "We found no column with names in this roster; under “Columns”, say which column "

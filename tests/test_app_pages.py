@@ -422,3 +422,25 @@ def test_every_refused_file_of_the_bad_corpus_gets_its_sentence_on_the_page(tmp_
         assert case.message in errors, case.kind
     assert [e.programme for e in at.session_state["ov_rosters"]] == ["food_bank"]
     assert not any("Traceback" in e or "Error:" in e for e in errors)
+
+
+def test_choosing_another_sheet_of_a_workbook(tmp_path):
+    import filegen
+
+    people = [["First Name", "Last Name", "DOB"]] + [
+        [p["first"], p["last"], p["dob"]] for p in PEOPLE[:6]
+    ]
+    book = filegen.write_xlsx(
+        tmp_path / "clinic.xlsx",
+        {"Notes": [["Note"], ["call back"], ["closed"]], "Clients": people},
+    ).read_bytes()
+    at = _upload(_app(), [("clinic.xlsx", book, "application/octet-stream")])
+    entry = at.session_state["ov_rosters"][0]
+    assert entry.roster.sheets == ["Notes", "Clients"]
+    sheet_box = next(s for s in at.selectbox if s.label == "Sheet of the workbook to use")
+    assert sheet_box.value == entry.roster.sheet
+    sheet_box.select("Clients").run()
+    assert not at.exception
+    entry = at.session_state["ov_rosters"][0]
+    assert (entry.roster.sheet, entry.rows) == ("Clients", 6)
+    assert entry.mapping.get("DOB") == "dob"

@@ -92,6 +92,9 @@ class RosterEntry:
     mapping: dict[str, str]
     evidence: dict[str, str] = field(default_factory=dict)
     version: int = 0  # bumped on every mapping change (gives the mapping editor a fresh start)
+    data: bytes | None = field(
+        default=None, repr=False
+    )  # kept only for workbooks with several sheets
 
     @property
     def rows(self) -> int:
@@ -226,6 +229,7 @@ def add_file(file_name: str, data: bytes) -> RosterEntry | None:
         sector=guess_sector(programme),
         mapping=dict(guess.mapping),
         evidence=dict(guess.evidence),
+        data=data if len(getattr(roster, "sheets", []) or []) > 1 else None,
     )
     rosters().append(entry)
     if roster.problems:
@@ -280,6 +284,26 @@ def set_sector(key: str, sector: str) -> None:
     entry = roster_by_key(key)
     if entry is not None and sector in SECTORS:
         entry.sector = sector
+
+
+def set_sheet(key: str, sheet: str) -> None:
+    """Read another sheet of a workbook for this roster (its mapping is guessed afresh)."""
+    from overlap.ingest import read_roster
+    from overlap.mapping import guess_mapping
+
+    entry = roster_by_key(key)
+    if entry is None or entry.data is None or sheet == entry.roster.sheet:
+        return
+    try:
+        roster = read_roster(entry.data, name=entry.file_name, sheet=sheet)
+    except RosterError as error:
+        messages().append(("error", str(error)))
+        return
+    guess = guess_mapping(roster.frame)
+    entry.roster = roster
+    entry.mapping = dict(guess.mapping)
+    entry.evidence = dict(guess.evidence)
+    entry.version += 1
 
 
 def set_mapping(key: str, mapping: dict[str, str]) -> None:
