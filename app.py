@@ -5,6 +5,8 @@ data") and the navigation; each step of the journey is one thin file in
 pages/. All the work is done by the `overlap` library.
 """
 
+import logging
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -65,4 +67,17 @@ with st.sidebar:
         "not shared with other users, and are gone when you close the tab or clear them."
     )
 
-current.run()
+try:
+    current.run()
+except Exception as error:
+    # An unforeseen failure must not put a traceback (which can quote a cell of a roster)
+    # on the page or in the server log: say what happened in plain words, log only its type.
+    if os.environ.get("OVERLAP_SHOW_ERRORS") == "1":  # for developers, never in production
+        raise
+    logging.getLogger("overlap.app").warning(
+        "page %s stopped: %s", current.url_path or "rosters", type(error).__name__
+    )
+    st.error(
+        f"Something went wrong on this page ({type(error).__name__}). Your rosters are still "
+        "loaded; try again, or use “Clear my data” to start over."
+    )

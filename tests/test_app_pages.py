@@ -444,3 +444,15 @@ def test_choosing_another_sheet_of_a_workbook(tmp_path):
     entry = at.session_state["ov_rosters"][0]
     assert (entry.roster.sheet, entry.rows) == ("Clients", 6)
     assert entry.mapping.get("DOB") == "dob"
+
+
+def test_an_unforeseen_failure_shows_a_sentence_not_a_traceback(monkeypatch, caplog):
+    monkeypatch.delenv("OVERLAP_SHOW_ERRORS", raising=False)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    # a state no page expects: the first run goes through app.py's router to the Rosters page
+    at.session_state["ov_rosters"] = ["Maria Garcia 312-555-0142"]
+    at.run()
+    assert not at.exception
+    assert any(e.value.startswith("Something went wrong on this page") for e in at.error)
+    assert "Maria" not in caplog.text
+    assert "Traceback" not in caplog.text
