@@ -119,6 +119,17 @@ def cluster_records(
     if len(diff_a):
         together = components[diff_a] == components[diff_b]
         risky[np.isin(components, components[diff_a[together]])] = True
+    # Two records of one roster joined by one link: together only if that link is direct
+    # and above 0.5 (vectorised, no loop).
+    components = components.copy()
+    pair_sized = risky & (np.bincount(components, minlength=n_records)[components] == 2)
+    if pair_sized.any():
+        inside = pair_sized[la]
+        best = pd.Series(lp[inside]).groupby(components[la[inside]]).max()
+        weak = best.index[(best <= DIRECT_LINK_MIN).to_numpy()].to_numpy()
+        split = pair_sized & np.isin(components, weak)
+        components[split] = n_records + np.flatnonzero(split)  # each on its own
+        risky &= ~pair_sized
     if not risky.any():
         return _number(components)
 
@@ -148,44 +159,50 @@ def cluster_records(
         cannot.setdefault(y, set()).add(x)
 
     parent = list(range(n_records))
-    members: dict[int, list[int]] = {}
+    # per cluster root: its members grouped by roster code
+    groups: dict[int, dict[int, list[int]]] = {}
     for x, y, p in zip(ga, gb, gp, strict=True):
         rx, ry = _find(parent, x), _find(parent, y)
         if rx == ry:
             continue
-        mx = members.get(rx, [rx])
-        my = members.get(ry, [ry])
+        gx = groups.get(rx) or {codes_list[rx]: [rx]}
+        gy = groups.get(ry) or {codes_list[ry]: [ry]}
         forced = p > 1.0
-        if _blocked(mx, my, codes_list, direct, cannot, guard_roster and not forced):
+        if _blocked(gx, gy, direct, cannot, guard_roster and not forced):
             continue
-        if len(mx) < len(my):
-            rx, ry, mx, my = ry, rx, my, mx
+        if sum(map(len, gx.values())) < sum(map(len, gy.values())):
+            rx, ry, gx, gy = ry, rx, gy, gx
         parent[ry] = rx
-        mx.extend(my)
-        members[rx] = mx
-        members.pop(ry, None)
-    roots = np.array([_find(parent, i) for i in np.flatnonzero(risky).tolist()], dtype=np.int64)
+        for code, rids in gy.items():
+            gx.setdefault(code, []).extend(rids)
+        groups[rx] = gx
+        groups.pop(ry, None)
+    risky_rids = np.flatnonzero(risky).tolist()
+    roots = np.array([_find(parent, i) for i in risky_rids], dtype=np.int64)
     labels = components.copy()
     # risky records get their guarded root, offset so labels never collide
     labels[risky] = n_records + roots
     return _number(labels)
 
 
-def _blocked(mx, my, codes, direct, cannot, guard_roster: bool) -> bool:
-    """Would merging clusters mx and my break a rule?"""
-    for x in mx:
-        forbidden = cannot.get(x)
-        if forbidden and any(y in forbidden for y in my):
-            return True
+def _blocked(gx: dict, gy: dict, direct: set, cannot: dict, guard_roster: bool) -> bool:
+    """Would merging the two clusters (members by roster code) break a rule?"""
+    if cannot:
+        others = [y for rids in gy.values() for y in rids]
+        for rids in gx.values():
+            for x in rids:
+                forbidden = cannot.get(x)
+                if forbidden and any(y in forbidden for y in others):
+                    return True
     if not guard_roster:
         return False
-    by_code: dict[int, list[int]] = {}
-    for x in mx:
-        by_code.setdefault(codes[x], []).append(x)
-    for y in my:
-        for x in by_code.get(codes[y], ()):
-            if ((x, y) if x < y else (y, x)) not in direct:
-                return True
+    for code, rids in gy.items():
+        mine = gx.get(code)
+        if mine:
+            for y in rids:
+                for x in mine:
+                    if ((x, y) if x < y else (y, x)) not in direct:
+                        return True
     return False
 
 
