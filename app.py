@@ -30,6 +30,11 @@ journey = [
     _page("pages/overlap.py", "Overlap", ":material/bubble_chart:", "overlap"),
     _page("pages/reach.py", "Reach", ":material/map:", "reach"),
 ]
+# Owned by the privacy work: matching on encodings, without handing over names.
+if (HERE / "pages" / "private_overlap.py").exists():
+    journey.append(
+        _page("pages/private_overlap.py", "Private overlap", ":material/lock:", "private-overlap")
+    )
 act = []
 # Owned by the outreach work; shown once their files exist.
 if (HERE / "pages" / "outreach.py").exists():
