@@ -1638,7 +1638,7 @@ def _split_initial(first: str) -> tuple[str, str]:
     return first, ""
 
 
-def normalise_fields(fields: pd.DataFrame) -> pd.DataFrame:
+def normalise_fields(fields: pd.DataFrame, timings: dict[str, float] | None = None) -> pd.DataFrame:
     """Normalise a mapped roster's canonical fields into matching keys.
 
     Every per-value parser runs once per distinct value; phones, dates and
@@ -1649,11 +1649,14 @@ def normalise_fields(fields: pd.DataFrame) -> pd.DataFrame:
         fields: one column per canonical field (missing columns count as
             empty), raw strings, "" where missing; several values may be
             joined with " | ".
+        timings: if given, gets the seconds spent per field group ("names",
+            "dob", "sex", "address", "phone", "email", ...) added to it, for
+            progress reports (counts and timings only, never values).
 
     Returns:
         DataFrame with ``OUTPUT_COLUMNS`` (all str), same index as ``fields``.
     """
-    return _normalise_fields_timed(fields, None)
+    return _normalise_fields_timed(fields, timings)
 
 
 def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | None) -> pd.DataFrame:
