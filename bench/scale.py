@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -176,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for n in args.sizes:
         t = time.perf_counter()
+        if args.fresh:
+            shutil.rmtree(OUT / "scale" / f"n{n}_seed{args.seed}", ignore_errors=True)
         dataset = datasets.scale_pair(n, seed=args.seed)
         print(
             f"N={n:,}: rosters ready in {time.perf_counter() - t:.1f}s ({dataset.files[0].parent})",
