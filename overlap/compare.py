@@ -10,6 +10,7 @@ dashboard's explanations.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -159,27 +160,64 @@ def _jw(a: list[str], b: list[str]) -> np.ndarray:
     return process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1)
 
 
+_per_call = threading.local()  # per-record arrays, reused across chunks of one call
+
+
+def _cached(key: tuple, make):
+    cache = getattr(_per_call, "cache", None)
+    if cache is None:
+        return make()
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def _column(records: pd.DataFrame, field: str) -> pd.Series:
     if field in records.columns:
         return records[field].fillna("").astype(str)
     return pd.Series([""] * len(records), index=records.index, dtype=object)
 
 
+def _record_values(records: pd.DataFrame, field: str, derive=None) -> np.ndarray:
+    """One object array per record of the field, optionally derived (computed once per call)."""
+
+    def make() -> np.ndarray:
+        column = _column(records, field)
+        if derive is not None:
+            column = derive(column).fillna("")
+        return column.to_numpy(dtype=object)
+
+    return _cached((field, derive.__name__ if derive else None), make)
+
+
 def _sides(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray, derive=None):
     """The field's values on both sides of every pair, as object arrays ("" if absent).
 
-    ``derive`` (a vectorised Series -> Series function) is applied per record,
-    before indexing by pair, so no Python runs per pair.
+    ``derive`` (a named, vectorised Series -> Series function) is applied per
+    record, before indexing by pair, so no Python runs per pair.
     """
-    column = _column(records, field)
-    if derive is not None:
-        column = derive(column).fillna("")
-    values = column.to_numpy(dtype=object)
+    values = _record_values(records, field, derive)
     return values[ia], values[ib]
 
 
 def _initial(s: pd.Series) -> pd.Series:
     return s.str[:1]
+
+
+def _last_letter(s: pd.Series) -> pd.Series:
+    return s.str[-1:]
+
+
+def _last_seven(s: pd.Series) -> pd.Series:
+    return s.str[-7:]
+
+
+def _email_user(s: pd.Series) -> pd.Series:
+    return s.str.replace(r"@.*$", "", regex=True)
+
+
+def _hyphen_as_space(s: pd.Series) -> pd.Series:
+    return s.str.replace("-", " ")
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +256,10 @@ def _first_key_equal(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> n
 
 def _lengths(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray):
     """String lengths of the field on both sides (computed per record, not per pair)."""
-    length = _column(records, field).str.len().fillna(0).to_numpy(dtype=np.int64)
+    length = _cached(
+        (field, "len"),
+        lambda: _column(records, field).str.len().fillna(0).to_numpy(dtype=np.int64),
+    )
     return length[ia], length[ib]
 
 
@@ -240,7 +281,7 @@ def _short_form(records, ia, ib, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """
     common = process.cpdist(a.tolist(), b.tolist(), scorer=Prefix.similarity, workers=-1)
     len_a, len_b = _lengths(records, "first_name", ia, ib)
-    end_a, end_b = _sides(records, "first_name", ia, ib, lambda s: s.str[-1:])
+    end_a, end_b = _sides(records, "first_name", ia, ib, _last_letter)
     shorter = np.minimum(len_a, len_b)
     short_end = np.where(len_a <= len_b, end_a, end_b)
     pet = np.isin(short_end, ["y", "i", "e"]) & (common >= 4) & (common == shorter - 1)
@@ -279,7 +320,7 @@ def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:
     level = np.full(len(la), LAST_ELSE, dtype=np.int8)
     idx = np.flatnonzero(present & (la != lb) & (jw < 0.88))
     if len(idx):
-        ta, tb = _sides(records, "last_name", ia[idx], ib[idx], lambda s: s.str.replace("-", " "))
+        ta, tb = _sides(records, "last_name", ia[idx], ib[idx], _hyphen_as_space)
         part = process.cpdist(ta.tolist(), tb.tolist(), scorer=fuzz.token_set_ratio, workers=-1)
         part = part >= 100
         level[idx[part]] = LAST_PART
@@ -322,7 +363,7 @@ def _dob_parts(records: pd.DataFrame) -> tuple[np.ndarray, ...]:
 
 def _dob_levels(records, ia, ib) -> np.ndarray:
     da, db = _sides(records, "dob", ia, ib)
-    year, month, day, epoch = _dob_parts(records)
+    year, month, day, epoch = _cached(("dob", "parts"), lambda: _dob_parts(records))
     ya, yb, ma, mb, dda, ddb = year[ia], year[ib], month[ia], month[ib], day[ia], day[ib]
     present = (da != "") & (db != "")
     level = np.full(len(ia), DOB_ELSE, dtype=np.int8)
@@ -388,7 +429,7 @@ def _phone_levels(records, ia, ib) -> np.ndarray:
     pa, pb = _sides(records, "phone", ia, ib)
     present = (pa != "") & (pb != "")
     level = np.full(len(ia), PHONE_ELSE, dtype=np.int8)
-    last7_a, last7_b = _sides(records, "phone", ia, ib, lambda s: s.str[-7:])
+    last7_a, last7_b = _sides(records, "phone", ia, ib, _last_seven)
     level[last7_a == last7_b] = PHONE_LOCAL
     level[pa == pb] = PHONE_EXACT
     level[~present] = MISSING
@@ -399,7 +440,7 @@ def _email_levels(records, ia, ib) -> np.ndarray:
     ea, eb = _sides(records, "email", ia, ib)
     present = (ea != "") & (eb != "")
     level = np.full(len(ia), EMAIL_ELSE, dtype=np.int8)
-    user_a, user_b = _sides(records, "email", ia, ib, lambda s: s.str.replace(r"@.*$", "", regex=True))
+    user_a, user_b = _sides(records, "email", ia, ib, _email_user)
     level[(user_a == user_b) & (user_a != "")] = EMAIL_USER
     level[ea == eb] = EMAIL_EXACT
     level[~present] = MISSING
@@ -429,6 +470,9 @@ def _agree_levels(records, field, ia, ib) -> np.ndarray:
     return level
 
 
+CHUNK_PAIRS = 1_000_000  # pairs compared at once: bounds the memory of the per-pair arrays
+
+
 def compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """Comparison levels of every candidate pair.
 
@@ -444,6 +488,25 @@ def compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """
     ia = pairs["rid_a"].to_numpy(dtype=np.int64)
     ib = pairs["rid_b"].to_numpy(dtype=np.int64)
+    outer = getattr(_per_call, "cache", None) is None
+    if outer:
+        _per_call.cache = {}
+    try:
+        if len(ia) <= CHUNK_PAIRS:
+            return _compare_chunk(records, ia, ib)
+        parts = [
+            _compare_chunk(
+                records, ia[start : start + CHUNK_PAIRS], ib[start : start + CHUNK_PAIRS]
+            )
+            for start in range(0, len(ia), CHUNK_PAIRS)
+        ]
+        return pd.concat(parts, ignore_index=True)
+    finally:
+        if outer:
+            _per_call.cache = None
+
+
+def _compare_chunk(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.DataFrame:
     out = {"rid_a": ia, "rid_b": ib}
     fa, fb = _sides(records, "first_name", ia, ib)
     la, lb = _sides(records, "last_name", ia, ib)

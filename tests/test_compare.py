@@ -151,3 +151,22 @@ def test_many_pairs_at_once_align_with_their_rows():
     assert out["first_name_level"].tolist()[1] == cmp.FIRST_ELSE
     empty = compare_pairs(records, pairs.iloc[:0])
     assert len(empty) == 0 and "dob_level" in empty.columns
+
+
+def test_chunked_comparison_equals_one_pass(monkeypatch):
+    rows = [
+        {"first_name": f, "last_name": s, "dob": d, "phone": p}
+        for f, s, d, p in [
+            ("Bob", "Lee", "1980-01-02", "3125550100"),
+            ("Robert", "Lee", "1980-02-01", "7735550100"),
+            ("Ann", "Wu", "", ""),
+            ("Anne", "Wu", "1970-05-05", "3125550100"),
+            ("Jose", "Diaz", "1960-01-01", ""),
+        ]
+    ] * 8
+    records = records_from(rows)
+    ia, ib = np.triu_indices(len(records), 1)
+    pairs = pd.DataFrame({"rid_a": ia, "rid_b": ib})
+    whole = compare_pairs(records, pairs)
+    monkeypatch.setattr(cmp, "CHUNK_PAIRS", 97)
+    assert compare_pairs(records, pairs).equals(whole)
