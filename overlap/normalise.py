@@ -159,6 +159,7 @@ _NAME_PLACEHOLDERS = {
     "noname",
     "no name",
 }
+_NAME_ASIDE = re.compile(r"\([^()]*\)|\"[^\"]*\"|\u201c[^\u201d]*\u201d")
 _NAME_DROP = re.compile(r"['\u2019`.]")
 _NAME_SPACE = re.compile(r"[^a-z0-9\- ]+")
 _NAME_NOT_LETTER = re.compile(r"[^a-z\- ]+")
@@ -186,6 +187,9 @@ def split_suffix(value: str) -> tuple[str, str]:
     """
     if not isinstance(value, str) or not value.strip() or len(value) > _MAX_LEN:
         return "", ""
+    without_nickname = _NAME_ASIDE.sub(" ", value)  # 'Robert "Bob"', 'Robert (Bob)'
+    if without_nickname.strip():
+        value = without_nickname
     text = _NAME_DROP.sub("", _fold(value))
     text = _NAME_SPACE.sub(" ", text)
     tokens = text.split()
