@@ -75,21 +75,48 @@ if choice != state.strictness():
         st.toast("Strictness changed: the people and charts were updated.", icon=":material/tune:")
 
 
+STAGE_WORDS = {
+    "read": "Reading the files",
+    "normalise": "Tidying names, dates, addresses and phones",
+    "block": "Finding records that could be the same person",
+    "compare": "Comparing them field by field",
+    "model": "Learning what a match looks like in these rosters",
+    "score": "Scoring each possible pair",
+    "cluster": "Grouping records into people",
+}
+COUNT_WORDS = {
+    "files": "files",
+    "rows": "rows",
+    "problem_rows": "rows with problems",
+    "records": "records",
+    "programmes": "programmes",
+    "candidate_pairs": "possible pairs",
+    "skipped_blocks": "over-large groups left out",
+    "pairs": "pairs",
+    "comparisons": "fields compared",
+    "links": "likely matches",
+    "household_guarded": "pairs kept apart as likely family members",
+    "people": "people",
+}
+
+
 def _stage_line(info) -> str:
+    """One stage of the match in plain words: what it did, its counts and its time."""
     if not isinstance(info, dict):
         return str(info)
-    stage = str(info.get("stage", "step")).replace("_", " ")
-    seconds = info.get("seconds")
+    stage = str(info.get("stage", ""))
     counts = [
-        f"{value:,} {name.replace('_', ' ')}"
+        f"{value:,} {COUNT_WORDS[name]}"
         for name, value in info.items()
-        if name not in ("stage", "seconds")
-        and isinstance(value, int | float)
+        if name in COUNT_WORDS
+        and isinstance(value, int)
         and not isinstance(value, bool)
+        and not (name == "skipped_blocks" and value == 0)
     ]
-    text = f"**{stage.capitalize()}**"
+    text = f"**{STAGE_WORDS.get(stage, stage.replace('_', ' ').capitalize())}**"
     if counts:
         text += ": " + ", ".join(counts)
+    seconds = info.get("seconds")
     if isinstance(seconds, int | float):
         text += f" — {seconds:.1f} s"
     return text
@@ -107,7 +134,7 @@ if st.button(button_label, type="primary", icon=":material/join_inner:", key="ru
             info = dict(info or {})
             info.setdefault("stage", stage)
             status.write(_stage_line(info))
-            status.update(label=f"Matching… {str(stage).replace('_', ' ')} done")
+            status.update(label=f"Matching… {STAGE_WORDS.get(stage, stage)}: done")
 
         try:
             result = state.run_match(progress)

@@ -185,6 +185,14 @@ def test_match_page_shows_quality_then_matches(matched):
     assert any(f"{people:,} different people" in s.value for s in at.success)
     # the data-quality tables come first
     assert len(at.dataframe) >= 2
+    # the progress box tells each stage in plain words, with its counts and time
+    status = at.status[0]
+    assert status.label.startswith("Done:")
+    lines = [m.value for m in status.markdown]
+    assert any(
+        line.startswith("**Finding records that could be the same person**") for line in lines
+    )
+    assert any("possible pairs" in line and line.endswith(" s") for line in lines)
 
 
 def test_matching_agrees_with_the_library_run_directly(matched):
