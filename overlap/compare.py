@@ -275,8 +275,8 @@ def _one_typo(a: np.ndarray, b: np.ndarray, len_a: np.ndarray) -> np.ndarray:
 def _short_form(records, ia, ib, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One name is a short form of the other.
 
-    Either it starts the other and has at least three letters (chris /
-    christopher), or it shares the other's first four letters or more and
+    Either it starts the other, has at least three letters and the other at
+    least two more (chris / christopher, not juan / juana), or it shares the other's first four letters or more and
     adds a pet-name ending (terry / terrence, jenny / jennifer).
     """
     common = process.cpdist(a.tolist(), b.tolist(), scorer=Prefix.similarity, workers=-1)
@@ -285,7 +285,8 @@ def _short_form(records, ia, ib, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     shorter = np.minimum(len_a, len_b)
     short_end = np.where(len_a <= len_b, end_a, end_b)
     pet = np.isin(short_end, ["y", "i", "e"]) & (common >= 4) & (common == shorter - 1)
-    return ((shorter >= 3) & (common == shorter)) | pet
+    longer = np.maximum(len_a, len_b)
+    return ((shorter >= 3) & (common == shorter) & (longer >= shorter + 2)) | pet
 
 
 def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
