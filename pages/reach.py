@@ -33,16 +33,32 @@ if len(partners) < 1:
 
 suppress = common.suppress_toggle("suppress_reach")
 ranked = analyse.reach_ranking(records, options[label], partners, result.attributes)
-top = st.slider("How many areas to show", 5, 50, 15, key="reach_top")
+rank_options = {"everyone the partners reach": "union"} | {
+    f"people new to {p}": f"new to {p}" for p in partners if len(partners) > 1
+}
+sort_col, top_col = st.columns(2)
+rank_by = sort_col.selectbox("Rank areas by", list(rank_options), key="reach_rank_by")
+top = top_col.slider("How many areas to show", 5, 50, 15, key="reach_top")
+ranked = ranked.sort_values(
+    [rank_options[rank_by], "union", "group"], ascending=[False, False, True], kind="stable"
+).reset_index(drop=True)
 
 best = ranked.iloc[0] if len(ranked) else None
 if best is not None:
     reached = int(best["union"])
     reached_text = "fewer than 11" if suppress and reached < 11 else f"{reached:,}"
-    st.markdown(
-        f"The most people are in **{label} {best['group']}**: {reached_text} people served by "
-        "at least one partner."
-    )
+    if rank_options[rank_by] == "union":
+        st.markdown(
+            f"The most people are in **{label} {best['group']}**: {reached_text} people served "
+            "by at least one partner."
+        )
+    else:
+        new = int(best[rank_options[rank_by]])
+        new_text = "fewer than 11" if suppress and 0 < new < 11 else f"{new:,}"
+        st.markdown(
+            f"The most {rank_by} are in **{label} {best['group']}**: {new_text}, out of "
+            f"{reached_text} people the partners reach there."
+        )
 st.plotly_chart(charts.reach_bar(ranked, top=top, suppress=suppress), key="reach_bar")
 if options[label] == "zip":
     st.plotly_chart(

@@ -262,6 +262,9 @@ def test_reach_page_ranks_areas(matched):
     at.switch_page("pages/reach.py").run()
     assert not at.exception
     assert any("The most people are in" in m.value for m in at.markdown)
+    at.selectbox(key="reach_rank_by").select("people new to tax_clinic").run()
+    assert not at.exception
+    assert any("The most people new to tax_clinic are in" in m.value for m in at.markdown)
     at.selectbox(key="reach_group").select("Language").run()
     assert not at.exception
 
