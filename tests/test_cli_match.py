@@ -164,3 +164,21 @@ def test_local_engine_never_imports_dask(rosters):
         [sys.executable, "-c", code], cwd=rosters, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_decisions_file_overrides_the_model(rosters, monkeypatch, capsys):
+    monkeypatch.chdir(rosters)
+    (rosters / "decisions.csv").write_text(
+        "programme_a,row_a,programme_b,row_b,decision\nchurch,1,clinic,1,different\n"
+        "church,3,clinic,3,same\n"
+    )
+    code = main(
+        ["match", "church.csv", "clinic.csv", "--out", "o_dec", "--decisions", "decisions.csv"]
+    )
+    assert code == 0, capsys.readouterr().err
+    records = pd.read_csv(rosters / "o_dec" / "records.csv", dtype=str, keep_default_na=False)
+    pid = dict(zip(records["programme"] + ":" + records["row"], records["person_id"], strict=True))
+    assert pid["church:1"] != pid["clinic:1"]  # Maria kept apart by the user
+    assert pid["church:3"] == pid["clinic:3"]  # Keisha and Zbigniew joined by the user
+    assert main(["match", "church.csv", "--out", "o_dec", "--decisions", "nope.csv"]) == 2
+    assert "nope.csv" in capsys.readouterr().err
