@@ -1225,17 +1225,23 @@ def _street_tokens(value: str) -> list[str]:
 
 
 def _unit_id(tokens: list[str]) -> str:
-    """Identifier after the last unit designator, without spaces, hyphens or '#'."""
+    """The unit identifier, lower case, without spaces, hyphens or '#'.
+
+    After the last designator it is the first token, plus a lone letter that
+    follows ("Apt 4 B" -> 4b), so a city or ZIP after the unit is not taken
+    in ("Apt 2 Chicago IL" -> 2). With no designator at all (a unit column
+    holding "4-B") it is every token.
+    """
     tokens = [t for t in (re.sub(r"[^a-z0-9#]", "", tok) for tok in tokens) if t]
     last = -1
     for i, tok in enumerate(tokens):
         if tok in _UNIT_WORDS:
             last = i
-    rest = tokens[last + 1 :]
-    while rest and rest[0] in _UNIT_WORDS:
-        rest = rest[1:]
-    ident = re.sub(r"[^a-z0-9]", "", "".join(rest))
-    return ident[:20]
+    rest = [t for t in (re.sub(r"[^a-z0-9]", "", tok) for tok in tokens[last + 1 :]) if t]
+    if last >= 0 and rest:
+        lone_letter = len(rest) > 1 and len(rest[1]) == 1 and rest[1].isalpha()
+        rest = rest[:2] if lone_letter else rest[:1]
+    return "".join(rest)[:20]
 
 
 def _unit_one(value: str) -> str:
@@ -1612,7 +1618,7 @@ def normalise_record(record: Mapping[str, str], dayfirst: bool = False) -> dict[
         middle = middle or middle_from_first or full[1]
     suffix = normalise_suffix(get("suffix")) or lsuf or fsuf or msuf or full[3]
     street_parts = parse_street(get("street"))
-    address = parse_address(get("address")) if get("address") else dict(_EMPTY_ADDRESS)
+    address = parse_address(_address_source(get("address"), get("street")))
     use_street = bool(street_parts[0])
     return {
         "first_name": first,
@@ -1744,10 +1750,13 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
         else [blank] * 4
     )
     addr_keys = ("street", "house_number", "street_name", "unit", "city", "state", "zip")
+    (address_given,) = columns("address", lambda v: (v if v.strip() else "",), 1)
+    (street_as_address,) = columns("street", lambda v: (_address_source("", v),), 1)
+    source = pc.if_else(_filled(address_given), address_given, street_as_address)
     addr = dict(
         zip(
             addr_keys,
-            columns("address", lambda v: _address_tuple(v, addr_keys), 7),
+            _columns(_to_series(source, None), lambda v: _address_tuple(v, addr_keys), 7),
             strict=True,
         )
     )
@@ -1768,6 +1777,22 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
     frame = pd.DataFrame({c: _to_series(out[c], index) for c in OUTPUT_COLUMNS}, index=index)
     lap("assemble")
     return frame
+
+
+_WHOLE_ADDRESS_IN_STREET = re.compile(r",|\d{5}(?:-\d{4})? *\Z")
+
+
+def _address_source(address: str, street: str) -> str:
+    """The one-line address that fills city, state, ZIP and unit when those are missing.
+
+    The address column; else a street cell that holds a whole address
+    ("123 Main St, Springfield, IL 62704"): one with a comma or ending in a ZIP.
+    """
+    if address.strip():
+        return address
+    if _WHOLE_ADDRESS_IN_STREET.search(street):
+        return street
+    return ""
 
 
 def _address_tuple(value: str, keys: tuple[str, ...]) -> tuple[str, ...]:

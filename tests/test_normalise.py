@@ -459,6 +459,8 @@ UNITS = [
     ("Apartment 12", "apt 12"),
     ("4B", "apt 4b"),
     ("Bldg 3 Apt 4", "apt 4"),
+    ("Apt 4 B", "apt 4b"),
+    ("Apt 2 Chicago IL", "apt 2"),
     ("Apt", ""),
     ("", ""),
 ]
@@ -723,6 +725,20 @@ def test_normalise_fields_examples_and_fallbacks():
     assert out["sex"].tolist() == ["m", "m", "f"]
     assert out.loc[0, "first_sound"] == nz.name_sound("john")
     assert out.loc[1, "last_sound"] == nz.name_sound("obrien")
+
+
+def test_street_cell_holding_a_whole_address_fills_city_state_zip():
+    fields = pd.DataFrame(
+        {
+            "street": ["123 Main St, Springfield, IL 62704", "456 Elm Ave Apt 2 Chicago IL 60601"],
+            "city": ["", "Evanston"],
+        }
+    )
+    out = nz.normalise_fields(fields)
+    assert out[["street", "unit", "city", "state", "zip"]].values.tolist() == [
+        ["123 main st", "", "springfield", "IL", "62704"],
+        ["456 elm ave", "apt 2", "evanston", "IL", "60601"],
+    ]
 
 
 def test_normalise_fields_missing_columns_and_empty_frame():
