@@ -289,6 +289,42 @@ def _short_form(records, ia, ib, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return ((shorter >= 3) & (common == shorter) & (longer >= shorter + 2)) | pet
 
 
+def _first_word(s: pd.Series) -> pd.Series:
+    return s.str.split(" ", n=1).str[0]
+
+
+def _other_words(s: pd.Series) -> pd.Series:
+    return s.str.split(" ", n=1).str[1]
+
+
+def _middle_in_first(records, ia, ib, fa, fb, level: np.ndarray) -> None:
+    """A middle name typed into the first-name field ("Maria Martha" / "Maria").
+
+    Where exactly one side has several words, its first word is compared with
+    the other side's name (and its other words as a middle name); the better
+    level wins. Two multi-word names ("Juan Carlos" / "Juan Pablo") are
+    compared whole: they are different names.
+    """
+    wa, wb = _sides(records, "first_name", ia, ib, _first_word)
+    multi_a = wa != fa
+    multi_b = wb != fb
+    idx = np.flatnonzero((multi_a ^ multi_b) & (fa != "") & (fb != ""))
+    if len(idx) == 0:
+        return
+    ra, rb = _sides(records, "first_name", ia[idx], ib[idx], _other_words)
+    a = np.where(multi_a[idx], wa[idx], fa[idx])
+    b = np.where(multi_b[idx], wb[idx], fb[idx])
+    rest_match = np.where(multi_a[idx], ra == fb[idx], rb == fa[idx])
+    jw = _jw(a.tolist(), b.tolist())
+    alt = np.full(len(idx), FIRST_ELSE, dtype=np.int8)
+    alt[rest_match] = FIRST_INITIAL
+    alt[(jw >= 0.88) | _one_typo(a, b, np.fromiter(map(len, a), np.int64, len(a)))] = FIRST_CLOSE
+    alt[jw >= 0.92] = FIRST_VERY_CLOSE
+    alt[_is_nickname(a, b) & (a != b)] = FIRST_NICK
+    alt[a == b] = FIRST_EXACT
+    level[idx] = np.maximum(level[idx], alt)
+
+
 def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
     present = (fa != "") & (fb != "")
     level = np.full(len(ia), FIRST_ELSE, dtype=np.int8)
@@ -517,15 +553,23 @@ def _compare_chunk(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.
     jw_first = _jw(fa_list, fb_list)
     jw_last = _jw(la_list, lb_list)
     first = _first_name_levels(records, ia, ib, fa, fb, fsa, fsb, jw_first)
+    _middle_in_first(records, ia, ib, fa, fb, first)
     last = _last_name_levels(records, ia, ib, la, lb, lsa, lsb, jw_last)
-    # Swapped first/last names: compared crosswise, capped below exact so a
-    # swap is good but not the strongest evidence (no double counting).
+    # Swapped first/last names: compared crosswise (whole and first words, so
+    # "Lucia Rosa" in the last-name field still meets "Lucia"), capped below exact
+    # so a swap is good but not the strongest evidence (no double counting).
     straight_good = (first >= FIRST_VERY_CLOSE) & (last >= LAST_VERY_CLOSE)
     maybe = np.flatnonzero((fa != "") & (lb != "") & (la != "") & (fb != "") & ~straight_good)
     name_swap = np.zeros(len(ia), dtype=np.int8)
     if len(maybe):
-        cross1 = _jw(fa[maybe].tolist(), lb[maybe].tolist())
-        cross2 = _jw(la[maybe].tolist(), fb[maybe].tolist())
+        fta, ftb = _sides(records, "first_name", ia[maybe], ib[maybe], _first_word)
+        lta, ltb = _sides(records, "last_name", ia[maybe], ib[maybe], _first_word)
+        cross1 = np.maximum(
+            _jw(fa[maybe].tolist(), lb[maybe].tolist()), _jw(fta.tolist(), ltb.tolist())
+        )
+        cross2 = np.maximum(
+            _jw(la[maybe].tolist(), fb[maybe].tolist()), _jw(lta.tolist(), ftb.tolist())
+        )
         swapped = maybe[(cross1 >= 0.92) & (cross2 >= 0.92) & (fa[maybe] != la[maybe])]
         name_swap[swapped] = 1
         first[swapped] = FIRST_VERY_CLOSE

@@ -170,3 +170,15 @@ def test_chunked_comparison_equals_one_pass(monkeypatch):
     whole = compare_pairs(records, pairs)
     monkeypatch.setattr(cmp, "CHUNK_PAIRS", 97)
     assert compare_pairs(records, pairs).equals(whole)
+
+
+def test_middle_name_typed_into_the_first_name_field():
+    lv = levels_of({"first_name": "Maria Martha"}, {"first_name": "Maria"})
+    assert lv["first_name_level"] == cmp.FIRST_EXACT
+    both = levels_of({"first_name": "Juan Carlos"}, {"first_name": "Juan Pablo"})
+    assert both["first_name_level"] <= cmp.FIRST_CLOSE  # two compound names: not the same
+    swapped = levels_of(
+        {"first_name": "Lucia", "last_name": "Salceda"},
+        {"first_name": "Salceda", "last_name": "Lucia Rosa"},
+    )
+    assert swapped["name_swap"] == 1
