@@ -44,6 +44,7 @@ from __future__ import annotations
 import csv
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
@@ -122,7 +123,7 @@ def _map_distinct(values: pd.Series, func: Callable[[str], object]) -> np.ndarra
     """Apply ``func`` once per distinct value and spread the results back."""
     codes, uniques = pd.factorize(values)
     results = np.empty(len(uniques), dtype=object)
-    results[:] = [func(u) for u in uniques]
+    results[:] = [func(u) for u in uniques.tolist()]
     if len(codes) == 0:
         return np.empty(0, dtype=object)
     return results[codes]
@@ -167,11 +168,21 @@ _SPACES = re.compile(r"\s+")
 _HYPHENS = re.compile(r"\s*-[\s-]*")
 
 
+_COMBINING_MARKS = re.compile("[\u0300-\u036f]+")
+
+
 def _fold(value: str) -> str:
-    """Accents folded to ASCII, lower case."""
+    """Accents folded to ASCII, lower case.
+
+    Latin accents are dropped by Unicode decomposition (fast); whatever is
+    still not ASCII (ß, Ł, Cyrillic, CJK) goes through unidecode.
+    """
     if value.isascii():
         return value.lower()
-    return unidecode(value).lower()
+    text = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", value))
+    if not text.isascii():
+        text = unidecode(text)
+    return text.lower()
 
 
 def split_suffix(value: str) -> tuple[str, str]:
@@ -1298,7 +1309,7 @@ def _street_rest(rest: list[str]) -> tuple[str, str, str] | None:
     return " ".join(p for p in (pre, name, typ, post) if p), name, unit
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 17)
 def _street_rest_cached(text: str) -> tuple[str, str, str] | None:
     return _street_rest(text.split())
 
@@ -1345,7 +1356,7 @@ def _streets_fast(uniques: pd.Series) -> list[np.ndarray]:
         return undecided
     house = parts["house"].to_numpy(dtype=object)[ok]
     codes, rests = pd.factorize(parts["rest"][ok])
-    parsed = [_street_rest_cached(r) for r in rests]
+    parsed = [_street_rest_cached(r) for r in rests.tolist()]
     good_rest = np.array([p is not None for p in parsed], dtype=bool)
     street_rest = np.array([p[0] if p else "" for p in parsed], dtype=object)[codes]
     name = np.array([p[1] if p else "" for p in parsed], dtype=object)[codes]
@@ -1751,7 +1762,11 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
     )
     addr_keys = ("street", "house_number", "street_name", "unit", "city", "state", "zip")
     (address_given,) = columns("address", lambda v: (v if v.strip() else "",), 1)
-    (street_as_address,) = columns("street", lambda v: (_address_source("", v),), 1)
+    (street_as_address,) = (
+        _columns(col["street"], lambda v: (_address_source("", v),), 1, _streets_as_address_fast)
+        if col["street"] is not None
+        else [blank]
+    )
     source = pc.if_else(_filled(address_given), address_given, street_as_address)
     addr = dict(
         zip(
@@ -1779,7 +1794,15 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
     return frame
 
 
-_WHOLE_ADDRESS_IN_STREET = re.compile(r",|\d{5}(?:-\d{4})? *\Z")
+_WHOLE_ADDRESS_IN_STREET = re.compile(r",|[0-9]{5}(?:-[0-9]{4})? *\Z")
+
+
+def _streets_as_address_fast(uniques: pd.Series) -> list[np.ndarray]:
+    """ "" for street cells with neither a comma nor five digits in a row; None: undecided."""
+    maybe = uniques.str.contains(",", regex=False) | uniques.str.contains("[0-9]{5}", regex=True)
+    out = np.full(len(uniques), "", dtype=object)
+    out[maybe.to_numpy(dtype=bool)] = None
+    return [out]
 
 
 def _address_source(address: str, street: str) -> str:
@@ -1835,12 +1858,12 @@ def _spread(results, codes: np.ndarray) -> pa.Array:
 def _finish(codes: np.ndarray, uniq: pd.Series, fast, func: Callable[[str], str]) -> pa.Array:
     """Fill what the fast path left undecided (None) with ``func``, then spread to rows."""
     if fast is None:
-        results = [func(v) for v in uniq]
+        results = [func(v) for v in uniq.tolist()]
     else:
         results = np.asarray(fast, dtype=object).copy()
         todo = pd.isna(results)
         if todo.any():
-            results[todo] = [func(v) for v in uniq[todo]]
+            results[todo] = [func(v) for v in uniq[todo].tolist()]
     return _spread(results, codes)
 
 
@@ -1857,12 +1880,12 @@ def _columns(
     """
     codes, uniq = _factorize(series)
     if fast is None:
-        rows = [func(u) for u in uniq]
+        rows = [func(u) for u in uniq.tolist()]
         return [_spread([r[i] for r in rows], codes) for i in range(width)]
     parts = fast(uniq)
     todo = pd.isna(parts[0])
     if todo.any():
-        rows = [func(u) for u in uniq[todo]]
+        rows = [func(u) for u in uniq[todo].tolist()]
         for i in range(width):
             parts[i][todo] = [r[i] for r in rows]
     return [_spread(p, codes) for p in parts]
