@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 DEFAULT_MAX_BLOCK = 5000
-MIN_RULE_BUDGET = 200_000  # pairs a budgeted rule may always add
+MIN_RULE_BUDGET = 50_000  # pairs a budgeted rule may always add
 MAX_REPORTED_BLOCKS = 50
 
 KEY_COLUMNS = [
@@ -66,11 +66,17 @@ def _all(*parts: str) -> str:
     return f"CASE WHEN {cond} THEN {body} END"
 
 
+# Narrow keys (a date of birth with a name part, a phone, an email, an
+# address) are joined in full; broad keys (a surname sound, a ZIP with a name
+# part) have a pair budget, so their largest blocks (the Smiths of a big
+# city) are skipped when they would swamp the comparison; the pairs those
+# blocks hold are reached by the narrow keys whenever there is evidence.
 BLOCKING_RULES: list[BlockingRule] = [
     BlockingRule(
         "last_sound_first_initial",
         "last name sounds alike and same first initial",
         _all("last_sound", "left(first_name, 1)"),
+        pairs_per_record=4,
     ),
     BlockingRule(
         "first_key_dob", "same first name (or nickname) and date of birth", _all("first_key", "dob")
@@ -84,7 +90,10 @@ BLOCKING_RULES: list[BlockingRule] = [
         "last_initial_dob", "same last initial and date of birth", _all("left(last_name, 1)", "dob")
     ),
     BlockingRule(
-        "last_name_birth_year", "same last name and birth year", _all("last_name", "left(dob, 4)")
+        "last_name_birth_year",
+        "same last name and birth year",
+        _all("last_name", "left(dob, 4)"),
+        pairs_per_record=4,
     ),
     BlockingRule("dob_zip", "same date of birth and ZIP code", _all("dob", "zip")),
     BlockingRule("phone", "same phone number", _all("phone")),
@@ -116,26 +125,42 @@ BLOCKING_RULES: list[BlockingRule] = [
         "last_prefix_zip",
         "last name starts alike and same ZIP code",
         _all("left(last_name, 3)", "zip"),
+        pairs_per_record=4,
     ),
     BlockingRule(
         "swapped_names_typo",
         "first and last names swapped, one with a typo",
         _all("first_sound", "left(last_name, 1)"),
         partner=_all("last_sound", "left(first_name, 1)"),
+        pairs_per_record=2,
     ),
-    BlockingRule("first_key_zip", "same first name and ZIP code", _all("first_key", "zip")),
     BlockingRule(
-        "first_key_street", "same first name and street", _all("first_key", "street_name")
+        "first_key_zip",
+        "same first name and ZIP code",
+        _all("first_key", "zip"),
+        pairs_per_record=4,
+    ),
+    BlockingRule(
+        "first_key_street",
+        "same first name and street",
+        _all("first_key", "street_name"),
+        pairs_per_record=4,
     ),
     BlockingRule("dob_city", "same date of birth and city", _all("dob", "city")),
     BlockingRule("record_id", "same record ID", _all("record_id")),
-    BlockingRule("dob", "same date of birth", _all("dob"), max_block=200, pairs_per_record=20),
+    BlockingRule("dob", "same date of birth", _all("dob"), max_block=200, pairs_per_record=10),
     BlockingRule("rare_last_name", "same uncommon last name", _all("last_name"), max_block=25),
     BlockingRule(
-        "first_key_birth_year", "same first name and birth year", _all("first_key", "left(dob, 4)")
+        "first_key_birth_year",
+        "same first name and birth year",
+        _all("first_key", "left(dob, 4)"),
+        pairs_per_record=4,
     ),
     BlockingRule(
-        "first_last_sound", "first and last names sound alike", _all("first_sound", "last_sound")
+        "first_last_sound",
+        "first and last names sound alike",
+        _all("first_sound", "last_sound"),
+        pairs_per_record=4,
     ),
 ]
 

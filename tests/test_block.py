@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from overlap import block
 from overlap.block import BLOCKING_RULES, BlockingRule, candidate_pairs
 from overlap.normalise import normalise_fields
 
@@ -124,3 +125,15 @@ def test_blocking_recall_on_the_samples(sample_records):
     # blocking is selective: far fewer pairs than all pairs
     n = len(records)
     assert report["candidate_pairs"] < n * (n - 1) / 2 * 0.02
+
+
+def test_a_pair_budget_skips_a_broad_rules_largest_blocks(monkeypatch):
+    rows = [{"first_name": f"P{i}", "last_name": "Same", "zip": "60601"} for i in range(40)]
+    rows += [{"first_name": f"Q{i}", "last_name": "Other", "zip": "60602"} for i in range(6)]
+    records = records_from(rows)
+    rule = BlockingRule("zip", "same ZIP", "CASE WHEN zip <> '' THEN zip END", pairs_per_record=0.1)
+    monkeypatch.setattr(block, "MIN_RULE_BUDGET", 20)  # the 40-record block (780 pairs) won't fit
+    pairs, report = candidate_pairs(records, rules=[rule])
+    assert len(pairs) == 15  # the 6-record block only
+    assert report["rules"][0]["skipped_blocks"] == [40]
+    assert report["skipped_blocks"] == 1
