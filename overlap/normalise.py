@@ -877,7 +877,6 @@ def _emails_fast(uniques: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- phone
 
-_PHONE_STRIP = r"[\s().\-]"
 _PHONE_PLACEHOLDERS = {str(d) * 10 for d in range(10)} | {"1234567890", "0123456789", "9876543210"}
 
 
@@ -930,16 +929,25 @@ def normalise_phone(value: str, region: str = "US") -> str:
     return _first_valid(value, lambda v: _phone_one(v, region))
 
 
+_PHONE_EXTENSION = r" *(?:x|ext|ext\.|extension) *[0-9]{1,7}$"
+
+
 def _phones_fast(uniques: pd.Series) -> pd.Series:
-    """Vectorised path for plain 10-digit US numbers; None where it cannot decide."""
-    stripped = uniques.str.replace(_PHONE_STRIP, "", regex=True)
-    ok = stripped.str.fullmatch(r"(?:\+?1)?[2-9][0-9]{9}").fillna(False).astype(bool)
+    """Vectorised path for plain 10-digit US numbers (an extension allowed).
+
+    Only printable ASCII is taken (anything else goes to phonenumbers), so
+    the pandas regexes run natively in pyarrow. None where it cannot decide.
+    """
+    plain = uniques.str.fullmatch(r"[ -~]*").to_numpy(dtype=bool)
+    text = uniques.str.lower().str.strip(" ").str.replace(_PHONE_EXTENSION, "", regex=True)
+    stripped = text.str.replace(r"[ ().\-]", "", regex=True)
+    ok = plain & stripped.str.fullmatch(r"(?:\+?1)?[2-9][0-9]{9}").to_numpy(dtype=bool)
     ten = stripped.str[-10:]
-    out = pd.Series([None] * len(uniques), index=uniques.index, dtype=object)
-    good = ok & ~ten.isin(_PHONE_PLACEHOLDERS)
+    good = ok & ~ten.isin(_PHONE_PLACEHOLDERS).to_numpy(dtype=bool)
+    out = np.full(len(uniques), None, dtype=object)
     out[ok] = ""
-    out[good] = ("+1" + ten[good]).astype(object)
-    return out
+    out[good] = ("+1" + ten[good]).to_numpy(dtype=object)
+    return pd.Series(out, index=uniques.index, dtype=object)
 
 
 def normalise_phones(values: pd.Series, region: str = "US") -> pd.Series:
@@ -950,7 +958,7 @@ def normalise_phones(values: pd.Series, region: str = "US") -> pd.Series:
 
 def _phones_column(series: pd.Series, region: str = "US") -> pa.Array:
     codes, uniq = _factorize(series)
-    fast = _phones_fast(uniq.str.strip()) if region == "US" else None
+    fast = _phones_fast(uniq) if region == "US" else None
     return _finish(codes, uniq, fast, lambda v: normalise_phone(v, region))
 
 

@@ -591,7 +591,18 @@ def test_phones_are_e164(value):
         st.tuples(
             st.text(alphabet="0123456789", min_size=10, max_size=10),
             st.sampled_from(
-                ["{a}{b}{c}", "({a}) {b}-{c}", "{a}-{b}-{c}", "+1 {a} {b} {c}", "1.{a}.{b}.{c}"]
+                [
+                    "{a}{b}{c}",
+                    "({a}) {b}-{c}",
+                    "{a}-{b}-{c}",
+                    "+1 {a} {b} {c}",
+                    "1.{a}.{b}.{c}",
+                    "{a}-{b}-{c} x{c}",
+                    "({a}) {b}-{c} Ext. 7",
+                    "{a}{b}{c}ext{a}",
+                    " {a} {b} {c} extension 12 ",
+                    "{a}\t{b}{c}",
+                ]
             ),
         ),
         min_size=1,
