@@ -8,7 +8,8 @@
   pairs that share a date of birth, the date of birth on pairs that share a
   name, the rest averaged over both.
 - The prior (chance two random records are one person) is the fixed point of
-  "expected matches among the candidates / all possible pairs".
+  "expected matches among the candidates / all possible pairs", once for
+  pairs across rosters and once for pairs inside one.
 - Exact first and last names use their term frequency, so a shared common
   name is weaker evidence than a shared rare one.
 - Household guard: pairs sharing an address, phone or email whose first
@@ -52,6 +53,9 @@ class FittedModel:
     comparisons: list[Comparison] = field(default_factory=lambda: list(COMPARISONS))
     tf_minimum_u: float = TF_MINIMUM_U
     stats: dict = field(default_factory=dict)
+    # separate priors for pairs across two rosters and inside one (None: use ``prior``)
+    prior_cross: float | None = None
+    prior_within: float | None = None
 
     def level_weights(self, name: str) -> np.ndarray:
         """log2(m/u) of each level of one comparison."""
@@ -320,7 +324,50 @@ def fit_model(
         m[name] = m[name] / m[name].sum()
     prior = estimate_prior(len(records), levels, guard, m, u)
     stats["prior"] = prior
-    return FittedModel(prior=prior, m=m, u=u, stats=stats)
+    # Across rosters and inside one the chance of a match differs (a roster
+    # rarely repeats a person; two rosters often share them): one prior each.
+    cross = _cross_pairs(records, levels)
+    within_total, cross_total = _pair_totals(records)
+    priors = {}
+    for key, mask, total in (("cross", cross, cross_total), ("within", ~cross, within_total)):
+        if total > 0:
+            priors[key] = estimate_prior(
+                len(records), levels[mask], guard[mask], m, u, total_pairs=total
+            )
+            stats[f"prior_{key}"] = priors[key]
+    return FittedModel(
+        prior=prior,
+        m=m,
+        u=u,
+        stats=stats,
+        prior_cross=priors.get("cross"),
+        prior_within=priors.get("within"),
+    )
+
+
+def _programme_codes(records: pd.DataFrame) -> np.ndarray | None:
+    if "programme" not in records.columns:
+        return None
+    return pd.factorize(records["programme"])[0]
+
+
+def _cross_pairs(records: pd.DataFrame, levels: pd.DataFrame) -> np.ndarray:
+    """Is each pair across two rosters (False: inside one)?"""
+    codes = _programme_codes(records)
+    if codes is None:
+        return np.ones(len(levels), dtype=bool)
+    return codes[levels["rid_a"].to_numpy()] != codes[levels["rid_b"].to_numpy()]
+
+
+def _pair_totals(records: pd.DataFrame) -> tuple[float, float]:
+    """All possible pairs inside rosters, and across them."""
+    n = len(records)
+    codes = _programme_codes(records)
+    if codes is None:
+        return 0.0, n * (n - 1) / 2
+    sizes = np.bincount(codes).astype(np.float64)
+    within = float((sizes * (sizes - 1) / 2).sum())
+    return within, n * (n - 1) / 2 - within
 
 
 def estimate_prior(
@@ -330,9 +377,16 @@ def estimate_prior(
     m: dict[str, np.ndarray],
     u: dict[str, np.ndarray],
     iterations: int = 200,
+    total_pairs: float | None = None,
 ) -> float:
-    """P(two random records are one person): expected matches among candidates / all pairs."""
-    total_pairs = max(n_records * (n_records - 1) / 2, 1.0)
+    """P(two random records are one person): expected matches among candidates / all pairs.
+
+    ``total_pairs`` is the number of possible pairs the candidates were drawn
+    from (default: all pairs of ``n_records``).
+    """
+    if total_pairs is None:
+        total_pairs = n_records * (n_records - 1) / 2
+    total_pairs = max(total_pairs, 1.0)
     if len(levels) == 0:
         return float(min(1.0 / total_pairs, 0.5))
     names = [c.name for c in COMPARISONS]
@@ -399,6 +453,11 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
     """
     out = levels.copy()
     total = np.full(len(out), np.log2(model.prior / (1 - model.prior)))
+    if model.prior_cross is not None or model.prior_within is not None:
+        cross = _cross_pairs(records, out)
+        for mask, prior in ((cross, model.prior_cross), (~cross, model.prior_within)):
+            if prior is not None:
+                total[mask] = np.log2(prior / (1 - prior))
     ia = out["rid_a"].to_numpy()
     for comparison in model.comparisons:
         name = comparison.name
