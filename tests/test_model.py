@@ -202,3 +202,20 @@ def test_household_guard_fires_on_twins_and_father_son_not_on_a_nickname_duplica
     assert scored["probability"].iloc[0] < 0.5  # twins: not one person
     assert scored["probability"].iloc[1] < 1e-6  # Jr and Sr: never
     assert scored["probability"].iloc[2] > 0.5
+
+
+def test_priors_across_and_inside_rosters_are_learned_apart():
+    from overlap.block import candidate_pairs
+    from overlap.model import fit_model
+
+    people = names_records(600, seed=9)
+    # roster b repeats half of roster a's people; no one is listed twice in a roster
+    a = people.iloc[:300].assign(programme="a")
+    b = pd.concat([people.iloc[:150], people.iloc[300:450]]).assign(programme="b")
+    records = pd.concat([a, b], ignore_index=True)
+    records["rid"] = np.arange(len(records))
+    pairs, _ = candidate_pairs(records)
+    model = fit_model(records, compare_pairs(records, pairs))
+    expected_cross = 150 / (300 * 300)
+    assert 0.5 * expected_cross < model.prior_cross < 2 * expected_cross
+    assert model.prior_within < model.prior_cross / 10
