@@ -119,45 +119,72 @@ BLOCK_KEYS: dict[str, tuple[str, ...]] = {
 
 # Weights of the pair model (see fit_pair_model and docs/privacy-preserving.md).
 PAIR_MODEL: dict[str, float] = {
-    "intercept": -4.8219,
-    "names>=0.5": 1.3745,
-    "names>=0.6": 2.6177,
-    "names>=0.7": 3.4117,
-    "names>=0.8": 3.8203,
-    "names>=0.85": 5.0262,
-    "names>=0.9": 5.3875,
-    "names>=0.95": 4.0004,
-    "names>=0.99": 5.05,
-    "names missing": 0.2453,
-    "dob>=0.4": -0.5074,
-    "dob>=0.6": -0.7762,
-    "dob>=0.8": 1.9755,
-    "dob>=0.99": 2.3589,
-    "dob missing": -0.3304,
-    "contact>=0.2": 0.2863,
-    "contact>=0.4": 2.249,
-    "contact>=0.6": 4.3653,
-    "contact>=0.8": 5.6974,
-    "contact>=0.95": 5.974,
+    "intercept": -1.7109,
+    "names>=0.5": -1.6045,
+    "names>=0.6": -0.4511,
+    "names>=0.7": 0.9867,
+    "names>=0.8": 1.5963,
+    "names>=0.85": 2.4997,
+    "names>=0.9": 2.3106,
+    "names>=0.95": 2.169,
+    "names>=0.99": 3.1072,
+    "names missing": 0.3158,
+    "dob>=0.4": -0.5997,
+    "dob>=0.6": 0.0906,
+    "dob>=0.8": 3.8954,
+    "dob>=0.99": 2.9525,
+    "dob missing": -0.2695,
+    "contact>=0.2": 0.374,
+    "contact>=0.4": 2.2547,
+    "contact>=0.6": 4.2634,
+    "contact>=0.8": 5.7739,
+    "contact>=0.95": 5.6481,
     "contact missing": 0.0,
-    "dob agrees": 2.3263,
-    "dob differs": -1.9959,
-    "phone agrees": 1.8094,
-    "phone differs": -2.2909,
-    "email agrees": 3.8745,
-    "email differs": -2.2679,
-    "first_last_sound agrees": 0.7231,
-    "first_last_sound differs": -0.5007,
-    "first_sound_dob_md agrees": 1.1976,
-    "first_sound_dob_md differs": 0.0048,
-    "last_sound_year agrees": 0.8856,
-    "last_sound_year differs": -0.4351,
-    "zip_first agrees": 0.7447,
-    "zip_first differs": -0.8303,
-    "house_zip agrees": -3.8189,
-    "house_zip differs": -1.9259,
-    "street agrees": -1.7371,
-    "street differs": -4.0077,
+    "names level 0, dob missing": -3.0742,
+    "names level 0, dob same": -4.5676,
+    "names level 0, dob differs": -2.9721,
+    "names level 1, dob missing": -0.4905,
+    "names level 1, dob same": -0.5042,
+    "names level 1, dob differs": -0.6097,
+    "names level 2, dob missing": -0.414,
+    "names level 2, dob same": 0.0242,
+    "names level 2, dob differs": -0.0613,
+    "names level 3, dob missing": 0.1129,
+    "names level 3, dob same": 1.0618,
+    "names level 3, dob differs": -0.188,
+    "names level 4, dob missing": 0.3726,
+    "names level 4, dob same": 1.4111,
+    "names level 4, dob differs": -0.1873,
+    "names level 5, dob missing": 0.6397,
+    "names level 5, dob same": 1.6682,
+    "names level 5, dob differs": 0.1918,
+    "names level 6, dob missing": 0.3788,
+    "names level 6, dob same": 1.1774,
+    "names level 6, dob differs": 0.7545,
+    "names level 7, dob missing": 1.2833,
+    "names level 7, dob same": 0.5301,
+    "names level 7, dob differs": 0.3556,
+    "names level 8, dob missing": 0.922,
+    "names level 8, dob same": 2.1517,
+    "names level 8, dob differs": 0.0335,
+    "dob agrees": 2.8955,
+    "dob differs": -2.626,
+    "phone agrees": 2.0029,
+    "phone differs": -1.6168,
+    "email agrees": 5.184,
+    "email differs": -4.2666,
+    "first_last_sound agrees": -0.1135,
+    "first_last_sound differs": -0.5179,
+    "first_sound_dob_md agrees": 0.403,
+    "first_sound_dob_md differs": 0.0895,
+    "last_sound_year agrees": 0.3533,
+    "last_sound_year differs": -0.2707,
+    "zip_first agrees": 0.3403,
+    "zip_first differs": -1.0812,
+    "house_zip agrees": -4.0987,
+    "house_zip differs": -2.0078,
+    "street agrees": -1.8357,
+    "street differs": -4.2708,
 }
 
 NORMALISED_COLUMNS = [
@@ -755,6 +782,19 @@ def pair_features(
             names.append(f"{seg}>={edges[v - 1]}")
         cols.append(missing.astype(np.float64))
         names.append(f"{seg} missing")
+        if seg == "dob":
+            dob_missing = missing
+    # names level x date of birth (missing / same / differs): a perfect name with no
+    # date of birth is weaker evidence than with a matching one, and twins
+    # (same date, names half alike) must not look like one person
+    names_level = np.searchsorted(
+        np.asarray(LEVEL_EDGES["names"]), by_segment["names"], side="right"
+    )
+    dob_state = np.where(dob_missing, 0, np.where(by_segment["dob"] >= 0.99, 1, 2))
+    for v in range(len(LEVEL_EDGES["names"]) + 1):
+        for state, label in enumerate(("missing", "same", "differs")):
+            cols.append(((names_level == v) & (dob_state == state)).astype(np.float64))
+            names.append(f"names level {v}, dob {label}")
     for key in MODEL_KEYS:
         col = f"b_{key}"
         if col in keys.columns:
@@ -1125,6 +1165,8 @@ def run_encoded_match(
     out_dir: str | os.PathLike,
     names: list[str] | None = None,
     threshold: float | None = None,
+    decisions: pd.DataFrame | None = None,
+    progress=None,
 ) -> EncodedMatch:
     """``overlap match`` on .clk files: write records.csv, links.csv and overlap.json.
 
@@ -1133,8 +1175,23 @@ def run_encoded_match(
     number) and the shared columns in place of the normalised fields.
     ``overlap.json`` holds exact counts; anything shown to partners should
     go through :func:`suppress_summary_counts`.
+
+    Args:
+        paths: the .clk files.
+        out_dir: folder for the three files.
+        names: programme names, one per file (default: the names in the files).
+        threshold: match probability (default 0.5, as plain matching).
+        decisions: review decisions keyed by programme and random id.
+        progress: ``progress(stage, info)`` called once per stage (counts and
+            timings only), like the plain pipeline's.
+
+    Returns:
+        The :class:`EncodedMatch`.
     """
-    result = match_encoded(paths, names=names, threshold=threshold)
+    result = match_encoded(paths, names=names, threshold=threshold, decisions=decisions)
+    if progress is not None:
+        for info in result.stats:
+            progress(info["stage"], info)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     result.records.drop(columns=["rid"]).to_csv(out / "records.csv", index=False)
