@@ -560,7 +560,9 @@ _TIME_TAIL = re.compile(
     r"(?:[ t]+|^)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm|a\.m\.|p\.m\.|z|utc|[+-]\d{2}:?\d{2})?\s*$"
 )
 _DATE_TOKENS = re.compile(r"\d+|[a-z]+")
-_NUMERIC_DMY = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})\s*$")
+_NUMERIC_DMY_NAMED = (
+    r"^ *(?P<a>[0-9]{1,2}) *[/.\-] *(?P<b>[0-9]{1,2}) *[/.\-] *(?P<c>[0-9]{2,4}) *$"
+)
 
 
 def _valid_birth(y: int, m: int, d: int, today: date) -> str:
@@ -687,40 +689,45 @@ def infer_dayfirst(values: pd.Series) -> bool:
 def _infer_dayfirst_uniques(uniques: pd.Series) -> bool:
     if uniques.str.contains("|", regex=False).any():
         uniques = uniques.str.split("|").explode().astype(str).str.strip()
-    parts = uniques.str.extract(_NUMERIC_DMY.pattern).dropna()
+    parts = _extract(uniques, _NUMERIC_DMY_NAMED).dropna()
     if parts.empty:
         return False
-    first = parts[0].astype(int)
-    second = parts[1].astype(int)
+    first = parts["a"].astype(int)
+    second = parts["b"].astype(int)
     day_first_votes = int(((first > 12) & (second <= 12)).sum())
     month_first_votes = int(((second > 12) & (first <= 12)).sum())
     return day_first_votes > month_first_votes
 
 
-_FAST_ISO = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?$"
-_FAST_SLASH = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
+# [0-9], not \d: run by pyarrow (RE2); anything they miss goes to the slow path
+_FAST_ISO = r"^(?P<a>[0-9]{4})-(?P<b>[0-9]{2})-(?P<c>[0-9]{2})(?:[ T]00:00:00)?$"
+_FAST_SLASH = r"^(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<c>[0-9]{4})$"
 
 
 def _dates_fast(uniques: pd.Series, dayfirst: bool, today: date) -> pd.Series:
     """Vectorised path for ISO and slash dates with 4-digit years; None elsewhere."""
     out = pd.Series([None] * len(uniques), index=uniques.index, dtype=object)
-    iso = uniques.str.extract(_FAST_ISO).dropna()
-    slash = uniques.str.extract(_FAST_SLASH).dropna()
+    iso = _extract(uniques, _FAST_ISO).dropna()
+    slash = _extract(uniques, _FAST_SLASH).dropna()
     frames = []
     if not iso.empty:
         frames.append(
             pd.DataFrame(
-                {"year": iso[0].astype(int), "month": iso[1].astype(int), "day": iso[2].astype(int)}
+                {
+                    "year": iso["a"].astype(int),
+                    "month": iso["b"].astype(int),
+                    "day": iso["c"].astype(int),
+                }
             )
         )
     if not slash.empty:
-        a = slash[0].astype(int)
-        b = slash[1].astype(int)
+        a = slash["a"].astype(int)
+        b = slash["b"].astype(int)
         swap = (a > 12) | (dayfirst & (b <= 12))
         frames.append(
             pd.DataFrame(
                 {
-                    "year": slash[2].astype(int),
+                    "year": slash["c"].astype(int),
                     "month": np.where(swap, b, a),
                     "day": np.where(swap, a, b),
                 },
@@ -1380,7 +1387,12 @@ def _streets_fast(uniques: pd.Series) -> list[np.ndarray]:
 
 def _extract(series: pd.Series, pattern: str) -> pd.DataFrame:
     """``Series.str.extract`` with named groups, run by pyarrow (RE2) not Python."""
-    struct = pc.extract_regex(pa.array(series.astype(str).array), pattern)
+    array = pa.array(series.astype(str).array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    struct = pc.extract_regex(array, pattern)
+    if isinstance(struct, pa.ChunkedArray):
+        struct = struct.combine_chunks()
     names = [struct.type.field(i).name for i in range(struct.type.num_fields)]
     valid = struct.is_valid().to_numpy(zero_copy_only=False)
     columns = {}
