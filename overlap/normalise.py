@@ -185,6 +185,7 @@ def _fold(value: str) -> str:
     return text.lower()
 
 
+@lru_cache(maxsize=1 << 16)  # name parts repeat a lot across distinct full names
 def split_suffix(value: str) -> tuple[str, str]:
     """Clean one name part and pull a generational suffix off its end.
 
