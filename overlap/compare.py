@@ -190,6 +190,16 @@ def _record_values(records: pd.DataFrame, field: str, derive=None) -> np.ndarray
     return _cached((field, derive.__name__ if derive else None), make)
 
 
+def _jw_differing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Jaro–Winkler where both are present and differ; 1 where equal, 0 where one is missing."""
+    out = (a == b).astype(np.float64)
+    idx = np.flatnonzero((a != b) & (a != "") & (b != ""))
+    if len(idx):
+        out[idx] = _jw(a[idx].tolist(), b[idx].tolist())
+    out[(a == "") | (b == "")] = 0.0
+    return out
+
+
 def _sides(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray, derive=None):
     """The field's values on both sides of every pair, as object arrays ("" if absent).
 
@@ -549,9 +559,8 @@ def _compare_chunk(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.
     la, lb = _sides(records, "last_name", ia, ib)
     fsa, fsb = _sides(records, "first_sound", ia, ib)
     lsa, lsb = _sides(records, "last_sound", ia, ib)
-    fa_list, fb_list, la_list, lb_list = fa.tolist(), fb.tolist(), la.tolist(), lb.tolist()
-    jw_first = _jw(fa_list, fb_list)
-    jw_last = _jw(la_list, lb_list)
+    jw_first = _jw_differing(fa, fb)
+    jw_last = _jw_differing(la, lb)
     first = _first_name_levels(records, ia, ib, fa, fb, fsa, fsb, jw_first)
     _middle_in_first(records, ia, ib, fa, fb, first)
     last = _last_name_levels(records, ia, ib, la, lb, lsa, lsb, jw_last)
