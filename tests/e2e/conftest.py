@@ -9,8 +9,10 @@ Reuse them in any e2e test:
 - ``browser`` (session): headless Debian Chromium driven by Playwright.
 - ``new_page``: ``new_page()`` opens the app in a fresh browser context (its own
   cookies, so its own Streamlit session) and returns an ``AppPage`` with helpers
-  (``goto``, ``click``, ``wait_idle``, ``screenshot``...). ``new_page(server=...)``
-  opens another server.
+  (``goto``, ``nav``, ``click``, ``wait_idle``, ``wait_for_text``, ``metrics``,
+  ``metric``, ``screenshot``...). ``new_page(server=...)`` opens another server.
+  ``wait_idle()`` after any action (clicks, ``set_input_files``...) waits for the
+  script run that action started: the page counts runs in ``window.__ovRuns``.
 
 Every test in this folder is marked ``e2e`` and put in the xdist group "e2e",
 so under ``pytest -n 2 --dist loadgroup`` they share one worker, one server and
@@ -44,7 +46,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 STARTUP_SECONDS = 90  # a slow shared machine can take a while to import everything
-ACTION_MS = 120_000  # the longest a single page action may take (matching included)
+ACTION_MS = 300_000  # the longest a single page action may take on a busy shared machine
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -163,17 +165,41 @@ def browser():
         chromium.close()
 
 
+# Counts the app's script runs in the page (window.__ovRuns), so a wait after an action
+# waits for the run that action started, not for the idle state just before it.
+RUN_COUNTER_JS = """
+(() => {
+  window.__ovRuns = 0;
+  const attach = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) { setTimeout(attach, 20); return; }
+    let last = app.getAttribute('data-test-script-state');
+    if (last === 'running') window.__ovRuns += 1;
+    new MutationObserver(() => {
+      const now = app.getAttribute('data-test-script-state');
+      if (now === 'running' && last !== 'running') window.__ovRuns += 1;
+      last = now;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  };
+  attach();
+})();
+"""
+RUN_START_GRACE_MS = 3000  # how long an action may take to start a run before we assume none
+
+
 class AppPage:
     """A browser tab on the dashboard, with the waits Streamlit needs."""
 
     def __init__(self, page, server: AppServer):
         self.page = page
         self.server = server
+        self._runs_seen = 0
 
-    def wait_idle(self, timeout: int = ACTION_MS) -> None:
-        """Wait until the app has finished its current run and nothing on screen is stale."""
+    def _runs(self) -> int:
+        return int(self.page.evaluate("() => window.__ovRuns || 0"))
+
+    def _settle(self, timeout: int = ACTION_MS) -> None:
         page = self.page
-        page.wait_for_timeout(250)  # let a just-sent rerun reach the server
         page.wait_for_selector(
             '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
         )
@@ -181,10 +207,24 @@ class AppPage:
             "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0",
             timeout=timeout,
         )
+        self._runs_seen = self._runs()
+
+    def wait_idle(self, timeout: int = ACTION_MS) -> None:
+        """Wait for the run the last action started (if any) to finish, with nothing stale."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(
+                "n => (window.__ovRuns || 0) > n", arg=self._runs_seen, timeout=RUN_START_GRACE_MS
+            )
+        except PlaywrightTimeout:
+            pass  # the action started no run
+        self._settle(timeout)
 
     def goto(self, url_path: str = "") -> AppPage:
         """Open a page of the app by its url path ("" for the first page) and wait for it."""
         self.page.goto(f"{self.server.url}/{url_path}")
+        self._runs_seen = 0
         self.wait_idle()
         return self
 
@@ -245,7 +285,7 @@ class AppPage:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         page = self.page
-        self.wait_idle()
+        self._settle()
         # Streamlit scrolls inside its main area, so grow the window to the content's height.
         height = page.evaluate(
             """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stMain"] *')]
@@ -267,6 +307,7 @@ def new_page(browser, app_server) -> Iterator[Callable[..., AppPage]]:
     def factory(server: AppServer | None = None, url_path: str = "") -> AppPage:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.set_default_timeout(ACTION_MS)
+        context.add_init_script(script=RUN_COUNTER_JS)
         contexts.append(context)
         app = AppPage(context.new_page(), server or app_server)
         return app.goto(url_path)
