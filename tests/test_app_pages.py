@@ -11,6 +11,7 @@ import io
 import random
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -467,3 +468,47 @@ def test_an_unforeseen_failure_shows_a_sentence_not_a_traceback(monkeypatch, cap
     assert any(e.value.startswith("Something went wrong on this page") for e in at.error)
     assert "Maria" not in caplog.text
     assert "Traceback" not in caplog.text
+
+
+def test_problem_rows_are_listed_and_downloadable():
+    ragged = b"First Name,Last Name,DOB\nAna,Diaz,1990-01-02\nBo,Li,1985-03-04,extra,more\nCy,Ng\n"
+    at = _upload(_app(), [("ragged.csv", ragged, "text/csv")])
+    assert not at.exception
+    assert any("2 row(s) need a look" in w.value for w in at.warning)
+    assert "Problems found (2)" in [t.label for t in at.tabs]
+    problems = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert list(problems["row"]) == [2, 3]
+    assert all(problems["reason"].str.len() > 0)
+    assert "Ana" not in " ".join(problems["reason"])
+    assert [b.label for b in at.get("download_button")] == ["Download the problem list (CSV)"]
+    assert at.session_state["ov_rosters"][0].rows == 3  # every row kept
+
+
+def test_decisions_saved_earlier_can_be_loaded_on_review():
+    from overlap.explain import review_queue
+    from overlap.export import safe_csv_bytes
+
+    at = _matched()
+    result = at.session_state["ov_result"]
+    pair = review_queue(result.pairs, result.records, 0.8).iloc[0]
+    saved = pd.DataFrame(
+        [
+            [
+                pair["programme_a"],
+                int(pair["row_a"]),
+                pair["programme_b"],
+                int(pair["row_b"]),
+                "different",
+            ]
+        ],
+        columns=["programme_a", "row_a", "programme_b", "row_b", "decision"],
+    )
+    at.switch_page("pages/review.py").run()
+    loader = next(u for u in at.file_uploader if u.label == "Load decisions saved earlier")
+    loader.set_value(("decisions.csv", safe_csv_bytes(saved), "text/csv")).run()
+    assert not at.exception
+    loaded = at.session_state["ov_decisions"]
+    assert loaded[["programme_a", "row_a", "decision"]].values.tolist() == [
+        [pair["programme_a"], int(pair["row_a"]), "different"]
+    ]
+    assert at.session_state["ov_result"] is not result  # regrouped with the decision
