@@ -21,9 +21,16 @@ st.write(
     "of people in that roster with the detail filled in."
 )
 rows, unlinkable = [], []
-for entry in entries:
-    share, link = state.quality(entry)
-    rows.append({"Programme": entry.programme, "People (rows)": entry.rows, **share})
+with st.spinner("Checking how complete each roster is…"):
+    qualities = [state.quality(entry) for entry in entries]
+for entry, (share, link) in zip(entries, qualities, strict=True):
+    rows.append(
+        {
+            "Programme": entry.programme,
+            "People (rows)": entry.rows,
+            **{name: round(100 * value, 1) for name, value in share.items()},
+        }
+    )
     unlinkable.append(
         {
             "Programme": entry.programme,
@@ -39,7 +46,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
-        c: st.column_config.ProgressColumn(c, format="percent", min_value=0.0, max_value=1.0)
+        c: st.column_config.ProgressColumn(c, format="%.0f%%", min_value=0.0, max_value=100.0)
         for c in percent_columns
     },
 )

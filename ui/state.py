@@ -327,11 +327,14 @@ def mapped_roster(entry: RosterEntry):
 def quality(entry: RosterEntry) -> tuple[dict[str, float], dict[str, int]]:
     """Completeness of each detail and how many rows cannot be linked (kept per mapping version)."""
     from overlap.analyse import field_completeness, linkability
+    from overlap.normalise import normalise_fields
 
     memo = _get("quality")
     key = (entry.key, entry.version)
     if key not in memo:
-        fields = mapped_roster(entry).fields
+        # Judge the cleaned values: a ZIP inside a one-line address counts, a placeholder
+        # phone such as 555-555-5555 does not.
+        fields = normalise_fields(mapped_roster(entry).fields)
         memo[key] = (field_completeness(fields), linkability(fields))
     return memo[key]
 
