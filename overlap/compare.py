@@ -579,7 +579,9 @@ def _compare_chunk(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.
         cross2 = np.maximum(
             _jw(la[maybe].tolist(), fb[maybe].tolist()), _jw(lta.tolist(), ftb.tolist())
         )
-        swapped = maybe[(cross1 >= 0.92) & (cross2 >= 0.92) & (fa[maybe] != la[maybe])]
+        # both sides alike, one may carry a typo
+        alike = ((cross1 >= 0.92) & (cross2 >= 0.88)) | ((cross1 >= 0.88) & (cross2 >= 0.92))
+        swapped = maybe[alike & (fa[maybe] != la[maybe])]
         name_swap[swapped] = 1
         first[swapped] = FIRST_VERY_CLOSE
         last[swapped] = LAST_VERY_CLOSE
