@@ -218,6 +218,10 @@ def _last_letter(s: pd.Series) -> pd.Series:
     return s.str[-1:]
 
 
+def _all_but_last(s: pd.Series) -> pd.Series:
+    return s.str[:-1]
+
+
 def _last_seven(s: pd.Series) -> pd.Series:
     return s.str[-7:]
 
@@ -357,9 +361,26 @@ def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
     if len(idx):
         nick[idx] |= _short_form(records, ia[idx], ib[idx], fa[idx], fb[idx])
     level[nick] = FIRST_NICK
+    level[_gendered_forms(records, ia, ib, fa, fb)] = FIRST_ELSE
     level[fa == fb] = FIRST_EXACT
     level[~present] = MISSING
     return level
+
+
+def _gendered_forms(records, ia, ib, fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
+    """Male and female forms of one name (Juan / Juana, Mario / Maria): two people.
+
+    Siblings and twins get them; a typo rarely makes one.
+    """
+    len_a, len_b = _lengths(records, "first_name", ia, ib)
+    end_a, end_b = _sides(records, "first_name", ia, ib, _last_letter)
+    stem_a, stem_b = _sides(records, "first_name", ia, ib, _all_but_last)
+    long_enough = np.minimum(len_a, len_b) >= 3
+    added_a = ((stem_b == fa) & (end_b == "a")) | ((stem_a == fb) & (end_a == "a"))
+    o_to_a = (stem_a == stem_b) & (
+        ((end_a == "o") & (end_b == "a")) | ((end_a == "a") & (end_b == "o"))
+    )
+    return long_enough & (added_a | o_to_a)
 
 
 def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:

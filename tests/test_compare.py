@@ -54,6 +54,8 @@ def test_missing_is_minus_one_not_disagreement():
         ("J", "John", cmp.FIRST_INITIAL),
         ("Maria", "Maria", cmp.FIRST_EXACT),
         ("Kevin", "Patricia", cmp.FIRST_ELSE),
+        ("Juan", "Juana", cmp.FIRST_ELSE),  # male and female forms: twins, siblings
+        ("Mario", "Maria", cmp.FIRST_ELSE),
     ],
 )
 def test_first_name_levels(a, b, level):
