@@ -1532,9 +1532,32 @@ _CITY_STATE_ZIP = re.compile(
 _CITY = re.compile(r"^[a-z][a-z .'\-]*$")
 
 
+_HOUSE_FIRST = r"^(?P<house>[0-9]+[a-z]?|[0-9]+-[0-9]+) +(?P<rest>[a-z0-9].*)$"
+_HOUSE_FIRST_RE = re.compile(_HOUSE_FIRST)
+_ADDRESS_KEYS = ("street", "house_number", "street_name", "unit", "city", "state", "zip")
+
+
 def _address_fast(text: str) -> dict[str, str] | None:
-    """'street[, unit], city, State[ ZIP]' or 'street, city ST ZIP'; None otherwise."""
-    parts = [p.strip() for p in _fold(text).split(",") if p.strip()]
+    """'123 street[, unit], city, State[ ZIP]' or '123 street, city ST ZIP'; None otherwise."""
+    match = _HOUSE_FIRST_RE.match(_fold(text))
+    if not match:
+        return None
+    rest = _address_rest(match.group("rest"))
+    if rest is None:
+        return None
+    house = match.group("house")
+    return dict(zip(_ADDRESS_KEYS, (f"{house} {rest[0]}", house, *rest[1:]), strict=True))
+
+
+@lru_cache(maxsize=1 << 17)
+def _address_rest(text: str) -> tuple[str, str, str, str, str, str] | None:
+    """The parts of a simple one-line address after its house number.
+
+    Returns ``(street after the house number, street_name, unit, city, state,
+    zip)`` or None. It never sees the house number, so each distinct
+    remainder is parsed once.
+    """
+    parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) < 2:
         return None
     if len(parts) >= 3:
@@ -1552,18 +1575,52 @@ def _address_fast(text: str) -> dict[str, str] | None:
     state = _state_one(match.group("state"))
     if not state:
         return None
-    street = _street_fast(_street_tokens(" ".join(head)))
+    street = _street_rest_cached(" ".join(_street_tokens(" ".join(head))))
     if street is None:
         return None
-    return {
-        "street": street[0],
-        "house_number": street[1],
-        "street_name": street[2],
-        "unit": street[3],
-        "city": _city_one(city),
-        "state": state,
-        "zip": _zip_one(match.group("zip") or ""),
-    }
+    return (
+        street[0],
+        street[1],
+        street[2],
+        _city_one(city),
+        state,
+        _zip_one(match.group("zip") or ""),
+    )
+
+
+def _addresses_fast(uniques: pd.Series) -> list[np.ndarray]:
+    """Vectorised :func:`parse_address` for simple printable-ASCII one-line addresses.
+
+    The house number is split off by a pyarrow regex and each distinct
+    remainder parsed once. Returns the seven parts (``_ADDRESS_KEYS`` order)
+    as object arrays, None where the slow path must decide.
+    """
+    n = len(uniques)
+    undecided = [np.full(n, None, dtype=object) for _ in _ADDRESS_KEYS]
+    if n == 0:
+        return undecided
+    ok = (
+        uniques.str.fullmatch(r"[ -~]*")
+        & ~uniques.str.contains("|", regex=False)
+        & (uniques.str.strip(" ").str.len() <= _MAX_LEN)
+    ).to_numpy(dtype=bool, copy=True)
+    parts = _extract(uniques.str.strip(" ").str.lower(), _HOUSE_FIRST)
+    ok &= parts["house"].notna().to_numpy()
+    if not ok.any():
+        return undecided
+    house = parts["house"].to_numpy(dtype=object)[ok]
+    codes, rests = pd.factorize(parts["rest"][ok])
+    parsed = [_address_rest(r) for r in rests.tolist()]
+    good = np.array([p is not None for p in parsed], dtype=bool)[codes]
+    rows = np.flatnonzero(ok)[good]
+    for i in range(6):
+        column = np.array([p[i] if p else "" for p in parsed], dtype=object)[codes][good]
+        if i == 0:
+            undecided[0][rows] = (house[good] + " ") + column
+        else:
+            undecided[i + 1][rows] = column
+    undecided[1][rows] = house[good]
+    return undecided
 
 
 _EMPTY_ADDRESS = {
@@ -1781,7 +1838,7 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
         if col["street"] is not None
         else [blank] * 4
     )
-    addr_keys = ("street", "house_number", "street_name", "unit", "city", "state", "zip")
+    addr_keys = _ADDRESS_KEYS
     (address_given,) = columns("address", lambda v: (v if v.strip() else "",), 1)
     (street_as_address,) = (
         _columns(col["street"], lambda v: (_address_source("", v),), 1, _streets_as_address_fast)
@@ -1792,7 +1849,12 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
     addr = dict(
         zip(
             addr_keys,
-            _columns(_to_series(source, None), lambda v: _address_tuple(v, addr_keys), 7),
+            _columns(
+                _to_series(source, None),
+                lambda v: _address_tuple(v, addr_keys),
+                7,
+                _addresses_fast,
+            ),
             strict=True,
         )
     )
