@@ -24,11 +24,11 @@ run: install
 	$(BIN)/streamlit run app.py
 
 test: install browser
-	$(BIN)/ruff check overlap pages app.py tests scripts bench
+	$(BIN)/ruff check overlap ui pages app.py tests scripts bench
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 lint: install
-	$(BIN)/ruff check overlap pages app.py tests scripts bench
+	$(BIN)/ruff check overlap ui pages app.py tests scripts bench
 
 samples: install
 	$(BIN)/python scripts/make_samples.py
