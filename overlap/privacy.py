@@ -52,7 +52,7 @@ WORDS = N_BITS // 64
 MIN_SECRET_BYTES = 16
 HKDF_SALT = b"overlap-clk-v1"
 DEFAULT_THRESHOLD = 0.5  # a probability, as in plain matching
-MAX_BLOCK_SIZE = 1000
+MAX_BLOCK_SIZE = 200
 ID_BYTES = 8
 
 # Bits set per bigram, by field: the field weights. Chosen so that names and
@@ -108,7 +108,9 @@ def segment_bits(name: str, n_bits: int = N_BITS) -> tuple[int, int]:
 BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "last_sound_year": ("last_sound", "birth_year"),
     "dob": ("dob",),
-    "zip_first": ("zip", "first_initial"),
+    "zip_first_name": ("zip", "first_key"),
+    "zip_initial_year": ("zip", "first_initial", "birth_year"),
+    "zip_initials": ("zip", "first_initial", "last_initial"),
     "first_last_sound": ("first_key", "last_sound"),
     "first_sound_dob_md": ("first_sound", "dob_month_day"),
     "house_zip": ("house_number", "zip"),
@@ -119,72 +121,76 @@ BLOCK_KEYS: dict[str, tuple[str, ...]] = {
 
 # Weights of the pair model (see fit_pair_model and docs/privacy-preserving.md).
 PAIR_MODEL: dict[str, float] = {
-    "intercept": -1.7109,
-    "names>=0.5": -1.6045,
-    "names>=0.6": -0.4511,
-    "names>=0.7": 0.9867,
-    "names>=0.8": 1.5963,
-    "names>=0.85": 2.4997,
-    "names>=0.9": 2.3106,
-    "names>=0.95": 2.169,
-    "names>=0.99": 3.1072,
-    "names missing": 0.3158,
-    "dob>=0.4": -0.5997,
-    "dob>=0.6": 0.0906,
-    "dob>=0.8": 3.8954,
-    "dob>=0.99": 2.9525,
-    "dob missing": -0.2695,
-    "contact>=0.2": 0.374,
-    "contact>=0.4": 2.2547,
-    "contact>=0.6": 4.2634,
-    "contact>=0.8": 5.7739,
-    "contact>=0.95": 5.6481,
+    "intercept": -1.3614,
+    "names>=0.5": -1.6125,
+    "names>=0.6": -0.464,
+    "names>=0.7": 0.906,
+    "names>=0.8": 1.3736,
+    "names>=0.85": 2.3706,
+    "names>=0.9": 2.0813,
+    "names>=0.95": 2.0048,
+    "names>=0.99": 2.9257,
+    "names missing": 0.3225,
+    "dob>=0.4": -0.4613,
+    "dob>=0.6": -0.0955,
+    "dob>=0.8": 3.3759,
+    "dob>=0.99": 2.7821,
+    "dob missing": -0.237,
+    "contact>=0.2": 0.3172,
+    "contact>=0.4": 2.2808,
+    "contact>=0.6": 4.2446,
+    "contact>=0.8": 5.8017,
+    "contact>=0.95": 5.6897,
     "contact missing": 0.0,
-    "names level 0, dob missing": -3.0742,
-    "names level 0, dob same": -4.5676,
-    "names level 0, dob differs": -2.9721,
-    "names level 1, dob missing": -0.4905,
-    "names level 1, dob same": -0.5042,
-    "names level 1, dob differs": -0.6097,
-    "names level 2, dob missing": -0.414,
-    "names level 2, dob same": 0.0242,
-    "names level 2, dob differs": -0.0613,
-    "names level 3, dob missing": 0.1129,
-    "names level 3, dob same": 1.0618,
-    "names level 3, dob differs": -0.188,
-    "names level 4, dob missing": 0.3726,
-    "names level 4, dob same": 1.4111,
-    "names level 4, dob differs": -0.1873,
-    "names level 5, dob missing": 0.6397,
-    "names level 5, dob same": 1.6682,
-    "names level 5, dob differs": 0.1918,
-    "names level 6, dob missing": 0.3788,
-    "names level 6, dob same": 1.1774,
-    "names level 6, dob differs": 0.7545,
-    "names level 7, dob missing": 1.2833,
-    "names level 7, dob same": 0.5301,
-    "names level 7, dob differs": 0.3556,
-    "names level 8, dob missing": 0.922,
-    "names level 8, dob same": 2.1517,
-    "names level 8, dob differs": 0.0335,
-    "dob agrees": 2.8955,
-    "dob differs": -2.626,
-    "phone agrees": 2.0029,
-    "phone differs": -1.6168,
-    "email agrees": 5.184,
-    "email differs": -4.2666,
-    "first_last_sound agrees": -0.1135,
-    "first_last_sound differs": -0.5179,
-    "first_sound_dob_md agrees": 0.403,
-    "first_sound_dob_md differs": 0.0895,
-    "last_sound_year agrees": 0.3533,
-    "last_sound_year differs": -0.2707,
-    "zip_first agrees": 0.3403,
-    "zip_first differs": -1.0812,
-    "house_zip agrees": -4.0987,
-    "house_zip differs": -2.0078,
-    "street agrees": -1.8357,
-    "street differs": -4.2708,
+    "names level 0, dob missing": -2.5244,
+    "names level 0, dob same": -4.6262,
+    "names level 0, dob differs": -2.4349,
+    "names level 1, dob missing": -0.5892,
+    "names level 1, dob same": -0.3245,
+    "names level 1, dob differs": -0.6989,
+    "names level 2, dob missing": -0.5359,
+    "names level 2, dob same": 0.0761,
+    "names level 2, dob differs": -0.0042,
+    "names level 3, dob missing": 0.2292,
+    "names level 3, dob same": 0.7809,
+    "names level 3, dob differs": -0.1041,
+    "names level 4, dob missing": 0.475,
+    "names level 4, dob same": 1.2026,
+    "names level 4, dob differs": -0.304,
+    "names level 5, dob missing": 0.5547,
+    "names level 5, dob same": 1.6563,
+    "names level 5, dob differs": 0.1596,
+    "names level 6, dob missing": 0.3136,
+    "names level 6, dob same": 1.062,
+    "names level 6, dob differs": 0.7058,
+    "names level 7, dob missing": 1.1439,
+    "names level 7, dob same": 0.5852,
+    "names level 7, dob differs": 0.2758,
+    "names level 8, dob missing": 0.6963,
+    "names level 8, dob same": 2.3698,
+    "names level 8, dob differs": -0.1404,
+    "dob agrees": 2.7302,
+    "dob differs": -2.4932,
+    "phone agrees": 1.8073,
+    "phone differs": -1.626,
+    "email agrees": 4.9327,
+    "email differs": -4.3748,
+    "first_last_sound agrees": -0.0367,
+    "first_last_sound differs": -0.2445,
+    "first_sound_dob_md agrees": 0.5559,
+    "first_sound_dob_md differs": 0.2501,
+    "last_sound_year agrees": 0.111,
+    "last_sound_year differs": -0.1416,
+    "zip_first_name agrees": -0.0555,
+    "zip_first_name differs": -0.2906,
+    "zip_initial_year agrees": 1.3567,
+    "zip_initial_year differs": -0.5583,
+    "zip_initials agrees": 0.4212,
+    "zip_initials differs": -0.7025,
+    "house_zip agrees": -4.2103,
+    "house_zip differs": -1.9696,
+    "street agrees": -1.9934,
+    "street differs": -4.1864,
 }
 
 NORMALISED_COLUMNS = [
@@ -379,6 +385,7 @@ def block_key_parts(records: pd.DataFrame) -> dict[str, pd.Series]:
         "first_sound": _column(records, "first_sound"),
         "first_key": first_key,
         "first_initial": first_key.str[:1],
+        "last_initial": _column(records, "last_name").str[:1],
         "birth_year": dob.str[:4],
         "dob": dob,
         "dob_month_day": dob.str[5:],
@@ -745,10 +752,102 @@ MODEL_KEYS = [
     "first_last_sound",
     "first_sound_dob_md",
     "last_sound_year",
-    "zip_first",
+    "zip_first_name",
+    "zip_initial_year",
+    "zip_initials",
     "house_zip",
     "street",
 ]
+
+
+DOB_STATES = ("missing", "same", "differs")
+
+
+def key_codes(keys: pd.DataFrame) -> np.ndarray:
+    """The ``b_*`` blocking keys of :data:`MODEL_KEYS` as integer codes (-1 = missing)."""
+    out = np.full((len(keys), len(MODEL_KEYS)), -1, dtype=np.int32)
+    for j, key in enumerate(MODEL_KEYS):
+        col = f"b_{key}"
+        if col in keys.columns:
+            values = keys[col].astype(str)
+            codes, _ = pd.factorize(values.where(values != "", None), use_na_sentinel=True)
+            out[:, j] = codes
+    return out
+
+
+def segment_counts(words: np.ndarray, n_bits: int = N_BITS) -> np.ndarray:
+    """Bits set per record and segment (n, len(LEVEL_EDGES)), int32."""
+    counts = np.bitwise_count(words)
+    return np.column_stack(
+        [
+            counts[:, lo // 64 : hi // 64].sum(axis=1, dtype=np.int32)
+            for lo, hi in (segment_bits(seg, n_bits) for seg in LEVEL_EDGES)
+        ]
+    )
+
+
+def pair_levels(
+    words: np.ndarray,
+    codes: np.ndarray,
+    rid_a: np.ndarray,
+    rid_b: np.ndarray,
+    n_bits: int = N_BITS,
+    seg_counts: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """What the linker can see about each candidate pair, as small integer levels.
+
+    Per segment, the Dice level (index into :data:`LEVEL_EDGES`, -1 when the
+    segment is empty on either side) and the Dice itself (``<seg>_dice``);
+    ``names_dob``: names level x date-of-birth state; per blocking key,
+    1 agree / 0 differ / -1 missing. Nothing here needs the secret.
+    """
+    out: dict[str, np.ndarray] = {}
+    inter_words = np.bitwise_count(words[rid_a] & words[rid_b])
+    counts = segment_counts(words, n_bits) if seg_counts is None else seg_counts
+    for j, (seg, edges) in enumerate(LEVEL_EDGES.items()):
+        lo, hi = segment_bits(seg, n_bits)
+        ca, cb = counts[rid_a, j], counts[rid_b, j]
+        inter = inter_words[:, lo // 64 : hi // 64].sum(axis=1, dtype=np.int32)
+        d = np.where(ca + cb > 0, 2.0 * inter / np.maximum(ca + cb, 1), 0.0)
+        level = np.searchsorted(np.asarray(edges), d, side="right")
+        out[f"{seg}_dice"] = d
+        out[seg] = np.where((ca == 0) | (cb == 0), -1, level)
+    # names level x date of birth (missing / same / differs): a perfect name with no
+    # date of birth is weaker evidence than with a matching one, and twins
+    # (same date, names half alike) must not look like one person
+    names_level = np.searchsorted(np.asarray(LEVEL_EDGES["names"]), out["names_dice"], side="right")
+    dob_state = np.where(out["dob"] < 0, 0, np.where(out["dob_dice"] >= 0.99, 1, 2))
+    out["names_dob"] = names_level * len(DOB_STATES) + dob_state
+    a, b = codes[rid_a], codes[rid_b]
+    out["keys"] = np.where((a < 0) | (b < 0), -1, (a == b).astype(np.int8))
+    return out
+
+
+def feature_names() -> list[str]:
+    """Names of the pair model's inputs, in the order of :func:`levels_design`."""
+    names = []
+    for seg, edges in LEVEL_EDGES.items():
+        names += [f"{seg}>={e}" for e in edges] + [f"{seg} missing"]
+    for v in range(len(LEVEL_EDGES["names"]) + 1):
+        names += [f"names level {v}, dob {label}" for label in DOB_STATES]
+    for key in MODEL_KEYS:
+        names += [f"{key} agrees", f"{key} differs"]
+    return names
+
+
+def levels_design(levels: dict[str, np.ndarray]) -> np.ndarray:
+    """One-hot design matrix of :func:`pair_levels` (for fitting the model)."""
+    cols = []
+    for seg, edges in LEVEL_EDGES.items():
+        lv = levels[seg]
+        cols += [(lv == v).astype(np.float64) for v in range(1, len(edges) + 1)]
+        cols.append((lv < 0).astype(np.float64))
+    n_combo = (len(LEVEL_EDGES["names"]) + 1) * len(DOB_STATES)
+    cols += [(levels["names_dob"] == c).astype(np.float64) for c in range(n_combo)]
+    for j in range(len(MODEL_KEYS)):
+        state = levels["keys"][:, j]
+        cols += [(state == 1).astype(np.float64), (state == 0).astype(np.float64)]
+    return np.column_stack(cols)
 
 
 def pair_features(
@@ -758,57 +857,10 @@ def pair_features(
     rid_b: np.ndarray,
     n_bits: int = N_BITS,
 ) -> tuple[np.ndarray, list[str], dict[str, np.ndarray]]:
-    """What the linker can see about each candidate pair, as model inputs.
-
-    Per segment, the Dice level (one column per level above the lowest, and
-    one for "missing on either side"); per blocking key, agree / disagree
-    (both empty-free). Nothing here needs the secret.
-
-    Returns:
-        ``(X, names, dice_by_segment)``.
-    """
-    cols: list[np.ndarray] = []
-    names: list[str] = []
-    by_segment = {}
-    for seg, edges in LEVEL_EDGES.items():
-        lo, hi = segment_bits(seg, n_bits)
-        wa, wb = words[rid_a, lo // 64 : hi // 64], words[rid_b, lo // 64 : hi // 64]
-        d = dice(wa, wb)
-        by_segment[seg] = d
-        missing = (np.bitwise_count(wa).sum(axis=1) == 0) | (np.bitwise_count(wb).sum(axis=1) == 0)
-        level = np.searchsorted(np.asarray(edges), d, side="right")
-        for v in range(1, len(edges) + 1):
-            cols.append(((level == v) & ~missing).astype(np.float64))
-            names.append(f"{seg}>={edges[v - 1]}")
-        cols.append(missing.astype(np.float64))
-        names.append(f"{seg} missing")
-        if seg == "dob":
-            dob_missing = missing
-    # names level x date of birth (missing / same / differs): a perfect name with no
-    # date of birth is weaker evidence than with a matching one, and twins
-    # (same date, names half alike) must not look like one person
-    names_level = np.searchsorted(
-        np.asarray(LEVEL_EDGES["names"]), by_segment["names"], side="right"
-    )
-    dob_state = np.where(dob_missing, 0, np.where(by_segment["dob"] >= 0.99, 1, 2))
-    for v in range(len(LEVEL_EDGES["names"]) + 1):
-        for state, label in enumerate(("missing", "same", "differs")):
-            cols.append(((names_level == v) & (dob_state == state)).astype(np.float64))
-            names.append(f"names level {v}, dob {label}")
-    for key in MODEL_KEYS:
-        col = f"b_{key}"
-        if col in keys.columns:
-            values = keys[col].to_numpy()
-            a, b = values[rid_a], values[rid_b]
-            present = (a != "") & (b != "")
-            same = present & (a == b)
-        else:
-            same = present = np.zeros(len(rid_a), dtype=bool)
-        cols.append(same.astype(np.float64))
-        names.append(f"{key} agrees")
-        cols.append((present & ~same).astype(np.float64))
-        names.append(f"{key} differs")
-    return np.column_stack(cols), names, by_segment
+    """Design matrix, feature names and Dice per segment of candidate pairs (for fitting)."""
+    levels = pair_levels(words, key_codes(keys), rid_a, rid_b, n_bits)
+    by_segment = {seg: levels[f"{seg}_dice"] for seg in LEVEL_EDGES}
+    return levels_design(levels), feature_names(), by_segment
 
 
 def fit_pair_model(
@@ -869,11 +921,27 @@ def training_pairs(
     return x, (truth[ra] == truth[rb]).astype(np.float64), names
 
 
-def pair_probability(x: np.ndarray, names: list[str], model: dict | None = None) -> np.ndarray:
-    """Probability that each pair is one person, from :func:`pair_features`."""
+def pair_probability(levels: dict[str, np.ndarray], model: dict | None = None) -> np.ndarray:
+    """Probability that each pair is one person, from :func:`pair_levels` (table look-ups)."""
     model = PAIR_MODEL if model is None else model
-    w = np.array([model.get(n, 0.0) for n in names])
-    return 1.0 / (1.0 + np.exp(-np.clip(model["intercept"] + x @ w, -30, 30)))
+    logit = np.full(len(levels["names"]), float(model["intercept"]))
+    for seg, edges in LEVEL_EDGES.items():
+        table = np.array(
+            [0.0]
+            + [model.get(f"{seg}>={e}", 0.0) for e in edges]
+            + [model.get(f"{seg} missing", 0.0)]
+        )
+        logit += table[np.where(levels[seg] < 0, len(edges) + 1, levels[seg])]
+    combos = [
+        model.get(f"names level {v}, dob {label}", 0.0)
+        for v in range(len(LEVEL_EDGES["names"]) + 1)
+        for label in DOB_STATES
+    ]
+    logit += np.array(combos)[levels["names_dob"]]
+    for j, key in enumerate(MODEL_KEYS):
+        table = np.array([0.0, model.get(f"{key} differs", 0.0), model.get(f"{key} agrees", 0.0)])
+        logit += table[levels["keys"][:, j] + 1]
+    return 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
 
 
 def candidate_pairs_encoded(
@@ -1055,13 +1123,14 @@ def match_encoded(
     chunk = 500_000
     probability = np.empty(len(pairs), dtype=np.float64)
     seg_dice = {seg: np.empty(len(pairs), dtype=np.float64) for seg in LEVEL_EDGES}
-    keys_frame = records[key_cols]
+    codes = key_codes(records[key_cols])
+    counts = segment_counts(words, n_bits)
     for start in range(0, len(pairs), chunk):
         sl = slice(start, start + chunk)
-        x, names, by_segment = pair_features(words, keys_frame, ra[sl], rb[sl], n_bits)
-        probability[sl] = pair_probability(x, names)
-        for seg, d in by_segment.items():
-            seg_dice[seg][sl] = d
+        levels = pair_levels(words, codes, ra[sl], rb[sl], n_bits, counts)
+        probability[sl] = pair_probability(levels)
+        for seg in LEVEL_EDGES:
+            seg_dice[seg][sl] = levels[f"{seg}_dice"]
     for seg, d in seg_dice.items():
         pairs[f"{seg}_dice"] = d
     pairs["probability"] = probability
