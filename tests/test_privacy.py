@@ -475,3 +475,56 @@ def test_private_overlap_page_encodes_and_matches_in_the_browser():
     assert result.summary["pairwise"][0]["shared_people"] == 2  # Robert Smith, Maria Garcia
     shown = [m.value for m in at.metric]
     assert shown == ["fewer than 11"]  # 4 people: too few to show
+
+
+def test_pair_model_lookups_equal_the_fitted_logistic_model(rosters):
+    a, b = rosters
+    records = pd.concat([a, b], ignore_index=True)
+    truth = [a["pid"].to_numpy(), b["pid"].to_numpy()]
+    x, y, names = privacy.training_pairs([a, b], truth, secret=SECRET)
+    assert names == privacy.feature_names() and x.shape[1] == len(names)
+    assert 0 < y.sum() < len(y)
+    model = privacy.fit_pair_model(x, y, names)
+    # what match time computes by table look-ups == the logistic model on the one-hot design
+    words = privacy.clk_words(records, SECRET)
+    keys = pd.DataFrame(
+        {
+            f"b_{k}": privacy._keyed_block_hashes(
+                v, privacy.hkdf_sha256(SECRET, b"block:" + k.encode())
+            )
+            for k, v in privacy.block_key_parts(records).items()
+        }
+    )
+    rng = np.random.default_rng(0)
+    ra, rb = rng.integers(0, len(records), 500), rng.integers(0, len(records), 500)
+    levels = privacy.pair_levels(words, privacy.key_codes(keys), ra, rb)
+    w = np.array([model[n] for n in names])
+    expected = 1 / (1 + np.exp(-(model["intercept"] + privacy.levels_design(levels) @ w)))
+    np.testing.assert_allclose(privacy.pair_probability(levels, model), expected, rtol=1e-9)
+    # and the shipped model ranks true pairs of this (unseen) data far above the rest
+    p_true = privacy.pair_probability(
+        privacy.pair_levels(words, privacy.key_codes(keys), *_true_pairs(records))
+    )
+    assert np.median(p_true) > 0.9
+
+
+def _true_pairs(records):
+    pid = records["pid"].to_numpy()
+    order = np.argsort(pid, kind="stable")
+    same = pid[order][1:] == pid[order][:-1]
+    return order[:-1][same], order[1:][same]
+
+
+def test_owner_takes_matched_ids_home_as_own_rows(rosters, tmp_path):
+    a, b = rosters
+    paths = [_encode_to(tmp_path, a, SECRET, "A"), _encode_to(tmp_path, b, SECRET, "B")]
+    result = privacy.match_encoded(paths)
+    rows = privacy.my_shared_rows(result.records, tmp_path / "B.key.csv", "B")
+    assert list(rows.columns) == ["row", "also_in"]
+    assert set(rows["also_in"]) <= {"A"}
+    truly_shared = set(b.loc[b["pid"].isin(a["pid"]), "row"])
+    found = set(rows["row"])
+    assert len(found & truly_shared) >= len(truly_shared) - 3
+    assert len(found - truly_shared) <= 2
+    with pytest.raises(privacy.EncodedFileError, match="not in this key file"):
+        privacy.my_shared_rows(result.records, tmp_path / "A.key.csv", "B")
