@@ -551,8 +551,9 @@ def compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     Returns:
         A frame aligned with ``pairs``: ``rid_a``, ``rid_b``, one int8
         ``{name}_level`` column per comparison in ``COMPARISONS`` (-1 =
-        missing) and ``name_swap`` (1 where first and last names were
-        compared crosswise because they look swapped).
+        missing), ``name_swap`` (1 where first and last names were
+        compared crosswise because they look swapped) and ``cross`` (1 for a
+        pair across two rosters, 0 inside one).
     """
     ia = pairs["rid_a"].to_numpy(dtype=np.int64)
     ib = pairs["rid_b"].to_numpy(dtype=np.int64)
@@ -572,6 +573,13 @@ def compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     finally:
         if outer:
             _per_call.cache = None
+
+
+def _programme_codes(records: pd.DataFrame) -> np.ndarray:
+    """Each record's roster as an int code (all 0 without a ``programme`` column)."""
+    if "programme" not in records.columns:
+        return np.zeros(len(records), dtype=np.int64)
+    return pd.factorize(records["programme"])[0].astype(np.int64)
 
 
 def _compare_chunk(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.DataFrame:
@@ -617,6 +625,8 @@ def _compare_chunk(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.
     out["sex_level"] = _agree_levels(records, "sex", ia, ib)
     out["suffix_level"] = _agree_levels(records, "suffix", ia, ib)
     out["name_swap"] = name_swap
+    codes = _cached(("programme", "codes"), lambda: _programme_codes(records))
+    out["cross"] = (codes[ia] != codes[ib]).astype(np.int8)
     return pd.DataFrame(out)
 
 

@@ -329,7 +329,10 @@ def fit_model(
     cross = _cross_pairs(records, levels)
     within_total, cross_total = _pair_totals(records)
     priors = {}
-    for key, mask, total in (("cross", cross, cross_total), ("within", ~cross, within_total)):
+    groups = (
+        [] if cross is None else [("cross", cross, cross_total), ("within", ~cross, within_total)]
+    )
+    for key, mask, total in groups:
         if total > 0:
             priors[key] = estimate_prior(
                 len(records), levels[mask], guard[mask], m, u, total_pairs=total
@@ -351,11 +354,13 @@ def _programme_codes(records: pd.DataFrame) -> np.ndarray | None:
     return pd.factorize(records["programme"])[0]
 
 
-def _cross_pairs(records: pd.DataFrame, levels: pd.DataFrame) -> np.ndarray:
-    """Is each pair across two rosters (False: inside one)?"""
+def _cross_pairs(records: pd.DataFrame, levels: pd.DataFrame) -> np.ndarray | None:
+    """Is each pair across two rosters (False: inside one)? None if unknown."""
+    if "cross" in levels.columns:
+        return levels["cross"].to_numpy().astype(bool)
     codes = _programme_codes(records)
-    if codes is None:
-        return np.ones(len(levels), dtype=bool)
+    if codes is None or "rid_a" not in levels.columns:
+        return None
     return codes[levels["rid_a"].to_numpy()] != codes[levels["rid_b"].to_numpy()]
 
 
@@ -453,8 +458,8 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
     """
     out = levels.copy()
     total = np.full(len(out), np.log2(model.prior / (1 - model.prior)))
-    if model.prior_cross is not None or model.prior_within is not None:
-        cross = _cross_pairs(records, out)
+    cross = _cross_pairs(records, out)
+    if cross is not None and (model.prior_cross is not None or model.prior_within is not None):
         for mask, prior in ((cross, model.prior_cross), (~cross, model.prior_within)):
             if prior is not None:
                 total[mask] = np.log2(prior / (1 - prior))
