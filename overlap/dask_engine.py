@@ -50,11 +50,12 @@ from overlap.block import _key_frame as block_key_frame
 from overlap.cluster import cluster_records, connected_components
 from overlap.compare import COMPARISONS, compare_pairs
 from overlap.errors import MappingError, OverlapError, RosterError
-from overlap.model import TF_FIELDS, estimate_u, fit_model, score
+from overlap.model import estimate_u, fit_model, score
 from overlap.pipeline import DEFAULT_THRESHOLD, MatchResult, Progress
 
 CHUNK_ROWS = 250_000  # records per blocking-key task
-RECORDS_PER_PAIR_PARTITION = 50_000  # about 3M candidate pairs per partition on rosters like ours
+RECORDS_PER_PAIR_PARTITION = 50_000  # rid_a ranges the pairs are first sorted into
+PAIRS_PER_TASK = 2_000_000  # a range with more pairs is compared and scored in slices this big
 # DuckDB key carrier: a key travels in a column blocking reads, prefixed so "" stays a key
 _CARRIER_KEY = "CASE WHEN first_name <> '' THEN first_name END"
 _CARRIER_PARTNER = "CASE WHEN last_name <> '' THEN last_name END"
@@ -97,7 +98,7 @@ def _dask_client(scheduler: str | Client | None):
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
         silence_logs=logging.ERROR,
     )
     client = Client(cluster)
@@ -369,40 +370,68 @@ def _pattern_columns(levels: pd.DataFrame) -> list[str]:
     return [c for c in levels.columns if c not in ("rid_a", "rid_b")]
 
 
-def _pattern_counts(levels: pd.DataFrame) -> pd.DataFrame:
-    """Distinct level patterns of a partition and how many pairs have each (EM's statistics)."""
+def _pattern_counts(levels: pd.DataFrame, programme_codes: np.ndarray) -> pd.DataFrame:
+    """Distinct level patterns of a partition and how many pairs have each (EM's statistics).
+
+    A pattern also holds the roster of each side (``code_a``, ``code_b``):
+    the model weighs pairs across rosters and inside one differently.
+    """
     columns = _pattern_columns(levels)
-    if not len(levels):
-        return pd.DataFrame({**{c: levels[c] for c in columns}, "count": np.zeros(0, np.int64)})
-    counts = levels.groupby(columns, sort=False).size()
-    table = counts.reset_index(name="count")
-    for column in columns:
-        table[column] = table[column].astype(levels[column].dtype)
+    frame = levels[columns].copy()
+    frame["code_a"] = programme_codes[levels["rid_a"].to_numpy(dtype=np.int64)]
+    frame["code_b"] = programme_codes[levels["rid_b"].to_numpy(dtype=np.int64)]
+    keys = [*columns, "code_a", "code_b"]
+    if not len(frame):
+        return frame.assign(count=np.zeros(0, np.int64))
+    table = frame.groupby(keys, sort=False).size().reset_index(name="count")
+    for column in keys:
+        table[column] = table[column].astype(frame[column].dtype)
     table["count"] = table["count"].astype(np.int64)
     return table
+
+
+def _expand_patterns(table: pd.DataFrame, programme_codes: np.ndarray) -> pd.DataFrame:
+    """The pattern counts of every partition, summed, as one row per pair for ``fit_model``.
+
+    The model only sees each pair's levels and which rosters its two sides
+    come from, so rows carrying a representative record of each side's
+    roster as ``rid_a``/``rid_b`` fit exactly the model the local engine fits.
+    """
+    keys = [c for c in table.columns if c != "count"]
+    columns = [c for c in keys if c not in ("code_a", "code_b")]
+    summed = table.groupby(keys, sort=True).agg(count=("count", "sum")).reset_index()
+    repeat = np.repeat(np.arange(len(summed)), summed["count"].to_numpy(dtype=np.int64))
+    codes = np.asarray(programme_codes, dtype=np.int64)
+    first_of = np.zeros(int(codes.max()) + 1 if len(codes) else 1, dtype=np.int64)
+    if len(codes):
+        _, first = np.unique(codes, return_index=True)
+        first_of[np.unique(codes)] = first
+    out = {
+        "rid_a": first_of[summed["code_a"].to_numpy(dtype=np.int64)][repeat],
+        "rid_b": first_of[summed["code_b"].to_numpy(dtype=np.int64)][repeat],
+    }
+    for c in columns:
+        out[c] = summed[c].to_numpy().astype(table[c].dtype)[repeat]
+    return pd.DataFrame(out)
 
 
 def _concat_records(*files: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(files, ignore_index=True)
 
 
-def _estimate_u(*files: pd.DataFrame) -> dict:
+def _estimate_u(records: pd.DataFrame) -> dict:
     """u from the same seeded random-pair sample as the local engine. Runs on a worker."""
-    return estimate_u(_concat_records(*files))
+    return estimate_u(records)
 
 
-def _tie_order(*files: pd.DataFrame) -> np.ndarray:
-    return pipeline._tie_order(_concat_records(*files))
+def _tie_order(records: pd.DataFrame) -> np.ndarray:
+    return pipeline._tie_order(records)
 
 
-def _term_frequency_frame(*files: pd.DataFrame) -> pd.DataFrame:
-    """Just the columns scoring reads term frequencies from, for every record."""
-    columns = [c for c in TF_FIELDS if c in files[0].columns]
-    return pd.concat([f[columns] for f in files], ignore_index=True)
-
-
-def _score_partition(model, term_frequencies: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
-    return score(model, term_frequencies, levels)
+def _score_partition(model, records: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
+    """``model.score`` on one partition, with every record at hand (term frequencies,
+    rosters of the two sides)."""
+    return score(model, records, levels)
 
 
 def _partial_forest(
@@ -528,8 +557,10 @@ def _run(
     programmes = list(dict.fromkeys(records["programme"].astype(str)))
 
     # u from random pairs and the tie order need every record: start them now, on workers
-    u_future = client.submit(_estimate_u, *files, pure=False)
-    tie_future = client.submit(_tie_order, *files, pure=False)
+    everyone = client.submit(_concat_records, *files, pure=False)
+    u_future = client.submit(_estimate_u, everyone, pure=False)
+    tie_future = client.submit(_tie_order, everyone, pure=False)
+    [codes_future] = client.scatter([pipeline._programme_codes(records)], broadcast=True)
 
     # ---- blocking, partitioned by block key
     started = time.perf_counter()
@@ -565,6 +596,19 @@ def _run(
         [client.submit(_rule_counts, b, len(rules), pure=False) for b in buckets]
     )
     del assembled, partitions
+    # cut ranges holding many pairs into slices (they stay sorted, in order)
+    sliced = []
+    for bucket, counts_by_rule in zip(buckets, bucket_rules, strict=True):
+        size = int(np.sum(counts_by_rule))
+        if size <= PAIRS_PER_TASK:
+            sliced.append(bucket)
+            continue
+        step = math.ceil(size / math.ceil(size / PAIRS_PER_TASK))
+        sliced += [
+            client.submit(_rows, bucket, start, start + step, pure=False)
+            for start in range(0, size, step)
+        ]
+    buckets = sliced
     new_pairs = np.sum(bucket_rules, axis=0) if bucket_rules else np.zeros(len(rules), np.int64)
     skipped = sum(skipped_counts)
     n_pairs = int(new_pairs.sum())
@@ -579,7 +623,7 @@ def _run(
     # ---- compare per partition of pairs; EM statistics per partition
     started = time.perf_counter()
     levels = [client.submit(_compare_partition, b, *files, pure=False) for b in buckets]
-    counts = [client.submit(_pattern_counts, lv, pure=False) for lv in levels]
+    counts = [client.submit(_pattern_counts, lv, codes_future, pure=False) for lv in levels]
     table = pd.concat(client.gather(counts), ignore_index=True)
     del buckets
     stages.report("compare", started, pairs=n_pairs, comparisons=len(COMPARISONS))
@@ -587,7 +631,7 @@ def _run(
     # ---- model: EM on the summed pattern counts, u from the workers' random pairs
     started = time.perf_counter()
     u = u_future.result()
-    model = fit_model(records, _expand_patterns(table), u=u)
+    model = fit_model(records, _expand_patterns(table, pipeline._programme_codes(records)), u=u)
     stages.report(
         "model",
         started,
@@ -597,10 +641,9 @@ def _run(
 
     # ---- score per partition
     started = time.perf_counter()
-    tf_future = client.submit(_term_frequency_frame, *files, pure=False)
     [model_future] = client.scatter([model], broadcast=True)
     scored = [
-        client.submit(_score_partition, model_future, tf_future, lv, pure=False) for lv in levels
+        client.submit(_score_partition, model_future, everyone, lv, pure=False) for lv in levels
     ]
     wait(scored)
     del levels
@@ -623,11 +666,19 @@ def _run(
     records["person_id"] = person_id
     stages.report("cluster", started, people=int(person_id.max() + 1) if len(person_id) else 0)
 
-    pairs = pd.concat(client.gather(scored), ignore_index=True)
+    # every scored pair comes back (the result holds them); one partition at a
+    # time, each freed on its worker as soon as it is here
+    parts = []
+    while scored:
+        future = scored.pop(0)
+        parts.append(pipeline._pairs_columns(future.result()))
+        future.release()
+    pairs = pd.concat(parts, ignore_index=True)
+    del parts
     return MatchResult(
         records=records,
         attributes=attributes,
-        pairs=pipeline._pairs_columns(pairs),
+        pairs=pairs,
         comparisons=list(COMPARISONS),
         model=model,
         threshold=threshold,
@@ -643,20 +694,6 @@ def _rule_counts(pairs: pd.DataFrame, n_rules: int) -> np.ndarray:
 
 def _score_summary(scored: pd.DataFrame, threshold: float) -> tuple[int, int]:
     return int((scored["probability"] >= threshold).sum()), int(scored["household_guard"].sum())
-
-
-def _expand_patterns(table: pd.DataFrame) -> pd.DataFrame:
-    """The pattern counts of every partition, summed, as one row per pair for ``fit_model``.
-
-    EM and the prior only ever see the multiset of level patterns, so this
-    frame fits exactly the model the local engine fits.
-    """
-    columns = [c for c in table.columns if c != "count"]
-    if not len(table):
-        return table[columns]
-    summed = table.groupby(columns, sort=True).agg(count=("count", "sum")).reset_index()
-    repeat = np.repeat(np.arange(len(summed)), summed["count"].to_numpy(dtype=np.int64))
-    return pd.DataFrame({c: summed[c].to_numpy().astype(table[c].dtype)[repeat] for c in columns})
 
 
 def _persons(

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.xdist_group("dask")
 def dask_scheduler():
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     try:
         yield cluster.scheduler_address
@@ -96,10 +96,16 @@ def test_dask_engine_scores_the_same_pairs_with_the_same_model(local_result, das
     assert dask_block["skipped_blocks"] == local_block["skipped_blocks"]
 
 
-def test_decisions_and_a_records_frame_give_the_same_persons(local_result, dask_scheduler):
-    """User decisions (a split and a forced merge) go through the distributed clustering alike."""
+def test_decisions_and_a_records_frame_give_the_same_persons(
+    local_result, dask_scheduler, monkeypatch
+):
+    """User decisions (a split and a forced merge) go through the distributed clustering alike.
+
+    Small pair slices here, so ranges are cut into several compare/score tasks.
+    """
     from overlap import dask_engine, pipeline
 
+    monkeypatch.setattr(dask_engine, "PAIRS_PER_TASK", 10_000)
     records = local_result.records.drop(columns=["person_id", "rid"])
     links = local_result.links
     programme = local_result.records["programme"].to_numpy()
@@ -115,12 +121,14 @@ def test_decisions_and_a_records_frame_give_the_same_persons(local_result, dask_
             "decision": ["different", "same"],
         }
     )
-    local = pipeline.match_rosters(records, decisions=decisions)
+    # the same scored pairs clustered again with the decisions: what the local engine gives
+    local = pipeline.recluster(local_result, local_result.threshold, decisions)
     dask = dask_engine.match_rosters(records, decisions=decisions, scheduler=dask_scheduler)
     person = local.records["person_id"].to_numpy()
     assert person[int(weak.rid_a)] == person[int(weak.rid_b)]
     assert person[int(cross.rid_a)] != person[int(cross.rid_b)]
     assert same_partition(person, dask.records["person_id"])
+    pd.testing.assert_frame_equal(local.pairs, dask.pairs)
     assert not same_partition(person, local_result.records["person_id"])
 
 
@@ -135,13 +143,40 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Comple
     )
 
 
-def test_cli_dask_engine_writes_the_same_overlap_json(tmp_path, dask_scheduler):
-    files = [str(p) for p in SAMPLES]
-    local = run_cli("match", *files, "--out", str(tmp_path / "local"), cwd=ROOT)
+@pytest.fixture(scope="module")
+def local_cli_out(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """``overlap match`` with the local engine in a fresh interpreter, listing what it imported."""
+    out = tmp_path_factory.mktemp("local") / "out"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from overlap.cli import main
+        code = main(["match", *{[str(p) for p in SAMPLES]!r}, "--out", {str(out)!r}])
+        loaded = sorted(m for m in sys.modules
+                        if m.split(".")[0] in ("dask", "distributed")
+                        or m == "overlap.dask_engine")
+        print("LOADED", loaded, "pipeline" if "overlap.pipeline" in sys.modules else "")
+        sys.exit(code)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    return out, done
+
+
+def test_local_engine_never_imports_dask(local_cli_out):
+    _, done = local_cli_out
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "LOADED [] pipeline" in done.stdout
+
+
+def test_cli_dask_engine_writes_the_same_overlap_json(tmp_path, dask_scheduler, local_cli_out):
+    local_out, local = local_cli_out
     assert local.returncode == 0, local.stderr
     dask = run_cli(
         "match",
-        *files,
+        *[str(p) for p in SAMPLES],
         "--out",
         str(tmp_path / "dask"),
         "--engine",
@@ -153,9 +188,10 @@ def test_cli_dask_engine_writes_the_same_overlap_json(tmp_path, dask_scheduler):
     assert dask.returncode == 0, dask.stderr
     assert "grouped into people" in dask.stderr
     summary = json.loads((tmp_path / "dask" / "overlap.json").read_text())
-    assert summary == json.loads((tmp_path / "local" / "overlap.json").read_text())
+    assert summary == json.loads((local_out / "overlap.json").read_text())
+    assert summary["union_people"] > 0
     for name in ("records.csv", "links.csv"):
-        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+        assert (tmp_path / "dask" / name).read_bytes() == (local_out / name).read_bytes()
 
 
 def test_cli_dask_engine_reports_an_unreachable_scheduler_in_one_sentence(tmp_path):
@@ -175,27 +211,3 @@ def test_cli_dask_engine_reports_an_unreachable_scheduler_in_one_sentence(tmp_pa
     assert done.returncode == 2
     assert "Could not reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
     assert "Traceback" not in done.stderr
-
-
-def test_local_engine_never_imports_dask(tmp_path):
-    script = textwrap.dedent(
-        f"""
-        import sys
-        from overlap.cli import main
-        from overlap.pipeline import match_files, recluster
-        files = {[str(p) for p in SAMPLES]!r}
-        result = match_files(files)
-        recluster(result, 0.9)
-        assert main(["match", *files, "--out", {str(tmp_path / "out")!r}]) == 0
-        loaded = sorted(m for m in sys.modules
-                        if m.split(".")[0] in ("dask", "distributed")
-                        or m == "overlap.dask_engine")
-        print("LOADED", loaded)
-        assert not loaded, loaded
-        """
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "LOADED []" in done.stdout
