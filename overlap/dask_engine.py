@@ -93,14 +93,20 @@ def _dask_client(scheduler: str | Client | None):
         return
     import logging
 
+    import dask
+
     workers = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-        silence_logs=logging.ERROR,
-    )
+    # roster data never spills to the workers' disks (nothing is written unless asked)
+    with dask.config.set(
+        {"distributed.worker.memory.target": False, "distributed.worker.memory.spill": False}
+    ):
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        )
     client = Client(cluster)
     try:
         yield client
