@@ -255,9 +255,8 @@ def _global_caps(
     con = duckdb.connect()
     try:
         for index, rule in enumerate(rules):
-            hist = pd.concat([s[index] for s in sizes if index in s]) if sizes else None
-            if hist is None or not len(hist):
-                hist = pd.Series([], dtype=np.int64)
+            found = [s[index] for s in sizes if index in s]
+            hist = pd.concat(found) if found else pd.Series([], dtype=np.int64)
             hist = hist.groupby(level=0).sum()
             table = pd.DataFrame(
                 {"n": hist.index.to_numpy(dtype=np.int64), "blocks": hist.to_numpy(np.int64)}

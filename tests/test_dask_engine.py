@@ -211,3 +211,38 @@ def test_cli_dask_engine_reports_an_unreachable_scheduler_in_one_sentence(tmp_pa
     assert done.returncode == 2
     assert "Could not reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+CHURCH = """Member ID,First Name,Last Name,Birth Date,Street,Zip,Phone
+M1,Maria,Garcia,03/14/1980,12 Oak St,60608,312-555-0100
+M2,Robert,Nowak,01/02/1975,4 Pine Ave,60601,312-555-0199
+M3,Kevin,Huang,06/29/2007,3438 S Morgan St,60608,773-555-0142
+M4,Jenny,Huang,06/29/2007,3438 S Morgan St,60608,773-555-0142
+"""
+
+CLINIC = """Client;Full Name;DOB;Address;Telephone
+C-10;GARCIA, MARIA;1980-03-14;12 Oak Street 60608;(312) 555-0100
+C-11;Bob Nowak;1975-01-02;4 Pine Avenue 60601;3125550199
+C-12;Zbigniew Okonkwo;1961-12-01;70 Lake Dr 60616;
+"""
+
+
+def test_without_a_scheduler_it_starts_and_closes_its_own_cluster(tmp_path):
+    """Tiny rosters: most partitions are empty, and the answer is still the local one."""
+    import distributed
+
+    from overlap import dask_engine, pipeline
+
+    (tmp_path / "church.csv").write_text(CHURCH)
+    (tmp_path / "clinic.csv").write_text(CLINIC)
+    files = [tmp_path / "church.csv", tmp_path / "clinic.csv"]
+    names = ["St Agnes", "Tax Clinic"]
+    local = pipeline.match_files(files, names=names)
+    dask = dask_engine.match_files(files, names=names)
+    pd.testing.assert_frame_equal(local.records, dask.records)
+    pd.testing.assert_frame_equal(local.pairs, dask.pairs)
+    person = dask.records.set_index(["programme", "row"])["person_id"]
+    assert person[("St Agnes", 1)] == person[("Tax Clinic", 1)]  # Maria Garcia
+    assert person[("St Agnes", 3)] != person[("St Agnes", 4)]  # Kevin and Jenny Huang
+    with pytest.raises(ValueError):
+        distributed.get_client()  # no client left behind
