@@ -42,14 +42,22 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-from distributed import Client, LocalCluster, wait
+
+from overlap.errors import MappingError, OverlapError, RosterError
+
+try:
+    from distributed import Client, LocalCluster, wait
+except ImportError:  # pragma: no cover - depends on the installation
+    raise OverlapError(
+        "The Dask engine needs Dask; install it with pip install 'overlap[dask]', "
+        "or use --engine local."
+    ) from None
 
 from overlap import pipeline
 from overlap.block import BLOCKING_RULES, DEFAULT_MAX_BLOCK, BlockingRule, candidate_pairs
 from overlap.block import _key_frame as block_key_frame
 from overlap.cluster import cluster_records, connected_components
 from overlap.compare import COMPARISONS, compare_pairs
-from overlap.errors import MappingError, OverlapError, RosterError
 from overlap.model import estimate_u, fit_model, score
 from overlap.pipeline import DEFAULT_THRESHOLD, MatchResult, Progress
 
