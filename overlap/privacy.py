@@ -122,78 +122,105 @@ BLOCK_KEYS: dict[str, tuple[str, ...]] = {
 
 # Weights of the pair model (see fit_pair_model and docs/privacy-preserving.md).
 PAIR_MODEL: dict[str, float] = {
-    "intercept": -0.8721,
-    "names>=0.5": -1.4327,
-    "names>=0.6": -0.3899,
-    "names>=0.7": 0.9765,
-    "names>=0.8": 1.4332,
-    "names>=0.85": 2.4496,
-    "names>=0.9": 2.122,
-    "names>=0.95": 2.0703,
-    "names>=0.99": 2.9782,
-    "names missing": 0.2697,
-    "dob>=0.4": -0.3814,
-    "dob>=0.6": -0.1556,
-    "dob>=0.8": 3.3273,
-    "dob>=0.99": 2.7765,
-    "dob missing": -0.2037,
-    "contact>=0.2": 0.1978,
-    "contact>=0.4": 2.2212,
-    "contact>=0.6": 4.1606,
-    "contact>=0.8": 6.4939,
-    "contact>=0.95": 6.9984,
+    "intercept": 0.9079,
+    "names>=0.5": -1.3452,
+    "names>=0.6": -0.5978,
+    "names>=0.7": 0.3801,
+    "names>=0.8": 0.799,
+    "names>=0.85": 1.4395,
+    "names>=0.9": 1.3385,
+    "names>=0.95": 1.3666,
+    "names>=0.99": 1.9438,
+    "names missing": 0.3117,
+    "dob>=0.4": -0.5294,
+    "dob>=0.6": -0.3916,
+    "dob>=0.8": 3.3656,
+    "dob>=0.99": 2.9288,
+    "dob missing": -0.2528,
+    "contact>=0.2": 0.3353,
+    "contact>=0.4": 2.4154,
+    "contact>=0.6": 4.3814,
+    "contact>=0.8": 4.4656,
+    "contact>=0.95": 4.9192,
     "contact missing": 0.0,
-    "names level 0, dob missing": -2.9893,
-    "names level 0, dob same": -4.8344,
-    "names level 0, dob differs": -2.3835,
-    "names level 1, dob missing": -0.5978,
-    "names level 1, dob same": -0.458,
-    "names level 1, dob differs": -0.3768,
-    "names level 2, dob missing": -0.5326,
-    "names level 2, dob same": 0.077,
-    "names level 2, dob differs": 0.0657,
-    "names level 3, dob missing": 0.2971,
-    "names level 3, dob same": 0.8759,
-    "names level 3, dob differs": -0.1965,
-    "names level 4, dob missing": 0.5659,
-    "names level 4, dob same": 1.2626,
-    "names level 4, dob differs": -0.3953,
-    "names level 5, dob missing": 0.656,
-    "names level 5, dob same": 1.7174,
-    "names level 5, dob differs": 0.0762,
-    "names level 6, dob missing": 0.3591,
-    "names level 6, dob same": 1.1131,
-    "names level 6, dob differs": 0.6498,
-    "names level 7, dob missing": 1.247,
-    "names level 7, dob same": 0.6116,
-    "names level 7, dob differs": 0.2117,
-    "names level 8, dob missing": 0.791,
-    "names level 8, dob same": 2.4113,
-    "names level 8, dob differs": -0.2241,
-    "dob agrees": 2.754,
-    "dob differs": -2.5503,
-    "phone agrees": 1.4169,
-    "phone differs": -1.5116,
-    "email agrees": 4.9864,
-    "email differs": -4.3833,
-    "first_last_sound agrees": -0.061,
-    "first_last_sound differs": -0.3073,
-    "first_sound_dob_md agrees": 0.5333,
-    "first_sound_dob_md differs": 0.2351,
-    "last_sound_year agrees": 0.2302,
-    "last_sound_year differs": 0.0198,
-    "zip_first_name agrees": -0.2277,
-    "zip_first_name differs": -0.4664,
-    "zip_initial_year agrees": 1.3513,
-    "zip_initial_year differs": -0.5915,
-    "zip_initials agrees": 0.3852,
-    "zip_initials differs": -0.7536,
-    "house_zip agrees": -4.3954,
-    "house_zip differs": -2.1566,
-    "street agrees": -2.2971,
-    "street differs": -4.2549,
-    "street_zip agrees": -0.714,
-    "street_zip differs": -0.1092,
+    "names level 0, dob missing": -1.8898,
+    "names level 0, dob same": -2.2714,
+    "names level 0, dob differs": -1.1633,
+    "names level 1, dob missing": -0.2626,
+    "names level 1, dob same": -0.6493,
+    "names level 1, dob differs": -0.4333,
+    "names level 2, dob missing": -0.3747,
+    "names level 2, dob same": -0.3123,
+    "names level 2, dob differs": 0.0892,
+    "names level 3, dob missing": 0.0589,
+    "names level 3, dob same": 0.6177,
+    "names level 3, dob differs": -0.2965,
+    "names level 4, dob missing": 0.2396,
+    "names level 4, dob same": 1.1134,
+    "names level 4, dob differs": -0.5539,
+    "names level 5, dob missing": 0.3418,
+    "names level 5, dob same": 1.2376,
+    "names level 5, dob differs": -0.1399,
+    "names level 6, dob missing": 0.3939,
+    "names level 6, dob same": 0.6195,
+    "names level 6, dob differs": 0.3251,
+    "names level 7, dob missing": 0.8706,
+    "names level 7, dob same": 0.411,
+    "names level 7, dob differs": 0.0849,
+    "names level 8, dob missing": 0.3695,
+    "names level 8, dob same": 2.1626,
+    "names level 8, dob differs": -0.5883,
+    "names level 0, contact missing": 0.0,
+    "names level 0, contact alike": -0.2579,
+    "names level 0, contact differs": -5.0666,
+    "names level 1, contact missing": 0.0,
+    "names level 1, contact alike": -0.0559,
+    "names level 1, contact differs": -1.2893,
+    "names level 2, contact missing": 0.0,
+    "names level 2, contact alike": 0.4689,
+    "names level 2, contact differs": -1.0667,
+    "names level 3, contact missing": 0.0,
+    "names level 3, contact alike": 1.5799,
+    "names level 3, contact differs": -1.1999,
+    "names level 4, contact missing": 0.0,
+    "names level 4, contact alike": 1.781,
+    "names level 4, contact differs": -0.982,
+    "names level 5, contact missing": 0.0,
+    "names level 5, contact alike": 1.4278,
+    "names level 5, contact differs": 0.0117,
+    "names level 6, contact missing": 0.0,
+    "names level 6, contact alike": 0.9453,
+    "names level 6, contact differs": 0.3932,
+    "names level 7, contact missing": 0.0,
+    "names level 7, contact alike": 1.3472,
+    "names level 7, contact differs": 0.0193,
+    "names level 8, contact missing": 0.0,
+    "names level 8, contact alike": 2.1484,
+    "names level 8, contact differs": -0.2046,
+    "dob agrees": 2.8931,
+    "dob differs": -2.6403,
+    "phone agrees": 1.3905,
+    "phone differs": -1.5185,
+    "email agrees": 4.9315,
+    "email differs": -4.3344,
+    "first_last_sound agrees": -0.138,
+    "first_last_sound differs": -0.3447,
+    "first_sound_dob_md agrees": 0.3493,
+    "first_sound_dob_md differs": 0.3188,
+    "last_sound_year agrees": 0.1128,
+    "last_sound_year differs": 0.0926,
+    "zip_first_name agrees": -0.2662,
+    "zip_first_name differs": -0.4942,
+    "zip_initial_year agrees": 1.2391,
+    "zip_initial_year differs": -0.5784,
+    "zip_initials agrees": 0.303,
+    "zip_initials differs": -0.7858,
+    "house_zip agrees": -4.2134,
+    "house_zip differs": -2.4692,
+    "street agrees": -2.628,
+    "street differs": -4.0545,
+    "street_zip agrees": -0.6352,
+    "street_zip differs": -0.153,
 }
 
 NORMALISED_COLUMNS = [
@@ -765,6 +792,7 @@ MODEL_KEYS = [
 
 
 DOB_STATES = ("missing", "same", "differs")
+CONTACT_STATES = ("missing", "alike", "differs")
 
 
 def key_codes(keys: pd.DataFrame) -> np.ndarray:
@@ -822,6 +850,8 @@ def pair_levels(
     names_level = np.searchsorted(np.asarray(LEVEL_EDGES["names"]), out["names_dice"], side="right")
     dob_state = np.where(out["dob"] < 0, 0, np.where(out["dob_dice"] >= 0.99, 1, 2))
     out["names_dob"] = names_level * len(DOB_STATES) + dob_state
+    contact_state = np.where(out["contact"] < 0, 0, np.where(out["contact_dice"] >= 0.8, 1, 2))
+    out["names_contact"] = names_level * len(CONTACT_STATES) + contact_state
     a, b = codes[rid_a], codes[rid_b]
     out["keys"] = np.where((a < 0) | (b < 0), -1, (a == b).astype(np.int8))
     return out
@@ -834,6 +864,8 @@ def feature_names() -> list[str]:
         names += [f"{seg}>={e}" for e in edges] + [f"{seg} missing"]
     for v in range(len(LEVEL_EDGES["names"]) + 1):
         names += [f"names level {v}, dob {label}" for label in DOB_STATES]
+    for v in range(len(LEVEL_EDGES["names"]) + 1):
+        names += [f"names level {v}, contact {label}" for label in CONTACT_STATES]
     for key in MODEL_KEYS:
         names += [f"{key} agrees", f"{key} differs"]
     return names
@@ -848,6 +880,8 @@ def levels_design(levels: dict[str, np.ndarray]) -> np.ndarray:
         cols.append((lv < 0).astype(np.float64))
     n_combo = (len(LEVEL_EDGES["names"]) + 1) * len(DOB_STATES)
     cols += [(levels["names_dob"] == c).astype(np.float64) for c in range(n_combo)]
+    n_combo = (len(LEVEL_EDGES["names"]) + 1) * len(CONTACT_STATES)
+    cols += [(levels["names_contact"] == c).astype(np.float64) for c in range(n_combo)]
     for j in range(len(MODEL_KEYS)):
         state = levels["keys"][:, j]
         cols += [(state == 1).astype(np.float64), (state == 0).astype(np.float64)]
@@ -942,6 +976,12 @@ def pair_probability(levels: dict[str, np.ndarray], model: dict | None = None) -
         for label in DOB_STATES
     ]
     logit += np.array(combos)[levels["names_dob"]]
+    combos = [
+        model.get(f"names level {v}, contact {label}", 0.0)
+        for v in range(len(LEVEL_EDGES["names"]) + 1)
+        for label in CONTACT_STATES
+    ]
+    logit += np.array(combos)[levels["names_contact"]]
     for j, key in enumerate(MODEL_KEYS):
         table = np.array([0.0, model.get(f"{key} differs", 0.0), model.get(f"{key} agrees", 0.0)])
         logit += table[levels["keys"][:, j] + 1]
