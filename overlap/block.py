@@ -147,6 +147,12 @@ BLOCKING_RULES: list[BlockingRule] = [
         pairs_per_record=4,
     ),
     BlockingRule("dob_city", "same date of birth and city", _all("dob", "city")),
+    BlockingRule(
+        "street",
+        "same house number and street",
+        _all("house_number", "street_name"),
+        pairs_per_record=4,
+    ),
     BlockingRule("record_id", "same record ID", _all("record_id")),
     BlockingRule("dob", "same date of birth", _all("dob"), max_block=200, pairs_per_record=10),
     BlockingRule("rare_last_name", "same uncommon last name", _all("last_name"), max_block=25),
