@@ -76,7 +76,7 @@ BLOCKING_RULES: list[BlockingRule] = [
         "last_sound_first_initial",
         "last name sounds alike and same first initial",
         _all("last_sound", "left(first_name, 1)"),
-        pairs_per_record=4,
+        pairs_per_record=3,
     ),
     BlockingRule(
         "first_key_dob", "same first name (or nickname) and date of birth", _all("first_key", "dob")
@@ -93,7 +93,7 @@ BLOCKING_RULES: list[BlockingRule] = [
         "last_name_birth_year",
         "same last name and birth year",
         _all("last_name", "left(dob, 4)"),
-        pairs_per_record=4,
+        pairs_per_record=2,
     ),
     BlockingRule("dob_zip", "same date of birth and ZIP code", _all("dob", "zip")),
     BlockingRule("phone", "same phone number", _all("phone")),
@@ -125,7 +125,7 @@ BLOCKING_RULES: list[BlockingRule] = [
         "last_prefix_zip",
         "last name starts alike and same ZIP code",
         _all("left(last_name, 3)", "zip"),
-        pairs_per_record=4,
+        pairs_per_record=2,
     ),
     BlockingRule(
         "swapped_names_typo",
@@ -138,15 +138,17 @@ BLOCKING_RULES: list[BlockingRule] = [
         "first_key_zip",
         "same first name and ZIP code",
         _all("first_key", "zip"),
-        pairs_per_record=4,
+        pairs_per_record=2,
     ),
     BlockingRule(
         "first_key_street",
         "same first name and street",
         _all("first_key", "street_name"),
-        pairs_per_record=4,
+        pairs_per_record=2,
     ),
-    BlockingRule("dob_city", "same date of birth and city", _all("dob", "city")),
+    BlockingRule(
+        "dob_city", "same date of birth and city", _all("dob", "city"), pairs_per_record=2
+    ),
     BlockingRule(
         "street",
         "same house number and street",
@@ -154,19 +156,19 @@ BLOCKING_RULES: list[BlockingRule] = [
         pairs_per_record=4,
     ),
     BlockingRule("record_id", "same record ID", _all("record_id")),
-    BlockingRule("dob", "same date of birth", _all("dob"), max_block=200, pairs_per_record=10),
+    BlockingRule("dob", "same date of birth", _all("dob"), max_block=200, pairs_per_record=4),
     BlockingRule("rare_last_name", "same uncommon last name", _all("last_name"), max_block=25),
     BlockingRule(
         "first_key_birth_year",
         "same first name and birth year",
         _all("first_key", "left(dob, 4)"),
-        pairs_per_record=4,
+        pairs_per_record=2,
     ),
     BlockingRule(
         "first_last_sound",
         "first and last names sound alike",
         _all("first_sound", "last_sound"),
-        pairs_per_record=4,
+        pairs_per_record=2,
     ),
 ]
 
