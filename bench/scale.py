@@ -170,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--fresh", action="store_true", help="regenerate the rosters (after the generator changed)"
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="also profile Overlap with pyinstrument"
     )
     args = parser.parse_args(argv)
