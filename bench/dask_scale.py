@@ -10,7 +10,9 @@ worker process per core), so its wall time includes starting the cluster.
 Printed per engine: wall time, peak memory (the sum of the resident memory
 of the child and every process under it, sampled every 0.2 s: the workers
 count), F1 and shared-people error against the generator's truth, and
-whether both engines put the records into exactly the same persons.
+whether both engines put the records into exactly the same persons. Both
+engines run from one frozen copy of ``overlap/`` taken at the start (others
+commit to the checkout meanwhile); ``--live`` runs the checkout itself.
 Results are appended to bench/out/dask_scale.md and .jsonl; the progress
 lines of each run go to bench/out/scale/stages-N-ENGINE.txt.
 """
@@ -54,8 +56,22 @@ def tree_rss(process: psutil.Process) -> int:
     return total
 
 
+def snapshot_code() -> Path:
+    """A frozen copy of ``overlap/`` both engines run from (others may commit meanwhile)."""
+    folder = OUT / "scale" / "code-snapshot"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(
+        ROOT / "overlap", folder / "overlap", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return folder
+
+
 def run_engine(
-    dataset: datasets.Dataset, engine: str, scheduler: str | None, out_dir: Path
+    dataset: datasets.Dataset,
+    engine: str,
+    scheduler: str | None,
+    out_dir: Path,
+    code: Path = ROOT,
 ) -> tuple[ToolRun, str]:
     """One ``overlap match`` child: wall time, peak tree memory, its records and stderr."""
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -71,7 +87,7 @@ def run_engine(
     peak = 0
     with err_path.open("wb") as err:
         started = time.perf_counter()
-        child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        child = subprocess.Popen(cmd, cwd=code, stdout=subprocess.DEVNULL, stderr=err)
         watched = psutil.Process(child.pid)
         while child.poll() is None:
             peak = max(peak, tree_rss(watched))
@@ -116,11 +132,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["local", "dask"], default=None)
     parser.add_argument("--scheduler", default=None, help="an existing Dask scheduler")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="run the checkout's code as it is at each start (default: a frozen copy for both)",
+    )
     args = parser.parse_args(argv)
     engines = [args.only] if args.only else ["local", "dask"]
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "scale").mkdir(parents=True, exist_ok=True)
     lines = []
+    code = ROOT if args.live else snapshot_code()
     for n in args.sizes:
         started = time.perf_counter()
         dataset = datasets.scale_pair(n, seed=args.seed)
@@ -129,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for engine in engines:
             out_dir = OUT / "scale" / f"dask-bench-{n}-{engine}"
-            run, stderr = run_engine(dataset, engine, args.scheduler, out_dir)
+            run, stderr = run_engine(dataset, engine, args.scheduler, out_dir, code)
             (OUT / "scale" / f"stages-{n}-{engine}.txt").write_text(stderr, encoding="utf-8")
             runs[engine] = run
             scored = score_run(run, dataset)
