@@ -38,7 +38,7 @@ PERSON_COMPARISONS = ("first_name", "middle_name", "dob", "sex", "suffix", "emai
 MIN_TRAINING_PAIRS = 30
 PSEUDO_COUNT = 5.0
 U_SAMPLE_PAIRS_PER_RECORD = 5  # random pairs for u: 5 per record, within these bounds
-U_SAMPLE_MIN, U_SAMPLE_MAX = 50_000, 1_000_000
+U_SAMPLE_MIN, U_SAMPLE_MAX = 50_000, 300_000
 NAME_COMPARISONS = ("first_name", "last_name", "middle_name")
 TF_FIELDS = {"first_name": cmp.FIRST_EXACT, "last_name": cmp.LAST_EXACT}
 
