@@ -304,11 +304,11 @@ def _short_form(records, ia, ib, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _first_word(s: pd.Series) -> pd.Series:
-    return s.str.split(" ", n=1).str[0]
+    return s.str.replace(r" .*$", "", regex=True)
 
 
 def _other_words(s: pd.Series) -> pd.Series:
-    return s.str.split(" ", n=1).str[1]
+    return s.str.replace(r"^[^ ]* ?", "", regex=True)
 
 
 def _middle_in_first(records, ia, ib, fa, fb, level: np.ndarray) -> None:
