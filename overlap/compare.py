@@ -190,6 +190,30 @@ def _record_values(records: pd.DataFrame, field: str, derive=None) -> np.ndarray
     return _cached((field, derive.__name__ if derive else None), make)
 
 
+def _codes(records: pd.DataFrame, field: str, ia, ib, derive=None):
+    """Integer codes of the field on both sides: equal values, equal codes; "" is -1.
+
+    Comparing codes is far cheaper than comparing strings pair by pair.
+    """
+
+    def make() -> np.ndarray:
+        values = _record_values(records, field, derive)
+        codes, uniques = pd.factorize(values)
+        empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+        codes = codes.astype(np.int64)
+        if len(empty):
+            codes[codes == empty[0]] = -1
+        return codes
+
+    codes = _cached((field, derive.__name__ if derive else None, "codes"), make)
+    return codes[ia], codes[ib]
+
+
+def _strings(records: pd.DataFrame, field: str, rows: np.ndarray) -> list[str]:
+    """The field's values for some records, as a list for rapidfuzz."""
+    return _record_values(records, field)[rows].tolist()
+
+
 def _jw_differing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Jaro–Winkler where both are present and differ; 1 where equal, 0 where one is missing."""
     out = (a == b).astype(np.float64)
@@ -453,38 +477,50 @@ def _dob_levels(records, ia, ib) -> np.ndarray:
 
 
 def _address_levels(records, ia, ib) -> np.ndarray:
-    sa, sb = _sides(records, "street", ia, ib)
-    ha, hb = _sides(records, "house_number", ia, ib)
-    na, nb = _sides(records, "street_name", ia, ib)
-    ua, ub = _sides(records, "unit", ia, ib)
-    za, zb = _sides(records, "zip", ia, ib)
-    ca, cb = _sides(records, "city", ia, ib)
+    sa, sb = _codes(records, "street", ia, ib)
+    ha, hb = _codes(records, "house_number", ia, ib)
+    na, nb = _codes(records, "street_name", ia, ib)
+    ua, ub = _codes(records, "unit", ia, ib)
+    za, zb = _codes(records, "zip", ia, ib)
+    ca, cb = _codes(records, "city", ia, ib)
     n = len(ia)
-    streets = (sa != "") & (sb != "")
-    zips = (za != "") & (zb != "")
-    cities = (ca != "") & (cb != "")
+    streets = (sa >= 0) & (sb >= 0)
+    zips = (za >= 0) & (zb >= 0)
+    cities = (ca >= 0) & (cb >= 0)
     same_area = np.where(zips, za == zb, cities & (ca == cb))
     area_known = zips | cities
     # a ZIP one keystroke off is a typo, not another place, when the street agrees
     area_compatible = ~zips | (za == zb)
     idx = np.flatnonzero(zips & (za != zb) & streets)
     if len(idx):
-        osa = process.cpdist(za[idx].tolist(), zb[idx].tolist(), scorer=OSA.distance, workers=-1)
+        osa = process.cpdist(
+            _strings(records, "zip", ia[idx]),
+            _strings(records, "zip", ib[idx]),
+            scorer=OSA.distance,
+            workers=-1,
+        )
         area_compatible[idx[osa <= 1]] = True
     level = np.full(n, ADDR_ELSE, dtype=np.int8)
     level[same_area] = ADDR_AREA
-    houses = streets & (ha != "") & (ha == hb) & (na != "") & (nb != "") & area_compatible
+    houses = streets & (ha >= 0) & (ha == hb) & (na >= 0) & (nb >= 0) & area_compatible
     idx = np.flatnonzero(houses & (sa != sb))
     if len(idx):
-        close = _jw(na[idx].tolist(), nb[idx].tolist()) >= 0.88
+        close = (
+            _jw(
+                _strings(records, "street_name", ia[idx]), _strings(records, "street_name", ib[idx])
+            )
+            >= 0.88
+        )
         level[idx[close]] = ADDR_CLOSE
     same_street = streets & (sa == sb) & area_compatible
-    units_differ = (ua != "") & (ub != "") & (ua != ub)
-    numbered = (ha != "") & (hb != "")
+    units_differ = (ua >= 0) & (ub >= 0) & (ua != ub)
+    numbered = (ha >= 0) & (hb >= 0)
     # without house numbers, a street spelt alike is the same street
     idx = np.flatnonzero(streets & ~numbered & (sa != sb) & area_compatible)
     if len(idx):
-        alike = _jw(sa[idx].tolist(), sb[idx].tolist()) >= 0.9
+        alike = (
+            _jw(_strings(records, "street", ia[idx]), _strings(records, "street", ib[idx])) >= 0.9
+        )
         level[idx[alike]] = ADDR_STREET
     level[same_street & ~numbered] = ADDR_STREET
     level[same_street & numbered & units_differ] = ADDR_BUILDING
@@ -494,10 +530,10 @@ def _address_levels(records, ia, ib) -> np.ndarray:
 
 
 def _phone_levels(records, ia, ib) -> np.ndarray:
-    pa, pb = _sides(records, "phone", ia, ib)
-    present = (pa != "") & (pb != "")
+    pa, pb = _codes(records, "phone", ia, ib)
+    present = (pa >= 0) & (pb >= 0)
     level = np.full(len(ia), PHONE_ELSE, dtype=np.int8)
-    last7_a, last7_b = _sides(records, "phone", ia, ib, _last_seven)
+    last7_a, last7_b = _codes(records, "phone", ia, ib, _last_seven)
     level[last7_a == last7_b] = PHONE_LOCAL
     level[pa == pb] = PHONE_EXACT
     level[~present] = MISSING
@@ -505,11 +541,11 @@ def _phone_levels(records, ia, ib) -> np.ndarray:
 
 
 def _email_levels(records, ia, ib) -> np.ndarray:
-    ea, eb = _sides(records, "email", ia, ib)
-    present = (ea != "") & (eb != "")
+    ea, eb = _codes(records, "email", ia, ib)
+    present = (ea >= 0) & (eb >= 0)
     level = np.full(len(ia), EMAIL_ELSE, dtype=np.int8)
-    user_a, user_b = _sides(records, "email", ia, ib, _email_user)
-    level[(user_a == user_b) & (user_a != "")] = EMAIL_USER
+    user_a, user_b = _codes(records, "email", ia, ib, _email_user)
+    level[(user_a == user_b) & (user_a >= 0)] = EMAIL_USER
     level[ea == eb] = EMAIL_EXACT
     level[~present] = MISSING
     return level
@@ -517,14 +553,19 @@ def _email_levels(records, ia, ib) -> np.ndarray:
 
 def _record_id_levels(records, ia, ib) -> np.ndarray:
     """Record IDs: only informative when rosters share an ID system; EM learns whether they do."""
-    va, vb = _sides(records, "record_id", ia, ib)
-    present = (va != "") & (vb != "")
+    va, vb = _codes(records, "record_id", ia, ib)
+    present = (va >= 0) & (vb >= 0)
     level = np.full(len(ia), ID_ELSE, dtype=np.int8)
     idx = np.flatnonzero(present & (va != vb))
     if len(idx):
         la, lb = _lengths(records, "record_id", ia[idx], ib[idx])
         long_enough = (la >= 6) & (lb >= 6)
-        osa = process.cpdist(va[idx].tolist(), vb[idx].tolist(), scorer=OSA.distance, workers=-1)
+        osa = process.cpdist(
+            _strings(records, "record_id", ia[idx]),
+            _strings(records, "record_id", ib[idx]),
+            scorer=OSA.distance,
+            workers=-1,
+        )
         level[idx[(osa <= 1) & long_enough]] = ID_ONE_OFF
     level[present & (va == vb)] = ID_EXACT
     level[~present] = MISSING
@@ -532,9 +573,9 @@ def _record_id_levels(records, ia, ib) -> np.ndarray:
 
 
 def _agree_levels(records, field, ia, ib) -> np.ndarray:
-    va, vb = _sides(records, field, ia, ib)
+    va, vb = _codes(records, field, ia, ib)
     level = (va == vb).astype(np.int8)
-    level[(va == "") | (vb == "")] = MISSING
+    level[(va < 0) | (vb < 0)] = MISSING
     return level
 
 
