@@ -11,6 +11,7 @@ dashboard's explanations.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -363,13 +364,12 @@ def _middle_in_first(records, ia, ib, fa, fb, level: np.ndarray) -> None:
     level[idx] = np.maximum(level[idx], alt)
 
 
-def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw) -> np.ndarray:
+def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw, middle) -> np.ndarray:
+    """First-name levels; ``middle`` marks pairs where one first name is the other's middle name."""
     present = (fa != "") & (fb != "")
     level = np.full(len(ia), FIRST_ELSE, dtype=np.int8)
-    ma, mb = _sides(records, "middle_name", ia, ib)
     ini_a, ini_b = _sides(records, "first_name", ia, ib, _initial)
     initial = ((fa == ini_a) | (fb == ini_b)) & (ini_a == ini_b)
-    middle = ((fa == mb) & (mb != "")) | ((fb == ma) & (ma != ""))
     level[(jw >= 0.7) | ((sa == sb) & (sa != ""))] = FIRST_SIMILAR
     level[initial | middle] = FIRST_INITIAL
     len_a, _ = _lengths(records, "first_name", ia, ib)
@@ -425,10 +425,10 @@ def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:
 
 
 def _middle_levels(records, ia, ib) -> np.ndarray:
-    ma, mb = _sides(records, "middle_name", ia, ib)
-    present = (ma != "") & (mb != "")
+    ma, mb = _codes(records, "middle_name", ia, ib)
+    present = (ma >= 0) & (mb >= 0)
     level = np.full(len(ma), MIDDLE_ELSE, dtype=np.int8)
-    ini_a, ini_b = _sides(records, "middle_name", ia, ib, _initial)
+    ini_a, ini_b = _codes(records, "middle_name", ia, ib, _initial)
     level[ini_a == ini_b] = MIDDLE_INITIAL
     level[ma == mb] = MIDDLE_EXACT
     level[~present] = MISSING
@@ -454,6 +454,18 @@ def _dob_parts(records: pd.DataFrame) -> tuple[np.ndarray, ...]:
 
 
 def _dob_levels(records, ia, ib) -> np.ndarray:
+    """Date-of-birth levels, computed once per distinct pair of dates."""
+    codes, uniques = _vocabulary(records, ("dob",))
+    dates = _cached(("dob", "distinct"), lambda: pd.DataFrame({"dob": uniques}))
+
+    def compute(ua, ub):
+        with _cache_scope():
+            return _dob_levels_of(dates, ua, ub)
+
+    return _on_distinct_pairs(codes[ia], codes[ib], compute)
+
+
+def _dob_levels_of(records, ia, ib) -> np.ndarray:
     da, db = _sides(records, "dob", ia, ib)
     year, month, day, epoch = _cached(("dob", "parts"), lambda: _dob_parts(records))
     ya, yb, ma, mb, dda, ddb = year[ia], year[ib], month[ia], month[ib], day[ia], day[ib]
@@ -623,38 +635,154 @@ def _programme_codes(records: pd.DataFrame) -> np.ndarray:
     return pd.factorize(records["programme"])[0].astype(np.int64)
 
 
-def _compare_chunk(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.DataFrame:
-    out = {"rid_a": ia, "rid_b": ib}
-    fa, fb = _sides(records, "first_name", ia, ib)
-    la, lb = _sides(records, "last_name", ia, ib)
-    fsa, fsb = _sides(records, "first_sound", ia, ib)
-    lsa, lsb = _sides(records, "last_sound", ia, ib)
-    jw_first = _jw_differing(fa, fb)
-    jw_last = _jw_differing(la, lb)
-    first = _first_name_levels(records, ia, ib, fa, fb, fsa, fsb, jw_first)
-    _middle_in_first(records, ia, ib, fa, fb, first)
-    last = _last_name_levels(records, ia, ib, la, lb, lsa, lsb, jw_last)
+@contextmanager
+def _cache_scope():
+    """A fresh per-record cache (for a frame of distinct values), the caller's restored after."""
+    saved = getattr(_per_call, "cache", None)
+    _per_call.cache = {}
+    try:
+        yield
+    finally:
+        _per_call.cache = saved
+
+
+def _on_distinct_pairs(ca: np.ndarray, cb: np.ndarray, compute, *extra: np.ndarray):
+    """Run ``compute`` once per distinct (code_a, code_b, extra...) and spread it to every pair.
+
+    Names repeat: a million candidate pairs hold far fewer distinct name
+    pairs, so string similarity runs on those only. ``compute(ua, ub,
+    *extra)`` gets the distinct codes and returns one array (or a tuple).
+    """
+    key = ca.astype(np.int64) * (int(cb.max(initial=0)) + 1) + cb
+    for flag in extra:
+        key = key * 2 + flag
+    pair_index, distinct = pd.factorize(key)
+    first = np.zeros(len(distinct), dtype=np.int64)
+    first[pair_index[::-1]] = np.arange(len(key))[::-1]
+    result = compute(ca[first], cb[first], *(flag[first] for flag in extra))
+    if isinstance(result, tuple):
+        return tuple(r[pair_index] for r in result)
+    return result[pair_index]
+
+
+def _vocabulary(records: pd.DataFrame, fields: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+    """Shared integer codes of several name fields (one vocabulary), plus the distinct values."""
+
+    def make():
+        values = [_record_values(records, f) for f in fields]
+        codes, uniques = pd.factorize(np.concatenate(values))
+        n = len(records)
+        parts = tuple(codes[i * n : (i + 1) * n].astype(np.int64) for i in range(len(fields)))
+        return (*parts, np.asarray(uniques, dtype=object))
+
+    return _cached(("vocabulary", fields), make)
+
+
+def _empty_code(uniques: np.ndarray) -> int:
+    """The code of "" in a vocabulary (-2, matching no code, if absent)."""
+    where = np.flatnonzero(uniques == "")
+    return int(where[0]) if len(where) else -2
+
+
+def _distinct_frame(records: pd.DataFrame, field: str, codes: np.ndarray, uniques, extra=()):
+    """One row per distinct value of ``field`` (code order) with its derived columns."""
+    frame = {field: uniques}
+    if extra:
+        rows = np.zeros(len(uniques), dtype=np.int64)
+        rows[codes[::-1]] = np.arange(len(codes))[::-1]
+        for column in extra:
+            frame[column] = _record_values(records, column)[rows]
+    return pd.DataFrame(frame)
+
+
+def _first_levels_distinct(names: pd.DataFrame):
+    def compute(ua, ub, middle):
+        with _cache_scope():
+            fa, fb = _sides(names, "first_name", ua, ub)
+            sa, sb = _sides(names, "first_sound", ua, ub)
+            jw = _jw_differing(fa, fb)
+            level = _first_name_levels(names, ua, ub, fa, fb, sa, sb, jw, middle.astype(bool))
+            _middle_in_first(names, ua, ub, fa, fb, level)
+        return level
+
+    return compute
+
+
+def _last_levels_distinct(names: pd.DataFrame):
+    def compute(ua, ub):
+        with _cache_scope():
+            la, lb = _sides(names, "last_name", ua, ub)
+            sa, sb = _sides(names, "last_sound", ua, ub)
+            jw = _jw_differing(la, lb)
+            return _last_name_levels(names, ua, ub, la, lb, sa, sb, jw)
+
+    return compute
+
+
+def _crosswise_distinct(names: pd.DataFrame):
+    """Similarity of a first name to a last name: whole, or first words."""
+
+    def compute(ua, ub):
+        with _cache_scope():
+            xa, xb = _sides(names, "name", ua, ub)
+            wa, wb = _sides(names, "name", ua, ub, _first_word)
+            return np.maximum(_jw(xa.tolist(), xb.tolist()), _jw(wa.tolist(), wb.tolist()))
+
+    return compute
+
+
+def _name_levels(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray):
+    """First- and last-name levels and the swapped-names flag, on distinct name pairs."""
+    first_c, middle_c, uniq_fm = _vocabulary(records, ("first_name", "middle_name"))
+    last_c, uniq_l = _vocabulary(records, ("last_name",))
+    firsts = _cached(
+        ("first_name", "distinct"),
+        lambda: _distinct_frame(
+            records, "first_name", first_c, uniq_fm, ("first_sound", "first_key")
+        ),
+    )
+    lasts = _cached(
+        ("last_name", "distinct"),
+        lambda: _distinct_frame(records, "last_name", last_c, uniq_l, ("last_sound",)),
+    )
+    empty_fm = _empty_code(uniq_fm)
+    fa, fb = first_c[ia], first_c[ib]
+    ma, mb = middle_c[ia], middle_c[ib]
+    middle = ((fa == mb) & (mb != empty_fm)) | ((fb == ma) & (ma != empty_fm))
+    first = _on_distinct_pairs(fa, fb, _first_levels_distinct(firsts), middle.astype(np.int64))
+    la, lb = last_c[ia], last_c[ib]
+    last = _on_distinct_pairs(la, lb, _last_levels_distinct(lasts))
     # Swapped first/last names: compared crosswise (whole and first words, so
     # "Lucia Rosa" in the last-name field still meets "Lucia"), capped below exact
     # so a swap is good but not the strongest evidence (no double counting).
+    nf, nl, uniq_n = _vocabulary(records, ("first_name", "last_name"))
+    empty_n = _empty_code(uniq_n)
     straight_good = (first >= FIRST_VERY_CLOSE) & (last >= LAST_VERY_CLOSE)
-    maybe = np.flatnonzero((fa != "") & (lb != "") & (la != "") & (fb != "") & ~straight_good)
+    nfa, nfb, nla, nlb = nf[ia], nf[ib], nl[ia], nl[ib]
+    filled = (nfa != empty_n) & (nfb != empty_n) & (nla != empty_n) & (nlb != empty_n)
+    maybe = np.flatnonzero(filled & ~straight_good)
     name_swap = np.zeros(len(ia), dtype=np.int8)
     if len(maybe):
-        fta, ftb = _sides(records, "first_name", ia[maybe], ib[maybe], _first_word)
-        lta, ltb = _sides(records, "last_name", ia[maybe], ib[maybe], _first_word)
-        cross1 = np.maximum(
-            _jw(fa[maybe].tolist(), lb[maybe].tolist()), _jw(fta.tolist(), ltb.tolist())
+        names = _cached(("first_last", "distinct"), lambda: pd.DataFrame({"name": uniq_n}))
+        m = len(maybe)
+        cross = _on_distinct_pairs(
+            np.concatenate([nfa[maybe], nla[maybe]]),
+            np.concatenate([nlb[maybe], nfb[maybe]]),
+            _crosswise_distinct(names),
         )
-        cross2 = np.maximum(
-            _jw(la[maybe].tolist(), fb[maybe].tolist()), _jw(lta.tolist(), ftb.tolist())
-        )
+        cross1, cross2 = cross[:m], cross[m:]
         # both sides alike, one may carry a typo
         alike = ((cross1 >= 0.92) & (cross2 >= 0.88)) | ((cross1 >= 0.88) & (cross2 >= 0.92))
-        swapped = maybe[alike & (fa[maybe] != la[maybe])]
+        swapped = maybe[alike & (nfa[maybe] != nla[maybe])]
         name_swap[swapped] = 1
         first[swapped] = FIRST_VERY_CLOSE
         last[swapped] = LAST_VERY_CLOSE
+    return first, last, name_swap
+
+
+def _compare_chunk(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.DataFrame:
+    out = {"rid_a": ia, "rid_b": ib}
+    first, last, name_swap = _name_levels(records, ia, ib)
     out["first_name_level"] = first
     out["last_name_level"] = last
     out["middle_name_level"] = _middle_levels(records, ia, ib)
