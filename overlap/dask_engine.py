@@ -42,6 +42,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from overlap.errors import MappingError, OverlapError, RosterError
 
@@ -54,7 +55,7 @@ except ImportError:  # pragma: no cover - depends on the installation
     ) from None
 
 from overlap import pipeline
-from overlap.block import BLOCKING_RULES, DEFAULT_MAX_BLOCK, BlockingRule, candidate_pairs
+from overlap.block import BLOCKING_RULES, DEFAULT_MAX_BLOCK, BlockingRule
 from overlap.block import _key_frame as block_key_frame
 from overlap.cluster import cluster_records, connected_components
 from overlap.compare import COMPARISONS, compare_pairs
@@ -64,9 +65,6 @@ from overlap.pipeline import DEFAULT_THRESHOLD, MatchResult, Progress
 CHUNK_ROWS = 250_000  # records per blocking-key task
 RECORDS_PER_PAIR_PARTITION = 50_000  # rid_a ranges the pairs are first sorted into
 PAIRS_PER_TASK = 2_000_000  # a range with more pairs is compared and scored in slices this big
-# DuckDB key carrier: a key travels in a column blocking reads, prefixed so "" stays a key
-_CARRIER_KEY = "CASE WHEN first_name <> '' THEN first_name END"
-_CARRIER_PARTNER = "CASE WHEN last_name <> '' THEN last_name END"
 
 
 # ---------------------------------------------------------------- the cluster
@@ -175,100 +173,96 @@ def _rows(records: pd.DataFrame, start: int, stop: int) -> pd.DataFrame:
     return records.iloc[start:stop]
 
 
-def _partition_of(keys: np.ndarray, n_parts: int) -> np.ndarray:
-    """Stable hash partition of key strings (the same on every machine)."""
-    return (pd.util.hash_array(keys.astype(object)) % np.uint64(n_parts)).astype(np.int64)
-
-
 def _block_keys(chunk: pd.DataFrame, rules: list[BlockingRule], n_parts: int) -> dict:
-    """Every rule's key for a chunk of records, split by key partition.
+    """Every rule's key for a chunk of records, hash-partitioned by the key (DuckDB).
 
-    Returns ``{part: frame}``; frame has ``rule``, ``rid``, ``k`` (the key,
-    "" unless it belongs to this partition) and ``p`` (a swapped-name rule's
-    partner key, likewise). A record appears once per rule and partition.
+    Returns ``{part: arrow table}`` with ``rule``, ``rid``, ``k`` (the key,
+    NULL unless it belongs to this partition) and ``p`` (a swapped-name
+    rule's partner key, likewise). A record appears at most once per rule
+    and partition. DuckDB's ``hash`` is the same on every machine running
+    the same DuckDB version.
     """
     keys = block_key_frame(chunk.reset_index(drop=True))
-    rids = chunk["rid"].to_numpy(dtype=np.int64)
+    keys["rid"] = chunk["rid"].to_numpy(dtype=np.int64)
+    selects = []
+    for index, rule in enumerate(rules):
+        partner = f"({rule.partner})" if rule.partner is not None else "NULL::VARCHAR"
+        selects.append(
+            f"SELECT {index}::SMALLINT AS rule, rid, ({rule.key})::VARCHAR AS k, "
+            f"{partner}::VARCHAR AS p FROM rec"
+        )
+    sql = f"""
+        WITH keyed AS ({" UNION ALL ".join(selects)}),
+        spread AS (
+            SELECT rule, rid, (hash(k) % {n_parts})::INTEGER AS q, k, NULL::VARCHAR AS p
+            FROM keyed WHERE k IS NOT NULL
+            UNION ALL
+            SELECT rule, rid, (hash(p) % {n_parts})::INTEGER AS q, NULL::VARCHAR AS k, p
+            FROM keyed WHERE p IS NOT NULL
+        )
+        SELECT q, rule, rid, max(k) AS k, max(p) AS p FROM spread GROUP BY q, rule, rid
+    """
     con = duckdb.connect()
-    pieces: dict[int, list[pd.DataFrame]] = {q: [] for q in range(n_parts)}
     try:
         con.register("rec", keys)
-        for index, rule in enumerate(rules):
-            partner = rule.partner or rule.key
-            got = con.execute(f"SELECT ({rule.key}) AS k, ({partner}) AS p FROM rec").df()
-            k = got["k"].to_numpy(dtype=object)
-            has_k = ~pd.isna(k)
-            part_k = np.full(len(k), -1, dtype=np.int64)
-            part_k[has_k] = _partition_of(k[has_k], n_parts)
-            if rule.partner is None:
-                part_p = np.full(len(k), -1, dtype=np.int64)
-                p = np.full(len(k), None, dtype=object)
-            else:
-                p = got["p"].to_numpy(dtype=object)
-                has_p = ~pd.isna(p)
-                part_p = np.full(len(p), -1, dtype=np.int64)
-                part_p[has_p] = _partition_of(p[has_p], n_parts)
-            for q in range(n_parts):
-                in_k, in_p = part_k == q, part_p == q
-                rows = np.flatnonzero(in_k | in_p)
-                if not len(rows):
-                    continue
-                k_here = np.where(in_k[rows], "1" + pd.Series(k[rows]).fillna("").astype(str), "")
-                p_here = np.where(in_p[rows], "1" + pd.Series(p[rows]).fillna("").astype(str), "")
-                pieces[q].append(
-                    pd.DataFrame(
-                        {
-                            "rule": np.full(len(rows), index, dtype=np.int16),
-                            "rid": rids[rows],
-                            "k": k_here.astype(object),
-                            "p": p_here.astype(object),
-                        }
-                    )
-                )
+        table = con.sql(sql).to_arrow_table()
     finally:
         con.close()
-    empty = pd.DataFrame(
-        {"rule": np.zeros(0, np.int16), "rid": np.zeros(0, np.int64), "k": [], "p": []}
-    )
-    return {q: pd.concat(v, ignore_index=True) if v else empty for q, v in pieces.items()}
+    q = table.column("q").to_numpy()
+    order = np.argsort(q, kind="stable")
+    table = table.take(pa.array(order)).drop_columns(["q"])
+    cuts = np.searchsorted(q[order], np.arange(n_parts + 1))
+    return {part: table.slice(cuts[part], cuts[part + 1] - cuts[part]) for part in range(n_parts)}
 
 
-def _assemble(*slices: pd.DataFrame) -> pd.DataFrame:
+def _assemble(*slices) -> pa.Table:
     """One key partition: every chunk's slice of it."""
-    return pd.concat(slices, ignore_index=True)
+    return pa.concat_tables(slices)
 
 
-def _block_sizes(frame: pd.DataFrame, n_rules: int) -> dict[int, pd.Series]:
+def _block_sizes(table: pa.Table) -> pd.DataFrame:
     """Per rule, how many blocks of each size this partition holds (its blocks are whole)."""
-    out = {}
-    for index, group in frame.groupby("rule", sort=True):
-        keys = group["k"]
-        keys = keys[keys != ""]
-        out[int(index)] = keys.value_counts().value_counts()
-    return out
+    con = duckdb.connect()
+    try:
+        con.register("part", table)
+        return con.execute(
+            """
+            SELECT rule, n, count(*) AS blocks FROM (
+                SELECT rule, k, count(*) AS n FROM part WHERE k IS NOT NULL GROUP BY rule, k
+            ) GROUP BY rule, n
+            """
+        ).df()
+    finally:
+        con.close()
 
 
 def _global_caps(
-    rules: list[BlockingRule], sizes: list[dict], max_block: int, n_records: int
-) -> tuple[list[int], list[int], list[list[int]]]:
+    rules: list[BlockingRule], sizes: list[pd.DataFrame], max_block: int, n_records: int
+) -> tuple[list[int], list[int]]:
     """Each rule's block-size cap from the whole histogram, as ``candidate_pairs`` decides it.
 
-    The histogram is rebuilt as a tiny DuckDB ``keys`` table (one row per
+    The histogram is rebuilt as a small DuckDB ``keys`` table (one row per
     keyed record, integer block ids) so the engine's own ``_block_cap``
     decides, whatever its budget rules become.
     """
     from overlap.block import _block_cap
 
-    caps, counts, skipped = [], [], []
+    hist = pd.concat(sizes, ignore_index=True) if sizes else pd.DataFrame()
+    caps, counts = [], []
     con = duckdb.connect()
     try:
         for index, rule in enumerate(rules):
-            found = [s[index] for s in sizes if index in s]
-            hist = pd.concat(found) if found else pd.Series([], dtype=np.int64)
-            hist = hist.groupby(level=0).sum()
-            table = pd.DataFrame(
-                {"n": hist.index.to_numpy(dtype=np.int64), "blocks": hist.to_numpy(np.int64)}
-            )
+            mine = hist[hist["rule"] == index] if len(hist) else hist
+            if len(mine):
+                mine = mine.groupby("n", as_index=False)["blocks"].sum()
+                table = pd.DataFrame(
+                    {
+                        "n": mine["n"].to_numpy(dtype=np.int64),
+                        "blocks": mine["blocks"].to_numpy(dtype=np.int64),
+                    }
+                )
+            else:
+                table = pd.DataFrame({"n": np.zeros(0, np.int64), "blocks": np.zeros(0, np.int64)})
             con.register("hist", table)
             con.execute(
                 """
@@ -279,52 +273,73 @@ def _global_caps(
                 """
             )
             con.unregister("hist")
-            cap, n_skipped, sizes_skipped = _block_cap(con, rule, max_block, n_records)
+            cap, n_skipped, _ = _block_cap(con, rule, max_block, n_records)
             caps.append(int(cap))
             counts.append(int(n_skipped))
-            skipped.append(sizes_skipped)
     finally:
         con.close()
-    return caps, counts, skipped
+    return caps, counts
 
 
 def _block_partition(
-    rules: list[BlockingRule], caps: list[int], bounds: np.ndarray, frame: pd.DataFrame
+    rules: list[BlockingRule], caps: list[int], bounds: np.ndarray, table: pa.Table
 ) -> dict:
-    """The local DuckDB join, per rule, on one key partition; pairs split by rid_a range.
+    """The blocking join of ``block.candidate_pairs``, per rule, on one key partition.
 
-    ``caps`` is each rule's block-size cap decided on the whole histogram.
-    Returns ``{bucket: pairs}``.
+    Same SQL as the local engine's join (a symmetric rule pairs the records
+    of each block of 2..cap; a swapped-name rule pairs a key with the same
+    partner key, blocks up to cap), with each rule's cap decided on the
+    whole histogram. Pairs are kept once (first rule) and split by rid_a range.
     """
-    found = []
-    for index, group in frame.groupby("rule", sort=True):
-        rule = rules[int(index)]
-        carrier = pd.DataFrame(
-            {"first_name": group["k"].to_numpy(), "last_name": group["p"].to_numpy()}
-        )
-        local_rule = BlockingRule(
-            rule.name,
-            rule.title,
-            _CARRIER_KEY,
-            partner=_CARRIER_PARTNER if rule.partner is not None else None,
-            max_block=max(1, caps[int(index)]),
-        )
-        pairs, _ = candidate_pairs(carrier, rules=[local_rule], max_block=DEFAULT_MAX_BLOCK)
-        rid = group["rid"].to_numpy(dtype=np.int64)
-        a = rid[pairs["rid_a"].to_numpy()]
-        b = rid[pairs["rid_b"].to_numpy()]
-        found.append(
-            pd.DataFrame(
-                {
-                    "rid_a": np.minimum(a, b),
-                    "rid_b": np.maximum(a, b),
-                    "rule": np.full(len(a), index, dtype=np.int16),
-                }
-            )
-        )
-    pairs = _dedupe_pairs(found)
-    bucket = np.searchsorted(bounds, pairs["rid_a"].to_numpy(), side="right")
-    return {b: pairs[bucket == b] for b in range(len(bounds) + 1)}
+    con = duckdb.connect()
+    try:
+        con.register("arrived", table)
+        # sorted by rule, so each rule's scan reads only its own rows
+        con.execute("CREATE TEMP TABLE part AS SELECT * FROM arrived ORDER BY rule")
+        con.execute("CREATE TEMP TABLE found (rid_a BIGINT, rid_b BIGINT, rule SMALLINT)")
+        for index, rule in enumerate(rules):
+            cap = caps[index]
+            if rule.partner is None:
+                join = f"""
+                    WITH keys AS (SELECT rid, k FROM part WHERE rule = {index} AND k IS NOT NULL),
+                    kept AS (
+                        SELECT keys.rid, keys.k FROM keys
+                        JOIN (SELECT k FROM keys GROUP BY k
+                              HAVING count(*) BETWEEN 2 AND {cap}) USING (k)
+                    )
+                    SELECT l.rid AS rid_a, r.rid AS rid_b, {index} AS rule
+                    FROM kept l JOIN kept r ON l.k = r.k AND l.rid < r.rid
+                """
+            else:
+                join = f"""
+                    WITH keys AS (SELECT rid, k, p FROM part WHERE rule = {index}),
+                    ok AS (SELECT k FROM keys WHERE k IS NOT NULL GROUP BY k
+                           HAVING count(*) <= {cap}),
+                    l AS (SELECT rid, k FROM keys JOIN ok USING (k)),
+                    r AS (SELECT rid, p FROM keys WHERE p IS NOT NULL)
+                    SELECT DISTINCT least(l.rid, r.rid) AS rid_a, greatest(l.rid, r.rid) AS rid_b,
+                           {index} AS rule
+                    FROM l JOIN r ON l.k = r.p AND l.rid <> r.rid
+                """
+            con.execute(f"INSERT INTO found {join}")
+        got = con.execute(
+            """
+            SELECT rid_a, rid_b, min(rule) AS rule FROM found
+            GROUP BY rid_a, rid_b ORDER BY rid_a, rid_b
+            """
+        ).fetchnumpy()
+    finally:
+        con.close()
+    pairs = pd.DataFrame(
+        {
+            "rid_a": np.asarray(got["rid_a"], dtype=np.int64),
+            "rid_b": np.asarray(got["rid_b"], dtype=np.int64),
+            "rule": np.asarray(got["rule"], dtype=np.int16),
+        }
+    )
+    cuts = np.searchsorted(pairs["rid_a"].to_numpy(), bounds, side="left")
+    cuts = np.concatenate([[0], cuts, [len(pairs)]])
+    return {b: pairs.iloc[cuts[b] : cuts[b + 1]] for b in range(len(bounds) + 1)}
 
 
 def _dedupe_pairs(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -594,10 +609,8 @@ def _run(
         slices = [client.submit(_item, c, q, pure=False) for c in chunks]
         assembled.append(client.submit(_assemble, *slices, pure=False))
     del chunks
-    sizes = client.gather(
-        [client.submit(_block_sizes, f, len(rules), pure=False) for f in assembled]
-    )
-    caps, skipped_counts, _ = _global_caps(rules, sizes, DEFAULT_MAX_BLOCK, n)
+    sizes = client.gather([client.submit(_block_sizes, f, pure=False) for f in assembled])
+    caps, skipped_counts = _global_caps(rules, sizes, DEFAULT_MAX_BLOCK, n)
     partitions = [
         client.submit(_block_partition, rules, caps, bounds, f, pure=False) for f in assembled
     ]
