@@ -336,6 +336,43 @@ def build_settings(present: set[str], broad: list[str] = ()):
     return settings, deterministic, em_rules
 
 
+RULE_PAIRS_PER_RECORD = 20
+
+
+def drop_costly_rules(tables, settings, n_records: int):
+    """Drop prediction rules that would each add more than 20 pairs per record.
+
+    What an analyst does after Splink's ``count_comparisons_from_blocking_rules``
+    (a blocking rule on ZIP + first name is fine across a county, ruinous when a
+    roster covers a handful of ZIPs). Counts are Splink's own (exact below 50k
+    records, a 20% sample above).
+
+    Returns:
+        The settings with the kept rules, and the dropped rules' SQL and counts.
+    """
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    rules = settings.blocking_rules_to_generate_predictions
+    counts = count_comparisons_from_blocking_rules(
+        tables,
+        blocking_rules=rules,
+        link_type=settings.link_type,
+        unique_id_column_name=settings.unique_id_column_name,
+        record_sample_proportion=1.0 if n_records < 50_000 else 0.2,
+    )
+    budget = RULE_PAIRS_PER_RECORD * n_records
+    kept, dropped = [], []
+    for rule, count in zip(rules, counts, strict=True):
+        if count["marginal_comparison_count"] > budget:
+            dropped.append(
+                {"rule": count["blocking_rule"], "pairs": int(count["marginal_comparison_count"])}
+            )
+        else:
+            kept.append(rule)
+    settings.blocking_rules_to_generate_predictions = kept
+    return settings, dropped
+
+
 def _count(splink_frame) -> int:
     """Rows of a Splink table."""
     return int(splink_frame.as_duckdbpyrelation().aggregate("count(*)").fetchall()[0][0])
@@ -396,8 +433,10 @@ def run_splink(
     tables = [
         db_api.register(frame, dataset_display_name=f"t{i}") for i, frame in enumerate(frames)
     ]
+    settings, dropped = drop_costly_rules(tables, settings, n_records=len(combined))
+    stats["dropped_rules"] = dropped
     linker = Linker(tables, settings, log_level=logging.WARNING)
-    t = stage("register", t)
+    t = stage("register+check rules", t, dropped_rules=len(dropped))
 
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
     t = stage("prior", t)
