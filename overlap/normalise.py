@@ -53,12 +53,9 @@ from importlib import resources
 import jellyfish
 import numpy as np
 import pandas as pd
-import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
 import usaddress
-from nameparser import HumanName
-from nameparser.config import Constants
 from unidecode import unidecode
 
 OUTPUT_COLUMNS = [
@@ -235,43 +232,50 @@ def normalise_suffix(value: str) -> str:
 
 # Only honorifics count as titles: nameparser's long default list eats real
 # first names ("Judge Reinhold", "Dean Smith", "Major Lee").
-_NAME_CONSTANTS = Constants(
-    titles=[
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mx",
-        "dr",
-        "doctor",
-        "rev",
-        "reverend",
-        "fr",
-        "father",
-        "sr",
-        "sra",
-        "srta",
-        "don",
-        "dona",
-        "prof",
-        "professor",
-        "sir",
-        "madam",
-        "mme",
-        "mlle",
-        "herr",
-        "frau",
-        "pastor",
-        "hon",
-    ]
-)
-_NAME_CONSTANTS.titles.remove("sr")  # "Sr" after a surname is Senior, not Señor
+@lru_cache(maxsize=1)
+def _name_constants():
+    """nameparser's settings, built on first use (nameparser is slow to import)."""
+    from nameparser.config import Constants
+
+    constants = Constants(
+        titles=[
+            "mr",
+            "mrs",
+            "ms",
+            "miss",
+            "mx",
+            "dr",
+            "doctor",
+            "rev",
+            "reverend",
+            "fr",
+            "father",
+            "sr",
+            "sra",
+            "srta",
+            "don",
+            "dona",
+            "prof",
+            "professor",
+            "sir",
+            "madam",
+            "mme",
+            "mlle",
+            "herr",
+            "frau",
+            "pastor",
+            "hon",
+        ]
+    )
+    constants.titles.remove("sr")  # "Sr" after a surname is Senior, not Señor
+    return constants
 
 
+@lru_cache(maxsize=1)
 def _special_name_words() -> frozenset[str]:
     from nameparser.config import CONSTANTS
 
-    words = set(_NAME_CONSTANTS.titles)
+    words = set(_name_constants().titles)
     for group in (
         CONSTANTS.prefixes,
         CONSTANTS.conjunctions,
@@ -282,7 +286,6 @@ def _special_name_words() -> frozenset[str]:
     return frozenset(w.replace(".", "").lower() for w in words)
 
 
-_SPECIAL_NAME_WORDS = _special_name_words()
 _PLAIN_NAME_WORD = re.compile(r"^[a-z][a-z'\-]*$")
 
 
@@ -291,7 +294,7 @@ def _plain_words(text: str) -> list[str] | None:
     if not words or len(words) > 2:
         return None
     for word in words:
-        if not _PLAIN_NAME_WORD.match(word) or word in _SPECIAL_NAME_WORDS:
+        if not _PLAIN_NAME_WORD.match(word) or word in _special_name_words():
             return None
     return words
 
@@ -326,7 +329,9 @@ def _parse_full_one(value: str) -> tuple[str, str, str, str]:
         if not first and not last and middle:
             first, middle = middle, ""
         return first, middle, last, ""
-    name = HumanName(text, constants=_NAME_CONSTANTS)
+    from nameparser import HumanName
+
+    name = HumanName(text, constants=_name_constants())
     first, fsuf = split_suffix(name.first)
     middle, msuf = split_suffix(name.middle)
     last, lsuf = split_suffix(name.last)
@@ -888,7 +893,9 @@ def _emails_fast(uniques: pd.Series) -> pd.Series:
 _PHONE_PLACEHOLDERS = {str(d) * 10 for d in range(10)} | {"1234567890", "0123456789", "9876543210"}
 
 
-def _phone_e164(number: phonenumbers.PhoneNumber) -> str:
+def _phone_e164(number) -> str:
+    import phonenumbers
+
     if not phonenumbers.is_possible_number(number):
         return ""
     national = str(number.national_number)
@@ -910,6 +917,8 @@ def _phone_one(value: str, region: str) -> str:
         return ""
     if re.fullmatch(r"\d+\.0+", text):  # a number stored as float in a workbook
         text = text.split(".")[0]
+    import phonenumbers
+
     try:
         found = _phone_e164(phonenumbers.parse(text, region))
     except phonenumbers.NumberParseException:
