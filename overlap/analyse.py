@@ -6,20 +6,77 @@ with ``programme`` and ``person_id``) and counts *people*, not rows.
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
 
+@dataclass(frozen=True)
+class _People:
+    """What every count needs, derived once per records frame (see ``_people``)."""
+
+    membership: np.ndarray  # bool, people x programmes (read-only)
+    people: pd.Index  # person_id of each membership row, sorted
+    programmes: list  # programme names, first-seen order
+    person: np.ndarray  # each record's membership row
+    programme: np.ndarray  # each record's programme column
+    groups: dict = field(default_factory=dict)  # (column, attributes id) -> (codes, labels)
+
+
+#: records id -> (weak reference, fingerprint, derived); a dashboard rerun asks for the same
+#: match result's membership and groupings many times, and a chart change must not redo them.
+_MEMO: dict[int, tuple[weakref.ref, tuple, _People]] = {}
+
+
+def _fingerprint(records: pd.DataFrame) -> tuple:
+    """Changes when the rows, columns or person ids of ``records`` are replaced."""
+    ids = records["person_id"].to_numpy()
+    return (len(records), tuple(records.columns), ids.__array_interface__["data"][0])
+
+
+def _derive(records: pd.DataFrame) -> _People:
+    person, people = pd.factorize(records["person_id"], sort=True)
+    programme, names = pd.factorize(records["programme"], sort=False)
+    membership = np.zeros((len(people), len(names)), dtype=bool)
+    membership[person, programme] = True
+    for array in (membership, person, programme):
+        array.flags.writeable = False
+    return _People(membership, pd.Index(people, name="person_id"), list(names), person, programme)
+
+
+def _people(records: pd.DataFrame) -> _People:
+    """The per-person membership of ``records``, computed once per frame and reused.
+
+    Kept while the frame lives (weak reference) and recomputed if its rows,
+    columns or person ids are replaced.
+    """
+    key = id(records)
+    fingerprint = _fingerprint(records)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0]() is records and hit[1] == fingerprint:
+        return hit[2]
+    derived = _derive(records)
+    try:
+        ref = weakref.ref(records, lambda _ref, key=key: _MEMO.pop(key, None))
+    except TypeError:  # pragma: no cover - a frame type without weak references
+        return derived
+    _MEMO[key] = (ref, fingerprint, derived)
+    return derived
+
+
 def person_programmes(records: pd.DataFrame) -> pd.DataFrame:
-    """One row per person, one boolean column per programme (in first-seen order)."""
-    programmes = list(dict.fromkeys(records["programme"]))
-    membership = (
-        pd.crosstab(records["person_id"], records["programme"]).reindex(columns=programmes) > 0
+    """One row per person, one boolean column per programme (in first-seen order).
+
+    Built on integer codes (factorise person and programme, set one cell per
+    row), once per records frame: ~100x faster than a crosstab at 100k records.
+    """
+    derived = _people(records)
+    return pd.DataFrame(
+        derived.membership.copy(), index=derived.people.copy(), columns=list(derived.programmes)
     )
-    membership.columns.name = None
-    return membership
 
 
 def overlap_summary(records: pd.DataFrame) -> dict:
@@ -28,18 +85,22 @@ def overlap_summary(records: pd.DataFrame) -> dict:
     Intersections are exclusive: each person is counted once, under exactly
     the set of programmes they appear in (as an UpSet chart draws them).
     """
+    derived = _people(records)
     membership = person_programmes(records)
     programmes = list(membership.columns)
-    rows_per = records.groupby("programme", sort=False).size()
+    rows_per = np.bincount(derived.programme, minlength=len(programmes))
+    people_per = derived.membership.sum(axis=0)
+    as_int = derived.membership.astype(np.int64)
+    shared = as_int.T @ as_int
     summary = {
         "programmes": {
-            name: {"records": int(rows_per.get(name, 0)), "people": int(membership[name].sum())}
-            for name in programmes
+            name: {"records": int(rows_per[i]), "people": int(people_per[i])}
+            for i, name in enumerate(programmes)
         },
         "union_people": int(len(membership)),
         "pairwise": [
-            {"a": a, "b": b, "shared_people": int((membership[a] & membership[b]).sum())}
-            for a, b in combinations(programmes, 2)
+            {"a": programmes[i], "b": programmes[j], "shared_people": int(shared[i, j])}
+            for i, j in combinations(range(len(programmes)), 2)
         ],
         "intersections": exclusive_intersections(membership),
     }
@@ -107,11 +168,9 @@ def inclusive_intersections(membership: pd.DataFrame, max_size: int | None = Non
 
 def pairwise_matrix(membership: pd.DataFrame) -> pd.DataFrame:
     """Shared people for every pair of programmes; the diagonal holds each programme's people."""
-    as_int = membership.astype(np.int64)
-    matrix = as_int.T @ as_int
-    matrix.index.name = None
-    matrix.columns.name = None
-    return matrix
+    as_int = membership.to_numpy(dtype=np.int64)
+    names = list(membership.columns)
+    return pd.DataFrame(as_int.T @ as_int, index=names, columns=names)
 
 
 def duplicates_within(records: pd.DataFrame) -> pd.DataFrame:
@@ -121,16 +180,85 @@ def duplicates_within(records: pd.DataFrame) -> pd.DataFrame:
         One row per programme: ``programme``, ``records``, ``people``, ``duplicates``
         (records minus people: how many rows repeat someone already on that roster).
     """
-    grouped = records.groupby("programme", sort=False)
+    derived = _people(records)
+    n = len(derived.programmes)
     out = pd.DataFrame(
         {
-            "records": grouped.size(),
-            "people": grouped["person_id"].nunique(),
+            "programme": pd.Series(derived.programmes, dtype=records["programme"].dtype),
+            "records": np.bincount(derived.programme, minlength=n).astype(np.int64),
+            "people": derived.membership.sum(axis=0).astype(np.int64),
         }
     )
     out["duplicates"] = out["records"] - out["people"]
-    out.index.name = "programme"
-    return out.reset_index()
+    return out
+
+
+def _value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of each row's stripped text value (-1 when empty) and the distinct values.
+
+    Cleans distinct values only (a roster column has few), not every row.
+    """
+    raw_codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cleaned = pd.Series(uniques, dtype=values.dtype).astype(str).str.strip()
+    clean_codes, labels = pd.factorize(cleaned.to_numpy(dtype=object))
+    labels = np.asarray(labels, dtype=object)
+    remap = np.append(clean_codes, -1)  # raw -1 (missing) -> -1
+    codes = remap[raw_codes]
+    empty = np.flatnonzero(labels == "")
+    if len(empty):
+        codes[codes == empty[0]] = -1
+    return codes, labels
+
+
+def _column_values(
+    records: pd.DataFrame, column: str, attributes: pd.DataFrame | None
+) -> pd.Series:
+    if column in records.columns:
+        return records[column]
+    if attributes is not None and column in attributes.columns:
+        return attributes[column].reindex(records.index)
+    raise KeyError(f"There is no column called {column!r} in these rosters.")
+
+
+def _modal_codes(person: np.ndarray, n_people: int, value: np.ndarray, n_values: int) -> np.ndarray:
+    """Per person, the most common value code (ties: first row seen); -1 when none."""
+    rows = np.flatnonzero(value >= 0)
+    out = np.full(n_people, -1, dtype=np.int64)
+    if len(rows) == 0:
+        return out
+    key = person[rows].astype(np.int64) * max(n_values, 1) + value[rows]
+    pairs, first, counts = np.unique(key, return_index=True, return_counts=True)
+    who, what = np.divmod(pairs, max(n_values, 1))
+    order = np.lexsort((first, -counts, who))
+    who, what = who[order], what[order]
+    best = np.ones(len(who), dtype=bool)
+    best[1:] = who[1:] != who[:-1]
+    out[who[best]] = what[best]
+    return out
+
+
+def _person_groups(
+    records: pd.DataFrame, column: str, attributes: pd.DataFrame | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's group code (0..g-1) and the group labels, "(not given)" for no value."""
+    derived = _people(records)
+    from_records = column in records.columns
+    key = (column, None if from_records else id(attributes))
+    cached = derived.groups.get(key)
+    if cached is not None and (from_records or cached[2]() is attributes):
+        return cached[0], cached[1]
+    value, labels = _value_codes(_column_values(records, column, attributes))
+    modal = _modal_codes(derived.person, len(derived.people), value, len(labels))
+    # Label every code, "(not given)" last, then merge equal labels (a real "(not given)").
+    group_of_code, group_labels = pd.factorize(
+        np.append(labels, "(not given)").astype(object), sort=False
+    )
+    codes, group_labels = group_of_code[modal], np.asarray(group_labels, dtype=object)
+    if not from_records and attributes is not None:
+        derived.groups[key] = (codes, group_labels, weakref.ref(attributes))
+    elif from_records:
+        derived.groups[key] = (codes, group_labels, None)
+    return codes, group_labels
 
 
 def group_values(
@@ -142,31 +270,33 @@ def group_values(
     non-empty value; ties go to the first row seen. People with no value get "".
 
     Returns:
-        Series indexed by ``person_id``.
+        Series indexed by ``person_id`` (people in first-seen order).
     """
-    if column in records.columns:
-        values = records[column]
-    elif attributes is not None and column in attributes.columns:
-        values = attributes[column].reindex(records.index)
-    else:
-        raise KeyError(f"There is no column called {column!r} in these rosters.")
-    frame = pd.DataFrame(
+    person, people = pd.factorize(records["person_id"], sort=False)
+    value, labels = _value_codes(_column_values(records, column, attributes))
+    modal = _modal_codes(person, len(people), value, len(labels))
+    text = np.append(labels, "").astype(object)[modal]
+    return pd.Series(text, index=pd.Index(people, name="person_id"), dtype=str)
+
+
+def _count_by_group(
+    group: np.ndarray, n_groups: int, columns: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """Sum each 0/1 column per group code (np.bincount, no pandas groupby)."""
+    return pd.DataFrame(
         {
-            "person_id": records["person_id"].to_numpy(),
-            "value": values.fillna("").astype(str).str.strip().to_numpy(),
+            name: np.bincount(group, weights=col, minlength=n_groups).astype(np.int64)
+            for name, col in columns.items()
         }
     )
-    frame["order"] = np.arange(len(frame))
-    filled = frame[frame["value"] != ""]
-    counts = (
-        filled.groupby(["person_id", "value"], sort=False)
-        .agg(n=("order", "size"), first=("order", "min"))
-        .reset_index()
-        .sort_values(["person_id", "n", "first"], ascending=[True, False, True])
-    )
-    best = counts.drop_duplicates("person_id").set_index("person_id")["value"]
-    people = pd.Index(pd.unique(frame["person_id"]), name="person_id")
-    return best.reindex(people, fill_value="").astype(str)
+
+
+def _ranked_by_union(counts: pd.DataFrame, labels: np.ndarray, people: np.ndarray) -> pd.DataFrame:
+    """Groups with people, ``group`` column first, largest union first then by name."""
+    counts.insert(0, "group", pd.Series(labels, dtype=str))
+    counts = counts[people > 0]
+    counts = counts.sort_values(["union", "group"], ascending=[False, True])
+    return counts.reset_index(drop=True)
 
 
 def overlap_by_group(
@@ -180,16 +310,15 @@ def overlap_by_group(
         programmes) and ``union`` (people in any). Empty values are grouped as
         "(not given)".
     """
-    membership = person_programmes(records)
-    groups = group_values(records, column, attributes).reindex(membership.index)
-    groups = groups.replace("", "(not given)")
-    counts = membership.astype(np.int64).groupby(groups.to_numpy()).sum()
-    in_how_many = membership.sum(axis=1)
-    counts["shared"] = (in_how_many >= 2).astype(np.int64).groupby(groups.to_numpy()).sum()
-    counts["union"] = membership.any(axis=1).astype(np.int64).groupby(groups.to_numpy()).sum()
-    counts.index.name = "group"
-    counts = counts.reset_index().sort_values(["union", "group"], ascending=[False, True])
-    return counts.reset_index(drop=True)
+    derived = _people(records)
+    array, names = derived.membership, derived.programmes
+    group, labels = _person_groups(records, column, attributes)
+    in_how_many = array.sum(axis=1)
+    columns = {name: array[:, j] for j, name in enumerate(names)}
+    columns["shared"] = in_how_many >= 2
+    columns["union"] = in_how_many >= 1
+    counts = _count_by_group(group, len(labels), columns)
+    return _ranked_by_union(counts, labels, counts["union"].to_numpy())
 
 
 def untapped(membership: pd.DataFrame, in_programme: str, not_in: str) -> int:
@@ -216,24 +345,22 @@ def reach_ranking(
         serves), ``shared`` (served by two or more partners) and, per partner P,
         ``new to P`` (people the others serve that P does not yet).
     """
-    membership = person_programmes(records)
-    chosen = list(programmes) if programmes else list(membership.columns)
-    unknown = [p for p in chosen if p not in membership.columns]
+    derived = _people(records)
+    array, names = derived.membership, derived.programmes
+    chosen = list(programmes) if programmes else list(names)
+    unknown = [p for p in chosen if p not in names]
     if unknown:
         raise KeyError(f"No programme called {unknown[0]!r} in this match.")
-    membership = membership[chosen]
-    membership = membership[membership.any(axis=1)]
-    groups = group_values(records, column, attributes).reindex(membership.index)
-    keys = groups.replace("", "(not given)").to_numpy()
-    frame = pd.DataFrame(index=membership.index)
-    frame["union"] = 1
-    frame["shared"] = (membership.sum(axis=1) >= 2).astype(np.int64)
-    for name in chosen:
-        frame[f"new to {name}"] = (~membership[name]).astype(np.int64)
-    ranked = frame.groupby(keys).sum()
-    ranked.index.name = "group"
-    ranked = ranked.reset_index().sort_values(["union", "group"], ascending=[False, True])
-    return ranked.reset_index(drop=True)
+    array = array[:, [names.index(p) for p in chosen]]
+    group, labels = _person_groups(records, column, attributes)
+    in_how_many = array.sum(axis=1)
+    reached = in_how_many >= 1
+    group = group[reached]
+    columns = {"union": np.ones(len(group), dtype=bool), "shared": in_how_many[reached] >= 2}
+    for j, name in enumerate(chosen):
+        columns[f"new to {name}"] = ~array[reached, j]
+    counts = _count_by_group(group, len(labels), columns)
+    return _ranked_by_union(counts, labels, counts["union"].to_numpy())
 
 
 def suppress_small_counts(

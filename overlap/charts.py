@@ -14,7 +14,6 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from overlap.analyse import (
     SMALL_CELL_THRESHOLD,
@@ -72,20 +71,26 @@ def upset_figure(
         combos = inclusive_intersections(membership)
         title = "People in at least these programmes (a person can count in several bars)"
     combos = [c for c in combos if c["people"] > 0][:max_bars]
-    sizes = membership.sum(axis=0)
+    sizes = membership.to_numpy(dtype=np.int64).sum(axis=0)
+    position = {p: i for i, p in enumerate(programmes)}
 
-    fig = make_subplots(
-        rows=2,
-        cols=2,
-        column_widths=[0.22, 0.78],
-        row_heights=[0.62, 0.38],
-        specs=[[None, {}], [{}, {}]],
-        horizontal_spacing=0.01,
-        vertical_spacing=0.02,
-    )
     xs = list(range(len(combos)))
     counts = [c["people"] for c in combos]
-    fig.add_trace(
+    ys = list(range(len(programmes)))
+    # The dot matrix is two traces: grey dots everywhere, then every bar's member dots
+    # joined by a line, bars separated by None (one trace, not one per bar: faster to
+    # build and to draw).
+    member_x: list[int | None] = []
+    member_y: list[int | None] = []
+    for x, combo in zip(xs, combos, strict=True):
+        if member_x:
+            member_x.append(None)
+            member_y.append(None)
+        rows = [position[p] for p in combo["programmes"]]
+        member_x += [x] * len(rows)
+        member_y += rows
+    set_counts = [int(sizes[i]) for i in ys]
+    traces = [
         go.Bar(
             x=xs,
             y=[_shown(n, suppress) for n in counts],
@@ -96,43 +101,31 @@ def upset_figure(
             hoverinfo="text+y",
             name="people",
             showlegend=False,
+            xaxis="x",
+            yaxis="y",
         ),
-        row=1,
-        col=2,
-    )
-    ys = list(range(len(programmes)))
-    # background dots
-    grid_x = [x for x in xs for _ in ys]
-    grid_y = [y for _ in xs for y in ys]
-    fig.add_trace(
         go.Scatter(
-            x=grid_x,
-            y=grid_y,
+            x=[x for x in xs for _ in ys],
+            y=[y for _ in xs for y in ys],
             mode="markers",
             marker={"size": 12, "color": DOT_OFF},
             hoverinfo="skip",
             showlegend=False,
+            xaxis="x3",
+            yaxis="y3",
         ),
-        row=2,
-        col=2,
-    )
-    for x, combo in zip(xs, combos, strict=True):
-        member_y = [programmes.index(p) for p in combo["programmes"]]
-        fig.add_trace(
-            go.Scatter(
-                x=[x] * len(member_y),
-                y=member_y,
-                mode="markers+lines",
-                marker={"size": 12, "color": DOT_ON},
-                line={"color": DOT_ON, "width": 3},
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            row=2,
-            col=2,
-        )
-    set_counts = [int(sizes[p]) for p in programmes]
-    fig.add_trace(
+        go.Scatter(
+            x=member_x,
+            y=member_y,
+            mode="markers+lines",
+            marker={"size": 12, "color": DOT_ON},
+            line={"color": DOT_ON, "width": 3},
+            connectgaps=False,
+            hoverinfo="skip",
+            showlegend=False,
+            xaxis="x3",
+            yaxis="y3",
+        ),
         go.Bar(
             y=ys,
             x=[_shown(n, suppress) for n in set_counts],
@@ -147,31 +140,50 @@ def upset_figure(
                 for p, n in zip(programmes, set_counts, strict=True)
             ],
             showlegend=False,
+            xaxis="x2",
+            yaxis="y2",
         ),
-        row=2,
-        col=1,
-    )
-    # Axes: bars (row 1, col 2) = x/y, set sizes (row 2, col 1) = x2/y2, matrix = x3/y3.
+    ]
+    # The grid make_subplots would give (bars top right = x/y, set sizes bottom left =
+    # x2/y2, matrix bottom right = x3/y3), written out: make_subplots costs more than
+    # the rest of the figure.
+    left, right = [0.0, 0.22 * 0.99], [0.22 * 0.99 + 0.01, 1.0]
+    bottom, top = [0.0, 0.38 * 0.98], [1.0 - 0.62 * 0.98, 1.0]
     n_bars = max(len(combos), 1)
-    fig.update_xaxes(visible=False, row=1, col=2, matches="x3")
-    fig.update_xaxes(visible=False, row=2, col=2, range=[-0.6, n_bars - 0.4])
-    fig.update_xaxes(autorange="reversed", row=2, col=1, title_text="people per programme")
-    fig.update_yaxes(title_text="people", row=1, col=2, rangemode="tozero")
-    fig.update_yaxes(
-        tickvals=ys,
-        ticktext=programmes,
-        range=[len(programmes) - 0.4, -0.6],  # first programme on top
-        row=2,
-        col=1,
-    )
-    fig.update_yaxes(visible=False, row=2, col=2, matches="y2")
-    fig.update_layout(
-        title=title,
-        height=420 + 24 * len(programmes),
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        plot_bgcolor="white",
-    )
-    return fig
+    layout = {
+        "xaxis": {"domain": right, "anchor": "y", "visible": False, "matches": "x3"},
+        "yaxis": {
+            "domain": top,
+            "anchor": "x",
+            "title": {"text": "people"},
+            "rangemode": "tozero",
+        },
+        "xaxis2": {
+            "domain": left,
+            "anchor": "y2",
+            "autorange": "reversed",
+            "title": {"text": "people per programme"},
+        },
+        "yaxis2": {
+            "domain": bottom,
+            "anchor": "x2",
+            "tickvals": ys,
+            "ticktext": programmes,
+            "range": [len(programmes) - 0.4, -0.6],  # first programme on top
+        },
+        "xaxis3": {
+            "domain": right,
+            "anchor": "y3",
+            "visible": False,
+            "range": [-0.6, n_bars - 0.4],
+        },
+        "yaxis3": {"domain": bottom, "anchor": "x3", "visible": False, "matches": "y2"},
+        "title": {"text": title},
+        "height": 420 + 24 * len(programmes),
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "plot_bgcolor": "white",
+    }
+    return go.Figure(data=traces, layout=layout)
 
 
 # --- Venn / Euler ---------------------------------------------------------------------------
@@ -254,29 +266,28 @@ def venn_figure(membership: pd.DataFrame, suppress: bool = False) -> go.Figure:
     """
     layout = venn_layout(membership)
     programmes = list(layout["programme"])
-    fig = go.Figure()
+    circles = list(layout.itertuples(index=False))
     xmin = float((layout["x"] - layout["r"]).min())
     xmax = float((layout["x"] + layout["r"]).max())
     ymin = float((layout["y"] - layout["r"]).min())
     ymax = float((layout["y"] + layout["r"]).max())
-    for i, row in layout.iterrows():
-        colour = PALETTE[i % len(PALETTE)]
-        fig.add_shape(
-            type="circle",
-            x0=row.x - row.r,
-            x1=row.x + row.r,
-            y0=row.y - row.r,
-            y1=row.y + row.r,
-            fillcolor=colour,
-            opacity=0.35,
-            line={"color": colour, "width": 2},
-        )
+    shapes = [
+        {
+            "type": "circle",
+            "x0": c.x - c.r,
+            "x1": c.x + c.r,
+            "y0": c.y - c.r,
+            "y1": c.y + c.r,
+            "fillcolor": PALETTE[i % len(PALETTE)],
+            "opacity": 0.35,
+            "line": {"color": PALETTE[i % len(PALETTE)], "width": 2},
+        }
+        for i, c in enumerate(circles)
+    ]
     # Label each exclusive region at the centre of its points on a fine grid.
     n = 240
     gx, gy = np.meshgrid(np.linspace(xmin, xmax, n), np.linspace(ymin, ymax, n))
-    inside = np.stack(
-        [(gx - row.x) ** 2 + (gy - row.y) ** 2 <= row.r**2 for row in layout.itertuples()]
-    )
+    inside = np.stack([(gx - c.x) ** 2 + (gy - c.y) ** 2 <= c.r**2 for c in circles])
     weights = np.left_shift(1, np.arange(len(programmes)))
     region = np.tensordot(weights, inside.astype(np.int64), axes=1)
     label_x, label_y, label_text = [], [], []
@@ -288,43 +299,51 @@ def venn_figure(membership: pd.DataFrame, suppress: bool = False) -> go.Figure:
         label_x.append(float(gx[hit].mean()))
         label_y.append(float(gy[hit].mean()))
         label_text.append(_count_text(combo["people"], suppress))
-    fig.add_trace(
-        go.Scatter(
-            x=label_x,
-            y=label_y,
-            text=label_text,
-            mode="text",
-            textfont={"size": 16, "color": "#111"},
-            hoverinfo="skip",
-            showlegend=False,
-        )
+    labels = go.Scatter(
+        x=label_x,
+        y=label_y,
+        text=label_text,
+        mode="text",
+        textfont={"size": 16, "color": "#111"},
+        hoverinfo="skip",
+        showlegend=False,
     )
     # Programme names outside their circles, with totals.
-    for i, row in layout.iterrows():
-        cx, cy = layout["x"].mean(), layout["y"].mean()
-        dx, dy = row.x - cx, row.y - cy
+    cx, cy = float(layout["x"].mean()), float(layout["y"].mean())
+    annotations = []
+    for i, c in enumerate(circles):
+        dx, dy = c.x - cx, c.y - cy
         norm = math.hypot(dx, dy)
         if norm < 1e-9:  # centres coincide: put the name above
             dx, dy, norm = 0.0, 1.0, 1.0
-        lx = row.x + dx / norm * row.r * 1.1
-        ly = row.y + dy / norm * row.r * 1.1
-        fig.add_annotation(
-            x=lx,
-            y=ly,
-            text=f"<b>{row.programme}</b><br>{_count_text(row.people, suppress)} people",
-            showarrow=False,
-            font={"color": PALETTE[i % len(PALETTE)], "size": 13},
+        annotations.append(
+            {
+                "x": c.x + dx / norm * c.r * 1.1,
+                "y": c.y + dy / norm * c.r * 1.1,
+                "text": f"<b>{c.programme}</b><br>{_count_text(c.people, suppress)} people",
+                "showarrow": False,
+                "font": {"color": PALETTE[i % len(PALETTE)], "size": 13},
+            }
         )
     pad = 0.25 * max(xmax - xmin, ymax - ymin)
-    fig.update_xaxes(visible=False, range=[xmin - pad, xmax + pad])
-    fig.update_yaxes(visible=False, range=[ymin - pad, ymax + pad], scaleanchor="x", scaleratio=1)
-    fig.update_layout(
-        title="Shared people (circle areas are to scale)",
-        height=460,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        plot_bgcolor="white",
+    return go.Figure(
+        data=[labels],
+        layout={
+            "shapes": shapes,
+            "annotations": annotations,
+            "xaxis": {"visible": False, "range": [xmin - pad, xmax + pad]},
+            "yaxis": {
+                "visible": False,
+                "range": [ymin - pad, ymax + pad],
+                "scaleanchor": "x",
+                "scaleratio": 1,
+            },
+            "title": {"text": "Shared people (circle areas are to scale)"},
+            "height": 460,
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+            "plot_bgcolor": "white",
+        },
     )
-    return fig
 
 
 # --- Pairwise heatmap -----------------------------------------------------------------------

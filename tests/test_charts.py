@@ -37,13 +37,46 @@ def test_upset_inclusive_bars_count_at_least():
         charts.upset_figure(MEMBERSHIP, mode="both")
 
 
+def _member_dots(fig) -> list[tuple[int, list[int]]]:
+    """(bar, rows) for each bar's line of member dots (one trace, bars split by None)."""
+    dots, current = [], []
+    for x, y in zip(fig.data[2].x, fig.data[2].y, strict=True):
+        if x is None:
+            dots.append(current)
+            current = []
+        else:
+            current.append((x, y))
+    dots.append(current)
+    return [(line[0][0], [y for _, y in line]) for line in dots if line]
+
+
 def test_upset_matrix_marks_members():
     fig = charts.upset_figure(MEMBERSHIP, mode="exclusive")
-    # trace 2 onwards: one line of dots per bar; bar 2 is A+B -> rows 0 and 1
-    a_and_b = fig.data[2 + 2]
-    assert list(a_and_b.y) == [0, 1]
+    # one line of dots per bar: A, B, A+B, A+C, A+B+C
+    assert _member_dots(fig) == [(0, [0]), (1, [1]), (2, [0, 1]), (3, [0, 2]), (4, [0, 1, 2])]
+    assert len(fig.data) == 4  # bars, grey dots, member dots, set sizes
     set_sizes = fig.data[-1]
     assert list(set_sizes.x) == [32, 16, 7]
+
+
+def test_upset_axes_are_the_subplot_grid():
+    """The hand-written axes give the grid make_subplots would (bars above the matrix)."""
+    from plotly.subplots import make_subplots
+
+    grid = make_subplots(
+        rows=2,
+        cols=2,
+        column_widths=[0.22, 0.78],
+        row_heights=[0.62, 0.38],
+        specs=[[None, {}], [{}, {}]],
+        horizontal_spacing=0.01,
+        vertical_spacing=0.02,
+    )
+    fig = charts.upset_figure(MEMBERSHIP)
+    for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2", "xaxis3", "yaxis3"):
+        assert list(fig.layout[axis].domain) == pytest.approx(list(grid.layout[axis].domain))
+        assert fig.layout[axis].anchor == grid.layout[axis].anchor
+    assert fig.data[0].xaxis == "x" and fig.data[2].xaxis == "x3" and fig.data[3].yaxis == "y2"
 
 
 def test_upset_suppression_hides_small_bars():
