@@ -355,7 +355,7 @@ def heatmap_figure(membership: pd.DataFrame, suppress: bool = False) -> go.Figur
     values = matrix.to_numpy(dtype=float)
     text = [[_count_text(v, suppress) for v in row] for row in values]
     shown = np.where((values > 0) & (values < SMALL_CELL_THRESHOLD) & suppress, np.nan, values)
-    fig = go.Figure(
+    return go.Figure(
         go.Heatmap(
             z=shown,
             x=list(matrix.columns),
@@ -364,16 +364,15 @@ def heatmap_figure(membership: pd.DataFrame, suppress: bool = False) -> go.Figur
             texttemplate="%{text}",
             colorscale="Blues",
             hovertemplate="%{y} and %{x}: %{text} people<extra></extra>",
-            colorbar={"title": "people"},
-        )
+            colorbar={"title": {"text": "people"}},
+        ),
+        layout={
+            "yaxis": {"autorange": "reversed"},
+            "title": {"text": "People each pair of programmes shares"},
+            "height": max(320, 80 * len(matrix) + 120),
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        },
     )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(
-        title="People each pair of programmes shares",
-        height=max(320, 80 * len(matrix) + 120),
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-    )
-    return fig
 
 
 # --- Bars by any column ---------------------------------------------------------------------
@@ -397,11 +396,10 @@ def bar_by_group(
     """
     head = table.head(top)
     groups = head["group"].astype(str).tolist()
-    fig = go.Figure()
-    series = [*programmes, "shared"]
-    for i, name in enumerate(series):
+    traces = []
+    for i, name in enumerate([*programmes, "shared"]):
         counts = head[name].astype(int).tolist()
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=groups,
                 y=[_shown(n, suppress) for n in counts],
@@ -410,16 +408,18 @@ def bar_by_group(
                 marker_color=PALETTE[i % len(PALETTE)] if name != "shared" else DOT_ON,
             )
         )
-    fig.update_layout(
-        barmode="group",
-        title=title,
-        height=420,
-        xaxis={"type": "category"},
-        yaxis_title="people",
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.2},
+    return go.Figure(
+        data=traces,
+        layout={
+            "barmode": "group",
+            "title": {"text": title},
+            "height": 420,
+            "xaxis": {"type": "category"},
+            "yaxis": {"title": {"text": "people"}},
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+            "legend": {"orientation": "h", "y": -0.2},
+        },
     )
-    return fig
 
 
 def reach_bar(ranked: pd.DataFrame, top: int = 15, suppress: bool = False) -> go.Figure:
@@ -428,8 +428,8 @@ def reach_bar(ranked: pd.DataFrame, top: int = 15, suppress: bool = False) -> go
     groups = head["group"].astype(str).tolist()
     union = head["union"].astype(int).tolist()
     shared = head["shared"].astype(int).tolist()
-    fig = go.Figure(
-        [
+    return go.Figure(
+        data=[
             go.Bar(
                 x=groups,
                 y=[_shown(n, suppress) for n in union],
@@ -444,18 +444,17 @@ def reach_bar(ranked: pd.DataFrame, top: int = 15, suppress: bool = False) -> go
                 name="already shared by 2+ partners",
                 marker_color=PALETTE[1],
             ),
-        ]
+        ],
+        layout={
+            "barmode": "overlay",
+            "title": {"text": "Where a joint initiative reaches the most people"},
+            "xaxis": {"type": "category"},
+            "yaxis": {"title": {"text": "people"}},
+            "height": 420,
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+            "legend": {"orientation": "h", "y": -0.2},
+        },
     )
-    fig.update_layout(
-        barmode="overlay",
-        title="Where a joint initiative reaches the most people",
-        xaxis={"type": "category"},
-        yaxis_title="people",
-        height=420,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    return fig
 
 
 # --- ZIP bubble map -------------------------------------------------------------------------
@@ -500,56 +499,57 @@ def zip_bubble_map(
     latitude scaled so distances look right. Groups that are not a known ZIP
     are left out and counted in the subtitle.
     """
-    data = table[[zip_column, value, *[c for c in table.columns if c not in (zip_column, value)]]]
-    where = zip_centroids(data[zip_column].astype(str).tolist())
-    merged = data.assign(zip=data[zip_column].astype(str).str[:5]).merge(
-        where, left_on="zip", right_index=True, how="inner"
-    )
-    missing = len(data) - len(merged)
-    counts = merged[value].astype(int).to_numpy()
-    shown = np.array([_shown(n, suppress) for n in counts], dtype=float)
+    zips = table[zip_column].astype(str).str[:5]
+    where = _zip_table().reindex(pd.Index(zips.tolist()))
+    known = where["lat"].notna().to_numpy() & where["lon"].notna().to_numpy()
+    where = where[known]
+    missing = int((~known).sum())
+    counts = table[value].astype(int).to_numpy()[known]
+    shown = np.where(suppress & (counts > 0) & (counts < SMALL_CELL_THRESHOLD), 0, counts)
+    shown = shown.astype(float)
     biggest = float(shown.max()) if len(shown) and shown.max() > 0 else 1.0
-    fig = go.Figure(
-        go.Scatter(
-            x=merged["lon"],
-            y=merged["lat"],
-            mode="markers+text",
-            text=merged["zip"],
-            textposition="top center",
-            marker={
-                "size": np.where(shown > 0, shown, 0.5),
-                "sizemode": "area",
-                "sizeref": 2.0 * biggest / (55.0**2),
-                "sizemin": 4,
-                "color": PALETTE[0],
-                "opacity": 0.6,
-                "line": {"color": "white", "width": 1},
-            },
-            customdata=np.stack(
-                [merged["place"], [_count_text(n, suppress) for n in counts]], axis=-1
-            )
-            if len(merged)
-            else None,
-            hovertemplate="ZIP %{text} (%{customdata[0]}): %{customdata[1]} people<extra></extra>",
-        )
+    lat = where["lat"].to_numpy(dtype=float)
+    places = where["place"].astype(str).tolist()
+    scatter = go.Scatter(
+        x=where["lon"].to_numpy(dtype=float),
+        y=lat,
+        mode="markers+text",
+        text=where.index.tolist(),
+        textposition="top center",
+        marker={
+            "size": np.where(shown > 0, shown, 0.5),
+            "sizemode": "area",
+            "sizeref": 2.0 * biggest / (55.0**2),
+            "sizemin": 4,
+            "color": PALETTE[0],
+            "opacity": 0.6,
+            "line": {"color": "white", "width": 1},
+        },
+        customdata=[
+            [place, _count_text(n, suppress)] for place, n in zip(places, counts, strict=True)
+        ]
+        or None,
+        hovertemplate="ZIP %{text} (%{customdata[0]}): %{customdata[1]} people<extra></extra>",
     )
-    mean_lat = float(merged["lat"].mean()) if len(merged) else 40.0
+    mean_lat = float(lat.mean()) if len(lat) else 40.0
     subtitle = f"<br><sup>{missing} group(s) without a known ZIP not shown</sup>" if missing else ""
-    fig.update_xaxes(title_text="longitude", showgrid=True, zeroline=False)
-    fig.update_yaxes(
-        title_text="latitude",
-        scaleanchor="x",
-        scaleratio=1 / max(math.cos(math.radians(mean_lat)), 0.2),
-        showgrid=True,
-        zeroline=False,
+    return go.Figure(
+        data=[scatter],
+        layout={
+            "xaxis": {"title": {"text": "longitude"}, "showgrid": True, "zeroline": False},
+            "yaxis": {
+                "title": {"text": "latitude"},
+                "scaleanchor": "x",
+                "scaleratio": 1 / max(math.cos(math.radians(mean_lat)), 0.2),
+                "showgrid": True,
+                "zeroline": False,
+            },
+            "title": {"text": title + subtitle},
+            "height": 520,
+            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+            "plot_bgcolor": "#f4f7f9",
+        },
     )
-    fig.update_layout(
-        title=title + subtitle,
-        height=520,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        plot_bgcolor="#f4f7f9",
-    )
-    return fig
 
 
 # --- Match-weight waterfall -----------------------------------------------------------------
