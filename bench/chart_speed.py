@@ -248,6 +248,15 @@ def main() -> None:
                     ),
                 )
             )
+
+    def first_rerun() -> None:
+        """The first Overlap page after a match: nothing derived yet for these records."""
+        analyse._MEMO.clear()
+        overlap_page(
+            records, attributes, "exclusive", False, venn_of, label_of.get(attribute, "City")
+        )
+
+    actions.append(("Overlap page, first run after a match (no memo)", first_rerun))
     for column in dict.fromkeys(["zip", "city", attribute]):
         if column is None or column not in options.values():
             continue
