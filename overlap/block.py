@@ -35,6 +35,8 @@ KEY_COLUMNS = [
     "house_number",
     "street_name",
     "record_id",
+    "ssn",
+    "programme",
 ]
 
 
@@ -155,7 +157,9 @@ BLOCKING_RULES: list[BlockingRule] = [
         _all("house_number", "street_name"),
         pairs_per_record=4,
     ),
-    BlockingRule("record_id", "same record ID", _all("record_id")),
+    BlockingRule("ssn", "same social security number", _all("ssn")),
+    # a roster's own IDs mean nothing in another roster: only within one
+    BlockingRule("record_id", "same record ID in one roster", _all("programme", "record_id")),
     BlockingRule("dob", "same date of birth", _all("dob"), max_block=200, pairs_per_record=4),
     BlockingRule("rare_last_name", "same uncommon last name", _all("last_name"), max_block=25),
     BlockingRule(

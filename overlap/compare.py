@@ -54,6 +54,7 @@ PHONE_ELSE, PHONE_LOCAL, PHONE_EXACT = range(3)
 EMAIL_ELSE, EMAIL_USER, EMAIL_EXACT = range(3)
 MIDDLE_ELSE, MIDDLE_INITIAL, MIDDLE_EXACT = range(3)
 ID_ELSE, ID_ONE_OFF, ID_EXACT = range(3)
+SSN_ELSE, SSN_ONE_OFF, SSN_EXACT = range(3)
 
 COMPARISONS: list[Comparison] = [
     Comparison(
@@ -133,6 +134,16 @@ COMPARISONS: list[Comparison] = [
         ("different record IDs", "record IDs one character apart", "same record ID"),
         (0.5, 0.05, 0.45),
     ),
+    Comparison(
+        "ssn",
+        "Social security number",
+        (
+            "different social security numbers",
+            "social security numbers one digit apart or with two digits swapped",
+            "same social security number",
+        ),
+        (0.03, 0.07, 0.9),
+    ),
     Comparison("sex", "Sex", ("different sex", "same sex"), (0.05, 0.95)),
     Comparison("suffix", "Suffix", ("different suffixes (Jr and Sr)", "same suffix"), (0.05, 0.95)),
 ]
@@ -154,6 +165,7 @@ OTHER_FIELDS = [
     "phone",
     "email",
     "record_id",
+    "ssn",
 ]
 
 
@@ -564,9 +576,10 @@ def _email_levels(records, ia, ib) -> np.ndarray:
 
 
 def _record_id_levels(records, ia, ib) -> np.ndarray:
-    """Record IDs: only informative when rosters share an ID system; EM learns whether they do."""
+    """Record IDs, inside one roster only: two systems' IDs coincide by chance (missing across)."""
     va, vb = _codes(records, "record_id", ia, ib)
-    present = (va >= 0) & (vb >= 0)
+    programme = _cached(("programme", "codes"), lambda: _programme_codes(records))
+    present = (va >= 0) & (vb >= 0) & (programme[ia] == programme[ib])
     level = np.full(len(ia), ID_ELSE, dtype=np.int8)
     idx = np.flatnonzero(present & (va != vb))
     if len(idx):
@@ -580,6 +593,25 @@ def _record_id_levels(records, ia, ib) -> np.ndarray:
         )
         level[idx[(osa <= 1) & long_enough]] = ID_ONE_OFF
     level[present & (va == vb)] = ID_EXACT
+    level[~present] = MISSING
+    return level
+
+
+def _ssn_levels(records, ia, ib) -> np.ndarray:
+    """Social security numbers (9 digits): same, one typo (a digit off or two swapped), else."""
+    va, vb = _codes(records, "ssn", ia, ib)
+    present = (va >= 0) & (vb >= 0)
+    level = np.full(len(ia), SSN_ELSE, dtype=np.int8)
+    idx = np.flatnonzero(present & (va != vb))
+    if len(idx):
+        osa = process.cpdist(
+            _strings(records, "ssn", ia[idx]),
+            _strings(records, "ssn", ib[idx]),
+            scorer=OSA.distance,
+            workers=-1,
+        )
+        level[idx[osa <= 1]] = SSN_ONE_OFF
+    level[present & (va == vb)] = SSN_EXACT
     level[~present] = MISSING
     return level
 
@@ -791,6 +823,7 @@ def _compare_chunk(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.
     out["phone_level"] = _phone_levels(records, ia, ib)
     out["email_level"] = _email_levels(records, ia, ib)
     out["record_id_level"] = _record_id_levels(records, ia, ib)
+    out["ssn_level"] = _ssn_levels(records, ia, ib)
     out["sex_level"] = _agree_levels(records, "sex", ia, ib)
     out["suffix_level"] = _agree_levels(records, "suffix", ia, ib)
     out["name_swap"] = name_swap

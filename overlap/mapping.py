@@ -23,6 +23,7 @@ from overlap.errors import MappingError
 
 CANONICAL_FIELDS = [
     "record_id",
+    "ssn",
     "full_name",
     "first_name",
     "middle_name",
@@ -46,6 +47,7 @@ UNMAP = {IGNORE, ATTRIBUTE}
 
 FIELD_WORDS = {
     "record_id": "record ID",
+    "ssn": "social security number",
     "full_name": "full name",
     "first_name": "first name",
     "middle_name": "middle name",
@@ -78,6 +80,13 @@ _SYNONYMS: dict[str, list[str]] = {
         "client no", "member no", "employee no", "number", "no", "badge number",
         "id cliente", "numero de cliente", "numero de miembro", "id de cliente",
         "identificacion", "numero de identificacion", "folio", "expediente",
+    ],
+    "ssn": [
+        "ssn", "ss number", "ss no", "ssn number", "ssn no", "social security",
+        "social security number", "social security no", "social security num",
+        "soc sec", "soc sec id", "soc sec number", "soc sec no", "soc security number",
+        "social sec number", "numero de seguro social", "seguro social",
+        "no de seguro social", "num de seguro social",
     ],
     "full_name": [
         "name", "full name", "fullname", "client name", "member name", "participant name",
@@ -363,6 +372,7 @@ _PHONE = re.compile(
     r"^(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(\s*(x|ext\.?)\s*\d{1,5})?$", re.I
 )
 _ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
+_SSN = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 _LAST_FIRST = re.compile(r"^[^\W\d_][^,\d]*,\s*[^\W\d_][^,\d]*$")
 _ONE_LINE_ADDRESS = re.compile(
     r"^\d+[A-Za-z]?\s+[^,]+,(\s*[^,]+,)?\s*[^,\d]+,?\s+[A-Za-z]{2}\.?\s+\d{5}(-\d{4})?$"
@@ -464,6 +474,7 @@ def _sex_share(sample: pd.Series) -> float:
 
 _SNIFFERS = [
     ("email", _pattern_share(_EMAIL)),
+    ("ssn", _pattern_share(_SSN)),
     ("phone", _pattern_share(_PHONE)),
     ("dob", _birth_date_share),
     ("zip", _zip_share),
@@ -475,6 +486,7 @@ _SNIFFERS = [
 ]
 
 _LOOKS_LIKE = {
+    "ssn": "social security numbers",
     "email": "email addresses",
     "phone": "phone numbers",
     "dob": "birth dates",

@@ -34,7 +34,16 @@ GUARD_WEIGHT = -30.0
 PERSON_MIN_WEIGHT = 1.5
 # P(same date of birth | two members of one household): twins, and typing.
 HOUSEHOLD_SAME_DOB = 0.02
-PERSON_COMPARISONS = ("first_name", "middle_name", "dob", "sex", "suffix", "email", "record_id")
+PERSON_COMPARISONS = (
+    "first_name",
+    "middle_name",
+    "dob",
+    "sex",
+    "suffix",
+    "email",
+    "record_id",
+    "ssn",
+)
 MIN_TRAINING_PAIRS = 30
 PSEUDO_COUNT = 5.0
 U_SAMPLE_PAIRS_PER_RECORD = 5  # random pairs for u: 5 per record, within these bounds
@@ -110,6 +119,7 @@ EXACT_FROM_FREQUENCY = {
     "phone": ("phone", cmp.PHONE_EXACT),
     "email": ("email", cmp.EMAIL_EXACT),
     "record_id": ("record_id", cmp.ID_EXACT),
+    "ssn": ("ssn", cmp.SSN_EXACT),
 }
 
 
@@ -165,12 +175,12 @@ def household_guard(levels: pd.DataFrame) -> np.ndarray:
     first = levels["first_name_level"].to_numpy()
     dob = levels["dob_level"].to_numpy()
     suffix = levels["suffix_level"].to_numpy()
-    personal = (levels["email_level"].to_numpy() == cmp.EMAIL_EXACT) | (
-        levels["record_id_level"].to_numpy() == cmp.ID_EXACT
-    )
+    same_id = levels["record_id_level"].to_numpy() == cmp.ID_EXACT
+    if "ssn_level" in levels.columns:
+        same_id = same_id | (levels["ssn_level"].to_numpy() == cmp.SSN_EXACT)
+    personal = (levels["email_level"].to_numpy() == cmp.EMAIL_EXACT) | same_id
     first_differs = (first == cmp.FIRST_ELSE) & ~((dob == cmp.DOB_EXACT) & personal)
     dob_differs = (dob == cmp.DOB_ELSE) | (dob == cmp.DOB_FAR_YEARS)
-    same_id = levels["record_id_level"].to_numpy() == cmp.ID_EXACT
     return household & (first_differs | dob_differs | (suffix == 0)) & ~same_id
 
 
@@ -417,7 +427,7 @@ def household_weight(model: FittedModel, scored: pd.DataFrame) -> np.ndarray:
 
     Within a household the question is not "same person or a stranger" but
     "same person or another member", so only the fields that tell members
-    apart count (first name, dob, middle name, sex, suffix, email, ID), a
+    apart count (first name, dob, middle name, sex, suffix, email, ID, SSN), a
     shared date of birth is weaker evidence (twins share it), and the prior
     odds are those of two records of one household being one person. Jr and
     Sr never link. Other pairs get +inf (no cap).

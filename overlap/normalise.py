@@ -77,9 +77,13 @@ OUTPUT_COLUMNS = [
     "zip",
     "phone",
     "email",
+    "record_id",
+    "ssn",
 ]
 
 INPUT_FIELDS = [
+    "record_id",
+    "ssn",
     "full_name",
     "first_name",
     "middle_name",
@@ -872,6 +876,86 @@ def _email_one(value: str) -> str:
 def normalise_email(value: str) -> str:
     """Trimmed lower-case email, or "" if it does not look like one or is a placeholder."""
     return _first_valid(value, _email_one)
+
+
+def normalise_record_id(value: str) -> str:
+    """A roster's own record ID as a comparable key: the first of joined values, letters and digits only, lower case."""
+    if not isinstance(value, str):
+        return ""
+    return _NOT_ID_CHAR.sub("", value.split("|")[0].lower())
+
+
+_NOT_ID_CHAR = re.compile(r"[^0-9a-z]")
+
+
+def _record_ids_fast(uniques: pd.Series) -> pd.Series:
+    """Vectorised ``normalise_record_id``."""
+    return (
+        uniques.str.split("|").str[0].str.lower().str.replace(r"[^0-9a-z]", "", regex=True)
+    ).astype(object)
+
+
+# Numbers printed on sample cards, in adverts and typed to get past a form.
+_SSN_PLACEHOLDERS = {"123456789", "078051120", "219099999", "987654321"}
+
+
+def _ssn_one(value: str) -> str:
+    digits = _NOT_DIGIT.sub("", value)
+    if len(digits) < 7 or len(digits) > 9:
+        return ""
+    return _valid_ssn(digits.zfill(9))
+
+
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
+def _valid_ssn(digits: str) -> str:
+    """The 9 digits if they can be a social security number; "" for placeholders and impossible ones."""
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    if (
+        area in ("000", "666")
+        or area[0] == "9"
+        or group == "00"
+        or serial == "0000"
+        or len(set(digits)) == 1
+        or digits in _SSN_PLACEHOLDERS
+    ):
+        return ""
+    return digits
+
+
+def normalise_ssn(value: str) -> str:
+    """A social security number as 9 digits, or "" if missing, a placeholder or impossible.
+
+    Punctuation and spaces are dropped; 7 or 8 digits are a number whose
+    leading zeros a spreadsheet dropped. Numbers no one is issued (area 000,
+    666 or 900-999, group 00, serial 0000), one digit repeated, and well-known
+    sample numbers (123-45-6789) are placeholders.
+    """
+    return _first_valid(value, _ssn_one)
+
+
+def _ssns_fast(uniques: pd.Series) -> pd.Series:
+    """Vectorised ``normalise_ssn`` for single values; None where a value holds several."""
+    digits = uniques.str.replace(r"[^0-9]", "", regex=True)
+    size = digits.str.len()
+    padded = digits.str.zfill(9)
+    area, group, serial = padded.str[:3], padded.str[3:5], padded.str[5:]
+    repeated = padded.str.fullmatch(r"(\d)\1{8}")
+    valid = (
+        (size >= 7)
+        & (size <= 9)
+        & ~area.isin(["000", "666"])
+        & ~area.str.startswith("9")
+        & (group != "00")
+        & (serial != "0000")
+        & ~repeated
+        & ~padded.isin(list(_SSN_PLACEHOLDERS))
+    ).to_numpy(dtype=bool)
+    out = np.full(len(uniques), "", dtype=object)
+    out[valid] = padded[valid].to_numpy(dtype=object)
+    out[uniques.str.contains("|", regex=False).to_numpy(dtype=bool)] = None
+    return pd.Series(out, index=uniques.index, dtype=object)
 
 
 def _emails_fast(uniques: pd.Series) -> pd.Series:
@@ -1739,6 +1823,8 @@ def normalise_record(record: Mapping[str, str], dayfirst: bool = False) -> dict[
         "zip": normalise_zip(get("zip")) or address["zip"],
         "phone": normalise_phone(get("phone")),
         "email": normalise_email(get("email")),
+        "record_id": normalise_record_id(get("record_id")),
+        "ssn": normalise_ssn(get("ssn")),
     }
 
 
@@ -1880,6 +1966,9 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
     lap("phone")
     out["email"] = column("email", normalise_email, _emails_fast)
     lap("email")
+    out["record_id"] = column("record_id", normalise_record_id, _record_ids_fast)
+    out["ssn"] = column("ssn", normalise_ssn, _ssns_fast)
+    lap("ids")
 
     frame = pd.DataFrame({c: _to_series(out[c], index) for c in OUTPUT_COLUMNS}, index=index)
     lap("assemble")

@@ -61,14 +61,6 @@ def _has_names(fields: pd.DataFrame) -> bool:
     return False
 
 
-def _clean_record_id(fields: pd.DataFrame) -> np.ndarray:
-    """Record IDs as comparable keys: lower case letters and digits only."""
-    if "record_id" not in fields.columns:
-        return np.full(len(fields), "", dtype=object)
-    ids = fields["record_id"].fillna("").astype(str).str.split("|").str[0]
-    return ids.str.lower().str.replace(r"[^0-9a-z]", "", regex=True).to_numpy(dtype=object)
-
-
 def prepare_records(mapped_rosters: Sequence) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise and stack mapped rosters in the order given.
 
@@ -106,7 +98,6 @@ def prepare_records(mapped_rosters: Sequence) -> tuple[pd.DataFrame, pd.DataFram
                 "map one so its people can be matched."
             )
         normalised = normalise_fields(fields.reset_index(drop=True))
-        normalised["record_id"] = _clean_record_id(fields)
         normalised.insert(0, "row", np.arange(1, len(fields) + 1, dtype=np.int64))
         normalised.insert(0, "programme", mapped.name)
         frames.append(normalised)

@@ -137,3 +137,19 @@ def test_a_pair_budget_skips_a_broad_rules_largest_blocks(monkeypatch):
     assert len(pairs) == 15  # the 6-record block only
     assert report["rules"][0]["skipped_blocks"] == [40]
     assert report["skipped_blocks"] == 1
+
+
+def test_same_ssn_blocks_across_rosters_but_a_record_id_only_inside_one():
+    records = records_from(
+        [
+            {"first_name": "Ann", "last_name": "Lee", "ssn": "234-56-7891", "record_id": "7"},
+            {"first_name": "Zed", "last_name": "Quinn", "ssn": "234567891", "record_id": "8"},
+            {"first_name": "Bo", "last_name": "Ng", "record_id": "7"},
+            {"first_name": "Cy", "last_name": "Park", "record_id": "7"},
+        ]
+    )
+    records["programme"] = ["a", "b", "b", "a"]
+    pairs, report = candidate_pairs(records)
+    assert pair_set(pairs) == {(0, 1), (0, 3)}
+    rules = {r["rule"]: r["new_pairs"] for r in report["rules"]}
+    assert rules["ssn"] == 1 and rules["record_id"] == 1

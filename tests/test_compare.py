@@ -184,3 +184,48 @@ def test_middle_name_typed_into_the_first_name_field():
         {"first_name": "Salceda", "last_name": "Lucia Rosa"},
     )
     assert swapped["name_swap"] == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("234-56-7891", "234567891", cmp.SSN_EXACT),
+        ("234-56-7891", "234-56-7881", cmp.SSN_ONE_OFF),  # one digit off
+        ("234-56-7891", "234-65-7891", cmp.SSN_ONE_OFF),  # two adjacent digits swapped
+        ("234-56-7891", "345-67-8912", cmp.SSN_ELSE),
+        ("234-56-7891", "000-00-0000", cmp.MISSING),  # a placeholder is missing
+    ],
+)
+def test_ssn_levels(a, b, level):
+    assert (
+        levels_of({"first_name": "Ann", "ssn": a}, {"first_name": "Ann", "ssn": b})["ssn_level"]
+        == level
+    )
+
+
+def test_record_id_counts_inside_one_roster_only():
+    records = records_from([{"first_name": "Ann", "record_id": "1001"}] * 3)
+    records["programme"] = ["parish", "parish", "clinic"]
+    pairs = pd.DataFrame({"rid_a": [0, 0], "rid_b": [1, 2]})
+    levels = compare_pairs(records, pairs)["record_id_level"].tolist()
+    assert levels == [cmp.ID_EXACT, cmp.MISSING]  # Member #1001 and Client #1001: unrelated
+
+
+def test_distinct_pair_levels_equal_pair_by_pair_levels():
+    rows = [
+        {"first_name": f, "last_name": last, "middle_name": m, "dob": d}
+        for f, last, m, d in [
+            ("Robert", "Smith", "", "1980-01-02"),
+            ("Bob", "Smith", "J", "1980-02-01"),
+            ("Smith", "Robert", "", "1980-01-02"),
+            ("J", "Smyth", "Robert", ""),
+            ("Juana", "Smith", "", "1980-01-03"),
+            ("Robert", "Smith", "", "1980-01-02"),
+        ]
+    ]
+    records = records_from(rows)
+    ia, ib = np.triu_indices(len(rows), k=1)
+    together = compare_pairs(records, pd.DataFrame({"rid_a": ia, "rid_b": ib}))
+    for k, (a, b) in enumerate(zip(ia.tolist(), ib.tolist(), strict=True)):
+        alone = compare_pairs(records, pd.DataFrame({"rid_a": [a], "rid_b": [b]})).iloc[0]
+        assert together.iloc[k].equals(alone), (a, b)

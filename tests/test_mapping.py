@@ -21,6 +21,7 @@ from overlap.mapping import (
 
 HEADER_CASES = {
     "record_id": ["ID", "Client ID", "Member #", "member_no", "Participant Id", "Número de cliente", "EmployeeID"],
+    "ssn": ["SSN", "Social Security Number", "social security", "SS#", "Soc Sec", "soc_sec_id", "Número de Seguro Social", "Client SSN"],
     "full_name": ["Name", "Full Name", "FULL_NAME", "Client Name", "Nombre completo", "Nombre y Apellidos", "Name (Last, First)"],
     "first_name": ["First Name", "first_name", "given_name", "fname", "FirstName", "Primer nombre", "Nombre(s)", "Client First Name", "Forename"],
     "middle_name": ["Middle", "Middle Name", "MI", "M.I.", "Middle Initial", "Segundo nombre"],
@@ -120,6 +121,7 @@ SNIFF_CASES = {
     ],  # fmt: skip
     "state": ["IL", "MA", "IN"] * (N // 3),
     "sex": ["M", "F"] * (N // 2),
+    "ssn": [f"{200 + i:03d}-{10 + i:02d}-{3000 + i:04d}" for i in range(N)],
 }
 
 

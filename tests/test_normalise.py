@@ -538,6 +538,8 @@ SINGLE_VALUE_FUNCTIONS = [
     nz.normalise_city,
     nz.normalise_street,
     nz.normalise_unit,
+    nz.normalise_ssn,
+    nz.normalise_record_id,
 ]
 
 
@@ -649,7 +651,18 @@ def _sample_fields() -> pd.DataFrame:
 
     frame = pd.DataFrame(
         {
-            "record_id": [str(i) for i in range(n)],
+            "record_id": pick(["A-1001", "a1001", "1001 | 77", "", "#42"]),
+            "ssn": pick(
+                [
+                    "234-56-7891",
+                    "234567891",
+                    "5304218",
+                    "123-45-6789",
+                    "000-00-0000",
+                    "",
+                    "x | 345-67-8912",
+                ]
+            ),
             "full_name": pick([r for r, _ in FULL_NAMES] + [""] * 10),
             "first_name": pick([r for r, *_ in NAME_PARTS] + ["John M", "Bob", "Pepe", ""]),
             "middle_name": pick(["", "", "Q", "Ann"]),
@@ -787,6 +800,8 @@ def test_normalise_fields_accepts_object_columns_with_missing_values():
                 "zip": messy_text,
                 "phone": messy_text,
                 "email": messy_text,
+                "ssn": messy_text,
+                "record_id": messy_text,
             }
         ),
         min_size=1,
@@ -799,3 +814,39 @@ def test_frame_matches_reference_on_any_text(rows):
     dayfirst = nz.infer_dayfirst(fields["dob"])
     for i, row in enumerate(rows):
         assert out.iloc[i].to_dict() == nz.normalise_record(row, dayfirst)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("234-56-7891", "234567891"),
+        (" 234 56 7891 ", "234567891"),
+        ("SSN: 234.56.7891", "234567891"),
+        ("12-34-5678", "012345678"),  # a leading zero lost in a spreadsheet
+        ("5304218", "005304218"),
+        ("000-00-0000", ""),
+        ("123-45-6789", ""),
+        ("999-99-9999", ""),
+        ("111-11-1111", ""),
+        ("000-12-3456", ""),
+        ("666-12-3456", ""),
+        ("912-34-5678", ""),
+        ("234-00-5678", ""),
+        ("234-56-0000", ""),
+        ("12345", ""),
+        ("1234567890", ""),
+        ("000-00-0000 | 234-56-7891", "234567891"),
+        ("", ""),
+    ],
+)
+def test_ssn_is_nine_digits_and_placeholders_are_missing(raw, expected):
+    assert nz.normalise_ssn(raw) == expected
+    assert nz.normalise_fields(pd.DataFrame({"ssn": [raw]}, dtype=str))["ssn"].tolist() == [
+        expected
+    ]
+
+
+def test_record_id_keeps_letters_and_digits_of_the_first_value():
+    assert nz.normalise_record_id("A-1001 | B-7") == "a1001"
+    out = nz.normalise_fields(pd.DataFrame({"record_id": ["Client #42", ""]}, dtype=str))
+    assert out["record_id"].tolist() == ["client42", ""]
