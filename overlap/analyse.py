@@ -23,7 +23,8 @@ class _People:
     programmes: list  # programme names, first-seen order
     person: np.ndarray  # each record's membership row
     programme: np.ndarray  # each record's programme column
-    groups: dict = field(default_factory=dict)  # (column, attributes id) -> (codes, labels)
+    held: tuple = ()  # the columns the fingerprint points at, so their memory is not reused
+    groups: dict = field(default_factory=dict)  # (column, where) -> (fingerprint, codes, ...)
 
 
 #: records id -> (weak reference, fingerprint, derived); a dashboard rerun asks for the same
@@ -31,34 +32,49 @@ class _People:
 _MEMO: dict[int, tuple[weakref.ref, tuple, _People]] = {}
 
 
-def _fingerprint(records: pd.DataFrame) -> tuple:
-    """Changes when the rows, columns or person ids of ``records`` are replaced."""
-    ids = records["person_id"].to_numpy()
-    return (len(records), tuple(records.columns), ids.__array_interface__["data"][0])
+def _column_token(column: pd.Series) -> tuple[object, int]:
+    """(the column's data, its identity): the identity changes when the column is replaced.
+
+    The caller keeps the data alive, so its address cannot be reused by a later column.
+    """
+    data = column.array
+    if isinstance(data, pd.arrays.NumpyExtensionArray):  # a fresh wrapper on every access
+        data = column.to_numpy()
+        return data, data.__array_interface__["data"][0]
+    return data, id(data)
 
 
-def _derive(records: pd.DataFrame) -> _People:
+def _fingerprint(records: pd.DataFrame) -> tuple[tuple, tuple]:
+    """(fingerprint, data to keep alive): changes when rows, columns, people or programmes do."""
+    ids, ids_token = _column_token(records["person_id"])
+    names, names_token = _column_token(records["programme"])
+    return (len(records), tuple(records.columns), ids_token, names_token), (ids, names)
+
+
+def _derive(records: pd.DataFrame, held: tuple) -> _People:
     person, people = pd.factorize(records["person_id"], sort=True)
     programme, names = pd.factorize(records["programme"], sort=False)
     membership = np.zeros((len(people), len(names)), dtype=bool)
     membership[person, programme] = True
     for array in (membership, person, programme):
         array.flags.writeable = False
-    return _People(membership, pd.Index(people, name="person_id"), list(names), person, programme)
+    return _People(
+        membership, pd.Index(people, name="person_id"), list(names), person, programme, held
+    )
 
 
 def _people(records: pd.DataFrame) -> _People:
     """The per-person membership of ``records``, computed once per frame and reused.
 
     Kept while the frame lives (weak reference) and recomputed if its rows,
-    columns or person ids are replaced.
+    columns, person ids or programmes are replaced (a grouping, if its column is).
     """
     key = id(records)
-    fingerprint = _fingerprint(records)
+    fingerprint, held = _fingerprint(records)
     hit = _MEMO.get(key)
     if hit is not None and hit[0]() is records and hit[1] == fingerprint:
         return hit[2]
-    derived = _derive(records)
+    derived = _derive(records, held)
     try:
         ref = weakref.ref(records, lambda _ref, key=key: _MEMO.pop(key, None))
     except TypeError:  # pragma: no cover - a frame type without weak references
@@ -242,22 +258,24 @@ def _person_groups(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each person's group code (0..g-1) and the group labels, "(not given)" for no value."""
     derived = _people(records)
+    values = _column_values(records, column, attributes)
     from_records = column in records.columns
-    key = (column, None if from_records else id(attributes))
+    source = records if from_records else attributes
+    data, token = _column_token(source[column])
+    key = (column, "records" if from_records else "attributes")
+    fingerprint = (token, id(source.index), id(records.index))
     cached = derived.groups.get(key)
-    if cached is not None and (from_records or cached[2]() is attributes):
-        return cached[0], cached[1]
-    value, labels = _value_codes(_column_values(records, column, attributes))
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1], cached[2]
+    value, labels = _value_codes(values)
     modal = _modal_codes(derived.person, len(derived.people), value, len(labels))
     # Label every code, "(not given)" last, then merge equal labels (a real "(not given)").
     group_of_code, group_labels = pd.factorize(
         np.append(labels, "(not given)").astype(object), sort=False
     )
     codes, group_labels = group_of_code[modal], np.asarray(group_labels, dtype=object)
-    if not from_records and attributes is not None:
-        derived.groups[key] = (codes, group_labels, weakref.ref(attributes))
-    elif from_records:
-        derived.groups[key] = (codes, group_labels, None)
+    # Keep the column and indexes the fingerprint names alive: their ids stay unique.
+    derived.groups[key] = (fingerprint, codes, group_labels, (data, source.index, records.index))
     return codes, group_labels
 
 

@@ -314,3 +314,17 @@ def test_counts_follow_a_changed_frame():
     assert analyse.group_values(RECORDS, "Language", ATTRIBUTES).tolist() == first.tolist()
     table = analyse.overlap_by_group(RECORDS, "Language", other)
     assert table["group"].tolist() == ["fr"]
+
+
+def test_groupings_follow_a_replaced_column():
+    records = RECORDS.copy()
+    assert analyse.overlap_by_group(records, "zip")["union"].sum() == 5
+    records["zip"] = "60699"
+    table = analyse.overlap_by_group(records, "zip")
+    assert table["group"].tolist() == ["60699"]
+    records["programme"] = "A"
+    assert list(analyse.person_programmes(records).columns) == ["A"]
+    attributes = ATTRIBUTES.copy()
+    assert analyse.group_values(records, "Language", attributes).loc[1] == "es"
+    attributes["Language"] = "fr"
+    assert analyse.group_values(records, "Language", attributes).loc[1] == "fr"
