@@ -56,6 +56,20 @@ def test_missing_is_minus_one_not_disagreement():
         ("Kevin", "Patricia", cmp.FIRST_ELSE),
         ("Juan", "Juana", cmp.FIRST_ELSE),  # male and female forms: twins, siblings
         ("Mario", "Maria", cmp.FIRST_ELSE),
+        ("Maria", "Mary", cmp.FIRST_NICK),
+        ("Jorge", "George", cmp.FIRST_NICK),
+        ("Gerardo", "Jerry", cmp.FIRST_NICK),
+        ("Hector", "Tito", cmp.FIRST_NICK),
+        ("Fernando", "Nano", cmp.FIRST_NICK),
+        ("Josefina", "Fina", cmp.FIRST_NICK),
+        ("Rogelio", "Roger", cmp.FIRST_NICK),
+        ("Juan", "Johnny", cmp.FIRST_NICK),
+        ("Beatriz", "Betty", cmp.FIRST_NICK),
+        ("Jasmine", "Jazz", cmp.FIRST_NICK),
+        ("Mohammed", "Muhammad", cmp.FIRST_NICK),
+        ("Mohamed", "Muhammad", cmp.FIRST_NICK),
+        ("Derek", "Derrick", cmp.FIRST_NICK),
+        ("Pete", "Peter", cmp.FIRST_NICK),
     ],
 )
 def test_first_name_levels(a, b, level):

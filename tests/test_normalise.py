@@ -850,3 +850,7 @@ def test_record_id_keeps_letters_and_digits_of_the_first_value():
     assert nz.normalise_record_id("A-1001 | B-7") == "a1001"
     out = nz.normalise_fields(pd.DataFrame({"record_id": ["Client #42", ""]}, dtype=str))
     assert out["record_id"].tolist() == ["client42", ""]
+
+
+def test_pete_is_peter_not_patrick():
+    assert list(nz.first_name_key(["pete", "peter"])) == ["peter", "peter"]
