@@ -51,6 +51,8 @@ SPLINK_FIELDS = [
     "zip",
     "phone",
     "email",
+    "ssn",
+    "record_id",
 ]
 DOB_FORMATS = [
     "%Y-%m-%d",
@@ -177,6 +179,8 @@ def clean_for_splink(fields: pd.DataFrame) -> pd.DataFrame:
         "zip",
         "phone",
         "email",
+        "ssn",
+        "record_id",
     ]:
         if col not in fields:
             fields[col] = ""
@@ -220,6 +224,11 @@ def clean_for_splink(fields: pd.DataFrame) -> pd.DataFrame:
     out["phone"] = digits.astype(object).where(digits.str.len() >= 7, None)
     email = fields["email"].str.split("|").str[0].str.strip().str.lower()
     out["email"] = email.astype(object).where(email.str.contains("@", regex=False), None)
+    # Identifiers Overlap's mapping recognises (FEBRL's soc_sec_id is an ssn): Overlap
+    # compares them, so Splink gets them too.
+    ssn = fields["ssn"].str.replace(r"\D", "", regex=True)
+    out["ssn"] = ssn.astype(object).where(ssn.str.len() >= 4, None)
+    out["record_id"] = _clean_text(fields["record_id"])
     return out
 
 
@@ -229,7 +238,7 @@ def null_placeholders(frame: pd.DataFrame) -> pd.DataFrame:
     An analyst would spot these in Splink's ``profile_columns`` and null them.
     """
     limit = max(50, int(0.002 * len(frame)))
-    for col in ["dob", "phone", "email"]:
+    for col in ["dob", "phone", "email", "ssn", "record_id"]:
         counts = frame[col].value_counts()
         bad = counts.index[counts > limit]
         if len(bad):
@@ -284,6 +293,10 @@ def build_settings(present: set[str], broad: list[str] = ()):
         comparisons.append(cl.EmailComparison("email"))
     if "phone" in present:
         comparisons.append(cl.ExactMatch("phone"))
+    if "ssn" in present:  # as the FEBRL4 example compares soc_sec_id
+        comparisons.append(cl.DamerauLevenshteinAtThresholds("ssn", [1, 2]))
+    if "record_id" in present:
+        comparisons.append(cl.DamerauLevenshteinAtThresholds("record_id", [1]))
 
     def have(*cols: str) -> bool:
         return all(c in present for c in cols)
@@ -306,6 +319,10 @@ def build_settings(present: set[str], broad: list[str] = ()):
         rules.append(block_on("phone"))
     if have("email"):
         rules.append(block_on("email"))
+    if have("ssn"):
+        rules.append(block_on("ssn"))
+    if have("record_id"):
+        rules.append(block_on("record_id"))
     for col in broad:
         rules.append(block_on(col))
     if have("first_name", "last_name", "dob"):
@@ -318,6 +335,8 @@ def build_settings(present: set[str], broad: list[str] = ()):
         deterministic.append(block_on("dob", "zip"))
     if have("email"):
         deterministic.append(block_on("email"))
+    if have("ssn"):
+        deterministic.append(block_on("ssn"))
 
     em_rules = []
     if have("first_name", "last_name"):
