@@ -191,13 +191,21 @@ def _patterns(level_matrix: np.ndarray, guard: np.ndarray):
     """Distinct (levels, guard) rows and their counts."""
     if len(level_matrix) == 0:
         return np.zeros((0, level_matrix.shape[1]), dtype=np.int8), np.zeros(0, bool), np.zeros(0)
-    shifted = level_matrix.astype(np.int64) + 1
-    code = np.zeros(len(shifted), dtype=np.int64)
-    for j in range(shifted.shape[1]):
-        code = code * 16 + shifted[:, j]
-    code = code * 2 + guard.astype(np.int64)
-    unique, first_index, counts = np.unique(code, return_index=True, return_counts=True)
-    return level_matrix[first_index], guard[first_index], counts.astype(np.float64)
+    code = np.zeros(len(level_matrix), dtype=np.int64)
+    for j in range(level_matrix.shape[1]):
+        code *= 16
+        code += level_matrix[:, j] + 1
+    code *= 2
+    code += guard
+    # a hash table, not a sort, over millions of pairs; patterns then sorted (few), so
+    # the result does not depend on row order
+    index, unique = pd.factorize(code)
+    counts = np.bincount(index, minlength=len(unique))
+    first_index = np.zeros(len(unique), dtype=np.int64)
+    first_index[index[::-1]] = np.arange(len(code) - 1, -1, -1)
+    order = np.argsort(unique, kind="stable")
+    first_index = first_index[order]
+    return level_matrix[first_index], guard[first_index], counts[order].astype(np.float64)
 
 
 def _log_bayes(patterns: np.ndarray, names: list[str], m: dict, u: dict) -> np.ndarray:
@@ -487,8 +495,8 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
             freq = _term_frequencies(records, name)[ia[exact]]
             tf_u = np.maximum(freq, model.tf_minimum_u)
             weight[exact] = np.log2(model.m[name][exact_level] / tf_u)
-        out[f"{name}_weight"] = weight
         total += weight
+        out[f"{name}_weight"] = weight.astype(np.float32)  # half the memory; ample precision
     capped = np.minimum(total, household_weight(model, out))
     out["household_guard"] = capped < np.minimum(total, 0.0)
     total = capped

@@ -890,9 +890,8 @@ _NOT_ID_CHAR = re.compile(r"[^0-9a-z]")
 
 def _record_ids_fast(uniques: pd.Series) -> pd.Series:
     """Vectorised ``normalise_record_id``."""
-    return (
-        uniques.str.split("|").str[0].str.lower().str.replace(r"[^0-9a-z]", "", regex=True)
-    ).astype(object)
+    # one pass: drop everything from the first "|", then every other character
+    return uniques.str.lower().str.replace(r"(?s)\|.*|[^0-9a-z]", "", regex=True).astype(object)
 
 
 # Numbers printed on sample cards, in adverts and typed to get past a form.

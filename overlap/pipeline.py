@@ -237,6 +237,7 @@ def match_rosters(
 
     started = time.perf_counter()
     levels = compare_pairs(records, pairs)
+    del pairs  # levels carries rid_a and rid_b
     report("compare", started, pairs=len(levels), comparisons=len(COMPARISONS))
 
     started = time.perf_counter()
@@ -250,6 +251,7 @@ def match_rosters(
 
     started = time.perf_counter()
     scored = score(model, records, levels)
+    del levels  # scored holds the levels too: free the copy before clustering
     report(
         "score",
         started,
