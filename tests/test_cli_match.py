@@ -72,6 +72,7 @@ def test_writes_the_three_files_with_the_contract_columns(matched):
     for field in ["first_name", "last_name", "dob", "street", "zip", "phone", "email"]:
         assert field in records.columns
     assert len(records) == 9  # every input row
+    assert "ssn" not in records.columns  # never written out
     assert set(records["programme"]) == {"St Agnes", "Tax Clinic"}
     assert records.groupby("programme")["row"].apply(list).to_dict() == {
         "St Agnes": ["1", "2", "3", "4", "5"],
