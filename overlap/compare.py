@@ -477,6 +477,41 @@ def _dob_levels(records, ia, ib) -> np.ndarray:
     return _on_distinct_pairs(codes[ia], codes[ib], compute)
 
 
+def _one_edit_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """0 where equal, 1 where one character differs or two neighbours are swapped, else 2.
+
+    The optimal-string-alignment distance capped at 2, for ISO dates (all ten
+    characters) by numpy on their bytes; other lengths go to rapidfuzz.
+    """
+    out = np.full(len(a), 2, dtype=np.int64)
+    if len(a) == 0:
+        return out
+    try:  # eleven bytes wide, so a longer value shows as longer
+        a_bytes = np.asarray(a, dtype="S11")
+        b_bytes = np.asarray(b, dtype="S11")
+    except UnicodeEncodeError:
+        return np.minimum(
+            process.cpdist(a.tolist(), b.tolist(), scorer=OSA.distance, workers=-1), 2
+        ).astype(np.int64)
+    ten = (np.char.str_len(a_bytes) == 10) & (np.char.str_len(b_bytes) == 10)
+    ca = a_bytes.view(np.uint8).reshape(-1, 11)[:, :10]
+    cb = b_bytes.view(np.uint8).reshape(-1, 11)[:, :10]
+    differ = ca != cb
+    n_differ = differ.sum(axis=1)
+    # exactly two neighbouring characters differ, and they are each other's
+    pair = differ[:, :-1] & differ[:, 1:]
+    swapped = (pair & (ca[:, :-1] == cb[:, 1:]) & (ca[:, 1:] == cb[:, :-1])).any(axis=1)
+    out[ten & (n_differ <= 1)] = n_differ[ten & (n_differ <= 1)]
+    out[ten & (n_differ == 2) & swapped] = 1
+    other = np.flatnonzero(~ten)
+    if len(other):
+        out[other] = np.minimum(
+            process.cpdist(a[other].tolist(), b[other].tolist(), scorer=OSA.distance, workers=-1),
+            2,
+        )
+    return out
+
+
 def _dob_levels_of(records, ia, ib) -> np.ndarray:
     da, db = _sides(records, "dob", ia, ib)
     year, month, day, epoch = _cached(("dob", "parts"), lambda: _dob_parts(records))
@@ -488,7 +523,7 @@ def _dob_levels_of(records, ia, ib) -> np.ndarray:
     level[within_year] = DOB_WITHIN_YEAR
     parts_same = (ya == yb).astype(np.int8) + (ma == mb) + (dda == ddb)
     level[parsed & (parts_same == 2)] = DOB_ONE_PART
-    osa = process.cpdist(da.tolist(), db.tolist(), scorer=OSA.distance, workers=-1)
+    osa = _one_edit_apart(da, db)
     same_birthday = parsed & (ma == mb) & (dda == ddb)
     far_years = same_birthday & (np.abs(ya - yb) >= 15)
     level[present & (osa <= 1) & ~far_years] = DOB_ONE_OFF
@@ -517,12 +552,7 @@ def _address_levels(records, ia, ib) -> np.ndarray:
     area_compatible = ~zips | (za == zb)
     idx = np.flatnonzero(zips & (za != zb) & streets)
     if len(idx):
-        osa = process.cpdist(
-            _strings(records, "zip", ia[idx]),
-            _strings(records, "zip", ib[idx]),
-            scorer=OSA.distance,
-            workers=-1,
-        )
+        osa = _distinct_scores(records, "zip", ia[idx], ib[idx], OSA.distance)
         area_compatible[idx[osa <= 1]] = True
     level = np.full(n, ADDR_ELSE, dtype=np.int8)
     level[same_area] = ADDR_AREA
@@ -530,8 +560,8 @@ def _address_levels(records, ia, ib) -> np.ndarray:
     idx = np.flatnonzero(houses & (sa != sb))
     if len(idx):
         close = (
-            _jw(
-                _strings(records, "street_name", ia[idx]), _strings(records, "street_name", ib[idx])
+            _distinct_scores(
+                records, "street_name", ia[idx], ib[idx], JaroWinkler.normalized_similarity
             )
             >= 0.88
         )
@@ -543,7 +573,8 @@ def _address_levels(records, ia, ib) -> np.ndarray:
     idx = np.flatnonzero(streets & ~numbered & (sa != sb) & area_compatible)
     if len(idx):
         alike = (
-            _jw(_strings(records, "street", ia[idx]), _strings(records, "street", ib[idx])) >= 0.9
+            _distinct_scores(records, "street", ia[idx], ib[idx], JaroWinkler.normalized_similarity)
+            >= 0.9
         )
         level[idx[alike]] = ADDR_STREET
     level[same_street & ~numbered] = ADDR_STREET
@@ -581,17 +612,16 @@ def _record_id_levels(records, ia, ib) -> np.ndarray:
     programme = _cached(("programme", "codes"), lambda: _programme_codes(records))
     present = (va >= 0) & (vb >= 0) & (programme[ia] == programme[ib])
     level = np.full(len(ia), ID_ELSE, dtype=np.int8)
-    idx = np.flatnonzero(present & (va != vb))
+    la, lb = _lengths(records, "record_id", ia, ib)
+    idx = np.flatnonzero(present & (va != vb) & (la >= 6) & (lb >= 6))
     if len(idx):
-        la, lb = _lengths(records, "record_id", ia[idx], ib[idx])
-        long_enough = (la >= 6) & (lb >= 6)
         osa = process.cpdist(
             _strings(records, "record_id", ia[idx]),
             _strings(records, "record_id", ib[idx]),
             scorer=OSA.distance,
             workers=-1,
         )
-        level[idx[(osa <= 1) & long_enough]] = ID_ONE_OFF
+        level[idx[osa <= 1]] = ID_ONE_OFF
     level[present & (va == vb)] = ID_EXACT
     level[~present] = MISSING
     return level
@@ -695,6 +725,24 @@ def _on_distinct_pairs(ca: np.ndarray, cb: np.ndarray, compute, *extra: np.ndarr
     if isinstance(result, tuple):
         return tuple(r[pair_index] for r in result)
     return result[pair_index]
+
+
+def _distinct_scores(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray, scorer):
+    """rapidfuzz ``scorer`` of the field on each pair, run once per distinct pair of values."""
+    codes, uniques = _vocabulary(records, (field,))
+    values = uniques.tolist()
+
+    def compute(ua, ub):
+        return process.cpdist(
+            [values[i] for i in ua.tolist()],
+            [values[i] for i in ub.tolist()],
+            scorer=scorer,
+            workers=-1,
+        )
+
+    if len(ia) == 0:
+        return np.zeros(0)
+    return _on_distinct_pairs(codes[ia], codes[ib], compute)
 
 
 def _vocabulary(records: pd.DataFrame, fields: tuple[str, ...]) -> tuple[np.ndarray, ...]:

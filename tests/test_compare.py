@@ -243,3 +243,20 @@ def test_distinct_pair_levels_equal_pair_by_pair_levels():
     for k, (a, b) in enumerate(zip(ia.tolist(), ib.tolist(), strict=True)):
         alone = compare_pairs(records, pd.DataFrame({"rid_a": [a], "rid_b": [b]})).iloc[0]
         assert together.iloc[k].equals(alone), (a, b)
+
+
+def test_date_edit_distance_equals_rapidfuzz_osa_capped_at_two():
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    a = np.array(
+        ["1980-01-02", "1980-01-02", "1980-10-02", "1980-01-02x", "é980-01-02", "", "1980-01-02"],
+        dtype=object,
+    )
+    b = np.array(
+        ["1980-01-03", "1908-01-02", "1980-01-02", "1980-01-02", "1980-01-02", "1", "1981-02-02"],
+        dtype=object,
+    )
+    expected = np.minimum(process.cpdist(a.tolist(), b.tolist(), scorer=OSA.distance), 2)
+    assert cmp._one_edit_apart(a, b).tolist() == expected.tolist()
+    assert cmp._one_edit_apart(a[:3], b[:3]).tolist() == expected[:3].tolist()  # ASCII path
