@@ -1,6 +1,7 @@
 """What a roster at the upload limit costs: rows, bytes, seconds and peak memory.
 
-    python bench/upload_limit.py [--max-gib 16] [--max-minutes 30] [--only read|match] [--fresh]
+    python bench/upload_limit.py [--max-gib 16] [--max-minutes 30] [--only read|match]
+                                 [--megabytes N] [--fresh]
 
 A realistic roster CSV (``scripts/synth.py``: households, typos, nicknames,
 missing fields, in the "vita" export style) is written as large as the
@@ -84,7 +85,10 @@ def tree_rss(process: psutil.Process) -> int:
 
 
 def make_roster(path: Path, limits: IngestLimits) -> tuple[int, int]:
-    """Write the largest realistic roster the limits accept: (rows, bytes)."""
+    """Write the largest realistic roster the limits accept: (rows, bytes).
+
+    ``limits`` may be smaller than the real ones, to measure a smaller roster.
+    """
     import synth
 
     probe, _, _ = synth.make_linked_pair(20_000, seed=SEED, styles=("vita", "employer"))
@@ -150,18 +154,29 @@ def main() -> int:
     parser.add_argument("--max-minutes", type=float, default=30.0, help="stop a child past this")
     parser.add_argument("--only", choices=["read", "match"], default=None)
     parser.add_argument("--fresh", action="store_true", help="write the roster again")
+    parser.add_argument(
+        "--megabytes",
+        type=int,
+        default=None,
+        help="measure a roster of this size instead (a limit one is thinking of)",
+    )
     parser.add_argument("--make-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     limits = IngestLimits()
-    OUT.mkdir(parents=True, exist_ok=True)
+    target = limits
     roster = OUT / "roster_at_limit.csv"
+    if args.megabytes:
+        target = IngestLimits(max_bytes=args.megabytes * 2**20, max_rows=limits.max_rows)
+        roster = OUT / f"roster_{args.megabytes}mb.csv"
+    OUT.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     if args.make_only:
-        make_roster(roster, limits)
+        make_roster(roster, target)
         return 0
     if args.fresh or not roster.exists():  # in a child: keep this process small
-        subprocess.run([PYTHON, __file__, "--make-only"], check=True)
+        again = ["--megabytes", str(args.megabytes)] if args.megabytes else []
+        subprocess.run([PYTHON, __file__, "--make-only", *again], check=True)
         print(f"wrote {roster} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     rows, size = _count_lines(roster) - 1, roster.stat().st_size
     total = psutil.virtual_memory().total
@@ -172,6 +187,7 @@ def main() -> int:
     )
     caps = (args.max_gib * 2**30, args.max_minutes * 60)
     results = {"rows": rows, "bytes": size, "machine_gib": round(total / 2**30, 1)}
+    results["load_average"] = [round(x, 1) for x in os.getloadavg()]
     if args.only in (None, "read"):
         results["read"] = measure(
             [PYTHON, "-c", READ_CHILD, str(roster)], *caps, OUT / "read.stderr.txt"
