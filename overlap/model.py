@@ -474,7 +474,7 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
         0 where missing, term-frequency adjusted on exact names),
         ``household_guard`` (bool), ``match_weight`` and ``probability``.
     """
-    out = levels.copy()
+    out = levels.copy(deep=False)  # copy-on-write: new columns never touch levels
     total = np.full(len(out), np.log2(model.prior / (1 - model.prior)))
     cross = _cross_pairs(records, out)
     if cross is not None and (model.prior_cross is not None or model.prior_within is not None):
