@@ -81,6 +81,7 @@ with encode_tab:
     )
     secret = _secret_input("encode")
     share: list[str] = []
+    leave_out: dict[str, str] = {}
     if roster_file is not None:
         try:
             roster = read_roster(roster_file.getvalue(), name=roster_file.name)
@@ -98,12 +99,25 @@ with encode_tab:
                 help="So the overlap can be shown by place or group. Leave empty to send "
                 "nothing but encodings. A rare value can point at a person.",
             )
+            ssn_columns = [raw for raw, f in mapping.items() if f == "ssn"]
+            if ssn_columns and not st.checkbox(
+                "Use social security numbers (sent scrambled)",
+                value=True,
+                key=f"{KEY}ssn",
+                help="They find the same person despite a typo in a name. Whoever has the "
+                "secret can unscramble them by trying every number; untick to send none.",
+            ):
+                leave_out = {raw: "ignore" for raw in ssn_columns}
     ready = roster_file is not None and secret is not None
     if st.button("Encode", type="primary", disabled=not ready, key=f"{KEY}encode"):
         try:
             with st.spinner("Encoding…"):
                 encoded, keymap, _ = privacy.encode_file(
-                    roster_file.getvalue(), secret, share_columns=share, file_name=roster_file.name
+                    roster_file.getvalue(),
+                    secret,
+                    share_columns=share,
+                    file_name=roster_file.name,
+                    overrides=leave_out or None,
                 )
             st.session_state[f"{KEY}encoded"] = (
                 encoded.name,
@@ -280,6 +294,11 @@ with about_tab:
 - **Hiding small counts is simple**: someone can sometimes work out a hidden number by
   subtracting one shown total from another.
 - **Columns you choose to send in plain text are plain text.**
+- **Social security numbers are easy to guess for whoever has the secret.** If your roster
+  has them, scrambled forms of them are sent (they find people across typos in names).
+  There are only a billion possible numbers, so a secret holder can try them all. To send
+  none, untick "Use social security numbers" when encoding (`--map "SSN=ignore"` on the
+  command line).
 - **Matching is slightly less exact than plain matching**, mostly for families who share
   a surname, address and phone.
 """

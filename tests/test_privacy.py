@@ -628,3 +628,30 @@ def test_ssn_parts_survive_one_typo_and_record_ids_count_inside_one_roster():
     state = dict(zip(privacy.MODEL_KEYS, levels["keys"].T, strict=True))
     assert state["ssn"].tolist() == [0, -1] and state["ssn_head"].tolist() == [1, -1]
     assert state["record_id"].tolist() == [1, -1]  # across rosters: says nothing
+
+
+def test_private_page_sends_no_ssn_when_unticked():
+    from streamlit.testing.v1 import AppTest
+
+    roster = (
+        b"First,Last,DOB,SSN,Zip\n"
+        b"Robert,Smith,03/12/1985,512-44-3821,60614\n"
+        b"Maria,Garcia,1990-07-04,430-17-6652,60615\n"
+    )
+    at = AppTest.from_function(_private_page, default_timeout=90)
+    at.run()
+    at.radio(key="ov_private_encode_secret_how").set_value(
+        "Make a new secret (first partner only)"
+    ).run()
+    at.file_uploader(key="ov_private_roster_upload").set_value(
+        [("clinic.csv", roster, "text/csv")]
+    ).run()
+    sent = {}
+    for use in (True, False):
+        at.checkbox(key="ov_private_ssn").set_value(use).run()
+        at.button(key="ov_private_encode").click().run()
+        assert not at.exception
+        clk = at.session_state["ov_private_encoded"][2]
+        assert b"512443821" not in clk and b"512-44-3821" not in clk
+        sent[use] = privacy.read_encoded(clk).frame["b_ssn"].ne("").sum()
+    assert sent == {True: 2, False: 0}
