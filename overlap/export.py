@@ -127,6 +127,36 @@ def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
+def _restore_series(series: pd.Series) -> pd.Series:
+    """Undo ``_neutralise_series`` on one column of strings read back from our CSV."""
+    rest = series.str.slice(1)
+    quoted = series.str.startswith("'") & rest.str.match(_FORMULA_LEAD_RE)
+    quoted &= ~rest.str.match(_NEGATIVE_NUMBER_RE)
+    if not quoted.any():
+        return series
+    return series.where(~quoted, rest)
+
+
+def read_safe_csv(source) -> pd.DataFrame:
+    """Read back a CSV written by ``safe_csv_bytes``, every cell as typed before export.
+
+    Overlap's own files (a match table, a decisions file) go out with
+    formula-looking cells prefixed by ``'``; reading them in again must not
+    keep that quote, or values would no longer match.
+
+    Args:
+        source: a path or a file-like object (an upload).
+
+    Returns:
+        A frame of strings, "" for empty cells.
+    """
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.columns = _restore_series(pd.Series([str(c) for c in frame.columns], dtype=str)).tolist()
+    for position in range(frame.shape[1]):
+        frame.isetitem(position, _restore_series(frame.iloc[:, position].astype(str)))
+    return frame
+
+
 def _sheet_title(name: str) -> str:
     """An Excel-legal sheet name: at most 31 characters, none of ``[]:*?/\\``."""
     cleaned = _SHEET_NAME_BAD.sub(" ", name).strip().strip("'") or "Sheet1"

@@ -12,6 +12,7 @@ import streamlit as st
 
 from overlap import analyse, charts, privacy
 from overlap.errors import OverlapError
+from overlap.export import read_safe_csv, safe_csv_bytes
 from overlap.ingest import read_roster
 from overlap.mapping import guess_mapping
 from ui import state
@@ -225,7 +226,7 @@ with match_tab:
         )
         st.download_button(
             "Download the match table (random ids and person numbers)",
-            data=result.records.drop(columns=["rid"]).to_csv(index=False).encode(),
+            data=safe_csv_bytes(result.records.drop(columns=["rid"])),
             file_name="records.csv",
             mime="text/csv",
             key=f"{KEY}records_download",
@@ -245,7 +246,7 @@ with home_tab:
     key_file = st.file_uploader("Your key file (.key.csv)", type=["csv"], key=f"{KEY}keyfile")
     if records_file is not None and key_file is not None:
         try:
-            records = pd.read_csv(records_file, dtype=str, keep_default_na=False)
+            records = read_safe_csv(records_file)
             keys = pd.read_csv(key_file, dtype=str, keep_default_na=False)
             names = sorted(records["programme"].unique())
             mine = st.selectbox("Your programme", names, key=f"{KEY}mine")
@@ -254,7 +255,7 @@ with home_tab:
             st.dataframe(rows, hide_index=True)
             st.download_button(
                 "Download these row numbers",
-                data=rows.to_csv(index=False).encode(),
+                data=safe_csv_bytes(rows),
                 file_name=f"{mine}-shared-rows.csv",
                 mime="text/csv",
                 key=f"{KEY}rows_download",

@@ -267,24 +267,12 @@ SPREADSHEETS: dict[str, tuple[list[str], bool] | None] = {
     "ov_private_records_download": (PROGRAMMES + HOSTILE, True),
     "ov_private_rows_download": ([PROGRAMME_B], True),
 }
-BYPASSES = {
-    "ov_private_records_download": "pages/private_overlap.py writes records.csv with "
-    "DataFrame.to_csv, not overlap.export.safe_csv_bytes",
-    "ov_private_rows_download": "pages/private_overlap.py writes the shared rows with "
-    "DataFrame.to_csv, not overlap.export.safe_csv_bytes",
-}
 NOT_SPREADSHEETS = [
     "outreach_download_plan",
     "ov_private_summary_download",
     "ov_private_encode_secret_download",
     "ov_private_clk_download",
 ]
-
-
-def _spreadsheet_param(key: str):
-    if key in BYPASSES:
-        return pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=BYPASSES[key]))
-    return key
 
 
 def test_every_download_of_every_page_was_pressed(downloads):
@@ -307,7 +295,7 @@ def test_no_download_button_is_left_out_of_this_file():
     }
 
 
-@pytest.mark.parametrize("key", [_spreadsheet_param(k) for k in SPREADSHEETS])
+@pytest.mark.parametrize("key", SPREADSHEETS)
 def test_spreadsheet_download_runs_no_formula_and_keeps_every_value(downloads, key):
     file_name, data = downloads[key]
     cells = _spreadsheet_cells(file_name, data)
