@@ -87,9 +87,13 @@ BLOCKING_RULES: list[BlockingRule] = [
         "first_initial_dob",
         "same first initial and date of birth",
         _all("left(first_name, 1)", "dob"),
+        pairs_per_record=2,
     ),
     BlockingRule(
-        "last_initial_dob", "same last initial and date of birth", _all("left(last_name, 1)", "dob")
+        "last_initial_dob",
+        "same last initial and date of birth",
+        _all("left(last_name, 1)", "dob"),
+        pairs_per_record=2,
     ),
     BlockingRule(
         "last_name_birth_year",
@@ -97,7 +101,9 @@ BLOCKING_RULES: list[BlockingRule] = [
         _all("last_name", "left(dob, 4)"),
         pairs_per_record=2,
     ),
-    BlockingRule("dob_zip", "same date of birth and ZIP code", _all("dob", "zip")),
+    BlockingRule(
+        "dob_zip", "same date of birth and ZIP code", _all("dob", "zip"), pairs_per_record=2
+    ),
     BlockingRule("phone", "same phone number", _all("phone")),
     BlockingRule("email", "same email", _all("email")),
     BlockingRule(
@@ -122,6 +128,7 @@ BLOCKING_RULES: list[BlockingRule] = [
         partner="CASE WHEN first_sound <> last_sound THEN "
         + _all("last_sound", "first_sound")
         + " END",
+        pairs_per_record=2,
     ),
     BlockingRule(
         "last_prefix_zip",

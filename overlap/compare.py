@@ -2,7 +2,10 @@
 
 Everything is vectorised over the pairs: string similarity with rapidfuzz's
 ``process.cpdist`` (fed Python lists, all cores), dates and codes with numpy,
-nicknames by a hash look-up of "name|name" keys. Level ``-1`` means one side
+nicknames by a hash look-up of "name|name" keys. Names, dates, streets and
+ZIPs repeat, so each field is factorised to integer codes once and string
+work runs once per distinct (code_a, code_b) pair, then is spread back to
+every pair. Level ``-1`` means one side
 is missing the field: the model gives it weight 0 (missing is not
 disagreement). Each comparison's levels have plain-word labels for the
 dashboard's explanations.
