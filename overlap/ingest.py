@@ -837,17 +837,19 @@ def _load_sheet(data: bytes, file_name: str, wanted: str | None, limits: IngestL
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = list(workbook.sheet_names)
     found = {}
+    unreadable: list[str] = []
 
     def read(name: str):
         try:
             ws = workbook.get_sheet_by_name(name)
         except Exception:  # noqa: BLE001 - chart sheets and the like cannot be read
+            unreadable.append(name)
             return None
         _check_sheet_height(ws.height, file_name, limits)
         found[name] = ws
         return ws.to_python(skip_empty_area=True)
 
-    name, rows = _pick_sheet(sheets, wanted, file_name, read)
+    name, rows = _pick_sheet(sheets, wanted, file_name, read, unreadable)
     ws = found[name]
     start_row, start_col = ws.start if ws.start else (0, 0)
     try:
@@ -924,10 +926,14 @@ def _check_sheet_height(height: int, file_name: str, limits: IngestLimits) -> No
         )
 
 
-def _pick_sheet(sheets: list[str], wanted: str | None, file_name: str, read) -> tuple[str, list]:
+def _pick_sheet(
+    sheets: list[str], wanted: str | None, file_name: str, read, unreadable: list[str] = ()
+) -> tuple[str, list]:
     """The requested sheet, or the first one holding any value: (name, rows).
 
-    ``read(name)`` gives a sheet's rows, or None for a sheet that holds no cells (a chart).
+    ``read(name)`` gives a sheet's rows, or None for a sheet that holds no cells (a chart)
+    or that the reader could not parse (then its name is in ``unreadable``): a workbook
+    whose only sheets failed to parse is damaged, not empty, and is told so.
     """
     if wanted is not None and wanted not in sheets:
         listed = ", ".join(f"'{s}'" for s in sheets)
@@ -938,6 +944,10 @@ def _pick_sheet(sheets: list[str], wanted: str | None, file_name: str, read) -> 
             return name, rows
         if wanted is not None:
             raise RosterError(f"Sheet '{name}' of {file_name} is empty.")
+    if unreadable:
+        raise RosterError(
+            f"{file_name} looks like a spreadsheet but could not be read (it may be damaged)."
+        )
     raise RosterError(f"{file_name} has no sheet with any data.")
 
 

@@ -10,6 +10,7 @@ rows and notes asserted.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -581,3 +582,23 @@ def test_line_by_line_path_agrees_with_the_csv_module(rows, width):
     blank = {i for i, _ in slow[2]}
     kept = [i for i in range(len(slow[0])) if i not in blank]
     assert fast[0].iloc[kept].values.tolist() == slow[0].iloc[kept].values.tolist()
+
+
+def test_workbook_whose_sheet_xml_is_cut_short_is_called_damaged_not_empty(tmp_path):
+    """A valid ZIP whose only sheet's XML is cut off: the reader fails on it, and the
+    user must hear the file is damaged, not that it has no data."""
+    import zipfile
+
+    whole = filegen.write_xlsx(tmp_path / "whole.xlsx", {"People": [["A", "B"], ["1", "2"]]})
+    cut = io.BytesIO()
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(cut, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]
+            dst.writestr(item, data)
+    with pytest.raises(RosterError) as caught:
+        read_roster(cut.getvalue(), name="half.xlsx")
+    assert str(caught.value) == (
+        "half.xlsx looks like a spreadsheet but could not be read (it may be damaged)."
+    )
