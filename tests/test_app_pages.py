@@ -512,3 +512,18 @@ def test_decisions_saved_earlier_can_be_loaded_on_review():
         [pair["programme_a"], int(pair["row_a"]), "different"]
     ]
     assert at.session_state["ov_result"] is not result  # regrouped with the decision
+
+
+def test_rosters_over_the_session_row_limit_are_sent_to_the_command_line(monkeypatch):
+    """One server serves every session; a match bigger than the limit is refused in words."""
+    import ui.state
+
+    monkeypatch.setattr(ui.state, "MAX_SESSION_ROWS", 10)
+    at = _upload(_app())
+    at.switch_page("pages/match.py").run()
+    at.button(key="run_match").click().run()
+    assert not at.exception
+    assert any("more than the dashboard matches at once (10)" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
+    assert at.session_state["ov_result"] is None

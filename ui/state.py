@@ -368,6 +368,12 @@ def match_stats() -> list[dict]:
     return _get("match_stats")
 
 
+#: Rows one dashboard session may match at once. Matching 1.3M rows peaked at about
+#: 8 GiB (docs/limits.md); several sessions share one server process, so the
+#: dashboard stays well below what the command line accepts.
+MAX_SESSION_ROWS = 700_000
+
+
 def run_match(progress: Callable | None = None):
     """Match this session's rosters with the current strictness and decisions.
 
@@ -386,6 +392,12 @@ def run_match(progress: Callable | None = None):
                 f"“{entry.programme}” ({entry.file_name}) has no name column that Overlap "
                 "recognises; on the Rosters page, set which column holds names."
             )
+    total = sum(e.rows for e in rosters())
+    if total > MAX_SESSION_ROWS:
+        raise OverlapError(
+            f"These rosters hold {total:,} rows together, more than the dashboard matches at "
+            f"once ({MAX_SESSION_ROWS:,}); use the `overlap match` command for rosters this big."
+        )
     mapped = [mapped_roster(e) for e in rosters()]
     outcome = match_rosters(mapped, threshold(), decisions(), progress)
     _set("result", outcome)
