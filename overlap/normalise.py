@@ -578,7 +578,7 @@ _NUMERIC_DMY_NAMED = (
 def _valid_birth(y: int, m: int, d: int, today: date) -> str:
     try:
         when = date(y, m, d)
-    except ValueError:
+    except (ValueError, OverflowError):  # a day or month too big for C ints
         return ""
     if when < _EARLIEST_BIRTH or when > today or when in _DATE_PLACEHOLDERS:
         return ""
@@ -591,7 +591,7 @@ def _two_digit_year(yy: int, m: int, d: int, today: date) -> int:
     try:
         if date(year, m, d) <= today:
             return year
-    except ValueError:
+    except (ValueError, OverflowError):
         return year
     return 1900 + yy
 

@@ -854,3 +854,12 @@ def test_record_id_keeps_letters_and_digits_of_the_first_value():
 
 def test_pete_is_peter_not_patrick():
     assert list(nz.first_name_key(["pete", "peter"])) == ["peter", "peter"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["2/312555010202/1984", "312555010202/2/1984", "2/312555010202/84", "1984-02-312555010202"],
+)
+def test_a_day_or_month_too_big_for_a_date_is_missing_not_a_crash(raw):
+    assert nz.normalise_date(raw) == ""
+    assert nz.normalise_fields(pd.DataFrame({"dob": [raw]}, dtype=str))["dob"].tolist() == [""]
