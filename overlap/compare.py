@@ -213,7 +213,10 @@ def _codes(records: pd.DataFrame, field: str, ia, ib, derive=None):
     """
 
     def make() -> np.ndarray:
-        values = _record_values(records, field, derive)
+        # factorised straight from the (Arrow-backed) column: no Python string per record
+        values = _column(records, field)
+        if derive is not None:
+            values = derive(values).fillna("")
         codes, uniques = pd.factorize(values)
         empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
         codes = codes.astype(np.int64)
@@ -227,7 +230,8 @@ def _codes(records: pd.DataFrame, field: str, ia, ib, derive=None):
 
 def _strings(records: pd.DataFrame, field: str, rows: np.ndarray) -> list[str]:
     """The field's values for some records, as a list for rapidfuzz."""
-    return _record_values(records, field)[rows].tolist()
+    codes, uniques = _vocabulary(records, (field,))
+    return uniques[codes[rows]].tolist()
 
 
 def _jw_differing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -752,8 +756,8 @@ def _vocabulary(records: pd.DataFrame, fields: tuple[str, ...]) -> tuple[np.ndar
     """Shared integer codes of several name fields (one vocabulary), plus the distinct values."""
 
     def make():
-        values = [_record_values(records, f) for f in fields]
-        codes, uniques = pd.factorize(np.concatenate(values))
+        values = pd.concat([_column(records, f) for f in fields], ignore_index=True)
+        codes, uniques = pd.factorize(values)
         n = len(records)
         parts = tuple(codes[i * n : (i + 1) * n].astype(np.int64) for i in range(len(fields)))
         return (*parts, np.asarray(uniques, dtype=object))
@@ -774,7 +778,7 @@ def _distinct_frame(records: pd.DataFrame, field: str, codes: np.ndarray, unique
         rows = np.zeros(len(uniques), dtype=np.int64)
         rows[codes[::-1]] = np.arange(len(codes))[::-1]
         for column in extra:
-            frame[column] = _record_values(records, column)[rows]
+            frame[column] = _column(records, column).iloc[rows].to_numpy(dtype=object)
     return pd.DataFrame(frame)
 
 
