@@ -47,6 +47,8 @@ _DEFAULT_STRENGTH = {
     "phone": 5.0,
     "email": 6.0,
     "sex": 1.0,
+    "ssn": 8.0,
+    "record_id": 4.0,
     "family": 4.0,
 }
 
@@ -165,6 +167,13 @@ def _exact(label: str, plural: str, a: str, b: str) -> tuple[str, str] | None:
     return f"different {plural}", AGAINST
 
 
+def _same_roster_id(a: Mapping[str, object], b: Mapping[str, object]) -> tuple[str, str] | None:
+    """A roster's own ID says something only between two records of that roster."""
+    if _get(a, "programme") != _get(b, "programme"):
+        return None
+    return _exact("record ID", "record IDs", _get(a, "record_id"), _get(b, "record_id"))
+
+
 def _weight_for(field: str, weights: Mapping[str, float] | None) -> float | None:
     """The pair's match weight for this field, matching comparison names loosely."""
     if not weights:
@@ -177,6 +186,8 @@ def _weight_for(field: str, weights: Mapping[str, float] | None) -> float | None
         "phone": ("phone", "telephone", "mobile"),
         "email": ("email", "e-mail"),
         "sex": ("sex", "gender"),
+        "ssn": ("ssn", "social"),
+        "record_id": ("record_id",),
     }.get(field, (field,))
     for name, value in weights.items():
         key = str(name).lower()
@@ -213,6 +224,14 @@ def explain_pair(
         ("phone", _exact("phone number", "phone numbers", _get(a, "phone"), _get(b, "phone"))),
         ("email", _exact("email address", "email addresses", _get(a, "email"), _get(b, "email"))),
         ("sex", _exact("recorded sex", "recorded sex", _get(a, "sex"), _get(b, "sex"))),
+        # the numbers themselves are never shown: only whether they agree
+        (
+            "ssn",
+            _exact(
+                "social security number", "social security numbers", _get(a, "ssn"), _get(b, "ssn")
+            ),
+        ),
+        ("record_id", _same_roster_id(a, b)),
     ]
     evidence: list[Evidence] = []
     for field, item in found:

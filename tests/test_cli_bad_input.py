@@ -199,11 +199,6 @@ def test_the_real_command_refuses_without_traceback(folder):
     assert not (folder / "sub-out").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fuzzer finding: normalise._valid_birth catches ValueError but not the "
-    "OverflowError of date(1984, 2, 312555010202); remove this mark once it does",
-)
 def test_a_date_with_a_huge_month_or_day_is_no_crash(inside, capfd):
     """From bench/fuzz_ingest.py: digits pasted into a date cell ('1984-02-312555010202')."""
     rows = [ROWS[0], *ROWS[1:3], [*ROWS[3][:2], "1984-02-312555010202", *ROWS[3][3:]]]

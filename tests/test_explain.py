@@ -129,3 +129,16 @@ def test_explain_levels_uses_the_model_labels_and_weights():
     assert evidence[0].text == dob.labels[-1]
     assert evidence[1].direction == AGAINST
     assert evidence[2].text == "Bob is a nickname of Robert"
+
+
+def test_social_security_and_record_ids_are_explained_without_showing_them():
+    a = {"programme": "clinic", "first_name": "ana", "ssn": "123456780", "record_id": "c-17"}
+    b = {"programme": "clinic", "first_name": "ana", "ssn": "123456780", "record_id": "c-17"}
+    c = {"programme": "parish", "first_name": "ana", "ssn": "987654320", "record_id": "c-17"}
+    same = {e.text: e.direction for e in explain_pair(a, b)}
+    assert same["same social security number"] == FOR
+    assert same["same record ID"] == FOR
+    other = {e.text: e.direction for e in explain_pair(a, c)}
+    assert other["different social security numbers"] == AGAINST
+    assert not any("record ID" in text for text in other)  # IDs of two rosters are unrelated
+    assert not any("123456780" in text or "987654320" in text for text in same | other)
