@@ -156,6 +156,39 @@ def write_outputs(result, out: Path) -> None:
     (out / "overlap.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
 
+def _run_encoded(args: argparse.Namespace, out: Path, decisions, every_file_encoded: bool) -> int:
+    """Privacy-preserving overlap: the same three outputs from .clk encodings only."""
+    if not every_file_encoded:
+        raise OverlapError(
+            "Cannot mix encoded (.clk) files and plain rosters in one match; "
+            "encode every roster with `overlap encode` first."
+        )
+    if args.map:
+        raise OverlapError("--map does not apply to .clk files: columns were mapped when encoding.")
+    if args.engine == "dask":
+        raise OverlapError(
+            "Encoded (.clk) files are matched by the local engine; drop --engine dask."
+        )
+    from overlap.privacy import run_encoded_match
+
+    # threshold None lets encoded matching use its own calibrated default
+    result = run_encoded_match(
+        args.files,
+        out,
+        names=args.name,
+        threshold=args.threshold,
+        decisions=decisions,
+        progress=_progress_line,
+    )
+    people = int(result.records["person_id"].nunique())
+    print(
+        f"overlap: wrote {len(result.records):,} encoded records ({people:,} people) and "
+        f"{len(result.links):,} links to {out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Match the files and write the three outputs."""
     from overlap.pipeline import DEFAULT_THRESHOLD, match_files
@@ -175,6 +208,9 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise OverlapError(f"--out {out} is a file; give a folder.")
     decisions = _read_decisions(args.decisions)
+    encoded = [Path(path).suffix.lower() == ".clk" for path in args.files]
+    if any(encoded):
+        return _run_encoded(args, out, decisions, all(encoded))
     if args.engine == "dask":
         engine = _dask_engine()
         result = engine.match_files(
