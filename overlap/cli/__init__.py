@@ -23,12 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS:
-        try:
-            module = importlib.import_module(f"overlap.cli.{name}_cmd")
-        except ModuleNotFoundError as exc:  # a sub-command still being built
-            if exc.name != f"overlap.cli.{name}_cmd":
-                raise
-            continue
+        module = importlib.import_module(f"overlap.cli.{name}_cmd")
         sub = module.add_parser(subparsers)
         sub.set_defaults(_run=module.run)
     return parser
