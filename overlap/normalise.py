@@ -58,6 +58,8 @@ import pyarrow.compute as pc
 import usaddress
 from unidecode import unidecode
 
+from overlap.mapping import CANONICAL_FIELDS
+
 OUTPUT_COLUMNS = [
     "first_name",
     "middle_name",
@@ -81,25 +83,7 @@ OUTPUT_COLUMNS = [
     "ssn",
 ]
 
-INPUT_FIELDS = [
-    "record_id",
-    "ssn",
-    "full_name",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "suffix",
-    "dob",
-    "sex",
-    "address",
-    "street",
-    "unit",
-    "city",
-    "state",
-    "zip",
-    "phone",
-    "email",
-]
+INPUT_FIELDS = CANONICAL_FIELDS  # the raw fields a mapped roster may hold
 
 _MAX_LEN = 300  # longer cells are junk (pasted notes); parsers on them are slow
 
