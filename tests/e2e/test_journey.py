@@ -121,12 +121,14 @@ def test_correcting_a_column_in_the_mapping_table(new_page, tmp_path):
     grid = app.page.locator('[data-testid="stDataFrame"]').first
     grid.locator("canvas").first.wait_for()
     wanted = "Used for matching: First Name, Last Name, DOB, Language."
-    for _attempt in range(3):  # a grid still laying itself out can swallow the first double-click
+    for _attempt in range(5):  # a grid still laying itself out can swallow the first double-click
         box = grid.bounding_box()
         row_height = box["height"] / 5  # header + the file's 4 columns
         # the "Means" cell of the fourth row (Language): double-click opens its list of choices
         app.page.mouse.dblclick(box["x"] + box["width"] * 0.30, box["y"] + row_height * 4.5)
+        app.page.wait_for_timeout(300)  # the editor opens
         app.page.keyboard.type("City")
+        app.page.wait_for_timeout(500)  # the list narrows to the typed choice (slow when loaded)
         app.page.keyboard.press("Enter")
         app.page.keyboard.press("Escape")
         app.wait_idle()
