@@ -13,9 +13,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pandas as pd
+
+from overlap import duck
 
 DEFAULT_MAX_BLOCK = 5000
 MIN_RULE_BUDGET = 50_000  # pairs a budgeted rule may always add
@@ -242,7 +243,7 @@ def candidate_pairs(
     """
     started = time.perf_counter()
     rules = BLOCKING_RULES if rules is None else rules
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         con.register("rec", _key_frame(records))
         con.execute("CREATE TEMP TABLE found (rid_a BIGINT, rid_b BIGINT, rule INTEGER)")

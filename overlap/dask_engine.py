@@ -39,11 +39,11 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from overlap import duck
 from overlap.errors import MappingError, OverlapError, RosterError
 
 try:
@@ -202,7 +202,7 @@ def _block_keys(chunk: pd.DataFrame, rules: list[BlockingRule], n_parts: int) ->
         )
         SELECT q, rule, rid, max(k) AS k, max(p) AS p FROM spread GROUP BY q, rule, rid
     """
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         con.register("rec", keys)
         table = con.sql(sql).to_arrow_table()
@@ -222,7 +222,7 @@ def _assemble(*slices) -> pa.Table:
 
 def _block_sizes(table: pa.Table) -> pd.DataFrame:
     """Per rule, how many blocks of each size this partition holds (its blocks are whole)."""
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         con.register("part", table)
         return con.execute(
@@ -249,7 +249,7 @@ def _global_caps(
 
     hist = pd.concat(sizes, ignore_index=True) if sizes else pd.DataFrame()
     caps, counts = [], []
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         for index, rule in enumerate(rules):
             mine = hist[hist["rule"] == index] if len(hist) else hist
@@ -291,7 +291,7 @@ def _block_partition(
     partner key, blocks up to cap), with each rule's cap decided on the
     whole histogram. Pairs are kept once (first rule) and split by rid_a range.
     """
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         con.register("arrived", table)
         # sorted by rule, so each rule's scan reads only its own rows

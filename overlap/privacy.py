@@ -1234,12 +1234,12 @@ def candidate_pairs_encoded(
         ``(pairs, report)``: pairs with ``rid_a, rid_b, keys`` (how many
         blocking keys agree); report with counts per key.
     """
-    import duckdb
+    from overlap import duck
 
     key_cols = [c for c in blocks.columns if c.startswith("b_")]
     long = blocks.melt(id_vars="rid", value_vars=key_cols, var_name="kind", value_name="k")
     long = long[long["k"] != ""].reset_index(drop=True)
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         con.register("keys", long)
         sizes = con.execute(
