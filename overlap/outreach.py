@@ -471,7 +471,12 @@ def _display_phones(phones: pd.Series) -> pd.Series:
 
 
 def _title(values: pd.Series) -> pd.Series:
-    return values.fillna("").astype("str").str.title()
+    """Capitalise each word's first letter ("6814 w 31st" -> "6814 W 31st", not "31St")."""
+    return (
+        values.fillna("")
+        .astype("str")
+        .str.replace(r"\b([a-z])", lambda m: m.group(1).upper(), regex=True)
+    )
 
 
 def display_targets(people: pd.DataFrame) -> pd.DataFrame:

@@ -637,3 +637,10 @@ def test_pages_build_a_plan_and_follow_it_up_in_one_session():
     assert [e.value for e in at.error] == [
         "outreach-plan.json is not an outreach plan saved by Overlap (it is not JSON)."
     ]
+
+
+def test_display_casing_capitalises_words_not_ordinal_suffixes():
+    from overlap.outreach import _title
+
+    shown = _title(pd.Series(["6814 w 31st", "2256 s leavitt st", "apt 2b", None]))
+    assert shown.tolist() == ["6814 W 31st", "2256 S Leavitt St", "Apt 2b", ""]
