@@ -221,6 +221,27 @@ def _block_cap(con, rule: BlockingRule, max_block: int, n_records: int):
     return cap, int(blocks[over].sum()), [int(x) for x in skipped]
 
 
+def found_pairs(con) -> pd.DataFrame:
+    """The ``found`` table's pairs, each once, credited to the first rule that found it.
+
+    Rules insert ``(rid_a, rid_b, rule)`` rows into ``found``; a pair several
+    rules found counts for the lowest rule index (the report's "new pairs").
+    """
+    got = con.execute(
+        """
+        SELECT rid_a, rid_b, min(rule) AS rule FROM found
+        GROUP BY rid_a, rid_b ORDER BY rid_a, rid_b
+        """
+    ).fetchnumpy()
+    return pd.DataFrame(
+        {
+            "rid_a": np.asarray(got["rid_a"], dtype=np.int64),
+            "rid_b": np.asarray(got["rid_b"], dtype=np.int64),
+            "rule": np.asarray(got["rule"], dtype=np.int16),
+        }
+    )
+
+
 def candidate_pairs(
     records: pd.DataFrame,
     rules: list[BlockingRule] | None = None,
@@ -287,21 +308,9 @@ def candidate_pairs(
                     "skipped_block_count": n_skipped,
                 }
             )
-        result = con.execute(
-            """
-            SELECT rid_a, rid_b, min(rule) AS rule FROM found
-            GROUP BY rid_a, rid_b ORDER BY rid_a, rid_b
-            """
-        ).fetchnumpy()
+        pairs = found_pairs(con)
     finally:
         con.close()
-    pairs = pd.DataFrame(
-        {
-            "rid_a": np.asarray(result["rid_a"], dtype=np.int64),
-            "rid_b": np.asarray(result["rid_b"], dtype=np.int64),
-            "rule": np.asarray(result["rule"], dtype=np.int16),
-        }
-    )
     first_found = np.bincount(pairs["rule"].to_numpy(), minlength=len(rules))
     for report, count in zip(rule_reports, first_found.tolist(), strict=True):
         report["new_pairs"] = int(count)

@@ -55,7 +55,7 @@ except ImportError:  # pragma: no cover - depends on the installation
     ) from None
 
 from overlap import pipeline
-from overlap.block import BLOCKING_RULES, DEFAULT_MAX_BLOCK, BlockingRule
+from overlap.block import BLOCKING_RULES, DEFAULT_MAX_BLOCK, BlockingRule, found_pairs
 from overlap.block import _key_frame as block_key_frame
 from overlap.cluster import cluster_records, connected_components
 from overlap.compare import COMPARISONS, compare_pairs
@@ -322,21 +322,9 @@ def _block_partition(
                     FROM l JOIN r ON l.k = r.p AND l.rid <> r.rid
                 """
             con.execute(f"INSERT INTO found {join}")
-        got = con.execute(
-            """
-            SELECT rid_a, rid_b, min(rule) AS rule FROM found
-            GROUP BY rid_a, rid_b ORDER BY rid_a, rid_b
-            """
-        ).fetchnumpy()
+        pairs = found_pairs(con)
     finally:
         con.close()
-    pairs = pd.DataFrame(
-        {
-            "rid_a": np.asarray(got["rid_a"], dtype=np.int64),
-            "rid_b": np.asarray(got["rid_b"], dtype=np.int64),
-            "rule": np.asarray(got["rule"], dtype=np.int16),
-        }
-    )
     cuts = np.searchsorted(pairs["rid_a"].to_numpy(), bounds, side="left")
     cuts = np.concatenate([[0], cuts, [len(pairs)]])
     return {b: pairs.iloc[cuts[b] : cuts[b + 1]] for b in range(len(bounds) + 1)}
