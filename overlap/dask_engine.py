@@ -795,11 +795,7 @@ def match_rosters(
     with _dask_client(scheduler) as client:
         started = time.perf_counter()
         if isinstance(rosters, pd.DataFrame):
-            records = rosters.reset_index(drop=True).copy()
-            if "rid" in records.columns:
-                records = records.drop(columns=["rid"])
-            records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
-            attributes = pd.DataFrame(index=pd.RangeIndex(len(records), name="rid"))
+            records, attributes = pipeline.records_from_frame(rosters)
             files = [
                 client.scatter(records.iloc[s : s + CHUNK_ROWS])
                 for s in range(0, max(len(records), 1), CHUNK_ROWS)

@@ -114,6 +114,19 @@ def prepare_records(mapped_rosters: Sequence) -> tuple[pd.DataFrame, pd.DataFram
     return records, attrs
 
 
+def records_from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An already normalised records frame, renumbered 0..N-1, with no attributes.
+
+    For callers (tests, the Dask engine, re-matching) that hand the engines
+    records rather than rosters.
+    """
+    records = frame.reset_index(drop=True).copy()
+    if "rid" in records.columns:
+        records = records.drop(columns=["rid"])
+    records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
+    return records, pd.DataFrame(index=pd.RangeIndex(len(records), name="rid"))
+
+
 def decisions_to_rids(records: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:
     """Map programme/row decisions to rid pairs; unknown rows are ignored."""
     empty = pd.DataFrame(
@@ -215,11 +228,7 @@ def match_rosters(
 
     started = time.perf_counter()
     if isinstance(rosters, pd.DataFrame):
-        records = rosters.reset_index(drop=True).copy()
-        if "rid" in records.columns:
-            records = records.drop(columns=["rid"])
-        records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
-        attributes = pd.DataFrame(index=pd.RangeIndex(len(records), name="rid"))
+        records, attributes = records_from_frame(rosters)
     else:
         records, attributes = prepare_records(list(rosters))
     programmes = list(dict.fromkeys(records["programme"].astype(str)))
