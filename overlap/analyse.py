@@ -29,6 +29,8 @@ class _People:
 
 #: records id -> (weak reference, fingerprint, derived); a dashboard rerun asks for the same
 #: match result's membership and groupings many times, and a chart change must not redo them.
+#: Not a cache shared between sessions: an entry is found only by the very frame object it was
+#: made from (identity and weak reference checked) and is dropped when that frame is freed.
 _MEMO: dict[int, tuple[weakref.ref, tuple, _People]] = {}
 
 
