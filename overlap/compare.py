@@ -443,15 +443,22 @@ def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:
     return level
 
 
-def _middle_levels(records, ia, ib) -> np.ndarray:
-    ma, mb = _codes(records, "middle_name", ia, ib)
-    present = (ma >= 0) & (mb >= 0)
-    level = np.full(len(ma), MIDDLE_ELSE, dtype=np.int8)
-    ini_a, ini_b = _codes(records, "middle_name", ia, ib, _initial)
-    level[ini_a == ini_b] = MIDDLE_INITIAL
-    level[ma == mb] = MIDDLE_EXACT
-    level[~present] = MISSING
+def _exact_or_part(records, field: str, ia, ib, part, levels: tuple[int, int, int]) -> np.ndarray:
+    """Same value, same part (an initial, the last seven digits, the email user name), or else."""
+    else_level, part_level, exact_level = levels
+    va, vb = _codes(records, field, ia, ib)
+    part_a, part_b = _codes(records, field, ia, ib, part)
+    level = np.full(len(ia), else_level, dtype=np.int8)
+    level[(part_a == part_b) & (part_a >= 0)] = part_level
+    level[va == vb] = exact_level
+    level[(va < 0) | (vb < 0)] = MISSING
     return level
+
+
+def _middle_levels(records, ia, ib) -> np.ndarray:
+    return _exact_or_part(
+        records, "middle_name", ia, ib, _initial, (MIDDLE_ELSE, MIDDLE_INITIAL, MIDDLE_EXACT)
+    )
 
 
 def _dob_parts(records: pd.DataFrame) -> tuple[np.ndarray, ...]:
@@ -592,25 +599,15 @@ def _address_levels(records, ia, ib) -> np.ndarray:
 
 
 def _phone_levels(records, ia, ib) -> np.ndarray:
-    pa, pb = _codes(records, "phone", ia, ib)
-    present = (pa >= 0) & (pb >= 0)
-    level = np.full(len(ia), PHONE_ELSE, dtype=np.int8)
-    last7_a, last7_b = _codes(records, "phone", ia, ib, _last_seven)
-    level[last7_a == last7_b] = PHONE_LOCAL
-    level[pa == pb] = PHONE_EXACT
-    level[~present] = MISSING
-    return level
+    return _exact_or_part(
+        records, "phone", ia, ib, _last_seven, (PHONE_ELSE, PHONE_LOCAL, PHONE_EXACT)
+    )
 
 
 def _email_levels(records, ia, ib) -> np.ndarray:
-    ea, eb = _codes(records, "email", ia, ib)
-    present = (ea >= 0) & (eb >= 0)
-    level = np.full(len(ia), EMAIL_ELSE, dtype=np.int8)
-    user_a, user_b = _codes(records, "email", ia, ib, _email_user)
-    level[(user_a == user_b) & (user_a >= 0)] = EMAIL_USER
-    level[ea == eb] = EMAIL_EXACT
-    level[~present] = MISSING
-    return level
+    return _exact_or_part(
+        records, "email", ia, ib, _email_user, (EMAIL_ELSE, EMAIL_USER, EMAIL_EXACT)
+    )
 
 
 def _record_id_levels(records, ia, ib) -> np.ndarray:
