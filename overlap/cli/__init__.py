@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 
+from overlap.cli.output import tell
 from overlap.errors import OverlapError
 
 SUBCOMMANDS = ["inspect", "match", "export", "encode"]
@@ -35,19 +36,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._run(args) or 0)
     except OverlapError as exc:
-        print(f"overlap: {exc}", file=sys.stderr)
+        tell(f"overlap: {exc}")
         return 2
     except KeyboardInterrupt:
-        print("overlap: interrupted", file=sys.stderr)
+        tell("overlap: interrupted")
         return 130
     except MemoryError:
-        print("overlap: ran out of memory; try smaller files or --engine dask", file=sys.stderr)
+        tell("overlap: ran out of memory; try smaller files or --engine dask")
         return 1
     except Exception as exc:  # noqa: BLE001 - never show a traceback (it may hold data)
-        print(
+        tell(
             f"overlap: unexpected {type(exc).__name__}; please report it "
-            "(no roster data was printed)",
-            file=sys.stderr,
+            "(no roster data was printed)"
         )
         return 1
 

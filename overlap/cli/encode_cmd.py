@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from overlap.cli.output import say
 from overlap.errors import OverlapError
 
 
@@ -80,15 +81,15 @@ def run(args: argparse.Namespace) -> int:
     privacy.write_encoded(encoded, out)
     privacy.write_key_map(keymap, key_path)
     shared = ", ".join(share) if share else "nothing"
-    print(f"Encoded {len(encoded.frame):,} records of {encoded.name} into {out} (send this file).")
-    print(f"Sent in plain text: {shared}.")
-    print(
+    say(f"Encoded {len(encoded.frame):,} records of {encoded.name} into {out} (send this file).")
+    say(f"Sent in plain text: {shared}.")
+    say(
         f"Key file {key_path}: KEEP IT ON THIS COMPUTER. It turns the random ids in a match "
         "back into your row numbers; never send it, nor the secret file, with the .clk."
     )
     problems = getattr(roster, "problems", [])
     for problem in problems[:5]:
-        print(f"  row {problem.row}: {problem.reason}")
+        say(f"  row {problem.row}: {problem.reason}")
     if len(problems) > 5:
-        print(f"  ... and {len(problems) - 5} more rows with problems")
+        say(f"  ... and {len(problems) - 5} more rows with problems")
     return 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from overlap.cli.output import say
 from overlap.errors import OverlapError
 from overlap.export import write_table
 from overlap.outreach import MATCH_FIELDS, TargetConditions, build_target_list, display_targets
@@ -177,5 +178,5 @@ def run(args: argparse.Namespace) -> int:
     people = build_target_list(records, conditions, attributes=attributes, links=links)
     write_table(display_targets(people), out, sheet_name="Outreach list")
     noun = "person" if len(people) == 1 else "people"
-    print(f"Wrote {len(people)} {noun} ({conditions.describe()}) to {out}.")
+    say(f"Wrote {len(people)} {noun} ({conditions.describe()}) to {out}.")
     return 0

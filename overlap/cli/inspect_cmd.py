@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from overlap.cli.output import say
 from overlap.errors import MappingError
 from overlap.ingest import Roster, read_roster
 from overlap.mapping import (
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             )
     guess = guess_mapping(roster.frame)
     guess = apply_overrides(guess, overrides_for(overrides, args.file), roster.file_name)
-    print(render_report(roster, guess))
+    say(render_report(roster, guess))
     return 0
 
 

@@ -12,11 +12,11 @@ import argparse
 import importlib
 import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 
+from overlap.cli.output import tell
 from overlap.errors import OverlapError
 
 STAGE_WORDS = {
@@ -86,10 +86,8 @@ def _progress_line(stage: str, info: dict) -> None:
         elif isinstance(value, float):
             parts.append(f"{key.replace('_', ' ')} {value:g}")
     detail = ", ".join(parts)
-    print(
-        f"overlap: {stage}: {words}{': ' + detail if detail else ''} ({info.get('seconds', 0):.2f} s)",
-        file=sys.stderr,
-        flush=True,
+    tell(
+        f"overlap: {stage}: {words}{': ' + detail if detail else ''} ({info.get('seconds', 0):.2f} s)"
     )
 
 
@@ -181,10 +179,9 @@ def _run_encoded(args: argparse.Namespace, out: Path, decisions, every_file_enco
         progress=_progress_line,
     )
     people = int(result.records["person_id"].nunique())
-    print(
+    tell(
         f"overlap: wrote {len(result.records):,} encoded records ({people:,} people) and "
-        f"{len(result.links):,} links to {out}",
-        file=sys.stderr,
+        f"{len(result.links):,} links to {out}"
     )
     return 0
 
@@ -233,9 +230,8 @@ def run(args: argparse.Namespace) -> int:
         )
     write_outputs(result, out)
     people = int(result.records["person_id"].nunique())
-    print(
+    tell(
         f"overlap: wrote {len(result.records):,} records ({people:,} people) and "
-        f"{len(result.links):,} links to {out}",
-        file=sys.stderr,
+        f"{len(result.links):,} links to {out}"
     )
     return 0
