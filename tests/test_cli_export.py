@@ -11,22 +11,7 @@ import pandas as pd
 import pytest
 
 from overlap.cli import main
-
-FIELDS = [
-    "first_name",
-    "middle_name",
-    "last_name",
-    "suffix",
-    "dob",
-    "sex",
-    "street",
-    "unit",
-    "city",
-    "state",
-    "zip",
-    "phone",
-    "email",
-]
+from overlap.outreach import MATCH_FIELDS as FIELDS
 
 
 def _row(programme, row, person_id, first, last, zip_code, phone="", email="", language=""):

@@ -37,21 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import synth  # noqa: E402
 
-FIELDS = [
-    "first_name",
-    "middle_name",
-    "last_name",
-    "suffix",
-    "dob",
-    "sex",
-    "street",
-    "unit",
-    "city",
-    "state",
-    "zip",
-    "phone",
-    "email",
-]
+FIELDS = MATCH_FIELDS  # the normalised fields a record of a match holds
 
 
 def _record(programme, row, person_id, **fields):
