@@ -36,24 +36,9 @@ if str(ROOT) not in sys.path:
 
 from bench import datasets  # noqa: E402
 from bench.accuracy import score_run  # noqa: E402
-from bench.tools import PYTHON, ToolRun  # noqa: E402
+from bench.tools import PYTHON, ToolRun, tree_rss  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-
-
-def tree_rss(process: psutil.Process) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
-    total = 0
-    try:
-        family = [process, *process.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    for member in family:
-        try:
-            total += member.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
-    return total
 
 
 def snapshot_code() -> Path:

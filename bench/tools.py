@@ -245,3 +245,20 @@ def _encoded_records_to_rows(
             )
         parts.append(mine.astype({"row": "int64"}))
     return pd.concat(parts, ignore_index=True)
+
+
+def tree_rss(process) -> int:
+    """Resident memory of a ``psutil.Process`` and all its descendants, in bytes."""
+    import psutil
+
+    total = 0
+    try:
+        family = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for member in family:
+        try:
+            total += member.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return total

@@ -42,6 +42,7 @@ for extra in (ROOT, ROOT / "scripts"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
+from bench.tools import tree_rss  # noqa: E402
 from overlap.ingest import IngestLimits  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "upload_limit"
@@ -67,21 +68,6 @@ print(json.dumps({"rows": len(roster.frame), "columns": roster.frame.shape[1],
                   "problem_rows": len(roster.problems), "fields": sorted(set(guess.mapping.values())),
                   "normalised_rows": len(keys), "stages": {k: round(v, 1) for k, v in laps.items()}}))
 """
-
-
-def tree_rss(process: psutil.Process) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
-    total = 0
-    try:
-        family = [process, *process.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    for member in family:
-        try:
-            total += member.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
-    return total
 
 
 def make_roster(path: Path, limits: IngestLimits) -> tuple[int, int]:
