@@ -260,6 +260,21 @@ class AppPage:
         self.wait_idle()
         return self
 
+    def load_samples(self) -> AppPage:
+        """Press "Try with sample rosters" and wait until every sample is loaded.
+
+        The button's run loads the files and then reruns the page, and the
+        rosters render one after another: waiting for the first run is not
+        enough, so wait for the sidebar's count of loaded rosters.
+        """
+        self.click("Try with sample rosters")
+        n = sum(1 for path in (ROOT / "data" / "samples").iterdir() if path.is_file())
+        self.page.locator('[data-testid="stSidebar"]').get_by_text(
+            f"{n} roster(s) loaded", exact=False
+        ).first.wait_for(timeout=ACTION_MS)
+        self.wait_idle()
+        return self
+
     def text(self) -> str:
         """The visible text of the main area."""
         return self.page.locator('[data-testid="stMain"]').inner_text()

@@ -62,7 +62,7 @@ def test_journey_from_samples_to_reach(new_page, engine_result):
 
     app = new_page()
     assert "No rosters yet" in app.text()
-    app.click("Try with sample rosters")
+    app.load_samples()
     text = app.text()
     for name in engine_result.programmes:
         assert name in text

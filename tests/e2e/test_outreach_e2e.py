@@ -104,7 +104,7 @@ def test_outreach_list_plan_and_follow_up(new_page, sample_result, next_season, 
     roster_path, next_truth = next_season
 
     app = new_page()
-    app.click("Try with sample rosters")
+    app.load_samples()
     app.nav("Match")
     app.click("Find shared people")
 

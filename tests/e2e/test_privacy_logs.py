@@ -97,7 +97,7 @@ def test_debug_logs_and_messages_hold_no_personal_data(server_factory, new_page,
     app.wait_idle()
     messages = [app.page.locator(MESSAGE_AREAS).all_inner_texts()]
 
-    app.click("Try with sample rosters")
+    app.load_samples()
     messages.append(app.page.locator(MESSAGE_AREAS).all_inner_texts())
     app.nav("Match")
     app.click("Find shared people")
