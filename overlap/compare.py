@@ -480,15 +480,77 @@ def _dob_parts(records: pd.DataFrame) -> tuple[np.ndarray, ...]:
 
 
 def _dob_levels(records, ia, ib) -> np.ndarray:
-    """Date-of-birth levels, computed once per distinct pair of dates."""
+    """Date-of-birth levels from per-date numbers, indexed by pair: no string work per pair.
+
+    Dates are too diverse for de-duplicating pairs to pay (nearly every
+    candidate pair holds a distinct pair of dates), so each distinct date is
+    parsed once into year, month, day, day number and its ten characters as
+    bytes, and every pair is compared on those arrays.
+    """
     codes, uniques = _vocabulary(records, ("dob",))
-    dates = _cached(("dob", "distinct"), lambda: pd.DataFrame({"dob": uniques}))
+    year, month, day, epoch, chars, ten = _cached(
+        ("dob", "features"), lambda: _dob_features(uniques)
+    )
+    ca, cb = codes[ia], codes[ib]
+    present = (ten[ca] >= 0) & (ten[cb] >= 0)
+    ya, yb, ma, mb, dda, ddb = year[ca], year[cb], month[ca], month[cb], day[ca], day[cb]
+    level = np.full(len(ia), DOB_ELSE, dtype=np.int8)
+    parsed = present & (ya >= 0) & (yb >= 0)
+    within_year = parsed & (np.abs(epoch[ca] - epoch[cb]) <= 365)
+    level[within_year] = DOB_WITHIN_YEAR
+    parts_same = (ya == yb).astype(np.int8) + (ma == mb) + (dda == ddb)
+    level[parsed & (parts_same == 2)] = DOB_ONE_PART
+    both_ten = (ten[ca] == 1) & (ten[cb] == 1)
+    osa = np.full(len(ia), 2, dtype=np.int64)
+    idx = np.flatnonzero(both_ten & (ca != cb))
+    osa[idx] = _ten_chars_apart(chars[ca[idx]], chars[cb[idx]])
+    osa[ca == cb] = 0
+    other = np.flatnonzero(present & ~both_ten & (ca != cb))
+    if len(other):
+        osa[other] = np.minimum(
+            _distinct_scores(records, "dob", ia[other], ib[other], OSA.distance), 2
+        )
+    same_birthday = parsed & (ma == mb) & (dda == ddb)
+    far_years = same_birthday & (np.abs(ya - yb) >= 15)
+    level[present & (osa <= 1) & ~far_years] = DOB_ONE_OFF
+    swapped = parsed & (ya == yb) & (ma == ddb) & (dda == mb) & (ma != dda)
+    level[swapped] = DOB_SWAPPED
+    level[far_years] = DOB_FAR_YEARS
+    level[present & (ca == cb)] = DOB_EXACT
+    level[~present] = MISSING
+    return level
 
-    def compute(ua, ub):
-        with _cache_scope():
-            return _dob_levels_of(dates, ua, ub)
 
-    return _on_distinct_pairs(codes[ia], codes[ib], compute)
+def _dob_features(uniques: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per distinct date: year, month, day, day number (-1 unparsed), its ten bytes, kind.
+
+    kind is -1 for "" (missing), 1 for a ten-character ASCII value (an ISO
+    date), 0 for anything else (compared with rapidfuzz instead).
+    """
+    frame = pd.DataFrame({"dob": uniques})
+    year, month, day, epoch = _dob_parts(frame)
+    values = np.asarray(uniques, dtype=object)
+    kind = np.zeros(len(values), dtype=np.int8)
+    chars = np.zeros((len(values), 10), dtype=np.uint8)
+    lengths = np.fromiter(map(len, values), np.int64, len(values))
+    ascii_ok = np.fromiter((v.isascii() for v in values), bool, len(values))
+    ten = np.flatnonzero((lengths == 10) & ascii_ok)
+    if len(ten):
+        chars[ten] = np.asarray(values[ten], dtype="S10").view(np.uint8).reshape(-1, 10)
+    kind[ten] = 1
+    kind[lengths == 0] = -1
+    return year, month, day, epoch, chars, kind
+
+
+def _ten_chars_apart(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    """OSA distance capped at 2 between rows of ten bytes (one typo or one swap is 1)."""
+    differ = ca != cb
+    n_differ = differ.sum(axis=1)
+    pair = differ[:, :-1] & differ[:, 1:]
+    swapped = (pair & (ca[:, :-1] == cb[:, 1:]) & (ca[:, 1:] == cb[:, :-1])).any(axis=1)
+    out = np.minimum(n_differ, 2)
+    out[(n_differ == 2) & swapped] = 1
+    return out
 
 
 def _one_edit_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -510,13 +572,7 @@ def _one_edit_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ten = (np.char.str_len(a_bytes) == 10) & (np.char.str_len(b_bytes) == 10)
     ca = a_bytes.view(np.uint8).reshape(-1, 11)[:, :10]
     cb = b_bytes.view(np.uint8).reshape(-1, 11)[:, :10]
-    differ = ca != cb
-    n_differ = differ.sum(axis=1)
-    # exactly two neighbouring characters differ, and they are each other's
-    pair = differ[:, :-1] & differ[:, 1:]
-    swapped = (pair & (ca[:, :-1] == cb[:, 1:]) & (ca[:, 1:] == cb[:, :-1])).any(axis=1)
-    out[ten & (n_differ <= 1)] = n_differ[ten & (n_differ <= 1)]
-    out[ten & (n_differ == 2) & swapped] = 1
+    out[ten] = _ten_chars_apart(ca[ten], cb[ten])
     other = np.flatnonzero(~ten)
     if len(other):
         out[other] = np.minimum(
@@ -524,29 +580,6 @@ def _one_edit_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             2,
         )
     return out
-
-
-def _dob_levels_of(records, ia, ib) -> np.ndarray:
-    da, db = _sides(records, "dob", ia, ib)
-    year, month, day, epoch = _cached(("dob", "parts"), lambda: _dob_parts(records))
-    ya, yb, ma, mb, dda, ddb = year[ia], year[ib], month[ia], month[ib], day[ia], day[ib]
-    present = (da != "") & (db != "")
-    level = np.full(len(ia), DOB_ELSE, dtype=np.int8)
-    parsed = present & (ya >= 0) & (yb >= 0)
-    within_year = parsed & (np.abs(epoch[ia] - epoch[ib]) <= 365)
-    level[within_year] = DOB_WITHIN_YEAR
-    parts_same = (ya == yb).astype(np.int8) + (ma == mb) + (dda == ddb)
-    level[parsed & (parts_same == 2)] = DOB_ONE_PART
-    osa = _one_edit_apart(da, db)
-    same_birthday = parsed & (ma == mb) & (dda == ddb)
-    far_years = same_birthday & (np.abs(ya - yb) >= 15)
-    level[present & (osa <= 1) & ~far_years] = DOB_ONE_OFF
-    swapped = parsed & (ya == yb) & (ma == ddb) & (dda == mb) & (ma != dda)
-    level[swapped] = DOB_SWAPPED
-    level[far_years] = DOB_FAR_YEARS
-    level[present & (da == db)] = DOB_EXACT
-    level[~present] = MISSING
-    return level
 
 
 def _address_levels(records, ia, ib) -> np.ndarray:
