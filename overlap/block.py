@@ -74,6 +74,11 @@ def _all(*parts: str) -> str:
 # part) have a pair budget, so their largest blocks (the Smiths of a big
 # city) are skipped when they would swamp the comparison; the pairs those
 # blocks hold are reached by the narrow keys whenever there is evidence.
+# The fallback rules (from last_name_birth_year on) get one pair per record:
+# on generated rosters they find a few true pairs in ten thousand that no
+# other rule finds, and at a million records every budget is full, so their
+# budgets are what keeps pairs per record (and time per record) flat. Halving
+# them cut 100k x 100k from 4.3M to 2.5M pairs at the same F1 (bench/README).
 BLOCKING_RULES: list[BlockingRule] = [
     BlockingRule(
         "last_sound_first_initial",
@@ -100,7 +105,7 @@ BLOCKING_RULES: list[BlockingRule] = [
         "last_name_birth_year",
         "same last name and birth year",
         _all("last_name", "left(dob, 4)"),
-        pairs_per_record=2,
+        pairs_per_record=1,
     ),
     BlockingRule(
         "dob_zip", "same date of birth and ZIP code", _all("dob", "zip"), pairs_per_record=2
@@ -129,58 +134,58 @@ BLOCKING_RULES: list[BlockingRule] = [
         partner="CASE WHEN first_sound <> last_sound THEN "
         + _all("last_sound", "first_sound")
         + " END",
-        pairs_per_record=2,
+        pairs_per_record=1,
     ),
     BlockingRule(
         "last_prefix_zip",
         "last name starts alike and same ZIP code",
         _all("left(last_name, 3)", "zip"),
-        pairs_per_record=2,
+        pairs_per_record=1,
     ),
     BlockingRule(
         "swapped_names_typo",
         "first and last names swapped, one with a typo",
         _all("first_sound", "left(last_name, 1)"),
         partner=_all("last_sound", "left(first_name, 1)"),
-        pairs_per_record=2,
+        pairs_per_record=1,
     ),
     BlockingRule(
         "first_key_zip",
         "same first name and ZIP code",
         _all("first_key", "zip"),
-        pairs_per_record=2,
+        pairs_per_record=1,
     ),
     BlockingRule(
         "first_key_street",
         "same first name and street",
         _all("first_key", "street_name"),
-        pairs_per_record=2,
+        pairs_per_record=1,
     ),
     BlockingRule(
-        "dob_city", "same date of birth and city", _all("dob", "city"), pairs_per_record=2
+        "dob_city", "same date of birth and city", _all("dob", "city"), pairs_per_record=1
     ),
     BlockingRule(
         "street",
         "same house number and street",
         _all("house_number", "street_name"),
-        pairs_per_record=4,
+        pairs_per_record=1,
     ),
     BlockingRule("ssn", "same social security number", _all("ssn")),
     # a roster's own IDs mean nothing in another roster: only within one
     BlockingRule("record_id", "same record ID in one roster", _all("programme", "record_id")),
-    BlockingRule("dob", "same date of birth", _all("dob"), max_block=200, pairs_per_record=4),
+    BlockingRule("dob", "same date of birth", _all("dob"), max_block=200, pairs_per_record=1),
     BlockingRule("rare_last_name", "same uncommon last name", _all("last_name"), max_block=25),
     BlockingRule(
         "first_key_birth_year",
         "same first name and birth year",
         _all("first_key", "left(dob, 4)"),
-        pairs_per_record=2,
+        pairs_per_record=1,
     ),
     BlockingRule(
         "first_last_sound",
         "first and last names sound alike",
         _all("first_sound", "last_sound"),
-        pairs_per_record=2,
+        pairs_per_record=1,
     ),
 ]
 
@@ -198,27 +203,77 @@ def _key_frame(records: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _block_cap(con, rule: BlockingRule, max_block: int, n_records: int):
-    """The largest block size this rule joins; how many blocks it skips and their sizes."""
-    hist = con.execute(
+def block_histogram_sql(rule: BlockingRule, table: str = "keys") -> str:
+    """SQL giving the rule's blocks by size: ``n``, ``blocks`` and the ``pairs`` they hold.
+
+    ``table`` has ``k`` (and ``p`` for a partner rule). A symmetric block of
+    n records holds n(n-1)/2 pairs; a partner rule's block is a key with its
+    nk records and the np records whose partner key it is: nk * np pairs,
+    sized max(nk, np) (both sides are capped).
+    """
+    if rule.partner is None:
+        return f"""
+            SELECT n, count(*) AS blocks, sum(n * (n - 1) // 2) AS pairs
+            FROM (SELECT count(*) AS n FROM {table} WHERE k IS NOT NULL GROUP BY k)
+            GROUP BY n ORDER BY n
         """
-        SELECT n, count(*) AS blocks
-        FROM (SELECT count(*) AS n FROM keys WHERE k IS NOT NULL GROUP BY k)
+    return f"""
+        WITH kc AS (SELECT k AS v, count(*) AS nk FROM {table} WHERE k IS NOT NULL GROUP BY k),
+        pc AS (SELECT p AS v, count(*) AS np FROM {table} WHERE p IS NOT NULL GROUP BY p)
+        SELECT greatest(nk, coalesce(np, 0)) AS n, count(*) AS blocks,
+               sum(nk * coalesce(np, 0)) AS pairs
+        FROM kc LEFT JOIN pc USING (v)
         GROUP BY n ORDER BY n
-        """
-    ).fetchnumpy()
-    sizes = np.asarray(hist["n"], dtype=np.int64)
-    blocks = np.asarray(hist["blocks"], dtype=np.int64)
+    """
+
+
+def cap_from_histogram(
+    rule: BlockingRule,
+    sizes: np.ndarray,
+    blocks: np.ndarray,
+    pairs: np.ndarray,
+    max_block: int,
+    n_records: int,
+) -> tuple[int, int, list[int]]:
+    """The largest block size this rule joins; how many blocks it skips and their sizes.
+
+    Blocks are taken smallest first while the rule's pair budget lasts, so a
+    broad key keeps its informative small blocks and drops the Smiths. The
+    histogram (``sizes`` ascending, blocks of each size, pairs they hold) is
+    all it needs, so the Dask engine decides on the same numbers.
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    blocks = np.asarray(blocks, dtype=np.int64)
+    pairs = np.asarray(pairs, dtype=np.float64)
     cap = min(max_block, rule.max_block or max_block)
     allowed = sizes <= cap
     if rule.pairs_per_record is not None:
         budget = max(MIN_RULE_BUDGET, rule.pairs_per_record * n_records)
-        cumulative = np.cumsum(blocks * sizes * (sizes - 1) / 2)
-        allowed &= cumulative <= budget
+        allowed &= np.cumsum(pairs) <= budget
     cap = int(sizes[allowed].max()) if allowed.any() else 1
     over = sizes > cap
     skipped = np.repeat(sizes[over], blocks[over])[::-1][:MAX_REPORTED_BLOCKS]
     return cap, int(blocks[over].sum()), [int(x) for x in skipped]
+
+
+def _block_cap(con, rule: BlockingRule, max_block: int, n_records: int):
+    """``cap_from_histogram`` on the ``keys`` table of this rule."""
+    hist = con.execute(block_histogram_sql(rule)).fetchnumpy()
+    return cap_from_histogram(rule, hist["n"], hist["blocks"], hist["pairs"], max_block, n_records)
+
+
+def partner_join_sql(index: int, cap: int, table: str = "keys") -> str:
+    """A partner rule's pairs: a record's key meets another's partner key, both sides <= cap."""
+    return f"""
+        WITH kc AS (SELECT k AS v, count(*) AS nk FROM {table} WHERE k IS NOT NULL GROUP BY k),
+        pc AS (SELECT p AS v, count(*) AS np FROM {table} WHERE p IS NOT NULL GROUP BY p),
+        ok AS (SELECT v FROM kc JOIN pc USING (v) WHERE nk <= {cap} AND np <= {cap}),
+        l AS (SELECT rid, k FROM {table} JOIN ok ON k = v),
+        r AS (SELECT rid, p FROM {table} JOIN ok ON p = v)
+        SELECT DISTINCT least(l.rid, r.rid) AS rid_a, greatest(l.rid, r.rid) AS rid_b,
+               {index} AS rule
+        FROM l JOIN r ON l.k = r.p AND l.rid <> r.rid
+    """
 
 
 def found_pairs(con) -> pd.DataFrame:
@@ -289,15 +344,7 @@ def candidate_pairs(
                     FROM kept l JOIN kept r ON l.k = r.k AND l.rid < r.rid
                 """
             else:
-                join = f"""
-                    WITH ok AS (SELECT k FROM keys WHERE k IS NOT NULL GROUP BY k
-                                HAVING count(*) <= {cap}),
-                    l AS (SELECT rid, k FROM keys JOIN ok USING (k)),
-                    r AS (SELECT rid, p FROM keys WHERE p IS NOT NULL)
-                    SELECT DISTINCT least(l.rid, r.rid) AS rid_a, greatest(l.rid, r.rid) AS rid_b,
-                           {index} AS rule
-                    FROM l JOIN r ON l.k = r.p AND l.rid <> r.rid
-                """
+                join = partner_join_sql(index, cap)
             raw = con.execute(f"INSERT INTO found {join}").fetchone()[0]
             rule_reports.append(
                 {

@@ -55,7 +55,15 @@ except ImportError:  # pragma: no cover - depends on the installation
     ) from None
 
 from overlap import pipeline
-from overlap.block import BLOCKING_RULES, DEFAULT_MAX_BLOCK, BlockingRule, found_pairs
+from overlap.block import (
+    BLOCKING_RULES,
+    DEFAULT_MAX_BLOCK,
+    BlockingRule,
+    block_histogram_sql,
+    cap_from_histogram,
+    found_pairs,
+    partner_join_sql,
+)
 from overlap.block import _key_frame as block_key_frame
 from overlap.cluster import cluster_records, connected_components
 from overlap.compare import COMPARISONS, compare_pairs
@@ -220,18 +228,24 @@ def _assemble(*slices) -> pa.Table:
     return pa.concat_tables(slices)
 
 
-def _block_sizes(table: pa.Table) -> pd.DataFrame:
-    """Per rule, how many blocks of each size this partition holds (its blocks are whole)."""
+def _block_sizes(table: pa.Table, rules: list[BlockingRule]) -> pd.DataFrame:
+    """Per rule, this partition's blocks by size and the pairs they hold (its blocks are whole).
+
+    Same SQL as the local engine's histogram (``block_histogram_sql``): a
+    key's records and its partner-key records always share a partition.
+    """
     con = duck.connect()
     try:
         con.register("part", table)
-        return con.execute(
-            """
-            SELECT rule, n, count(*) AS blocks FROM (
-                SELECT rule, k, count(*) AS n FROM part WHERE k IS NOT NULL GROUP BY rule, k
-            ) GROUP BY rule, n
-            """
-        ).df()
+        frames = []
+        for index, rule in enumerate(rules):
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW keys AS SELECT k, p FROM part WHERE rule = {index}"
+            )
+            hist = con.execute(block_histogram_sql(rule)).df()
+            hist.insert(0, "rule", index)
+            frames.append(hist)
+        return pd.concat(frames, ignore_index=True)
     finally:
         con.close()
 
@@ -239,45 +253,22 @@ def _block_sizes(table: pa.Table) -> pd.DataFrame:
 def _global_caps(
     rules: list[BlockingRule], sizes: list[pd.DataFrame], max_block: int, n_records: int
 ) -> tuple[list[int], list[int]]:
-    """Each rule's block-size cap from the whole histogram, as ``candidate_pairs`` decides it.
-
-    The histogram is rebuilt as a small DuckDB ``keys`` table (one row per
-    keyed record, integer block ids) so the engine's own ``_block_cap``
-    decides, whatever its budget rules become.
-    """
-    from overlap.block import _block_cap
-
-    hist = pd.concat(sizes, ignore_index=True) if sizes else pd.DataFrame()
+    """Each rule's block-size cap from the whole histogram, as ``candidate_pairs`` decides it."""
+    hist = pd.concat(sizes, ignore_index=True)
+    hist = hist.groupby(["rule", "n"], as_index=False)[["blocks", "pairs"]].sum()
     caps, counts = [], []
-    con = duck.connect()
-    try:
-        for index, rule in enumerate(rules):
-            mine = hist[hist["rule"] == index] if len(hist) else hist
-            if len(mine):
-                mine = mine.groupby("n", as_index=False)["blocks"].sum()
-                table = pd.DataFrame(
-                    {
-                        "n": mine["n"].to_numpy(dtype=np.int64),
-                        "blocks": mine["blocks"].to_numpy(dtype=np.int64),
-                    }
-                )
-            else:
-                table = pd.DataFrame({"n": np.zeros(0, np.int64), "blocks": np.zeros(0, np.int64)})
-            con.register("hist", table)
-            con.execute(
-                """
-                CREATE OR REPLACE TEMP TABLE keys AS
-                SELECT h.hid * 1000000000000 + (i // h.n) AS k
-                FROM (SELECT row_number() OVER () AS hid, n, blocks FROM hist) h,
-                     range(h.n * h.blocks) t(i)
-                """
-            )
-            con.unregister("hist")
-            cap, n_skipped, _ = _block_cap(con, rule, max_block, n_records)
-            caps.append(int(cap))
-            counts.append(int(n_skipped))
-    finally:
-        con.close()
+    for index, rule in enumerate(rules):
+        mine = hist[hist["rule"] == index].sort_values("n")
+        cap, n_skipped, _ = cap_from_histogram(
+            rule,
+            mine["n"].to_numpy(),
+            mine["blocks"].to_numpy(),
+            mine["pairs"].to_numpy(),
+            max_block,
+            n_records,
+        )
+        caps.append(cap)
+        counts.append(n_skipped)
     return caps, counts
 
 
@@ -311,16 +302,11 @@ def _block_partition(
                     FROM kept l JOIN kept r ON l.k = r.k AND l.rid < r.rid
                 """
             else:
-                join = f"""
-                    WITH keys AS (SELECT rid, k, p FROM part WHERE rule = {index}),
-                    ok AS (SELECT k FROM keys WHERE k IS NOT NULL GROUP BY k
-                           HAVING count(*) <= {cap}),
-                    l AS (SELECT rid, k FROM keys JOIN ok USING (k)),
-                    r AS (SELECT rid, p FROM keys WHERE p IS NOT NULL)
-                    SELECT DISTINCT least(l.rid, r.rid) AS rid_a, greatest(l.rid, r.rid) AS rid_b,
-                           {index} AS rule
-                    FROM l JOIN r ON l.k = r.p AND l.rid <> r.rid
-                """
+                con.execute(
+                    "CREATE OR REPLACE TEMP VIEW keys AS "
+                    f"SELECT rid, k, p FROM part WHERE rule = {index}"
+                )
+                join = partner_join_sql(index, cap)
             con.execute(f"INSERT INTO found {join}")
         pairs = found_pairs(con)
     finally:
@@ -597,7 +583,7 @@ def _run(
         slices = [client.submit(_item, c, q, pure=False) for c in chunks]
         assembled.append(client.submit(_assemble, *slices, pure=False))
     del chunks
-    sizes = client.gather([client.submit(_block_sizes, f, pure=False) for f in assembled])
+    sizes = client.gather([client.submit(_block_sizes, f, rules, pure=False) for f in assembled])
     caps, skipped_counts = _global_caps(rules, sizes, DEFAULT_MAX_BLOCK, n)
     partitions = [
         client.submit(_block_partition, rules, caps, bounds, f, pure=False) for f in assembled

@@ -153,3 +153,41 @@ def test_same_ssn_blocks_across_rosters_but_a_record_id_only_inside_one():
     assert pair_set(pairs) == {(0, 1), (0, 3)}
     rules = {r["rule"]: r["new_pairs"] for r in report["rules"]}
     assert rules["ssn"] == 1 and rules["record_id"] == 1
+
+
+def test_a_partner_rules_budget_counts_the_pairs_its_join_makes(monkeypatch):
+    """A swapped-name key with few records can meet many partners: nk * np pairs, not nk^2/2."""
+    # 3 records keyed "ann|lee" meet 30 records whose partner key is "ann|lee":
+    # 90 pairs, though the key's own block has only 3 records.
+    rows = [{"first_name": "Ann", "last_name": "Lee"} for _ in range(3)]
+    rows += [{"first_name": "Lee", "last_name": "Ann"} for _ in range(30)]
+    # a small swapped pair elsewhere: 1 * 1 pair
+    rows += [{"first_name": "Bo", "last_name": "Ng"}, {"first_name": "Ng", "last_name": "Bo"}]
+    records = records_from(rows)
+    rule = BlockingRule(
+        "swap",
+        "swapped",
+        "CASE WHEN first_name <> '' THEN first_name || '|' || last_name END",
+        partner="CASE WHEN first_name <> '' THEN last_name || '|' || first_name END",
+        pairs_per_record=1,
+    )
+    monkeypatch.setattr(block, "MIN_RULE_BUDGET", 10)
+    pairs, report = candidate_pairs(records, rules=[rule])
+    assert pair_set(pairs) == {(33, 34)}
+    # the big key is skipped from both ends ("ann|lee" and "lee|ann" are each a 3 x 30 block)
+    assert report["rules"][0]["skipped_block_count"] == 2
+    assert report["rules"][0]["skipped_blocks"] == [30, 30]
+    monkeypatch.setattr(block, "MIN_RULE_BUDGET", 1000)  # room for 3 * 30 twice
+    pairs, _ = candidate_pairs(records, rules=[rule])
+    assert len(pairs) == 3 * 30 + 1
+
+
+def test_cap_from_histogram_takes_smallest_blocks_while_the_budget_lasts(monkeypatch):
+    sizes, blocks = np.array([2, 3, 10]), np.array([5, 2, 1])
+    pairs = blocks * sizes * (sizes - 1) // 2  # 5, 6, 45: cumulative 5, 11, 56
+    monkeypatch.setattr(block, "MIN_RULE_BUDGET", 0)
+    budgeted = BlockingRule("r", "r", "k", pairs_per_record=1)
+    assert block.cap_from_histogram(budgeted, sizes, blocks, pairs, 5000, 11) == (3, 1, [10])
+    assert block.cap_from_histogram(budgeted, sizes, blocks, pairs, 5000, 56) == (10, 0, [])
+    unbudgeted = BlockingRule("r", "r", "k")
+    assert block.cap_from_histogram(unbudgeted, sizes, blocks, pairs, 2, 1) == (2, 3, [10, 3, 3])
