@@ -138,9 +138,14 @@ def samples() -> Dataset:
     return Dataset("samples", files, [f.stem for f in files], truth)
 
 
-def scale_pair(n: int, seed: int = 7, shared: float = 0.3) -> Dataset:
-    """Two generated rosters of ``n`` rows each (scripts/synth.py), cached under bench/out/scale."""
-    folder = OUT / "scale" / f"n{n}_seed{seed}"
+def scale_pair(n: int, seed: int = 7, shared: float = 0.3, zips: int | None = None) -> Dataset:
+    """Two generated rosters of ``n`` rows each (scripts/synth.py), cached under bench/out/scale.
+
+    ``zips`` fixes how many ZIP codes the people live in (default: the
+    generator's, about 20,000 adults per ZIP and never fewer than nine);
+    ``zips=9`` crowds a million rows into nine ZIPs as a blocking stress test.
+    """
+    folder = OUT / "scale" / (f"n{n}_seed{seed}" + (f"_zips{zips}" if zips else ""))
     files = [folder / "roster_a.csv", folder / "roster_b.csv"]
     truth_path = folder / "truth.csv"
     if not (all(f.exists() for f in files) and truth_path.exists()):
@@ -149,13 +154,14 @@ def scale_pair(n: int, seed: int = 7, shared: float = 0.3) -> Dataset:
             import synth  # scripts/synth.py, written by the samples engineer
         finally:
             sys.path.pop(0)
-        frame_a, frame_b, truth = synth.make_linked_pair(n, seed, shared=shared)
+        frame_a, frame_b, truth = synth.make_linked_pair(n, seed, shared=shared, zips=zips)
         folder.mkdir(parents=True, exist_ok=True)
         for frame, path in zip((frame_a, frame_b), files, strict=True):
             frame.to_csv(path, index=False)
         _normalise_pair_truth(truth, files).to_csv(truth_path, index=False)
     truth = pd.read_csv(truth_path, dtype={"programme": str, "row": int, "true_id": str})
-    return Dataset(f"scale-{n}", files, [f.stem for f in files], truth)
+    name = f"scale-{n}" + (f"-zips{zips}" if zips else "")
+    return Dataset(name, files, [f.stem for f in files], truth)
 
 
 def _normalise_pair_truth(truth: pd.DataFrame, files: list[Path]) -> pd.DataFrame:

@@ -170,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--zips",
+        type=int,
+        help="ZIP codes the people live in (default: the generator's, ~20,000 adults per "
+        "ZIP, at least 9); --zips 9 crowds a million rows into nine ZIPs (a stress test)",
+    )
+    parser.add_argument(
         "--fresh", action="store_true", help="regenerate the rosters (after the generator changed)"
     )
     parser.add_argument(
@@ -181,13 +187,15 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.sizes:
         t = time.perf_counter()
         if args.fresh:
-            shutil.rmtree(OUT / "scale" / f"n{n}_seed{args.seed}", ignore_errors=True)
-        dataset = datasets.scale_pair(n, seed=args.seed)
+            suffix = f"_zips{args.zips}" if args.zips else ""
+            shutil.rmtree(OUT / "scale" / f"n{n}_seed{args.seed}{suffix}", ignore_errors=True)
+        dataset = datasets.scale_pair(n, seed=args.seed, zips=args.zips)
         print(
             f"N={n:,}: rosters ready in {time.perf_counter() - t:.1f}s ({dataset.files[0].parent})",
             file=sys.stderr,
         )
-        work = OUT / "scale" / f"run-{n}"
+        label = f"{n}" + (f"-zips{args.zips}" if args.zips else "")
+        work = OUT / "scale" / f"run-{label}"
         results = []
         if args.only in (None, "overlap"):
             run = run_overlap(dataset, work / "overlap", args.threshold)
@@ -196,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                     score_run(run, dataset), run, dataset.n_records, overlap_candidate_pairs(run)
                 )
             )
-            (OUT / "scale" / f"stages-{n}-overlap.txt").write_text(run.stderr)
+            (OUT / "scale" / f"stages-{label}-overlap.txt").write_text(run.stderr)
         if args.only in (None, "splink"):
             threshold = args.threshold if args.threshold is not None else SPLINK_DEFAULT_THRESHOLD
             run = run_splink(dataset, work / "splink", threshold)
@@ -208,15 +216,26 @@ def main(argv: list[str] | None = None) -> int:
                     run.stats.get("candidate_pairs"),
                 )
             )
-            (OUT / "scale" / f"stages-{n}-splink.txt").write_text(run.stderr)
+            (OUT / "scale" / f"stages-{label}-splink.txt").write_text(run.stderr)
         text = table(n, results)
         print(text)
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         with open(OUT / "scale.md", "a") as fh:
-            fh.write(f"\n### N = {n:,} per roster ({stamp}, seed {args.seed})\n\n{text}\n")
+            fh.write(
+                f"\n### N = {n:,} per roster, {dataset.name} ({stamp}, seed {args.seed})\n\n{text}\n"
+            )
         with open(OUT / "scale.jsonl", "a") as fh:
             fh.write(
-                json.dumps({"n": n, "seed": args.seed, "when": stamp, "results": results}) + "\n"
+                json.dumps(
+                    {
+                        "n": n,
+                        "seed": args.seed,
+                        "zips": args.zips,
+                        "when": stamp,
+                        "results": results,
+                    }
+                )
+                + "\n"
             )
         if args.profile and args.only in (None, "overlap"):
             profile_overlap(dataset, n, args.threshold)

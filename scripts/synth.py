@@ -1010,10 +1010,22 @@ class StreetTable:
     VARIANTS = 5  # canonical, long words, dotted, no direction, no suffix
 
     def __init__(self) -> None:
-        self.zips = list(ZIP_PROFILE)
-        self.zip_weight = np.array([ZIP_PROFILE[z][0] for z in self.zips])
-        self.zip_weight = self.zip_weight / self.zip_weight.sum()
-        self.group_cum = np.cumsum(np.array([ZIP_PROFILE[z][1] for z in self.zips]), axis=1)
+        # The nine profiled ZIPs first (the samples only ever use those), then
+        # the other real Chicago and south/west-suburb ZIPs, each borrowing a
+        # profiled ZIP's mix of groups and streets, for populations too big
+        # to live in nine ZIPs (see make_population's ``zips``).
+        core = list(ZIP_PROFILE)
+        extra = sorted(
+            r["zip_code"]
+            for r in zipcodes.filter_by(state="IL")
+            if r["zip_code_type"] == "STANDARD"
+            and r["zip_code"][:3] in ("606", "604")
+            and r["zip_code"] not in ZIP_PROFILE
+        )
+        self.zips = core + extra
+        self.model_of = [*core, *(core[i % len(core)] for i in range(len(extra)))]
+        self.zip_weight = np.array([ZIP_PROFILE[m][0] for m in self.model_of])
+        self.group_cum = np.cumsum(np.array([ZIP_PROFILE[m][1] for m in self.model_of]), axis=1)
         self.group_cum[:, -1] = 1.0
         info = [zipcodes.matching(z)[0] for z in self.zips]
         self.city = np.array([i["city"].title() for i in info], dtype=object)
@@ -1023,7 +1035,7 @@ class StreetTable:
         zip_of: list[int] = []
         lo: list[int] = []
         hi: list[int] = []
-        for zi, z in enumerate(self.zips):
+        for zi, z in enumerate(self.model_of):
             ns, ew, streets = ZIP_STREETS[z]
             for s in streets:
                 names.append(s)
@@ -1209,14 +1221,20 @@ def _addresses(rng, zip_idx, streets: StreetTable):
     return street, number, unit
 
 
-def make_population(n_households: int, rng: np.random.Generator) -> Population:
-    """Households in the nine ZIPs: singles, couples, families, twins, Jr/Sr, movers.
+def make_population(
+    n_households: int, rng: np.random.Generator, zips: int = len(ZIP_PROFILE)
+) -> Population:
+    """Households in ``zips`` ZIPs: singles, couples, families, twins, Jr/Sr, movers.
 
-    Vectorised: no Python loop over people, so millions are cheap.
+    The first nine ZIPs are the profiled ones the samples use; more spread a
+    big population over real neighbouring ZIPs, so a million people do not
+    all live in nine (no real ZIP holds 200,000 people). Vectorised: no Python
+    loop over people, so millions are cheap.
     """
     table, streets = name_table(), street_table()
     H = n_households
-    h_zip = _pick(rng, H, streets.zip_weight)
+    zip_weight = streets.zip_weight[:zips] / streets.zip_weight[:zips].sum()
+    h_zip = _pick(rng, H, zip_weight)
     h_group = (rng.random(H)[:, None] > streets.group_cum[h_zip]).sum(axis=1)
     h_type = _pick(rng, H, [0.30, 0.22, 0.33, 0.15])
     n_kids = np.zeros(H, dtype=np.int64)
@@ -1338,12 +1356,12 @@ def make_population(n_households: int, rng: np.random.Generator) -> Population:
     # addresses: households, then moves (whole household, or a grown child alone)
     h_street, h_number, h_unit = _addresses(rng, h_zip, streets)
     h_moved = rng.random(H) < 0.2
-    new_zip = np.where(rng.random(H) < 0.7, h_zip, _pick(rng, H, streets.zip_weight))
+    new_zip = np.where(rng.random(H) < 0.7, h_zip, _pick(rng, H, zip_weight))
     n_street, n_number, n_unit = _addresses(rng, new_zip, streets)
     zip_old, street_old, number_old, unit_old = h_zip[hh], h_street[hh], h_number[hh], h_unit[hh]
     moved = h_moved[hh].copy()
     self_move = is_child & (age >= 19) & (rng.random(N) < 0.12)
-    p_zip = np.where(rng.random(N) < 0.6, zip_old, _pick(rng, N, streets.zip_weight))
+    p_zip = np.where(rng.random(N) < 0.6, zip_old, _pick(rng, N, zip_weight))
     p_street, p_number, p_unit = _addresses(rng, p_zip, streets)
     zip_new = np.where(self_move, p_zip, np.where(moved, new_zip[hh], zip_old))
     street_new = np.where(self_move, p_street, np.where(moved, n_street[hh], street_old))
@@ -2581,8 +2599,15 @@ def make_next_season(seed: int = SAMPLE_SEED) -> tuple[pd.DataFrame, pd.DataFram
 # ---------------------------------------------------------------------------
 
 
-def _population_for(adults_needed: int, rng) -> Population:
-    return make_population(max(50, int(adults_needed / 1.75) + 50), rng)
+ADULTS_PER_ZIP = 20_000  # a busy real ZIP; the nine profiled ZIPs hold up to 180,000 adults
+
+
+def _population_for(adults_needed: int, rng, zips: int | None = None) -> Population:
+    """A population with enough adults; ZIPs added once nine would be over-full."""
+    if zips is None:
+        zips = max(len(ZIP_PROFILE), -(-adults_needed // ADULTS_PER_ZIP))
+    zips = min(zips, len(street_table().zips))
+    return make_population(max(50, int(adults_needed / 1.75) + 50), rng, zips=zips)
 
 
 def make_linked_pair(
@@ -2592,6 +2617,7 @@ def make_linked_pair(
     styles: tuple[str, str] = ("vita", "employer"),
     duplicates: float = 0.02,
     corruption: float = 1.0,
+    zips: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Two rosters of ``n`` rows each, about ``shared`` of their people in both.
 
@@ -2608,6 +2634,10 @@ def make_linked_pair(
         corruption: multiplies every corruption rate (3.0 leaves about a third
             of the identifying fields missing or wrong: the messy rosters
             Overlap must also handle).
+        zips: how many ZIPs the people live in; default: the nine profiled
+            ones, more once they would hold over ``ADULTS_PER_ZIP`` adults
+            each (9 at 100,000 rows per roster, 84 at a million). Pass 9 to
+            crowd a million into nine ZIPs (a blocking stress test).
 
     Returns:
         (frame_a, frame_b, truth); truth has ``file`` ("a"/"b"), ``row``
@@ -2616,7 +2646,7 @@ def make_linked_pair(
     rng = np.random.default_rng(seed)
     unique = n - round(n * duplicates)
     s = round(shared * unique)
-    pop = _population_for(2 * unique - s, rng)
+    pop = _population_for(2 * unique - s, rng, zips)
     adults = np.flatnonzero(pop.age >= 18)
     if len(adults) < 2 * unique - s:  # pragma: no cover - population sized with margin
         raise ValueError("population too small")

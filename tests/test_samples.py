@@ -295,3 +295,22 @@ def test_corruption_factor_makes_rosters_messier():
         calm_share = calm["corruptions"].str.contains(label).mean()
         messy_share = messy["corruptions"].str.contains(label).mean()
         assert messy_share > 2 * calm_share > 0, label
+
+
+def test_a_big_population_spreads_over_more_real_zip_codes():
+    """Nine ZIPs hold up to ADULTS_PER_ZIP adults each; past that, real neighbouring ZIPs."""
+    import zipcodes
+
+    small = synth._population_for(20_000, np.random.default_rng(1))
+    assert set(np.unique(small.zip_old)) <= set(range(9))
+    adults = 30 * synth.ADULTS_PER_ZIP
+    big = synth._population_for(adults, np.random.default_rng(1))
+    used = np.unique(np.concatenate([big.zip_old, big.zip_new]))
+    assert len(used) == 30 and used.max() == 29
+    per_zip = np.bincount(big.zip_old[big.age >= 18])
+    assert per_zip.max() < 2.5 * synth.ADULTS_PER_ZIP
+    streets = synth.street_table()
+    for z in np.array(streets.zips)[used]:
+        assert zipcodes.matching(z)[0]["state"] == "IL"
+    # the nine profiled ZIPs come first, unchanged, so the samples are unchanged
+    assert streets.zips[:9] == list(synth.ZIP_PROFILE)
