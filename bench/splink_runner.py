@@ -338,11 +338,11 @@ def build_settings(present: set[str], broad: list[str] = ()):
     if have("ssn"):
         deterministic.append(block_on("ssn"))
 
-    em_rules = []
+    em_rules = []  # (columns, rule): tighten_em_rules may narrow them at scale
     if have("first_name", "last_name"):
-        em_rules.append(block_on("first_name", "last_name"))
+        em_rules.append((("first_name", "last_name"), block_on("first_name", "last_name")))
     if have("dob"):
-        em_rules.append(block_on("dob"))
+        em_rules.append((("dob",), block_on("dob")))
 
     settings = SettingsCreator(
         link_type="link_and_dedupe",
@@ -390,6 +390,48 @@ def drop_costly_rules(tables, settings, n_records: int):
             kept.append(rule)
     settings.blocking_rules_to_generate_predictions = kept
     return settings, dropped
+
+
+def tighten_em_rules(tables, settings, em_rules, n_records: int, present: set[str]):
+    """Make each EM training rule specific enough to train in memory.
+
+    Splink's examples train blocked on first+last name and on dob; across two
+    million records those blocks hold billions of pairs (at 1M x 1M Splink ran
+    out of this machine's memory in EM before this step). An analyst checks
+    them with ``count_comparisons_from_blocking_rules`` and narrows a rule that
+    would exceed 20 pairs per record by also blocking on birth year (names) or
+    ZIP (dob): each comparison is still estimated in the other session.
+
+    Returns:
+        The EM rules to use, and what was narrowed (rule SQL and its count).
+    """
+    from splink import block_on
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    narrower = {}
+    if "dob" in present:
+        narrower[("first_name", "last_name")] = block_on(
+            "first_name", "last_name", "substr(dob,1,4)"
+        )
+    if "zip" in present:
+        narrower[("dob",)] = block_on("dob", "zip")
+    budget = RULE_PAIRS_PER_RECORD * n_records
+    kept, narrowed = [], []
+    for columns, rule in em_rules:
+        count = count_comparisons_from_blocking_rules(
+            tables,
+            blocking_rules=[rule],
+            link_type=settings.link_type,
+            unique_id_column_name=settings.unique_id_column_name,
+            record_sample_proportion=1.0 if n_records < 50_000 else 0.2,
+        )[0]
+        pairs = int(count["marginal_comparison_count"])
+        if pairs > budget and columns in narrower:
+            narrowed.append({"rule": count["blocking_rule"], "pairs": pairs})
+            kept.append(narrower[columns])
+        else:
+            kept.append(rule)
+    return kept, narrowed
 
 
 def _count(splink_frame) -> int:
@@ -454,8 +496,14 @@ def run_splink(
     ]
     settings, dropped = drop_costly_rules(tables, settings, n_records=len(combined))
     stats["dropped_rules"] = dropped
+    em_rules, narrowed = tighten_em_rules(
+        tables, settings, em_rules, n_records=len(combined), present=present
+    )
+    stats["narrowed_em_rules"] = narrowed
     linker = Linker(tables, settings, log_level=logging.WARNING)
-    t = stage("register+check rules", t, dropped_rules=len(dropped))
+    t = stage(
+        "register+check rules", t, dropped_rules=len(dropped), narrowed_em_rules=len(narrowed)
+    )
 
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
     t = stage("prior", t)

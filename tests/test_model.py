@@ -219,3 +219,27 @@ def test_priors_across_and_inside_rosters_are_learned_apart():
     expected_cross = 150 / (300 * 300)
     assert 0.5 * expected_cross < model.prior_cross < 2 * expected_cross
     assert model.prior_within < model.prior_cross / 10
+
+
+def test_names_are_learned_on_pairs_sharing_a_date_of_birth_and_a_zip_code():
+    """Blocking picked same-dob candidates partly by name; same dob + ZIP ones it did not."""
+    from overlap.model import _dob_session
+
+    records = pd.DataFrame({"zip": ["60623", "60623", "60629", "", "60629", "60629"]})
+    levels = pd.DataFrame(
+        {
+            "rid_a": [0, 0, 1, 2, 2] * 20,
+            "rid_b": [1, 2, 3, 4, 5] * 20,
+            "dob_level": [cmp.DOB_EXACT, cmp.DOB_EXACT, cmp.DOB_EXACT, cmp.DOB_EXACT, 0] * 20,
+        }
+    )
+    names = [c.name for c in COMPARISONS]
+    dob = levels["dob_level"].to_numpy()
+    mask, taught = _dob_session(records, levels, dob, names)
+    assert mask.tolist() == [True, False, False, True, False] * 20
+    assert "address" not in taught and "dob" not in taught and "first_name" in taught
+    # without ZIP codes (or too few of them) every pair sharing a date of birth teaches
+    mask, taught = _dob_session(records.assign(zip=""), levels, dob, names)
+    assert mask.tolist() == (dob == cmp.DOB_EXACT).tolist() and "address" in taught
+    mask, taught = _dob_session(records.drop(columns="zip"), levels, dob, names)
+    assert mask.tolist() == (dob == cmp.DOB_EXACT).tolist()
