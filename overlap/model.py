@@ -81,11 +81,18 @@ def canonical_order(records: pd.DataFrame) -> np.ndarray:
     return np.lexsort((np.arange(len(records)), hashed))
 
 
-def random_pairs(records: pd.DataFrame, n_pairs: int, seed: int = 20261129) -> pd.DataFrame:
-    """Up to ``n_pairs`` distinct random record pairs, independent of row order."""
+def random_pairs(
+    records: pd.DataFrame, n_pairs: int, seed: int = 20261129, order: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Up to ``n_pairs`` distinct random record pairs, independent of row order.
+
+    ``order`` is ``canonical_order(records)`` when the caller has it already
+    (hashing every record costs seconds at a million rows).
+    """
     n = len(records)
     total = n * (n - 1) // 2
-    order = canonical_order(records)
+    if order is None:
+        order = canonical_order(records)
     if total <= n_pairs:
         ia, ib = np.triu_indices(n, k=1)
     else:
@@ -128,11 +135,13 @@ def u_sample_size(n_records: int) -> int:
     return int(np.clip(U_SAMPLE_PAIRS_PER_RECORD * n_records, U_SAMPLE_MIN, U_SAMPLE_MAX))
 
 
-def estimate_u(records: pd.DataFrame, n_pairs: int | None = None) -> dict[str, np.ndarray]:
+def estimate_u(
+    records: pd.DataFrame, n_pairs: int | None = None, order: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """u per comparison level from random pairs (exact levels from value frequencies)."""
     if n_pairs is None:
         n_pairs = u_sample_size(len(records))
-    levels = compare_pairs(records, random_pairs(records, n_pairs))
+    levels = compare_pairs(records, random_pairs(records, n_pairs, order=order))
     u = {}
     for comparison in COMPARISONS:
         column = levels[f"{comparison.name}_level"].to_numpy()
@@ -280,6 +289,7 @@ def fit_model(
     levels: pd.DataFrame,
     u: dict[str, np.ndarray] | None = None,
     u_pairs: int | None = None,
+    order: np.ndarray | None = None,
 ) -> FittedModel:
     """Learn u, m and the prior from the records and their candidate pairs' levels.
 
@@ -288,13 +298,14 @@ def fit_model(
         levels: ``compare_pairs`` output for the candidate pairs.
         u: known u (skips the random-pair estimate), mainly for tests.
         u_pairs: how many random pairs estimate u (default ``u_sample_size``).
+        order: ``canonical_order(records)`` if the caller has it already.
 
     Returns:
         The fitted model; ``stats`` tells how many pairs each training
         session used (no personal data).
     """
     if u is None:
-        u = estimate_u(records, u_pairs)
+        u = estimate_u(records, u_pairs, order=order)
     all_names = [c.name for c in COMPARISONS]
     m0 = {c.name: np.asarray(c.initial_m, dtype=np.float64) / sum(c.initial_m) for c in COMPARISONS}
     guard = household_guard(levels)
@@ -341,20 +352,26 @@ def fit_model(
     m = {name: np.mean(learned[name], axis=0) for name in all_names}
     for name in all_names:
         m[name] = m[name] / m[name].sum()
-    prior = estimate_prior(len(records), levels, guard, m, u)
-    stats["prior"] = prior
     # Across rosters and inside one the chance of a match differs (a roster
     # rarely repeats a person; two rosters often share them): one prior each.
+    # The level patterns are counted once, with the cross flag, for all three.
     cross = _cross_pairs(records, levels)
+    flag = np.zeros(len(levels), dtype=np.int8) if cross is None else cross.astype(np.int8)
+    names = [c.name for c in COMPARISONS]
+    matrix = np.column_stack([_level_matrix(levels, names), flag])
+    patterns, pguard, counts = _patterns(matrix, guard)
+    flags, patterns = patterns[:, -1].astype(bool), patterns[:, :-1]
+    prior = _prior_from_patterns(len(records), patterns, pguard, counts, m, u)
+    stats["prior"] = prior
     within_total, cross_total = _pair_totals(records)
     priors = {}
     groups = (
-        [] if cross is None else [("cross", cross, cross_total), ("within", ~cross, within_total)]
+        [] if cross is None else [("cross", flags, cross_total), ("within", ~flags, within_total)]
     )
     for key, mask, total in groups:
         if total > 0:
-            priors[key] = estimate_prior(
-                len(records), levels[mask], guard[mask], m, u, total_pairs=total
+            priors[key] = _prior_from_patterns(
+                len(records), patterns[mask], pguard[mask], counts[mask], m, u, total_pairs=total
             )
             stats[f"prior_{key}"] = priors[key]
     return FittedModel(
@@ -443,8 +460,29 @@ def estimate_prior(
         return float(min(1.0 / total_pairs, 0.5))
     names = [c.name for c in COMPARISONS]
     patterns, pguard, counts = _patterns(_level_matrix(levels, names), guard)
+    return _prior_from_patterns(n_records, patterns, pguard, counts, m, u, iterations, total_pairs)
+
+
+def _prior_from_patterns(
+    n_records: int,
+    patterns: np.ndarray,
+    pguard: np.ndarray,
+    counts: np.ndarray,
+    m: dict[str, np.ndarray],
+    u: dict[str, np.ndarray],
+    iterations: int = 200,
+    total_pairs: float | None = None,
+) -> float:
+    """``estimate_prior`` on already counted level patterns (columns in COMPARISONS order)."""
+    if total_pairs is None:
+        total_pairs = n_records * (n_records - 1) / 2
+    total_pairs = max(total_pairs, 1.0)
+    n_pairs = float(counts.sum())
+    if n_pairs == 0:
+        return float(min(1.0 / total_pairs, 0.5))
+    names = [c.name for c in COMPARISONS]
     log_bayes = _log_bayes(patterns, names, m, u)
-    prior = min(len(levels) / total_pairs * 0.5, 0.5)
+    prior = min(n_pairs / total_pairs * 0.5, 0.5)
     for _ in range(iterations):
         post = _posterior(log_bayes, prior)
         post[pguard] = 0.0
@@ -484,10 +522,13 @@ def household_weight(model: FittedModel, scored: pd.DataFrame) -> np.ndarray:
 
 def _term_frequencies(records: pd.DataFrame, column: str) -> np.ndarray:
     """Each record's value frequency among records with the field (0 where missing)."""
-    values = records[column].fillna("").astype(str)
-    present = values != ""
-    counts = values.map(values[present].value_counts()).fillna(0).to_numpy(dtype=np.float64)
-    return np.where(present.to_numpy(), counts / max(int(present.sum()), 1), 0.0)
+    codes, uniques = pd.factorize(records[column].fillna("").astype(str))
+    counts = np.bincount(codes, minlength=len(uniques)).astype(np.float64)
+    empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+    if len(empty):
+        counts[empty[0]] = 0.0
+    n_present = int(counts.sum())
+    return counts[codes] / max(n_present, 1)
 
 
 def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
@@ -511,21 +552,22 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
             if prior is not None:
                 total[mask] = np.log2(prior / (1 - prior))
     ia = out["rid_a"].to_numpy()
+    weight_columns = {}
     for comparison in model.comparisons:
         name = comparison.name
-        level = out[f"{name}_level"].to_numpy().astype(np.int64)
-        present = level != MISSING
-        weights = model.level_weights(name)
-        weight = np.zeros(len(out))
-        weight[present] = weights[level[present]]
+        level = out[f"{name}_level"].to_numpy()
+        # one look-up per pair: the table's last entry (level -1, missing) weighs 0
+        table = np.append(model.level_weights(name), 0.0)
+        weight = table[level]
         exact_level = TF_FIELDS.get(name)
         if exact_level is not None and name in records.columns:
-            exact = level == exact_level
+            exact = np.flatnonzero(level == exact_level)
             freq = _term_frequencies(records, name)[ia[exact]]
             tf_u = np.maximum(freq, model.tf_minimum_u)
             weight[exact] = np.log2(model.m[name][exact_level] / tf_u)
         total += weight
-        out[f"{name}_weight"] = weight.astype(np.float32)  # half the memory; ample precision
+        weight_columns[f"{name}_weight"] = weight.astype(np.float32)  # half the memory
+    out = pd.concat([out, pd.DataFrame(weight_columns, index=out.index)], axis=1)
     capped = np.minimum(total, household_weight(model, out))
     out["household_guard"] = capped < np.minimum(total, 0.0)
     total = capped

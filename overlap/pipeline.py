@@ -174,13 +174,13 @@ def _programme_codes(records: pd.DataFrame) -> np.ndarray:
     return pd.factorize(records["programme"])[0].astype(np.int64)
 
 
-def _tie_order(records: pd.DataFrame) -> np.ndarray:
+def _tie_order(records: pd.DataFrame, order: np.ndarray | None = None) -> np.ndarray:
     rank = np.empty(len(records), dtype=np.int64)
-    rank[canonical_order(records)] = np.arange(len(records))
+    rank[canonical_order(records) if order is None else order] = np.arange(len(records))
     return rank
 
 
-def _cluster(records, pairs, threshold, decisions) -> np.ndarray:
+def _cluster(records, pairs, threshold, decisions, order: np.ndarray | None = None) -> np.ndarray:
     rid_decisions = decisions_to_rids(records, decisions)
     return cluster_records(
         len(records),
@@ -188,7 +188,7 @@ def _cluster(records, pairs, threshold, decisions) -> np.ndarray:
         threshold,
         rid_decisions,
         programme_codes=_programme_codes(records),
-        tie_order=_tie_order(records),
+        tie_order=_tie_order(records, order),
     )
 
 
@@ -250,7 +250,9 @@ def match_rosters(
     report("compare", started, pairs=len(levels), comparisons=len(COMPARISONS))
 
     started = time.perf_counter()
-    model = fit_model(records, levels)
+    # hashed once: u's random pairs and clustering's tie-break both use it
+    order = canonical_order(records)
+    model = fit_model(records, levels, order=order)
     report(
         "model",
         started,
@@ -271,7 +273,7 @@ def match_rosters(
 
     started = time.perf_counter()
     decisions = _empty_decisions() if decisions is None else decisions.copy()
-    person_id = _cluster(records, scored, threshold, decisions)
+    person_id = _cluster(records, scored, threshold, decisions, order)
     records["person_id"] = person_id
     report("cluster", started, people=int(person_id.max() + 1) if len(person_id) else 0)
 
