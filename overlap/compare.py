@@ -692,6 +692,9 @@ def _agree_levels(records, field, ia, ib) -> np.ndarray:
 
 CHUNK_PAIRS = 1_000_000  # pairs compared at once: bounds the memory of the per-pair arrays
 
+# Output columns after rid_a, rid_b, in order: every level, then the two flags.
+_OUTPUT_COLUMNS = [f"{c.name}_level" for c in COMPARISONS] + ["name_swap", "cross"]
+
 
 def compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """Comparison levels of every candidate pair.
@@ -713,18 +716,41 @@ def compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     if outer:
         _per_call.cache = {}
     try:
-        if len(ia) <= CHUNK_PAIRS:
-            return _compare_chunk(records, ia, ib)
-        parts = [
-            _compare_chunk(
-                records, ia[start : start + CHUNK_PAIRS], ib[start : start + CHUNK_PAIRS]
-            )
-            for start in range(0, len(ia), CHUNK_PAIRS)
-        ]
-        return pd.concat(parts, ignore_index=True)
+        return _compare_all(records, ia, ib)
     finally:
         if outer:
             _per_call.cache = None
+
+
+def _spans(n: int):
+    """(start, stop) of each chunk of CHUNK_PAIRS pairs."""
+    return [(start, min(start + CHUNK_PAIRS, n)) for start in range(0, n, CHUNK_PAIRS)]
+
+
+def _compare_all(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.DataFrame:
+    """Fill one preallocated int8 array per output column, chunk by chunk (no frames to concatenate)."""
+    n = len(ia)
+    out = {"rid_a": np.array(ia, dtype=np.int64), "rid_b": np.array(ib, dtype=np.int64)}
+    levels = {column: np.empty(n, dtype=np.int8) for column in _OUTPUT_COLUMNS}
+    # names de-duplicate their pairs over the whole call, so they run first over all chunks
+    _name_levels(
+        records, ia, ib, levels["first_name_level"], levels["last_name_level"], levels["name_swap"]
+    )
+    programme = _cached(("programme", "codes"), lambda: _programme_codes(records))
+    for start, stop in _spans(n):
+        a, b = ia[start:stop], ib[start:stop]
+        levels["middle_name_level"][start:stop] = _middle_levels(records, a, b)
+        levels["dob_level"][start:stop] = _dob_levels(records, a, b)
+        levels["address_level"][start:stop] = _address_levels(records, a, b)
+        levels["phone_level"][start:stop] = _phone_levels(records, a, b)
+        levels["email_level"][start:stop] = _email_levels(records, a, b)
+        levels["record_id_level"][start:stop] = _record_id_levels(records, a, b)
+        levels["ssn_level"][start:stop] = _ssn_levels(records, a, b)
+        levels["sex_level"][start:stop] = _agree_levels(records, "sex", a, b)
+        levels["suffix_level"][start:stop] = _agree_levels(records, "suffix", a, b)
+        levels["cross"][start:stop] = programme[a] != programme[b]
+    out.update(levels)
+    return pd.DataFrame(out, copy=False)
 
 
 def _programme_codes(records: pd.DataFrame) -> np.ndarray:
@@ -848,8 +874,46 @@ def _crosswise_distinct(names: pd.DataFrame):
     return compute
 
 
-def _name_levels(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray):
-    """First- and last-name levels and the swapped-names flag, on distinct name pairs."""
+def _on_distinct_keys(key_chunks, compute) -> list[np.ndarray]:
+    """Run ``compute`` once per distinct int64 key over all chunks; one value array per chunk.
+
+    A million candidate pairs hold far fewer distinct name pairs, and the
+    same name pairs come back in chunk after chunk, so keys are
+    de-duplicated inside each chunk (a small, fast hash table), then the
+    chunks' distinct keys over the whole call. ``compute(keys)`` gets at
+    most CHUNK_PAIRS distinct keys at a time and returns one small int per
+    key; every chunk's keys are read before the first ``compute``.
+    """
+    local_codes = []
+    distinct_parts = []
+    total = 0
+    for keys in key_chunks:
+        codes, distinct = pd.factorize(keys)
+        index_type = np.int32 if total + len(distinct) < 2**31 else np.int64
+        local_codes.append((codes + total).astype(index_type))
+        distinct_parts.append(distinct)
+        total += len(distinct)
+    if total == 0:
+        return [np.zeros(0, dtype=np.int8) for _ in local_codes]
+    to_distinct, distinct = pd.factorize(np.concatenate(distinct_parts))
+    del distinct_parts
+    values = np.concatenate(
+        [
+            compute(distinct[start : start + CHUNK_PAIRS])
+            for start in range(0, len(distinct), CHUNK_PAIRS)
+        ]
+    )
+    per_local = values[to_distinct]
+    return [per_local[codes] for codes in local_codes]
+
+
+def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap: np.ndarray):
+    """Fill first- and last-name levels and the swapped-names flag, on distinct name pairs.
+
+    Equal names (exact) and a missing side need no string work; every other
+    pair is keyed by its two name codes and compared once per distinct key
+    over the whole call.
+    """
     first_c, middle_c, uniq_fm = _vocabulary(records, ("first_name", "middle_name"))
     last_c, uniq_l = _vocabulary(records, ("last_name",))
     firsts = _cached(
@@ -862,59 +926,97 @@ def _name_levels(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray):
         ("last_name", "distinct"),
         lambda: _distinct_frame(records, "last_name", last_c, uniq_l, ("last_sound",)),
     )
-    empty_fm = _empty_code(uniq_fm)
-    fa, fb = first_c[ia], first_c[ib]
-    ma, mb = middle_c[ia], middle_c[ib]
-    middle = ((fa == mb) & (mb != empty_fm)) | ((fb == ma) & (ma != empty_fm))
-    first = _on_distinct_pairs(fa, fb, _first_levels_distinct(firsts), middle.astype(np.int64))
-    la, lb = last_c[ia], last_c[ib]
-    last = _on_distinct_pairs(la, lb, _last_levels_distinct(lasts))
+    empty_fm, n_fm = _empty_code(uniq_fm), len(uniq_fm)
+    empty_l, n_l = _empty_code(uniq_l), len(uniq_l)
+    spans = _spans(len(ia))
+
+    first_rows: list[np.ndarray] = []
+
+    def first_keys():
+        for start, stop in spans:
+            fa, fb = first_c[ia[start:stop]], first_c[ib[start:stop]]
+            present = (fa != empty_fm) & (fb != empty_fm)
+            first[start:stop] = np.where(present, FIRST_EXACT, MISSING)
+            rows = np.flatnonzero(present & (fa != fb))
+            first_rows.append(rows.astype(np.int32))
+            fa, fb = fa[rows], fb[rows]
+            ma, mb = middle_c[ia[start + rows]], middle_c[ib[start + rows]]
+            middle = ((fa == mb) & (mb != empty_fm)) | ((fb == ma) & (ma != empty_fm))
+            yield (fa * n_fm + fb) * 2 + middle
+
+    first_compute = _first_levels_distinct(firsts)
+
+    def first_levels(keys):
+        pair = keys >> 1
+        return first_compute(pair // n_fm, pair % n_fm, keys & 1)
+
+    for (start, _), rows, values in zip(
+        spans, first_rows, _on_distinct_keys(first_keys(), first_levels), strict=True
+    ):
+        first[start + rows] = values
+
+    last_rows: list[np.ndarray] = []
+
+    def last_keys():
+        for start, stop in spans:
+            la, lb = last_c[ia[start:stop]], last_c[ib[start:stop]]
+            present = (la != empty_l) & (lb != empty_l)
+            last[start:stop] = np.where(present, LAST_EXACT, MISSING)
+            rows = np.flatnonzero(present & (la != lb))
+            last_rows.append(rows.astype(np.int32))
+            yield la[rows] * n_l + lb[rows]
+
+    last_compute = _last_levels_distinct(lasts)
+
+    def last_levels(keys):
+        return last_compute(keys // n_l, keys % n_l)
+
+    for (start, _), rows, values in zip(
+        spans, last_rows, _on_distinct_keys(last_keys(), last_levels), strict=True
+    ):
+        last[start + rows] = values
+
     # Swapped first/last names: compared crosswise (whole and first words, so
     # "Lucia Rosa" in the last-name field still meets "Lucia"), capped below exact
     # so a swap is good but not the strongest evidence (no double counting).
     nf, nl, uniq_n = _vocabulary(records, ("first_name", "last_name"))
-    empty_n = _empty_code(uniq_n)
-    straight_good = (first >= FIRST_VERY_CLOSE) & (last >= LAST_VERY_CLOSE)
-    nfa, nfb, nla, nlb = nf[ia], nf[ib], nl[ia], nl[ib]
-    filled = (nfa != empty_n) & (nfb != empty_n) & (nla != empty_n) & (nlb != empty_n)
-    maybe = np.flatnonzero(filled & ~straight_good)
-    name_swap = np.zeros(len(ia), dtype=np.int8)
-    if len(maybe):
-        names = _cached(("first_last", "distinct"), lambda: pd.DataFrame({"name": uniq_n}))
+    empty_n, n_n = _empty_code(uniq_n), len(uniq_n)
+    name_swap[:] = 0
+    maybe_rows: list[np.ndarray] = []
+
+    def cross_keys():
+        # reads every chunk's straight levels before any swap changes them
+        for start, stop in spans:
+            a, b = ia[start:stop], ib[start:stop]
+            straight_good = (first[start:stop] >= FIRST_VERY_CLOSE) & (
+                last[start:stop] >= LAST_VERY_CLOSE
+            )
+            nfa, nfb, nla, nlb = nf[a], nf[b], nl[a], nl[b]
+            filled = (nfa != empty_n) & (nfb != empty_n) & (nla != empty_n) & (nlb != empty_n)
+            maybe = np.flatnonzero(filled & ~straight_good)
+            maybe_rows.append(maybe.astype(np.int32))
+            yield np.concatenate([nfa[maybe] * n_n + nlb[maybe], nla[maybe] * n_n + nfb[maybe]])
+
+    names = _cached(("first_last", "distinct"), lambda: pd.DataFrame({"name": uniq_n}))
+    cross_compute = _crosswise_distinct(names)
+
+    def cross_alike(keys):
+        # 2: very alike (>= 0.92), 1: alike (>= 0.88), 0: not
+        similarity = cross_compute(keys // n_n, keys % n_n)
+        return (similarity >= 0.88).astype(np.int8) + (similarity >= 0.92)
+
+    for (start, _), maybe, alike_both in zip(
+        spans, maybe_rows, _on_distinct_keys(cross_keys(), cross_alike), strict=True
+    ):
         m = len(maybe)
-        cross = _on_distinct_pairs(
-            np.concatenate([nfa[maybe], nla[maybe]]),
-            np.concatenate([nlb[maybe], nfb[maybe]]),
-            _crosswise_distinct(names),
-        )
-        cross1, cross2 = cross[:m], cross[m:]
+        cross1, cross2 = alike_both[:m], alike_both[m:]
         # both sides alike, one may carry a typo
-        alike = ((cross1 >= 0.92) & (cross2 >= 0.88)) | ((cross1 >= 0.88) & (cross2 >= 0.92))
-        swapped = maybe[alike & (nfa[maybe] != nla[maybe])]
+        alike = ((cross1 == 2) & (cross2 >= 1)) | ((cross1 >= 1) & (cross2 == 2))
+        rows = start + maybe
+        swapped = rows[alike & (nf[ia[rows]] != nl[ia[rows]])]
         name_swap[swapped] = 1
         first[swapped] = FIRST_VERY_CLOSE
         last[swapped] = LAST_VERY_CLOSE
-    return first, last, name_swap
-
-
-def _compare_chunk(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.DataFrame:
-    out = {"rid_a": ia, "rid_b": ib}
-    first, last, name_swap = _name_levels(records, ia, ib)
-    out["first_name_level"] = first
-    out["last_name_level"] = last
-    out["middle_name_level"] = _middle_levels(records, ia, ib)
-    out["dob_level"] = _dob_levels(records, ia, ib)
-    out["address_level"] = _address_levels(records, ia, ib)
-    out["phone_level"] = _phone_levels(records, ia, ib)
-    out["email_level"] = _email_levels(records, ia, ib)
-    out["record_id_level"] = _record_id_levels(records, ia, ib)
-    out["ssn_level"] = _ssn_levels(records, ia, ib)
-    out["sex_level"] = _agree_levels(records, "sex", ia, ib)
-    out["suffix_level"] = _agree_levels(records, "suffix", ia, ib)
-    out["name_swap"] = name_swap
-    codes = _cached(("programme", "codes"), lambda: _programme_codes(records))
-    out["cross"] = (codes[ia] != codes[ib]).astype(np.int8)
-    return pd.DataFrame(out)
 
 
 def level_columns() -> list[str]:
