@@ -20,6 +20,8 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Prefix
 
@@ -503,7 +505,7 @@ def _dob_levels(records, ia, ib) -> np.ndarray:
     both_ten = (ten[ca] == 1) & (ten[cb] == 1)
     osa = np.full(len(ia), 2, dtype=np.int64)
     idx = np.flatnonzero(both_ten & (ca != cb))
-    osa[idx] = _ten_chars_apart(chars[ca[idx]], chars[cb[idx]])
+    osa[idx] = _same_length_apart(chars[ca[idx]], chars[cb[idx]])
     osa[ca == cb] = 0
     other = np.flatnonzero(present & ~both_ten & (ca != cb))
     if len(other):
@@ -542,44 +544,121 @@ def _dob_features(uniques: np.ndarray) -> tuple[np.ndarray, ...]:
     return year, month, day, epoch, chars, kind
 
 
-def _ten_chars_apart(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
-    """OSA distance capped at 2 between rows of ten bytes (one typo or one swap is 1)."""
+def _same_length_apart(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    """OSA distance capped at 2 between byte rows of equal-length strings (zero-padded alike).
+
+    One differing byte, or two neighbours swapped, is one edit.
+    """
     differ = ca != cb
-    n_differ = differ.sum(axis=1)
-    pair = differ[:, :-1] & differ[:, 1:]
-    swapped = (pair & (ca[:, :-1] == cb[:, 1:]) & (ca[:, 1:] == cb[:, :-1])).any(axis=1)
-    out = np.minimum(n_differ, 2)
-    out[(n_differ == 2) & swapped] = 1
+    n_differ = np.count_nonzero(differ, axis=1)
+    out = np.minimum(n_differ, 2).astype(np.int8)
+    two = np.flatnonzero(n_differ == 2)
+    if len(two):
+        d, a, b = differ[two], ca[two], cb[two]
+        pair = d[:, :-1] & d[:, 1:]
+        swapped = (pair & (a[:, :-1] == b[:, 1:]) & (a[:, 1:] == b[:, :-1])).any(axis=1)
+        out[two[swapped]] = 1
+    return out
+
+
+def _one_deleted(longer: np.ndarray, shorter: np.ndarray) -> np.ndarray:
+    """Whether deleting one byte of each longer row gives the shorter row (one byte shorter).
+
+    Rows are zero-padded, at least one byte wider than the longer string, with
+    no NUL byte in a string. Deleting at the first mismatch works whenever
+    any deletion does, so: everything after that mismatch matches shifted by one.
+    """
+    first_mismatch = np.argmin(longer == shorter, axis=1)  # exists: the longer's last byte
+    shifted = longer[:, 1:] == shorter[:, :-1]  # padding matches padding
+    width = shifted.shape[1]
+    last_mismatch = np.where(
+        shifted.all(axis=1), -1, width - 1 - np.argmin(shifted[:, ::-1], axis=1)
+    )
+    return last_mismatch < first_mismatch
+
+
+def _rows_apart(ca: np.ndarray, len_a: np.ndarray, cb: np.ndarray, len_b: np.ndarray):
+    """OSA distance capped at 2 between strings held as zero-padded byte rows (see ``_byte_rows``)."""
+    out = np.full(len(ca), 2, dtype=np.int8)
+    same = np.flatnonzero(len_a == len_b)
+    if len(same):
+        out[same] = _same_length_apart(ca[same], cb[same])
+    a_longer = np.flatnonzero(len_a == len_b + 1)
+    if len(a_longer):
+        out[a_longer[_one_deleted(ca[a_longer], cb[a_longer])]] = 1
+    b_longer = np.flatnonzero(len_b == len_a + 1)
+    if len(b_longer):
+        out[b_longer[_one_deleted(cb[b_longer], ca[b_longer])]] = 1
+    return out
+
+
+ROW_BYTES = 32  # longer values (rare for IDs and dates) are compared by rapidfuzz
+
+
+def _byte_rows(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each string as a zero-padded row of bytes, its length, and whether the row holds it.
+
+    A row holds its string when it is ASCII (one byte a character), has no
+    NUL and fits ``ROW_BYTES``; the others go to rapidfuzz. Built from
+    Arrow's buffers, with a numpy step per byte column: no Python per value.
+    """
+    strings = pa.array(values, type=pa.large_string(), from_pandas=True)
+    strings = pc.fill_null(strings, "")
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    n = len(strings)
+    n_bytes = pc.binary_length(strings).to_numpy(zero_copy_only=False).astype(np.int64)
+    n_chars = pc.utf8_length(strings).to_numpy(zero_copy_only=False).astype(np.int64)
+    has_nul = pc.match_substring(strings, "\x00").to_numpy(zero_copy_only=False)
+    fits = (n_bytes == n_chars) & ~has_nul & (n_bytes < ROW_BYTES)
+    width = int(n_bytes[fits].max(initial=0)) + 1  # a zero byte after the longest
+    rows = np.zeros((n, width), dtype=np.uint8)
+    buffers = strings.buffers()
+    if buffers[2] is not None and n:
+        starts = np.frombuffer(buffers[1], dtype=np.int64)[strings.offset : strings.offset + n]
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+        for j in range(width - 1):
+            has = np.flatnonzero(fits & (n_bytes > j))
+            rows[has, j] = data[starts[has] + j]
+    return rows, np.where(fits, n_bytes, 0), fits
+
+
+def _edits_apart(rows, lengths, fits, a: np.ndarray, b: np.ndarray, strings) -> np.ndarray:
+    """OSA distance capped at 2 between values ``a`` and ``b`` (indices into the byte rows).
+
+    ``strings(i)`` gives values as a list for the few that do not fit a row.
+    """
+    out = np.full(len(a), 2, dtype=np.int8)
+    both = fits[a] & fits[b]
+    good = np.flatnonzero(both)
+    if len(good):
+        ga, gb = a[good], b[good]
+        out[good] = _rows_apart(rows[ga], lengths[ga], rows[gb], lengths[gb])
+    other = np.flatnonzero(~both)
+    if len(other):
+        osa = process.cpdist(strings(a[other]), strings(b[other]), scorer=OSA.distance, workers=-1)
+        out[other] = np.minimum(osa, 2)
     return out
 
 
 def _one_edit_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """0 where equal, 1 where one character differs or two neighbours are swapped, else 2.
+    """0 where equal, 1 where one character differs, is added or dropped, or two neighbours are swapped, else 2.
 
-    The optimal-string-alignment distance capped at 2, for ISO dates (all ten
-    characters) by numpy on their bytes; other lengths go to rapidfuzz.
+    The optimal-string-alignment distance capped at 2, by numpy on byte rows
+    (rapidfuzz for values that are not short ASCII).
     """
-    out = np.full(len(a), 2, dtype=np.int64)
-    if len(a) == 0:
-        return out
-    try:  # eleven bytes wide, so a longer value shows as longer
-        a_bytes = np.asarray(a, dtype="S11")
-        b_bytes = np.asarray(b, dtype="S11")
-    except UnicodeEncodeError:
-        return np.minimum(
-            process.cpdist(a.tolist(), b.tolist(), scorer=OSA.distance, workers=-1), 2
-        ).astype(np.int64)
-    ten = (np.char.str_len(a_bytes) == 10) & (np.char.str_len(b_bytes) == 10)
-    ca = a_bytes.view(np.uint8).reshape(-1, 11)[:, :10]
-    cb = b_bytes.view(np.uint8).reshape(-1, 11)[:, :10]
-    out[ten] = _ten_chars_apart(ca[ten], cb[ten])
-    other = np.flatnonzero(~ten)
-    if len(other):
-        out[other] = np.minimum(
-            process.cpdist(a[other].tolist(), b[other].tolist(), scorer=OSA.distance, workers=-1),
-            2,
-        )
-    return out
+    values = np.concatenate([np.asarray(a, dtype=object), np.asarray(b, dtype=object)])
+    rows, lengths, fits = _byte_rows(values)
+    n = len(a)
+    return _edits_apart(
+        rows, lengths, fits, np.arange(n), np.arange(n, 2 * n), lambda i: values[i].tolist()
+    ).astype(np.int64)
+
+
+def _field_edits_apart(records: pd.DataFrame, field: str, ia, ib) -> np.ndarray:
+    """OSA distance capped at 2 between the field's values on each pair of records."""
+    rows, lengths, fits = _cached((field, "bytes"), lambda: _byte_rows(_column(records, field)))
+    return _edits_apart(rows, lengths, fits, ia, ib, lambda i: _strings(records, field, i))
 
 
 def _address_levels(records, ia, ib) -> np.ndarray:
@@ -652,12 +731,7 @@ def _record_id_levels(records, ia, ib) -> np.ndarray:
     la, lb = _lengths(records, "record_id", ia, ib)
     idx = np.flatnonzero(present & (va != vb) & (la >= 6) & (lb >= 6))
     if len(idx):
-        osa = process.cpdist(
-            _strings(records, "record_id", ia[idx]),
-            _strings(records, "record_id", ib[idx]),
-            scorer=OSA.distance,
-            workers=-1,
-        )
+        osa = _field_edits_apart(records, "record_id", ia[idx], ib[idx])
         level[idx[osa <= 1]] = ID_ONE_OFF
     level[present & (va == vb)] = ID_EXACT
     level[~present] = MISSING
@@ -671,12 +745,7 @@ def _ssn_levels(records, ia, ib) -> np.ndarray:
     level = np.full(len(ia), SSN_ELSE, dtype=np.int8)
     idx = np.flatnonzero(present & (va != vb))
     if len(idx):
-        osa = process.cpdist(
-            _strings(records, "ssn", ia[idx]),
-            _strings(records, "ssn", ib[idx]),
-            scorer=OSA.distance,
-            workers=-1,
-        )
+        osa = _field_edits_apart(records, "ssn", ia[idx], ib[idx])
         level[idx[osa <= 1]] = SSN_ONE_OFF
     level[present & (va == vb)] = SSN_EXACT
     level[~present] = MISSING

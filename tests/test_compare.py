@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from overlap import compare as cmp
 from overlap.compare import COMPARISONS, compare_pairs
@@ -260,3 +262,89 @@ def test_date_edit_distance_equals_rapidfuzz_osa_capped_at_two():
     expected = np.minimum(process.cpdist(a.tolist(), b.tolist(), scorer=OSA.distance), 2)
     assert cmp._one_edit_apart(a, b).tolist() == expected.tolist()
     assert cmp._one_edit_apart(a[:3], b[:3]).tolist() == expected[:3].tolist()  # ASCII path
+
+
+def _osa_capped(a: list[str], b: list[str]) -> list[int]:
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    return np.minimum(process.cpdist(a, b, scorer=OSA.distance), 2).tolist()
+
+
+@st.composite
+def _near_pairs(draw):
+    """Pairs of strings a few random edits apart (typos, swaps, letters added or dropped)."""
+    alphabet = "ab1-é\x00"  # few letters, so edits collide; a non-ASCII letter and a NUL
+    a = draw(st.text(alphabet=alphabet, max_size=12))
+    b = list(a)
+    for _ in range(draw(st.integers(0, 3))):
+        op = draw(st.sampled_from(["drop", "add", "change", "swap"]))
+        if op == "drop" and b:
+            del b[draw(st.integers(0, len(b) - 1))]
+        elif op == "add":
+            b.insert(draw(st.integers(0, len(b))), draw(st.sampled_from(alphabet)))
+        elif op == "change" and b:
+            b[draw(st.integers(0, len(b) - 1))] = draw(st.sampled_from(alphabet))
+        elif op == "swap" and len(b) > 1:
+            i = draw(st.integers(0, len(b) - 2))
+            b[i], b[i + 1] = b[i + 1], b[i]
+    return a, "".join(b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_near_pairs(), min_size=1, max_size=40))
+def test_edit_distance_on_byte_rows_equals_rapidfuzz_osa_capped_at_two(pairs):
+    a = [x for x, _ in pairs]
+    b = [y for _, y in pairs]
+    got = cmp._one_edit_apart(np.array(a, dtype=object), np.array(b, dtype=object))
+    assert got.tolist() == _osa_capped(a, b)
+
+
+def test_edit_distance_of_long_values_falls_back_to_rapidfuzz():
+    long = "x" * (cmp.ROW_BYTES + 3)
+    a = [long, long, "ab" * 20, "short1", "short1"]
+    b = [long[:-1], long + "y", "ab" * 20 + "c", "short2", "shrot1"]
+    got = cmp._one_edit_apart(np.array(a, dtype=object), np.array(b, dtype=object))
+    assert got.tolist() == _osa_capped(a, b) == [1, 1, 1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("A1002345", "A1002345", cmp.ID_EXACT),
+        ("A1002345", "A1002346", cmp.ID_ONE_OFF),  # one character off
+        ("A1002345", "A1003245", cmp.ID_ONE_OFF),  # two neighbours swapped
+        ("A1002345", "A100234", cmp.ID_ONE_OFF),  # one character dropped
+        ("A1002345", "A10023456", cmp.ID_ONE_OFF),  # one character added
+        ("A1002345", "A1002354x", cmp.ID_ELSE),  # a swap and an added character
+        ("A1002345", "B2002346", cmp.ID_ELSE),
+        ("10023", "10024", cmp.ID_ELSE),  # too short to call a typo
+    ],
+)
+def test_record_id_levels(a, b, level):
+    lv = levels_of({"first_name": "Ann", "record_id": a}, {"first_name": "Ann", "record_id": b})
+    assert lv["record_id_level"] == level
+
+
+def test_distinct_keys_are_computed_once_over_all_chunks():
+    seen: list[int] = []
+
+    def compute(keys):
+        seen.extend(keys.tolist())
+        return (keys % 7).astype(np.int8)
+
+    chunks = [np.array([5, 3, 5, 12]), np.array([], dtype=np.int64), np.array([3, 40, 12, 12])]
+    values = cmp._on_distinct_keys(iter(chunks), compute)
+    assert [v.tolist() for v in values] == [(c % 7).tolist() for c in chunks]
+    assert sorted(seen) == [3, 5, 12, 40]
+
+
+def test_byte_rows_of_a_column_built_from_several_pieces():
+    column = pd.concat(
+        [pd.Series(["ab"], dtype="str"), pd.Series(["abc", None, "é1"], dtype="str")],
+        ignore_index=True,
+    )  # Arrow holds it in chunks
+    rows, lengths, fits = cmp._byte_rows(column)
+    assert rows.tolist() == [[97, 98, 0, 0], [97, 98, 99, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
+    assert lengths.tolist() == [2, 3, 0, 0]
+    assert fits.tolist() == [True, True, True, False]  # not ASCII: left to rapidfuzz
