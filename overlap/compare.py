@@ -332,6 +332,12 @@ def _one_typo(a: np.ndarray, b: np.ndarray, len_a: np.ndarray) -> np.ndarray:
     return (osa <= 1) & (osa > 0) & (len_a >= 3)
 
 
+def _one_typo_in(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """``_one_typo`` of the field on records ``ia`` and ``ib``, by numpy on byte rows."""
+    len_a, _ = _lengths(records, field, ia, ib)
+    return (_field_edits_apart(records, field, ia, ib) == 1) & (len_a >= 3)
+
+
 def _short_form(records, ia, ib, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One name is a short form of the other.
 
@@ -393,8 +399,7 @@ def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw, middle) -> np.ndarra
     initial = ((fa == ini_a) | (fb == ini_b)) & (ini_a == ini_b)
     level[(jw >= 0.7) | ((sa == sb) & (sa != ""))] = FIRST_SIMILAR
     level[initial | middle] = FIRST_INITIAL
-    len_a, _ = _lengths(records, "first_name", ia, ib)
-    level[(jw >= 0.88) | _one_typo(fa, fb, len_a)] = FIRST_CLOSE
+    level[(jw >= 0.88) | _one_typo_in(records, "first_name", ia, ib)] = FIRST_CLOSE
     level[jw >= 0.92] = FIRST_VERY_CLOSE
     not_exact = present & (fa != fb)
     nick = np.zeros(len(ia), dtype=bool)
@@ -431,18 +436,26 @@ def _gendered_forms(records, ia, ib, fa: np.ndarray, fb: np.ndarray) -> np.ndarr
 def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:
     present = (la != "") & (lb != "")
     level = np.full(len(la), LAST_ELSE, dtype=np.int8)
-    idx = np.flatnonzero(present & (la != lb) & (jw < 0.88))
+    # two different single words share no word: only names of several words can be a part
+    one_word = _cached(("last_name", "one word"), lambda: _one_word(_column(records, "last_name")))
+    several = ~(one_word[ia] & one_word[ib])
+    idx = np.flatnonzero(present & (la != lb) & (jw < 0.88) & several)
     if len(idx):
         ta, tb = _sides(records, "last_name", ia[idx], ib[idx], _hyphen_as_space)
         part = process.cpdist(ta.tolist(), tb.tolist(), scorer=fuzz.token_set_ratio, workers=-1)
         part = part >= 100
         level[idx[part]] = LAST_PART
-    len_a, _ = _lengths(records, "last_name", ia, ib)
-    level[(jw >= 0.88) | ((sa == sb) & (sa != "")) | _one_typo(la, lb, len_a)] = LAST_SIMILAR
+    typo = _one_typo_in(records, "last_name", ia, ib)
+    level[(jw >= 0.88) | ((sa == sb) & (sa != "")) | typo] = LAST_SIMILAR
     level[jw >= 0.92] = LAST_VERY_CLOSE
     level[la == lb] = LAST_EXACT
     level[~present] = MISSING
     return level
+
+
+def _one_word(s: pd.Series) -> np.ndarray:
+    """Whether each value is one word: printable ASCII without space or hyphen (a hyphen splits words)."""
+    return s.str.fullmatch(r"[!-,.-~]+").fillna(False).to_numpy(dtype=bool)
 
 
 def _exact_or_part(records, field: str, ia, ib, part, levels: tuple[int, int, int]) -> np.ndarray:
@@ -938,9 +951,21 @@ def _crosswise_distinct(names: pd.DataFrame):
         with _cache_scope():
             xa, xb = _sides(names, "name", ua, ub)
             wa, wb = _sides(names, "name", ua, ub, _first_word)
-            return np.maximum(_jw(xa.tolist(), xb.tolist()), _jw(wa.tolist(), wb.tolist()))
+            similarity = _jw(xa.tolist(), xb.tolist())
+            several = np.flatnonzero((wa != xa) | (wb != xb))  # else first words are the names
+            if len(several):
+                words = _jw(wa[several].tolist(), wb[several].tolist())
+                similarity[several] = np.maximum(similarity[several], words)
+            return similarity
 
     return compute
+
+
+def _narrow(keys: np.ndarray) -> np.ndarray:
+    """Keys as uint32 when they fit (hashing them is a third faster), else as they are."""
+    if len(keys) and 0 <= keys.min() and keys.max() < 2**32:
+        return keys.astype(np.uint32)
+    return keys
 
 
 def _on_distinct_keys(key_chunks, compute) -> list[np.ndarray]:
@@ -957,7 +982,7 @@ def _on_distinct_keys(key_chunks, compute) -> list[np.ndarray]:
     distinct_parts = []
     total = 0
     for keys in key_chunks:
-        codes, distinct = pd.factorize(keys)
+        codes, distinct = pd.factorize(_narrow(keys))
         index_type = np.int32 if total + len(distinct) < 2**31 else np.int64
         local_codes.append((codes + total).astype(index_type))
         distinct_parts.append(distinct)
@@ -965,6 +990,7 @@ def _on_distinct_keys(key_chunks, compute) -> list[np.ndarray]:
     if total == 0:
         return [np.zeros(0, dtype=np.int8) for _ in local_codes]
     to_distinct, distinct = pd.factorize(np.concatenate(distinct_parts))
+    distinct = distinct.astype(np.int64)
     del distinct_parts
     values = np.concatenate(
         [

@@ -348,3 +348,22 @@ def test_byte_rows_of_a_column_built_from_several_pieces():
     assert rows.tolist() == [[97, 98, 0, 0], [97, 98, 99, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
     assert lengths.tolist() == [2, 3, 0, 0]
     assert fits.tolist() == [True, True, True, False]  # not ASCII: left to rapidfuzz
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab -\t\u00a0é.", min_size=1, max_size=6), min_size=2, max_size=20)
+)
+def test_two_different_single_words_are_never_part_of_each_other(names):
+    """The last-name shortcut: token_set_ratio reaches 100 only where a name has several words."""
+    from rapidfuzz import fuzz, process
+
+    a = pd.Series(names[:-1], dtype="str")
+    b = pd.Series(names[1:], dtype="str")
+    ratio = process.cpdist(
+        a.str.replace("-", " ").tolist(),
+        b.str.replace("-", " ").tolist(),
+        scorer=fuzz.token_set_ratio,
+    )
+    single = cmp._one_word(a) & cmp._one_word(b) & (a != b).to_numpy()
+    assert not (single & (ratio >= 100)).any()
