@@ -1,26 +1,37 @@
 """Candidate pairs: records that share a blocking key under at least one rule.
 
-Each rule is a key computed per record (empty keys never block); pairs are
-the DuckDB self-join of the records on that key, so no cross product is ever
-built. Blocks larger than a cap are skipped and reported by rule and size
-(never by key: keys hold personal data). Pairs found by several rules are
-kept once, credited to the first rule that found them. Pairs inside one
-roster are included: duplicates within a roster count.
+Each rule is a key computed per record (empty keys never block); DuckDB
+groups the records by key, so no cross product is ever built, and numpy
+lists the pairs inside each block (a swapped-name rule, whose key meets a
+different partner key, is a DuckDB join). Blocks larger than a cap are
+skipped and reported by rule and size (never by key: keys hold personal
+data). Pairs found by several rules are kept once, credited to the first
+rule that found them. Pairs inside one roster are included: duplicates
+within a roster count.
+
+A pair travels as one int64, ``(rid_a * n + rid_b) << rule_bits | rule``:
+one in-place numpy sort of those codes de-duplicates the pairs of every
+rule, orders them and finds each pair's first rule.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from overlap import duck
+from overlap.errors import OverlapError
 
 DEFAULT_MAX_BLOCK = 5000
 MIN_RULE_BUDGET = 50_000  # pairs a budgeted rule may always add
 MAX_REPORTED_BLOCKS = 50
+KEY_BATCH_ROWS = 65_536  # rows per Arrow batch DuckDB scans in parallel
 
 KEY_COLUMNS = [
     "first_name",
@@ -190,17 +201,35 @@ BLOCKING_RULES: list[BlockingRule] = [
 ]
 
 
-def _key_frame(records: pd.DataFrame) -> pd.DataFrame:
-    """The columns the rules read (absent ones empty), with ``rid``."""
-    frame = pd.DataFrame({"rid": np.arange(len(records), dtype=np.int64)})
+def key_table(records: pd.DataFrame, rid: np.ndarray | None = None) -> pa.Table:
+    """The columns the rules read (absent ones empty, missing values ''), with ``rid``.
+
+    An Arrow table: pandas' string columns are Arrow already, so DuckDB reads
+    them without a Python object per cell (converting them to object arrays
+    took 4 s of blocking at a million records per roster).
+
+    Args:
+        records: the normalised records frame.
+        rid: each record's id (default ``0..n-1``, its row number).
+    """
+    n = len(records)
+    rid = np.arange(n, dtype=np.int64) if rid is None else np.asarray(rid, dtype=np.int64)
+    columns: dict[str, pa.Array] = {"rid": pa.array(rid)}
     for column in KEY_COLUMNS:
-        if column in records.columns:
-            frame[column] = records[column].fillna("").astype(str).to_numpy()
-        elif column == "first_key" and "first_name" in records.columns:
-            frame[column] = records["first_name"].fillna("").astype(str).to_numpy()
-        else:
-            frame[column] = ""
-    return frame
+        source = column
+        if column not in records.columns:
+            source = "first_name" if column == "first_key" else None
+        if source is None or source not in records.columns:
+            columns[column] = pa.array(np.full(n, "", dtype=object), type=pa.large_string())
+            continue
+        values = records[source]
+        if not pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
+            values = values.fillna("").astype(str)
+        array = pa.array(values, type=pa.large_string(), from_pandas=True)
+        columns[column] = pc.fill_null(array, "")
+    table = pa.table(columns)
+    # one batch is scanned by one thread: slices (no copy) let DuckDB use every core
+    return pa.Table.from_batches(table.to_batches(max_chunksize=KEY_BATCH_ROWS), table.schema)
 
 
 def block_histogram_sql(rule: BlockingRule, table: str = "keys") -> str:
@@ -277,7 +306,7 @@ def partner_join_sql(index: int, cap: int, table: str = "keys") -> str:
 
 
 def found_pairs(con) -> pd.DataFrame:
-    """The ``found`` table's pairs, each once, credited to the first rule that found it.
+    """The ``found`` table's pairs, each once, credited to the first rule that found it (Dask).
 
     Rules insert ``(rid_a, rid_b, rule)`` rows into ``found``; a pair several
     rules found counts for the lowest rule index (the report's "new pairs").
@@ -295,6 +324,80 @@ def found_pairs(con) -> pd.DataFrame:
             "rule": np.asarray(got["rule"], dtype=np.int16),
         }
     )
+
+
+def _max_records(rule_bits: int) -> int:
+    """The most records whose pair codes (``rid_a * n + rid_b``, then the rule) fit in int64."""
+    return math.isqrt((2**63 - 1) >> rule_bits)
+
+
+def _blocks_of(con, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
+    """A symmetric rule's blocks of two or more records: their sizes, and their rids block by block.
+
+    One DuckDB pass per rule: the key is computed and grouped once, and the
+    same groups give both the histogram (their sizes) and the pairs.
+    """
+    table = con.sql(
+        f"""
+        SELECT list(rid) AS rids
+        FROM (SELECT rid, ({rule.key}) AS k FROM rec)
+        WHERE k IS NOT NULL GROUP BY k HAVING count(*) >= 2
+        """
+    ).to_arrow_table()
+    column = table.column("rids")
+    sizes = pc.list_value_length(column).to_numpy().astype(np.int64)
+    rids = pc.list_flatten(column).to_numpy().astype(np.int64)
+    return sizes, rids
+
+
+def _pairs_within(sizes: np.ndarray, rids: np.ndarray, n_records: int) -> np.ndarray:
+    """Every pair inside each block as ``rid_a * n_records + rid_b`` (rid_a < rid_b).
+
+    ``rids`` holds the blocks one after another, ``sizes`` their lengths.
+    Vectorised: each position pairs with the positions after it in its block.
+    """
+    m = len(rids)
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    position = np.arange(1, m + 1, dtype=np.int64)
+    after = np.repeat(np.cumsum(sizes), sizes) - position  # partners to the right
+    first_out = np.cumsum(after) - after  # where each position's pairs start
+    total = int(first_out[-1] + after[-1])
+    partner = np.repeat(position - first_out, after)
+    partner += np.arange(total, dtype=np.int64)
+    b = rids[partner]
+    del partner
+    a = np.repeat(rids, after)
+    low = np.minimum(a, b)
+    np.maximum(a, b, out=b)
+    del a
+    low *= n_records
+    low += b
+    return low
+
+
+def _first_rule_pairs(found: list[np.ndarray], rule_bits: int, n_records: int) -> pd.DataFrame:
+    """Each pair once, credited to the lowest rule that found it, sorted by rid_a, rid_b.
+
+    ``found`` holds per rule its codes ``(rid_a * n + rid_b) << rule_bits | rule``
+    (emptied here, to free them early): one in-place sort orders them by
+    pair and then rule, so each pair's first code carries its first rule.
+    """
+    codes = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    found.clear()
+    codes.sort()
+    pair = codes >> rule_bits
+    first = np.empty(len(codes), dtype=bool)
+    first[:1] = True
+    np.not_equal(pair[1:], pair[:-1], out=first[1:])
+    del pair
+    codes = codes[first]
+    del first
+    rule = (codes & ((1 << rule_bits) - 1)).astype(np.int16)
+    codes >>= rule_bits
+    rid_a = codes // max(n_records, 1)
+    codes -= rid_a * n_records
+    return pd.DataFrame({"rid_a": rid_a, "rid_b": codes, "rule": rule})
 
 
 def candidate_pairs(
@@ -319,45 +422,62 @@ def candidate_pairs(
     """
     started = time.perf_counter()
     rules = BLOCKING_RULES if rules is None else rules
+    n_records = len(records)
+    rule_bits = max(1, (len(rules) - 1).bit_length())
+    if n_records * n_records << rule_bits >= 2**63:
+        raise OverlapError(
+            f"Blocking handles at most {_max_records(rule_bits):,} records at once; "
+            f"these rosters hold {n_records:,}."
+        )
     con = duck.connect()
     try:
-        con.register("rec", _key_frame(records))
-        con.execute("CREATE TEMP TABLE found (rid_a BIGINT, rid_b BIGINT, rule INTEGER)")
-        rule_reports = []
+        # a filter on a key is not pushed below it: that would compute every key twice
+        con.execute("SET disabled_optimizers = 'filter_pushdown'")
+        con.register("rec", key_table(records))
+        found, rule_reports = [], []
         for index, rule in enumerate(rules):
-            partner = rule.partner or rule.key
-            con.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE keys AS
-                SELECT rid, ({rule.key}) AS k, ({partner}) AS p FROM rec
-                """
-            )
-            cap, n_skipped, skipped = _block_cap(con, rule, max_block, len(records))
             if rule.partner is None:
-                join = f"""
-                    WITH kept AS (
-                        SELECT keys.rid, keys.k FROM keys
-                        JOIN (SELECT k FROM keys WHERE k IS NOT NULL GROUP BY k
-                              HAVING count(*) BETWEEN 2 AND {cap}) USING (k)
-                    )
-                    SELECT l.rid AS rid_a, r.rid AS rid_b, {index} AS rule
-                    FROM kept l JOIN kept r ON l.k = r.k AND l.rid < r.rid
-                """
+                sizes, rids = _blocks_of(con, rule)
+                hist_n, hist_blocks = np.unique(sizes, return_counts=True)
+                cap, n_skipped, skipped = cap_from_histogram(
+                    rule,
+                    hist_n,
+                    hist_blocks,
+                    hist_blocks * (hist_n * (hist_n - 1) // 2),
+                    max_block,
+                    n_records,
+                )
+                kept = sizes <= cap
+                pairs = _pairs_within(sizes[kept], rids[np.repeat(kept, sizes)], n_records)
             else:
-                join = partner_join_sql(index, cap)
-            raw = con.execute(f"INSERT INTO found {join}").fetchone()[0]
+                con.execute(
+                    f"""
+                    CREATE OR REPLACE TEMP TABLE keys AS
+                    SELECT rid, ({rule.key}) AS k, ({rule.partner}) AS p FROM rec
+                    """
+                )
+                cap, n_skipped, skipped = _block_cap(con, rule, max_block, n_records)
+                pairs = con.execute(
+                    f"SELECT rid_a * {n_records} + rid_b AS pair "
+                    f"FROM ({partner_join_sql(index, cap)})"
+                ).fetchnumpy()["pair"]
+                pairs = np.asarray(pairs, dtype=np.int64)
             rule_reports.append(
                 {
                     "rule": rule.name,
                     "title": rule.title,
-                    "pairs": int(raw),
+                    "pairs": int(len(pairs)),
                     "skipped_blocks": skipped,
                     "skipped_block_count": n_skipped,
                 }
             )
-        pairs = found_pairs(con)
+            pairs <<= rule_bits
+            pairs |= index
+            found.append(pairs)
+            del pairs
     finally:
         con.close()
+    pairs = _first_rule_pairs(found, rule_bits, n_records)
     first_found = np.bincount(pairs["rule"].to_numpy(), minlength=len(rules))
     for report, count in zip(rule_reports, first_found.tolist(), strict=True):
         report["new_pairs"] = int(count)

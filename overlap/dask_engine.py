@@ -62,9 +62,9 @@ from overlap.block import (
     block_histogram_sql,
     cap_from_histogram,
     found_pairs,
+    key_table,
     partner_join_sql,
 )
-from overlap.block import _key_frame as block_key_frame
 from overlap.cluster import cluster_records, connected_components
 from overlap.compare import COMPARISONS, compare_pairs
 from overlap.model import estimate_u, fit_model, score
@@ -190,8 +190,7 @@ def _block_keys(chunk: pd.DataFrame, rules: list[BlockingRule], n_parts: int) ->
     and partition. DuckDB's ``hash`` is the same on every machine running
     the same DuckDB version.
     """
-    keys = block_key_frame(chunk.reset_index(drop=True))
-    keys["rid"] = chunk["rid"].to_numpy(dtype=np.int64)
+    keys = key_table(chunk.reset_index(drop=True), rid=chunk["rid"].to_numpy(dtype=np.int64))
     selects = []
     for index, rule in enumerate(rules):
         partner = f"({rule.partner})" if rule.partner is not None else "NULL::VARCHAR"

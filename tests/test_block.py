@@ -191,3 +191,186 @@ def test_cap_from_histogram_takes_smallest_blocks_while_the_budget_lasts(monkeyp
     assert block.cap_from_histogram(budgeted, sizes, blocks, pairs, 5000, 56) == (10, 0, [])
     unbudgeted = BlockingRule("r", "r", "k")
     assert block.cap_from_histogram(unbudgeted, sizes, blocks, pairs, 2, 1) == (2, 3, [10, 3, 3])
+
+
+# --- the vectorised pair generation, checked against plain Python ----------------------------
+
+from collections import Counter, defaultdict  # noqa: E402
+from itertools import combinations  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from overlap import duck  # noqa: E402
+
+
+def triples(pairs: pd.DataFrame) -> list[tuple[int, int, int]]:
+    columns = [pairs[c].tolist() for c in ("rid_a", "rid_b", "rule")]
+    return list(zip(*columns, strict=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 7), max_size=12), st.randoms(use_true_random=False))
+def test_pairs_within_blocks_are_every_pair_of_each_block(sizes, rnd):
+    n_records = 60
+    rids = rnd.sample(range(n_records), sum(sizes)) if sum(sizes) <= n_records else None
+    if rids is None:
+        return
+    codes = block._pairs_within(np.array(sizes, dtype=np.int64), np.array(rids), n_records)
+    expected, start = [], 0
+    for size in sizes:
+        expected += [(min(a, b), max(a, b)) for a, b in combinations(rids[start : start + size], 2)]
+        start += size
+    got = zip((codes // n_records).tolist(), (codes % n_records).tolist(), strict=True)
+    assert sorted(got) == sorted(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(0, 5)), max_size=40))
+def test_first_rule_pairs_keeps_each_pair_once_with_its_lowest_rule(rows):
+    n_records, rule_bits = 9, 3
+    rows = [(a, b, r) for a, b, r in rows if a < b]
+    by_rule = defaultdict(list)
+    for a, b, r in rows:
+        by_rule[r].append(((a * n_records + b) << rule_bits) | r)
+    found = [np.array(codes, dtype=np.int64) for codes in by_rule.values()]
+    pairs = block._first_rule_pairs(found, rule_bits, n_records)
+    assert found == []  # handed over and freed
+    first: dict[tuple[int, int], int] = {}
+    for a, b, r in rows:
+        first[(a, b)] = min(r, first.get((a, b), r))
+    assert list(pairs.columns) == ["rid_a", "rid_b", "rule"]
+    assert [str(t) for t in pairs.dtypes] == ["int64", "int64", "int16"]
+    assert triples(pairs) == sorted((a, b, r) for (a, b), r in first.items())
+
+
+def test_max_records_is_the_largest_count_whose_pair_codes_fit():
+    for bits in (1, 5, 8):
+        most = block._max_records(bits)
+        assert (most * most) << bits < 2**63 <= ((most + 1) * (most + 1)) << bits
+    assert block._max_records(5) > 100_000_000  # far beyond any rosters we meet
+
+
+def test_key_table_gives_every_rule_column_as_text_with_missing_as_empty():
+    records = pd.DataFrame(
+        {
+            "first_name": pd.array(["Ann", None, "Bo"], dtype="str"),
+            "dob": pd.Series(["1980-01-02", np.nan, ""], dtype=object),
+            "zip": [60601, 60602, 60603],  # not text: converted as the old frame did
+        }
+    )
+    table = block.key_table(records, rid=np.array([7, 8, 9]))
+    assert table.column_names == ["rid", *block.KEY_COLUMNS]
+    assert table.column("rid").to_pylist() == [7, 8, 9]
+    assert table.column("first_name").to_pylist() == ["Ann", "", "Bo"]
+    assert table.column("first_key").to_pylist() == ["Ann", "", "Bo"]  # falls back on first_name
+    assert table.column("dob").to_pylist() == ["1980-01-02", "", ""]
+    assert table.column("zip").to_pylist() == ["60601", "60602", "60603"]
+    assert table.column("email").to_pylist() == ["", "", ""]
+    assert table.column("email").null_count == 0
+
+
+def test_key_table_is_cut_into_batches_duckdb_can_scan_in_parallel(monkeypatch):
+    monkeypatch.setattr(block, "KEY_BATCH_ROWS", 4)
+    records = pd.DataFrame({"first_name": ["a"] * 10})
+    table = block.key_table(records)
+    assert [len(b) for b in table.to_batches()] == [4, 4, 2]
+
+
+ALPHABET = {
+    "first_name": ["", "ann", "bo", "al", None],
+    "last_name": ["", "lee", "ng", "li"],
+    "first_sound": ["", "A5", "B0", "L0"],
+    "last_sound": ["", "L0", "N2", "A5"],
+    "first_key": ["", "ann", "bo"],
+    "dob": ["", "1980-01-02", "1980-03-04", "1981-01-02", None],
+    "zip": ["", "60601", "60602"],
+    "city": ["", "chicago", "evanston"],
+    "phone": ["", "3125550100", "3125550101"],
+    "email": ["", "ann@x.org", "ann@y.org", "bo@x.org"],
+    "house_number": ["", "1", "12"],
+    "street_name": ["", "main", "oak"],
+    "record_id": ["", "7", "8"],
+    "ssn": ["", "234567891"],
+    "programme": ["a", "b"],
+}
+
+
+def brute_force_pairs(records, rules, max_block):
+    """Blocking as documented, in plain Python: keys by DuckDB, blocks, caps, pairs, first rule."""
+    frame = records.fillna("").astype(str).astype(object)
+    frame.insert(0, "rid", np.arange(len(records)))
+    con = duck.connect()
+    con.register("rec", frame)
+    keys = ", ".join(f"({rule.key}), ({rule.partner or rule.key})" for rule in rules)
+    rows = con.execute(f"SELECT rid, {keys} FROM rec").fetchall()
+    con.close()
+    first: dict[tuple[int, int], int] = {}
+    reports = []
+    for index, rule in enumerate(rules):
+        by_k, by_p = defaultdict(list), defaultdict(list)
+        for rid, k, p in ((row[0], row[1 + 2 * index], row[2 + 2 * index]) for row in rows):
+            if k is not None:
+                by_k[k].append(rid)
+            if p is not None:
+                by_p[p].append(rid)
+        hist_blocks, hist_pairs = Counter(), Counter()
+        for value, rids in by_k.items():
+            if rule.partner is None:
+                size, pairs = len(rids), len(rids) * (len(rids) - 1) // 2
+            else:
+                size = max(len(rids), len(by_p.get(value, [])))
+                pairs = len(rids) * len(by_p.get(value, []))
+            hist_blocks[size] += 1
+            hist_pairs[size] += pairs
+        sizes = sorted(hist_blocks)
+        cap, n_skipped, skipped = block.cap_from_histogram(
+            rule,
+            np.array(sizes, dtype=np.int64),
+            np.array([hist_blocks[s] for s in sizes], dtype=np.int64),
+            np.array([hist_pairs[s] for s in sizes], dtype=np.int64),
+            max_block,
+            len(records),
+        )
+        found = set()
+        for value, rids in by_k.items():
+            partners = rids if rule.partner is None else by_p.get(value, [])
+            if len(rids) > cap or len(partners) > cap:
+                continue
+            found |= {(min(a, b), max(a, b)) for a in rids for b in partners if a != b}
+        for pair in found:
+            first.setdefault(pair, index)
+        reports.append((rule.name, len(found), n_skipped, skipped))
+    return sorted((a, b, r) for (a, b), r in first.items()), reports
+
+
+@st.composite
+def small_records(draw):
+    n = draw(st.integers(0, 30))
+    return pd.DataFrame(
+        {
+            column: pd.array(
+                [draw(st.sampled_from(values)) for _ in range(n)],
+                dtype="str",
+            )
+            for column, values in ALPHABET.items()
+        }
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(small_records(), st.integers(1, 8), st.sampled_from([0, 10, 50_000]))
+def test_candidate_pairs_match_blocking_done_by_hand(records, max_block, min_budget):
+    """Every rule (both kinds, budgets and caps binding) against the plain-Python version."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(block, "MIN_RULE_BUDGET", min_budget)
+        pairs, report = candidate_pairs(records, max_block=max_block)
+        expected, reports = brute_force_pairs(records, BLOCKING_RULES, max_block)
+    assert triples(pairs) == expected
+    assert [
+        (r["rule"], r["pairs"], r["skipped_block_count"], r["skipped_blocks"])
+        for r in report["rules"]
+    ] == reports
+    assert [r["new_pairs"] for r in report["rules"]] == [
+        sum(1 for *_, rule in expected if rule == i) for i in range(len(BLOCKING_RULES))
+    ]
