@@ -367,3 +367,25 @@ def test_two_different_single_words_are_never_part_of_each_other(names):
     )
     single = cmp._one_word(a) & cmp._one_word(b) & (a != b).to_numpy()
     assert not (single & (ratio >= 100)).any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(min_size=8, max_size=8), min_size=1, max_size=30))
+def test_differing_bytes_counts_non_zero_bytes(words):
+    x = np.frombuffer(b"".join(words), dtype=np.uint64)
+    expected = [sum(byte != 0 for byte in w) for w in words]
+    assert cmp._differing_bytes(x).tolist() == expected
+    assert cmp._differing_bytes(x.view(np.uint16)[::4]).tolist() == [
+        (w[0] != 0) + (w[1] != 0) for w in words
+    ]  # narrower words too (the last two bytes of a date)
+
+
+def test_put_sets_levels_where_the_mask_is_true():
+    level = np.array([-1, 0, 6, 3, 2], dtype=np.int8)
+    where = np.array([True, False, True, True, False])
+    expected = level.copy()
+    expected[where] = cmp.MISSING
+    cmp._put(level, where, cmp.MISSING)
+    assert level.tolist() == expected.tolist()
+    cmp._put(level, ~where, 6)
+    assert level.tolist() == [-1, 6, -1, -1, 6]
