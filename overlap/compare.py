@@ -1114,9 +1114,19 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
     nf, nl, uniq_n = _vocabulary(records, ("first_name", "last_name"))
     empty_n, n_n = _empty_code(uniq_n), len(uniq_n)
     name_swap[:] = 0
+    names = _cached(("first_last", "distinct"), lambda: pd.DataFrame({"name": uniq_n}))
+    cross_compute = _crosswise_distinct(names)
+
+    def cross_alike(keys):
+        # 2: very alike (>= 0.92), 1: alike (>= 0.88), 0: not
+        similarity = cross_compute(keys // n_n, keys % n_n)
+        return (similarity >= 0.88).astype(np.int8) + (similarity >= 0.92)
+
+    # First a's first name against b's last name; b's first name against a's
+    # last name only where that was alike (rarely): both must be.
     maybe_rows: list[np.ndarray] = []
 
-    def cross_keys():
+    def first_to_last_keys():
         # reads every chunk's straight levels before any swap changes them
         for start, stop in spans:
             a, b = ia[start:stop], ib[start:stop]
@@ -1127,24 +1137,24 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
             filled = (nfa != empty_n) & (nfb != empty_n) & (nla != empty_n) & (nlb != empty_n)
             maybe = np.flatnonzero(filled & ~straight_good)
             maybe_rows.append(maybe.astype(np.int32))
-            yield np.concatenate([nfa[maybe] * n_n + nlb[maybe], nla[maybe] * n_n + nfb[maybe]])
+            yield nfa[maybe] * n_n + nlb[maybe]
 
-    names = _cached(("first_last", "distinct"), lambda: pd.DataFrame({"name": uniq_n}))
-    cross_compute = _crosswise_distinct(names)
+    cross1_of = _on_distinct_keys(first_to_last_keys(), cross_alike)
+    alike_rows = [maybe[cross1 >= 1] for maybe, cross1 in zip(maybe_rows, cross1_of, strict=True)]
+    alike1 = [cross1[cross1 >= 1] for cross1 in cross1_of]
+    maybe_rows.clear()  # free them: only the alike rows go on
+    del cross1_of
 
-    def cross_alike(keys):
-        # 2: very alike (>= 0.92), 1: alike (>= 0.88), 0: not
-        similarity = cross_compute(keys // n_n, keys % n_n)
-        return (similarity >= 0.88).astype(np.int8) + (similarity >= 0.92)
+    def last_to_first_keys():
+        for (start, _), rows in zip(spans, alike_rows, strict=True):
+            a, b = ia[start + rows], ib[start + rows]
+            yield nl[a] * n_n + nf[b]
 
-    for (start, _), maybe, alike_both in zip(
-        spans, maybe_rows, _on_distinct_keys(cross_keys(), cross_alike), strict=True
-    ):
-        m = len(maybe)
-        cross1, cross2 = alike_both[:m], alike_both[m:]
+    cross2_of = _on_distinct_keys(last_to_first_keys(), cross_alike)
+    for (start, _), rows, cross1, cross2 in zip(spans, alike_rows, alike1, cross2_of, strict=True):
         # both sides alike, one may carry a typo
         alike = ((cross1 == 2) & (cross2 >= 1)) | ((cross1 >= 1) & (cross2 == 2))
-        rows = start + maybe
+        rows = start + rows
         swapped = rows[alike & (nf[ia[rows]] != nl[ia[rows]])]
         name_swap[swapped] = 1
         first[swapped] = FIRST_VERY_CLOSE
