@@ -762,14 +762,21 @@ def normalise_dates(values: pd.Series, today: date | None = None) -> pd.Series:
         Series of ISO dates or "", same index.
     """
     series = _as_str(values)
-    return _to_series(_dates_column(series, today or date.today()), series.index)
+    return _to_series(
+        _or_blank(_dates_column(_distinct(series), today or date.today()), len(series)),
+        series.index,
+    )
 
 
-def _dates_column(series: pd.Series, today: date) -> pa.Array:
-    codes, uniq = _factorize(series)
-    dayfirst = _infer_dayfirst_uniques(uniq)
-    fast = _dates_fast(uniq.str.strip(), dayfirst, today)
-    return _finish(codes, uniq, fast, lambda v: normalise_date(v, dayfirst, today))
+def _dates_column(found: _Distinct, today: date) -> pa.Array | None:
+    dayfirst = _infer_dayfirst_uniques(found.values)
+
+    def fast(_values: pa.Array) -> list[pa.Array]:
+        decided = _dates_fast(found.values.str.strip(), dayfirst, today)
+        return [pa.array(decided.to_numpy(dtype=object), type=_LARGE)]  # None: undecided
+
+    (dates,) = _per_distinct(found.values, lambda v: (normalise_date(v, dayfirst, today),), 1, fast)
+    return _spread(dates, found.codes)
 
 
 # --------------------------------------------------------------------------- sex
@@ -872,10 +879,26 @@ def normalise_record_id(value: str) -> str:
 _NOT_ID_CHAR = re.compile(r"[^0-9a-z]")
 
 
-def _record_ids_fast(uniques: pd.Series) -> pd.Series:
-    """Vectorised ``normalise_record_id``."""
-    # one pass: drop everything from the first "|", then every other character
-    return uniques.str.lower().str.replace(r"(?s)\|.*|[^0-9a-z]", "", regex=True).astype(object)
+def _record_ids_fast(values: pa.Array) -> pa.Array | None:
+    """Vectorised ``normalise_record_id``; None if every ID comes out empty.
+
+    Byte by byte after lower-casing: everything from the first "|" goes, and
+    every byte that is not 0-9 or a-z (so every byte of a non-ASCII letter).
+    """
+    lower = pc.utf8_lower(values)
+    offsets, data = _buffers(lower)
+    drop = _NOT_ID_BYTE[data]
+    pipe = data == ord("|")
+    if pipe.any():  # bytes at or after the first "|" of their value
+        seen = np.cumsum(pipe, dtype=np.int64)
+        starts = np.concatenate(([0], seen))[offsets[:-1]]
+        drop |= seen > np.repeat(starts, np.diff(offsets))
+    ids = _drop_bytes_where(offsets, data, drop)
+    return None if _all_blank(ids) else ids
+
+
+_NOT_ID_BYTE = np.ones(256, dtype=bool)
+_NOT_ID_BYTE[[*range(ord("0"), ord("9") + 1), *range(ord("a"), ord("z") + 1)]] = False
 
 
 # Numbers printed on sample cards, in adverts and typed to get past a form.
@@ -918,41 +941,45 @@ def normalise_ssn(value: str) -> str:
     return _first_valid(value, _ssn_one)
 
 
-def _ssns_fast(uniques: pd.Series) -> pd.Series:
-    """Vectorised ``normalise_ssn`` for single values; None where a value holds several."""
-    digits = uniques.str.replace(r"[^0-9]", "", regex=True)
-    size = digits.str.len()
-    padded = digits.str.zfill(9)
-    area, group, serial = padded.str[:3], padded.str[3:5], padded.str[5:]
-    repeated = padded.str.fullmatch(r"(\d)\1{8}")
-    valid = (
-        (size >= 7)
-        & (size <= 9)
-        & ~area.isin(["000", "666"])
-        & ~area.str.startswith("9")
-        & (group != "00")
-        & (serial != "0000")
-        & ~repeated
-        & ~padded.isin(list(_SSN_PLACEHOLDERS))
-    ).to_numpy(dtype=bool)
-    out = np.full(len(uniques), "", dtype=object)
-    out[valid] = padded[valid].to_numpy(dtype=object)
-    out[uniques.str.contains("|", regex=False).to_numpy(dtype=bool)] = None
-    return pd.Series(out, index=uniques.index, dtype=object)
+def _ssns_fast(values: pa.Array) -> pa.Array:
+    """Vectorised ``normalise_ssn`` for single values; null where a value holds several."""
+    digits = pc.replace_substring_regex(values, "[^0-9]", "")
+    size = pc.utf8_length(digits)
+    padded = pc.utf8_zfill(digits, 9)
+    area = pc.utf8_slice_codeunits(padded, 0, 3)
+    group = pc.utf8_slice_codeunits(padded, 3, 5)
+    serial = pc.utf8_slice_codeunits(padded, 5)
+    # one digit nine times (the sizes checked make padded exactly nine digits)
+    repeated = pc.equal(padded, pc.binary_repeat(pc.utf8_slice_codeunits(padded, 0, 1), 9))
+    checks = [
+        pc.greater_equal(size, 7),
+        pc.less_equal(size, 9),
+        pc.invert(pc.is_in(area, value_set=pa.array(["000", "666"], type=_LARGE))),
+        pc.invert(pc.starts_with(area, "9")),
+        pc.not_equal(group, "00"),
+        pc.not_equal(serial, "0000"),
+        pc.invert(repeated),
+        pc.invert(pc.is_in(padded, value_set=pa.array(sorted(_SSN_PLACEHOLDERS), type=_LARGE))),
+    ]
+    valid = checks[0]
+    for check in checks[1:]:
+        valid = pc.and_(valid, check)
+    several = pc.match_substring(values, "|")
+    return pc.if_else(several, _UNDECIDED, pc.if_else(valid, padded, _NOTHING))
 
 
-def _emails_fast(uniques: pd.Series) -> pd.Series:
-    """Vectorised path for printable-ASCII single emails; None where it cannot decide."""
-    plain = uniques.str.fullmatch(r"[ -~]*") & ~uniques.str.contains(r"[|<>]", regex=True)
-    text = uniques.str.strip(" ").str.lower()
-    plain &= ~text.str.startswith("mailto:")
-    looks = text.str.fullmatch(_EMAIL.pattern) & (text.str.len() <= 254)
-    placeholder = text.str.fullmatch(_EMAIL_PLACEHOLDER_PATTERN)
-    good = (looks & ~placeholder).fillna(False).to_numpy(dtype=bool)
-    out = np.full(len(uniques), "", dtype=object)
-    out[good] = text[good].to_numpy(dtype=object)
-    out[~plain.fillna(False).to_numpy(dtype=bool)] = None
-    return pd.Series(out, index=uniques.index, dtype=object)
+def _emails_fast(values: pa.Array) -> pa.Array:
+    """Vectorised path for printable-ASCII single emails; null where it cannot decide."""
+    plain = pc.and_(
+        _fullmatch(values, "[ -~]*"), pc.invert(pc.match_substring_regex(values, "[|<>]"))
+    )
+    text = pc.utf8_lower(pc.utf8_trim(values, " "))
+    plain = pc.and_(plain, pc.invert(pc.starts_with(text, "mailto:")))
+    looks = pc.and_(
+        _fullmatch(text, _EMAIL.pattern[1:-1]), pc.less_equal(pc.utf8_length(text), 254)
+    )
+    good = pc.and_(looks, pc.invert(_fullmatch(text, _EMAIL_PLACEHOLDER_PATTERN)))
+    return pc.if_else(plain, pc.if_else(good, text, _NOTHING), _UNDECIDED)
 
 
 # --------------------------------------------------------------------------- phone
@@ -1016,34 +1043,42 @@ def normalise_phone(value: str, region: str = "US") -> str:
 _PHONE_EXTENSION = r" *(?:x|ext|ext\.|extension) *[0-9]{1,7}$"
 
 
-def _phones_fast(uniques: pd.Series) -> pd.Series:
+def _phones_fast(values: pa.Array) -> pa.Array:
     """Vectorised path for plain 10-digit US numbers (an extension allowed).
 
     Only printable ASCII is taken (anything else goes to phonenumbers), so
-    the pandas regexes run natively in pyarrow. None where it cannot decide.
+    the regexes run in pyarrow (RE2) and read it as Python would. Null where
+    it cannot decide.
     """
-    plain = uniques.str.fullmatch(r"[ -~]*").to_numpy(dtype=bool)
-    text = uniques.str.lower().str.strip(" ").str.replace(_PHONE_EXTENSION, "", regex=True)
-    stripped = text.str.replace(r"[ ().\-]", "", regex=True)
-    ok = plain & stripped.str.fullmatch(r"(?:\+?1)?[2-9][0-9]{9}").to_numpy(dtype=bool)
-    ten = stripped.str[-10:]
-    good = ok & ~ten.isin(_PHONE_PLACEHOLDERS).to_numpy(dtype=bool)
-    out = np.full(len(uniques), None, dtype=object)
-    out[ok] = ""
-    out[good] = ("+1" + ten[good]).to_numpy(dtype=object)
-    return pd.Series(out, index=uniques.index, dtype=object)
+    plain = _printable(values)
+    # only printable ASCII is decided here, so ASCII lower case is lower case
+    text = pc.utf8_trim(pc.ascii_lower(values), " ")
+    has_x = pc.match_substring(text, "x")  # every extension word has an x
+    if has_x.true_count:
+        cut = pc.replace_substring_regex(text.filter(has_x), _PHONE_EXTENSION, "")
+        text = pc.replace_with_mask(text, has_x, cut)
+    stripped = _drop_bytes(text, b" ().-")
+    ok = pc.and_(plain, _fullmatch(stripped, r"(?:\+?1)?[2-9][0-9]{9}"))
+    ten = pc.utf8_slice_codeunits(stripped, -10)
+    placeholder = pc.is_in(ten, value_set=pa.array(sorted(_PHONE_PLACEHOLDERS), type=_LARGE))
+    e164 = pc.binary_join_element_wise(pa.scalar("+1", _LARGE), ten, _NOTHING)
+    return pc.if_else(ok, pc.if_else(placeholder, _NOTHING, e164), _UNDECIDED)
 
 
 def normalise_phones(values: pd.Series, region: str = "US") -> pd.Series:
     """Normalise a column of phones (distinct values, vectorised fast path first)."""
     series = _as_str(values)
-    return _to_series(_phones_column(series, region), series.index)
+    return _to_series(_or_blank(_phones_column(series, region), len(series)), series.index)
 
 
-def _phones_column(series: pd.Series, region: str = "US") -> pa.Array:
-    codes, uniq = _factorize(series)
-    fast = _phones_fast(uniq) if region == "US" else None
-    return _finish(codes, uniq, fast, lambda v: normalise_phone(v, region))
+def _phones_column(series: pd.Series, region: str = "US") -> pa.Array | None:
+    """Phones are nearly all distinct: the fast path reads every row, phonenumbers the
+    distinct values it leaves."""
+    if region == "US":
+        return _rows_then_distinct(series, lambda v: normalise_phone(v, region), _phones_fast)
+    found = _distinct(series)
+    (phones,) = _per_distinct(found.values, lambda v: (normalise_phone(v, region),), 1)
+    return _spread(phones, found.codes)
 
 
 # --------------------------------------------------------------------------- ZIP, state, city
@@ -1068,6 +1103,25 @@ def _zip_one(value: str) -> str:
 def normalise_zip(value: str) -> str:
     """Five-digit ZIP: ZIP+4 cut, a lost leading zero restored (2139 -> 02139), junk ""."""
     return _first_valid(value, _zip_one)
+
+
+def _zips_fast(values: pa.Array) -> pa.Array:
+    """Vectorised ``normalise_zip`` for printable-ASCII single values; null for the rest.
+
+    ZIP+4 makes ZIPs nearly as diverse as phones (60623-9234), so they are
+    not left to a per-value parser. In printable ASCII the only whitespace
+    ``strip`` and ``\\s`` see is the space, and ``\\d`` is [0-9].
+    """
+    plain = pc.and_(_fullmatch(values, "[ -~]*"), pc.invert(pc.match_substring(values, "|")))
+    text = pc.utf8_trim(values, " ")
+    text = pc.replace_substring_regex(text, r"^([0-9]+)\.0+$", r"\1")  # 60623.0 from a workbook
+    short = pc.extract_regex(text, r"^(?P<zip>[0-9]{4,5})(?: *- *[0-9]{4}| +[0-9]{4})?$")
+    nine = pc.extract_regex(text, r"^(?P<zip>[0-9]{5})[0-9]{4}$")
+    found = pc.coalesce(_group(short, "zip"), _group(nine, "zip"))
+    zip5 = pc.utf8_zfill(pc.coalesce(found, _NOTHING), 5)
+    placeholder = pc.is_in(zip5, value_set=pa.array(sorted(_ZIP_PLACEHOLDERS), type=_LARGE))
+    good = pc.and_(pc.is_valid(found), pc.invert(placeholder))
+    return pc.if_else(plain, pc.if_else(good, zip5, _NOTHING), _UNDECIDED)
 
 
 _STATES = {
@@ -1416,50 +1470,77 @@ def _street_fast(tokens: list[str]) -> tuple[str, str, str, str] | None:
     return f"{tokens[0]} {rest[0]}", tokens[0], rest[1], rest[2]
 
 
-_HOUSE_AND_REST = r"^(?P<house>\d+[a-z]?|\d+-\d+) (?P<rest>.*)$"
+_HOUSE_NUMBER = r"[0-9]+[a-z]?|[0-9]+-[0-9]+"
 
 
-def _streets_fast(uniques: pd.Series) -> list[np.ndarray]:
+def _streets_fast(values: pa.Array) -> list[pa.Array]:
     """Vectorised :func:`parse_street` for simple printable-ASCII street lines.
 
     Splits the house number off with one pyarrow regex, parses each distinct
     remainder once with :func:`_street_rest`, and joins them back. Returns
-    the four parts as object arrays, None where the slow path must decide.
+    the four parts, null where the slow path must decide.
     """
-    n = len(uniques)
-    undecided = [np.full(n, None, dtype=object) for _ in range(4)]
-    if n == 0:
-        return undecided
-    ok = (
-        uniques.str.fullmatch(r"[ -~]*")
-        & ~uniques.str.contains("|", regex=False)
-        & (uniques.str.strip(" ").str.len() <= _MAX_LEN)
-    ).to_numpy(dtype=bool, copy=True)
-    text = (
-        uniques.str.lower()
-        .str.replace(r"[.,]", " ", regex=True)
-        .str.replace("#", " # ", regex=False)
-        .str.replace(r" +", " ", regex=True)
-        .str.strip(" ")
+    # lower case, "." and "," to spaces, "#" spaced out, runs of spaces as one, trimmed
+    # (byte by byte: only printable-ASCII lines are decided here)
+    text = _map_bytes(values, _STREET_BYTES)
+    if pc.any(pc.match_substring(text, "#")).as_py():
+        text = pc.replace_substring(text, "#", " # ")
+    text = pc.utf8_trim(_squeeze_spaces(text), " ")
+    # _HOUSE_AND_REST without a regex: the house is the first word (a house
+    # number holds no space), the rest what follows the first space
+    words = pc.split_pattern(text, " ", max_splits=1)
+    ok = pc.and_(_plain_line(values), pc.equal(pc.list_value_length(words), 2))
+    rows = np.flatnonzero(ok.to_numpy(zero_copy_only=False))
+    words = words.take(pa.array(rows))
+    house, rest = pc.list_element(words, 0), pc.list_element(words, 1)
+    is_house = _fullmatch(house, _HOUSE_NUMBER).to_numpy(zero_copy_only=False)
+    rows = rows[is_house]
+    keep = pa.array(is_house)
+    return _house_first_fast(
+        len(values), rows, house.filter(keep), rest.filter(keep), _street_rest_cached, 4
     )
-    parts = _extract(text, _HOUSE_AND_REST)
-    ok &= parts["house"].notna().to_numpy()
-    if not ok.any():
-        return undecided
-    house = parts["house"].to_numpy(dtype=object)[ok]
-    codes, rests = pd.factorize(parts["rest"][ok])
-    parsed = [_street_rest_cached(r) for r in rests.tolist()]
-    good_rest = np.array([p is not None for p in parsed], dtype=bool)
-    street_rest = np.array([p[0] if p else "" for p in parsed], dtype=object)[codes]
-    name = np.array([p[1] if p else "" for p in parsed], dtype=object)[codes]
-    unit = np.array([p[2] if p else "" for p in parsed], dtype=object)[codes]
-    good = good_rest[codes]
-    rows = np.flatnonzero(ok)[good]
-    undecided[0][rows] = (house[good] + " ") + street_rest[good]
-    undecided[1][rows] = house[good]
-    undecided[2][rows] = name[good]
-    undecided[3][rows] = unit[good]
-    return undecided
+
+
+def _plain_line(values: pa.Array) -> pa.Array:
+    """Printable ASCII, one value (no "|"), not over ``_MAX_LEN`` once trimmed."""
+    offsets, data = _buffers(values)
+    one = _count_bytes(offsets, data == ord("|")) == 0
+    short = pc.less_equal(pc.binary_length(pc.utf8_trim(values, " ")), _MAX_LEN)
+    return pc.and_(pa.array(_printable(values) & one), short)
+
+
+def _house_first_fast(
+    n: int,
+    rows: np.ndarray,
+    house: pa.Array,
+    rest: pa.Array,
+    parse_rest: Callable[[str], tuple | None],
+    width: int,
+) -> list[pa.Array]:
+    """Lines that start with a house number, parsed once per distinct remainder.
+
+    ``rows`` (of ``n``) are the lines split into ``house`` and ``rest``;
+    ``parse_rest`` gives the parts after the house number (the street after
+    it first) or None. Returns ``[house + " " + street, house, other
+    parts...]`` (``width`` arrays), null on the other rows and where
+    ``parse_rest`` says None.
+    """
+    if len(rows) == 0:
+        return [pa.nulls(n, type=_LARGE) for _ in range(width)]
+    codes, rests = pd.factorize(rest.to_pandas())
+    parsed = [parse_rest(r) for r in rests.tolist()]
+    good = np.array([p is not None for p in parsed], dtype=bool)[codes]
+    picked = pa.array(codes[good])
+    parts = [
+        pa.array([p[i] if p else "" for p in parsed], type=_LARGE).take(picked)
+        for i in range(width - 1)
+    ]
+    house = house.filter(pa.array(good))
+    position = np.full(n, -1, dtype=np.int64)
+    position[rows[good]] = np.arange(int(good.sum()))
+    spread = pa.array(position, mask=position < 0)
+    street = pc.binary_join_element_wise(house, parts[0], pa.scalar(" ", _LARGE))
+    return [a.take(spread) for a in (street, house, *parts[1:])]
 
 
 def _extract(series: pd.Series, pattern: str) -> pd.DataFrame:
@@ -1664,39 +1745,26 @@ def _address_rest(text: str) -> tuple[str, str, str, str, str, str] | None:
     )
 
 
-def _addresses_fast(uniques: pd.Series) -> list[np.ndarray]:
+def _addresses_fast(values: pa.Array) -> list[pa.Array]:
     """Vectorised :func:`parse_address` for simple printable-ASCII one-line addresses.
 
     The house number is split off by a pyarrow regex and each distinct
-    remainder parsed once. Returns the seven parts (``_ADDRESS_KEYS`` order)
-    as object arrays, None where the slow path must decide.
+    remainder parsed once. Returns the seven parts (``_ADDRESS_KEYS`` order),
+    null where the slow path must decide.
     """
-    n = len(uniques)
-    undecided = [np.full(n, None, dtype=object) for _ in _ADDRESS_KEYS]
-    if n == 0:
-        return undecided
-    ok = (
-        uniques.str.fullmatch(r"[ -~]*")
-        & ~uniques.str.contains("|", regex=False)
-        & (uniques.str.strip(" ").str.len() <= _MAX_LEN)
-    ).to_numpy(dtype=bool, copy=True)
-    parts = _extract(uniques.str.strip(" ").str.lower(), _HOUSE_FIRST)
-    ok &= parts["house"].notna().to_numpy()
-    if not ok.any():
-        return undecided
-    house = parts["house"].to_numpy(dtype=object)[ok]
-    codes, rests = pd.factorize(parts["rest"][ok])
-    parsed = [_address_rest(r) for r in rests.tolist()]
-    good = np.array([p is not None for p in parsed], dtype=bool)[codes]
-    rows = np.flatnonzero(ok)[good]
-    for i in range(6):
-        column = np.array([p[i] if p else "" for p in parsed], dtype=object)[codes][good]
-        if i == 0:
-            undecided[0][rows] = (house[good] + " ") + column
-        else:
-            undecided[i + 1][rows] = column
-    undecided[1][rows] = house[good]
-    return undecided
+    text = pc.utf8_lower(pc.utf8_trim(values, " "))
+    matches = pc.extract_regex(text, _HOUSE_FIRST)
+    ok = pc.and_(_plain_line(values), matches.is_valid())
+    rows = np.flatnonzero(ok.to_numpy(zero_copy_only=False))
+    take = pa.array(rows)
+    return _house_first_fast(
+        len(values),
+        rows,
+        matches.field("house").take(take),
+        matches.field("rest").take(take),
+        _address_rest,
+        7,
+    )
 
 
 _EMPTY_ADDRESS = {
@@ -1831,9 +1899,10 @@ def _split_initial(first: str) -> tuple[str, str]:
 def normalise_fields(fields: pd.DataFrame, timings: dict[str, float] | None = None) -> pd.DataFrame:
     """Normalise a mapped roster's canonical fields into matching keys.
 
-    Every per-value parser runs once per distinct value; phones, dates and
-    emails take a vectorised pandas fast path for their common clean forms
-    first, and rows are put together with pyarrow kernels, not Python loops.
+    Every per-value parser runs once per distinct value; phones, dates,
+    emails, ZIPs, streets and one-line addresses take a vectorised pyarrow
+    fast path for their common clean forms first, and rows are put together
+    with pyarrow kernels, not Python loops.
 
     Args:
         fields: one column per canonical field (missing columns count as
@@ -1850,7 +1919,12 @@ def normalise_fields(fields: pd.DataFrame, timings: dict[str, float] | None = No
 
 
 def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | None) -> pd.DataFrame:
-    """``normalise_fields``, optionally recording seconds per field group in ``timings``."""
+    """``normalise_fields``, optionally recording seconds per field group in ``timings``.
+
+    Arrays here are pyarrow ``large_string``; ``None`` stands for a column
+    that is "" on every row (a field the roster lacks, or one that never
+    parses), so filling from it or choosing it costs nothing.
+    """
     clock = [time.perf_counter()]
 
     def lap(name: str) -> None:
@@ -1861,112 +1935,153 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
 
     n = len(fields)
     index = fields.index
-    col = {f: _as_str(fields[f]) if f in fields.columns else None for f in INPUT_FIELDS}
-    blank = pa.array(np.full(n, "", dtype=object), type=pa.large_string()) if n else _EMPTY_ARROW
+    raw = {f: _as_str(fields[f]) for f in INPUT_FIELDS if f in fields.columns}
+    # every parser gives "" for "", so a column of "" is no column at all
+    present = {f for f in raw if _any_text(raw[f])}
+    col = {
+        f: _distinct(raw[f]) if f in present and f not in _ROW_WISE else None for f in INPUT_FIELDS
+    }
 
-    def columns(field: str, func: Callable[[str], tuple], width: int) -> list[pa.Array]:
+    def columns(field: str, func: Callable[[str], tuple], width: int, fast=None) -> list:
         if col[field] is None:
-            return [blank] * width
-        return _columns(col[field], func, width)
+            return [None] * width
+        parts = _per_distinct(col[field].values, func, width, fast)
+        return [_spread(p, col[field].codes) for p in parts]
 
-    def column(field: str, func: Callable[[str], str], fast=None) -> pa.Array:
-        if col[field] is None:
-            return blank
-        codes, uniq = _factorize(col[field])
-        return _finish(codes, uniq, fast(uniq) if fast else None, func)
+    def column(field: str, func: Callable[[str], str], fast=None) -> pa.Array | None:
+        return columns(field, lambda v: (func(v),), 1, fast and (lambda u: [fast(u)]))[0]
 
-    out: dict[str, pa.Array] = {}
+    out: dict[str, pa.Array | None] = {}
     lap("setup")
 
     # names
     first, fsuf, first_head, first_initial = columns("first_name", _first_parts, 4)
     middle, msuf = columns("middle_name", _first_split, 2)
     last, lsuf = columns("last_name", _first_split, 2)
-    takes_initial = pc.and_(_filled(first_initial), pc.invert(_filled(middle)))
-    first = pc.if_else(takes_initial, first_head, first)
-    middle_from_first = pc.if_else(takes_initial, first_initial, blank)
+    takes_initial = _and_not(_filled(first_initial), _filled(middle))
+    first = _where(takes_initial, first_head, first)
+    middle_from_first = _where(takes_initial, first_initial, None)
     full_first, full_middle, full_last, full_suffix = columns("full_name", parse_full_name, 4)
-    no_parts = pc.invert(pc.or_(_filled(first), _filled(last)))
+    no_parts = _and_not(_not_filled(first), _filled(last))
     out["first_name"] = _fill(first, full_first)
     out["last_name"] = _fill(last, full_last)
-    out["middle_name"] = pc.if_else(
+    out["middle_name"] = _where(
         no_parts, _fill(middle, full_middle), _fill(_fill(middle, middle_from_first), full_middle)
     )
     suffix = column("suffix", normalise_suffix)
     for fallback in (lsuf, fsuf, msuf, full_suffix):
         suffix = _fill(suffix, fallback)
     out["suffix"] = suffix
-    first_series = _to_series(out["first_name"], None)
-    out["first_sound"], out["first_key"] = _columns(
-        first_series, lambda v: (name_sound(v), _first_key_table().get(v, v)), 2
+    table = _first_key_table()
+    out["first_sound"], out["first_key"] = _derived(
+        out["first_name"], lambda v: (name_sound(v), table.get(v, v)), 2
     )
-    (out["last_sound"],) = _columns(
-        _to_series(out["last_name"], None), lambda v: (name_sound(v),), 1
-    )
+    (out["last_sound"],) = _derived(out["last_name"], lambda v: (name_sound(v),), 1)
     lap("names")
 
-    out["dob"] = _dates_column(col["dob"], date.today()) if col["dob"] is not None else blank
+    out["dob"] = _dates_column(col["dob"], date.today()) if col["dob"] is not None else None
     lap("dob")
     out["sex"] = column("sex", normalise_sex)
     lap("sex")
 
-    # addresses: the street column wins; a one-line address fills what is missing
-    own = (
-        _columns(col["street"], parse_street, 4, _streets_fast)
-        if col["street"] is not None
-        else [blank] * 4
-    )
-    addr_keys = _ADDRESS_KEYS
-    (address_given,) = columns("address", lambda v: (v if v.strip() else "",), 1)
-    (street_as_address,) = (
-        _columns(col["street"], lambda v: (_address_source("", v),), 1, _streets_as_address_fast)
-        if col["street"] is not None
-        else [blank]
-    )
-    source = pc.if_else(_filled(address_given), address_given, street_as_address)
-    addr = dict(
-        zip(
-            addr_keys,
-            _columns(
-                _to_series(source, None),
-                lambda v: _address_tuple(v, addr_keys),
-                7,
-                _addresses_fast,
-            ),
-            strict=True,
-        )
-    )
-    use_street = _filled(own[0])
-    for i, key in enumerate(("street", "house_number", "street_name")):
-        out[key] = pc.if_else(use_street, own[i], addr[key])
-    unit = _fill(column("unit", normalise_unit), pc.if_else(use_street, own[3], blank))
-    out["unit"] = _fill(unit, addr["unit"])
-    for key, func in (("city", normalise_city), ("state", normalise_state), ("zip", normalise_zip)):
-        out[key] = _fill(column(key, func), addr[key])
+    out.update(_address_columns(col))
+    out["unit"] = _fill(column("unit", normalise_unit), out["unit"])
+    for key, func, fast in (
+        ("city", normalise_city, None),
+        ("state", normalise_state, None),
+        ("zip", normalise_zip, _zips_fast),
+    ):
+        out[key] = _fill(column(key, func, fast), out[key])
     lap("address")
 
-    out["phone"] = _phones_column(col["phone"]) if col["phone"] is not None else blank
+    out["phone"] = _phones_column(raw["phone"]) if "phone" in present else None
     lap("phone")
     out["email"] = column("email", normalise_email, _emails_fast)
     lap("email")
-    out["record_id"] = column("record_id", normalise_record_id, _record_ids_fast)
+    # IDs are nearly all distinct and the vectorised form decides every one: no factorizing
+    out["record_id"] = (
+        _record_ids_fast(_arrow(raw["record_id"])) if "record_id" in present else None
+    )
     out["ssn"] = column("ssn", normalise_ssn, _ssns_fast)
     lap("ids")
 
-    frame = pd.DataFrame({c: _to_series(out[c], index) for c in OUTPUT_COLUMNS}, index=index)
+    blank = _blank(n)
+    frame = pd.DataFrame(
+        {c: _to_series(blank if out[c] is None else out[c], index) for c in OUTPUT_COLUMNS},
+        index=index,
+    )
     lap("assemble")
     return frame
+
+
+# nearly all distinct, and decided row by row by vectorised code: never factorized whole
+_ROW_WISE = {"record_id", "phone"}
+
+
+def _address_columns(col: dict) -> dict[str, pa.Array | None]:
+    """Street parts, unit, city, state and ZIP from the street and address columns.
+
+    The street column wins; a one-line address (the address column, else a
+    street cell that holds a whole address) fills what is missing. Without an
+    address column everything is decided per distinct street and spread once.
+    """
+    street, address = col["street"], col["address"]
+    if street is None and address is None:
+        return dict.fromkeys(("street", "house_number", "street_name", "unit", *_ADDRESS_KEYS))
+    own = (
+        _per_distinct(street.values, parse_street, 4, _streets_fast)
+        if street is not None
+        else [None] * 4
+    )
+    if address is None:  # one code space: combine per distinct street, spread at the end
+        codes = street.codes
+        addr = _parse_addresses(_streets_as_address(_arrow(street.values)))
+    else:
+        codes = None
+        address_given = _spread(
+            _per_distinct(address.values, lambda v: (v if v.strip() else "",), 1)[0],
+            address.codes,
+        )
+        if street is not None:
+            own = [_spread(p, street.codes) for p in own]
+            street_source = _spread(_streets_as_address(_arrow(street.values)), street.codes)
+            source = _where(_filled(address_given), address_given, street_source)
+        else:
+            source = address_given
+        addr = _parse_addresses(source if source is not None else _blank(len(address.codes)))
+    addr = dict(zip(_ADDRESS_KEYS, addr, strict=True))
+    use_street = _filled(own[0])
+    out = {key: _where(use_street, own[i], addr[key]) for i, key in enumerate(_ADDRESS_KEYS[:3])}
+    out["unit"] = _fill(_where(use_street, own[3], None), addr["unit"])
+    for key in ("city", "state", "zip"):
+        out[key] = addr[key]
+    if codes is not None:
+        out = {key: _spread(value, codes) for key, value in out.items()}
+    return out
+
+
+def _parse_addresses(source: pa.Array) -> list[pa.Array | None]:
+    """:func:`parse_address` of each value (once per distinct value), in ``_ADDRESS_KEYS`` order."""
+    found = _distinct(_to_series(source, None))
+    if len(found.values) == 1 and found.values[0] == "":
+        return [None] * len(_ADDRESS_KEYS)
+    parts = _per_distinct(
+        found.values,
+        lambda v: _address_tuple(v, _ADDRESS_KEYS),
+        len(_ADDRESS_KEYS),
+        _addresses_fast,
+    )
+    return [_spread(p, found.codes) for p in parts]
 
 
 _WHOLE_ADDRESS_IN_STREET = re.compile(r",|[0-9]{5}(?:-[0-9]{4})? *\Z")
 
 
-def _streets_as_address_fast(uniques: pd.Series) -> list[np.ndarray]:
-    """ "" for street cells with neither a comma nor five digits in a row; None: undecided."""
-    maybe = uniques.str.contains(",", regex=False) | uniques.str.contains("[0-9]{5}", regex=True)
-    out = np.full(len(uniques), "", dtype=object)
-    out[maybe.to_numpy(dtype=bool)] = None
-    return [out]
+def _streets_as_address(streets: pa.Array) -> pa.Array:
+    """Vectorised ``_address_source("", street)``: the street cell if it holds a whole address."""
+    # the same pattern in RE2 spelling (\z): ASCII-only classes, so it reads any text alike
+    whole = pc.match_substring_regex(streets, r",|[0-9]{5}(?:-[0-9]{4})? *\z")
+    return pc.if_else(whole, streets, pa.scalar("", _LARGE))
 
 
 def _address_source(address: str, street: str) -> str:
@@ -1995,7 +2110,20 @@ def _first_parts(value: str) -> tuple[str, str, str, str]:
 
 # --------------------------------------------------------------------------- plumbing
 
-_EMPTY_ARROW = pa.array([], type=pa.large_string())
+_LARGE = pa.large_string()
+_EMPTY_ARROW = pa.array([], type=_LARGE)
+_UNDECIDED = pa.scalar(None, type=_LARGE)
+_NOTHING = pa.scalar("", type=_LARGE)
+
+
+class _Distinct:
+    """A column factorized once: its distinct values and, per row, the code of its value."""
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, codes: np.ndarray, values: pd.Series) -> None:
+        self.codes = codes
+        self.values = values
 
 
 def _as_str(values) -> pd.Series:
@@ -2007,52 +2135,194 @@ def _as_str(values) -> pd.Series:
     return series
 
 
-def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+def _any_text(series: pd.Series) -> bool:
+    lengths = pc.binary_length(pa.array(series.array))
+    return bool(len(series)) and bool(pc.max(lengths).as_py())
+
+
+def _distinct(series: pd.Series) -> _Distinct:
     codes, uniques = pd.factorize(series)
-    return codes, pd.Series(uniques, dtype=str)
+    return _Distinct(codes, pd.Series(uniques, dtype=str))
 
 
-def _spread(results, codes: np.ndarray) -> pa.Array:
-    """Per-distinct results -> one value per row, as a pyarrow string array."""
-    if len(codes) == 0:
-        return _EMPTY_ARROW
-    return pa.array(results, type=pa.large_string()).take(pa.array(codes))
+def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    found = _distinct(series)
+    return found.codes, found.values
 
 
-def _finish(codes: np.ndarray, uniq: pd.Series, fast, func: Callable[[str], str]) -> pa.Array:
-    """Fill what the fast path left undecided (None) with ``func``, then spread to rows."""
-    if fast is None:
-        results = [func(v) for v in uniq.tolist()]
-    else:
-        results = np.asarray(fast, dtype=object).copy()
-        todo = pd.isna(results)
-        if todo.any():
-            results[todo] = [func(v) for v in uniq[todo].tolist()]
-    return _spread(results, codes)
+def _arrow(values) -> pa.Array:
+    """Strings (a pandas Series or Index of str) as one pyarrow large_string array."""
+    if isinstance(values, pd.Series | pd.Index):
+        values = values.array
+    array = pa.array(values, type=_LARGE)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array
 
 
-def _columns(
-    series: pd.Series,
+def _blank(n: int) -> pa.Array:
+    """``n`` empty strings, built from buffers rather than Python objects."""
+    return pa.LargeStringArray.from_buffers(
+        n, pa.py_buffer(np.zeros(n + 1, dtype=np.int64)), pa.py_buffer(b"")
+    )
+
+
+def _per_distinct(
+    values: pd.Series,
     func: Callable[[str], tuple],
     width: int,
-    fast: Callable[[pd.Series], list[np.ndarray]] | None = None,
-) -> list[pa.Array]:
-    """Apply ``func`` (returning a ``width``-tuple) once per distinct value.
+    fast: Callable[[pa.Array], list[pa.Array]] | None = None,
+) -> list[pa.Array | None]:
+    """``func`` (returning a ``width``-tuple) of each distinct value, as ``width`` arrays.
 
-    ``fast`` may decide many distinct values at once (object arrays, one per
-    tuple position, None where undecided); ``func`` does the rest.
+    ``fast`` may decide many values at once (arrays with null where it cannot
+    decide, the same rows null in each); ``func`` runs on the rest only. An
+    array that is "" throughout comes back as None.
     """
-    codes, uniq = _factorize(series)
     if fast is None:
-        rows = [func(u) for u in uniq.tolist()]
-        return [_spread([r[i] for r in rows], codes) for i in range(width)]
-    parts = fast(uniq)
-    todo = pd.isna(parts[0])
-    if todo.any():
-        rows = [func(u) for u in uniq[todo].tolist()]
-        for i in range(width):
-            parts[i][todo] = [r[i] for r in rows]
-    return [_spread(p, codes) for p in parts]
+        rows = [func(v) for v in values.tolist()]
+        parts = [pa.array([r[i] for r in rows], type=_LARGE) for i in range(width)]
+    else:
+        parts = fast(_arrow(values))
+        todo = parts[0].is_null()
+        if todo.true_count:
+            undecided = values[todo.to_numpy(zero_copy_only=False)].tolist()
+            rows = [func(v) for v in undecided]
+            parts = [
+                pc.replace_with_mask(p, todo, pa.array([r[i] for r in rows], type=_LARGE))
+                for i, p in enumerate(parts)
+            ]
+    return [None if _all_blank(p) else p for p in parts]
+
+
+def _rows_then_distinct(
+    series: pd.Series, func: Callable[[str], str], fast: Callable[[pa.Array], pa.Array]
+) -> pa.Array | None:
+    """``fast`` on every row, ``func`` once per distinct value it leaves undecided (null).
+
+    For columns of nearly all-distinct values, where factorizing them first
+    costs more than it saves.
+    """
+    result = fast(_arrow(series))
+    todo = result.is_null()
+    if todo.true_count:
+        found = _distinct(series[todo.to_numpy(zero_copy_only=False)])
+        decided = pa.array([func(v) for v in found.values.tolist()], type=_LARGE)
+        result = pc.replace_with_mask(result, todo, decided.take(pa.array(found.codes)))
+    return None if _all_blank(result) else result
+
+
+def _all_blank(array: pa.Array) -> bool:
+    return not pc.any(pc.not_equal(array, "")).as_py()
+
+
+def _spread(values: pa.Array | None, codes: np.ndarray) -> pa.Array | None:
+    """Per-distinct results -> one value per row (None stays None: blank everywhere)."""
+    if values is None:
+        return None
+    if len(codes) == 0:
+        return _EMPTY_ARROW
+    return values.take(pa.array(codes))
+
+
+def _derived(array: pa.Array | None, func: Callable[[str], tuple], width: int) -> list:
+    """``func`` of each distinct value of an assembled column (names -> sounds and keys)."""
+    if array is None:
+        return [None] * width
+    found = _distinct(_to_series(array, None))
+    return [_spread(p, found.codes) for p in _per_distinct(found.values, func, width)]
+
+
+def _group(matches: pa.Array, name: str) -> pa.Array:
+    """One named group of ``pc.extract_regex``'s result, null where the value did not match."""
+    return pc.if_else(matches.is_valid(), matches.field(name), _UNDECIDED)
+
+
+# Byte-level kernels for large_string arrays without nulls. They only look
+# at ASCII bytes, which never occur inside a multi-byte UTF-8 character, so
+# the text stays valid UTF-8 whatever else it holds.
+
+
+def _buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets from 0, bytes) of a large_string array with no nulls, as numpy arrays."""
+    if array.null_count:
+        raise ValueError("byte kernels need an array without nulls")
+    _validity, offsets, data = array.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets - offsets[0], data[offsets[0] : offsets[-1]]
+
+
+def _from_buffers(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
+    return pa.LargeStringArray.from_buffers(
+        len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(data))
+    )
+
+
+def _count_bytes(offsets: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """How many flagged bytes each value holds."""
+    n = len(offsets) - 1
+    hits = np.count_nonzero(flags)
+    if hits * 16 < len(flags):  # rare: find each one's value
+        owner = np.searchsorted(offsets, np.flatnonzero(flags), side="right") - 1
+        return np.bincount(owner, minlength=n)
+    padded = np.zeros(len(flags) + 1, dtype=np.uint8)  # so every start is an index
+    padded[:-1] = flags
+    counts = np.add.reduceat(padded, offsets[:-1], dtype=np.int64)
+    counts[offsets[1:] == offsets[:-1]] = 0  # reduceat gives an empty value its next byte
+    return counts
+
+
+def _printable(values: pa.Array) -> np.ndarray:
+    """Per value: every character is printable ASCII (space to ~), like ``fullmatch("[ -~]*")``."""
+    offsets, data = _buffers(values)
+    return _count_bytes(offsets, (data < 0x20) | (data > 0x7E)) == 0
+
+
+def _drop_bytes_where(offsets: np.ndarray, data: np.ndarray, drop: np.ndarray) -> pa.Array:
+    dropped = np.zeros(len(offsets), dtype=np.int64)
+    np.cumsum(_count_bytes(offsets, drop), out=dropped[1:])
+    return _from_buffers(offsets - dropped, data[~drop])
+
+
+def _drop_bytes(values: pa.Array, chars: bytes) -> pa.Array:
+    """The values without any of the ASCII ``chars``."""
+    offsets, data = _buffers(values)
+    drop = np.zeros(256, dtype=bool)
+    drop[list(chars)] = True
+    return _drop_bytes_where(offsets, data, drop[data])
+
+
+def _map_bytes(values: pa.Array, table: np.ndarray) -> pa.Array:
+    """Each byte through ``table`` (which must map ASCII to ASCII and leave the rest alone)."""
+    offsets, data = _buffers(values)
+    return _from_buffers(offsets.copy(), table[data])
+
+
+def _squeeze_spaces(values: pa.Array) -> pa.Array:
+    """Runs of spaces as one space (``replace(" +", " ")``)."""
+    offsets, data = _buffers(values)
+    space = data == ord(" ")
+    repeat = np.zeros(len(data), dtype=bool)
+    repeat[1:] = space[1:] & space[:-1]
+    repeat[offsets[:-1][offsets[:-1] < len(data)]] = (
+        False  # a value's first byte follows another value
+    )
+    return _drop_bytes_where(offsets, data, repeat)
+
+
+_STREET_BYTES = np.arange(256, dtype=np.uint8)
+_STREET_BYTES[ord("A") : ord("Z") + 1] += 32
+_STREET_BYTES[[ord("."), ord(",")]] = ord(" ")
+
+
+def _or_blank(array: pa.Array | None, n: int) -> pa.Array:
+    return _blank(n) if array is None else array
+
+
+def _fullmatch(values: pa.Array, pattern: str) -> pa.Array:
+    """``str.fullmatch`` in pyarrow (RE2): the whole value matches ``pattern``."""
+    return pc.match_substring_regex(values, f"^(?:{pattern})$")
 
 
 def _to_series(array: pa.Array, index: pd.Index | None) -> pd.Series:
@@ -2064,10 +2334,37 @@ def _to_series(array: pa.Array, index: pd.Index | None) -> pd.Series:
     return series
 
 
-def _filled(array: pa.Array) -> pa.Array:
-    return pc.not_equal(array, "")
+# Masks are boolean arrays, or None for "false on every row".
 
 
-def _fill(primary: pa.Array, fallback: pa.Array) -> pa.Array:
+def _filled(array: pa.Array | None) -> pa.Array | None:
+    return None if array is None else pc.not_equal(array, "")
+
+
+def _not_filled(array: pa.Array | None) -> pa.Array | bool:
+    return True if array is None else pc.equal(array, "")
+
+
+def _and_not(mask: pa.Array | bool | None, other: pa.Array | None) -> pa.Array | None:
+    """``mask & ~other`` (``mask`` may be True: everywhere)."""
+    if mask is None:
+        return None
+    if other is None:
+        return None if mask is True else mask
+    return pc.invert(other) if mask is True else pc.and_(mask, pc.invert(other))
+
+
+def _where(mask: pa.Array | None, yes: pa.Array | None, no: pa.Array | None) -> pa.Array | None:
+    """``yes`` where ``mask`` holds, else ``no``."""
+    if mask is None or yes is no:
+        return no
+    return pc.if_else(mask, _NOTHING if yes is None else yes, _NOTHING if no is None else no)
+
+
+def _fill(primary: pa.Array | None, fallback: pa.Array | None) -> pa.Array | None:
     """``primary`` where it is non-empty, else ``fallback``."""
+    if fallback is None:
+        return primary
+    if primary is None:
+        return fallback
     return pc.if_else(_filled(primary), primary, fallback)

@@ -3,10 +3,12 @@ the vectorised frame function against the plain row-by-row reference."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -863,3 +865,95 @@ def test_pete_is_peter_not_patrick():
 def test_a_day_or_month_too_big_for_a_date_is_missing_not_a_crash(raw):
     assert nz.normalise_date(raw) == ""
     assert nz.normalise_fields(pd.DataFrame({"dob": [raw]}, dtype=str))["dob"].tolist() == [""]
+
+
+# ----------------------------------------------------------------------------- vectorised kernels
+
+kernel_text = st.lists(
+    st.one_of(
+        st.text(max_size=12),
+        st.text(alphabet=" ().-|#.,xAZaz09\u00e9\u0130", max_size=12),
+        st.just(""),
+    ),
+    max_size=30,
+)
+
+
+def _large(values: list[str], skip: int = 0) -> pa.Array:
+    """A large_string array, sliced when ``skip`` so its offsets do not start at 0."""
+    array = pa.array(["pad"] * skip + values, type=pa.large_string())
+    return array.slice(skip)
+
+
+@FAST
+@given(values=kernel_text, skip=st.integers(0, 2))
+def test_byte_kernels_match_python_string_methods(values, skip):
+    array = _large(values, skip)
+    assert nz._drop_bytes(array, b" ().-").to_pylist() == [
+        v.translate(str.maketrans("", "", " ().-")) for v in values
+    ]
+    assert nz._squeeze_spaces(array).to_pylist() == [re.sub(" +", " ", v) for v in values]
+    assert list(nz._printable(array)) == [all(" " <= c <= "~" for c in v) for v in values]
+    offsets, data = nz._buffers(array)
+    assert list(nz._count_bytes(offsets, data == ord("|"))) == [
+        v.encode().count(b"|") for v in values
+    ]
+    streets = nz._map_bytes(array, nz._STREET_BYTES).to_pylist()
+    assert streets == [
+        "".join(c.lower() if c.isascii() else c for c in v).replace(".", " ").replace(",", " ")
+        for v in values
+    ]
+
+
+def test_count_bytes_with_dense_flags_and_empty_values():
+    values = ["", "(1) 2-3", "", "", "ab.", ""]  # a flag on the last byte before empties
+    offsets, data = nz._buffers(_large(values, 1))
+    flags = np.isin(data, np.frombuffer(b" ().-", dtype=np.uint8))
+    assert list(nz._count_bytes(offsets, flags)) == [0, 4, 0, 0, 1, 0]
+
+
+@FAST
+@given(values=st.lists(messy_text, max_size=20))
+def test_record_ids_row_wise_match_single_value(values):
+    out = nz._record_ids_fast(_large(values))
+    expected = [nz.normalise_record_id(v) for v in values]
+    assert (out.to_pylist() if out is not None else [""] * len(values)) == expected
+
+
+ZIP_LIKE = st.one_of(
+    messy_text,
+    st.text(alphabet="0123456789 -.|", max_size=12),
+    st.sampled_from(
+        ["60623", " 60623-9234 ", "606239234", "2139", "60623.0", "60623 9234", "00000"]
+    ),
+)
+
+
+@FAST
+@given(values=st.lists(ZIP_LIKE, max_size=20))
+def test_zip_fast_path_agrees_with_single_value(values):
+    decided = nz._zips_fast(_large(values)).to_pylist()
+    for value, zip5 in zip(values, decided, strict=True):
+        if zip5 is not None:
+            assert zip5 == nz.normalise_zip(value), value
+    plain = [v for v in values if all(" " <= c <= "~" for c in v) and "|" not in v]
+    assert sum(z is not None for z in decided) == len(plain)
+
+
+@FAST
+@given(values=st.lists(messy_text, max_size=20))
+def test_fast_paths_agree_with_single_value_functions(values):
+    array = _large(values)
+    checks = [
+        (nz._phones_fast(array).to_pylist(), nz.normalise_phone),
+        (nz._emails_fast(array).to_pylist(), nz.normalise_email),
+        (nz._ssns_fast(array).to_pylist(), nz.normalise_ssn),
+    ]
+    for decided, func in checks:
+        for value, out in zip(values, decided, strict=True):
+            if out is not None:
+                assert out == func(value), (func.__name__, value)
+    streets = nz._streets_fast(array)
+    for i, value in enumerate(values):
+        if streets[0][i].is_valid:
+            assert tuple(p[i].as_py() for p in streets) == nz.parse_street(value), value
