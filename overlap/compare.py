@@ -611,47 +611,29 @@ def _same_length_apart(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
     return out
 
 
-def _one_deleted(longer: np.ndarray, shorter: np.ndarray) -> np.ndarray:
-    """Whether deleting one byte of each longer row gives the shorter row (one byte shorter).
+WORD_BYTES = 16  # values up to this long are compared as two 64-bit words; longer ones by rapidfuzz
 
-    Rows are zero-padded, at least one byte wider than the longer string, with
-    no NUL byte in a string. Deleting at the first mismatch works whenever
-    any deletion does, so: everything after that mismatch matches shifted by one.
+
+@dataclass(frozen=True)
+class _Words:
+    """Short ASCII strings as bytes: forwards and reversed, each in two 64-bit words.
+
+    ``forward[i]`` holds string ``i``'s bytes zero-padded to WORD_BYTES,
+    ``backward[i]`` the same string reversed; ``fits[i]`` says the string is
+    held (ASCII, no NUL, at most WORD_BYTES long); the others go to rapidfuzz.
     """
-    first_mismatch = np.argmin(longer == shorter, axis=1)  # exists: the longer's last byte
-    shifted = longer[:, 1:] == shorter[:, :-1]  # padding matches padding
-    width = shifted.shape[1]
-    last_mismatch = np.where(
-        shifted.all(axis=1), -1, width - 1 - np.argmin(shifted[:, ::-1], axis=1)
-    )
-    return last_mismatch < first_mismatch
+
+    forward: np.ndarray  # (n, WORD_BYTES) uint8
+    head: np.ndarray  # forward bytes 0-7, uint64
+    tail: np.ndarray  # forward bytes 8-15, uint64
+    back_head: np.ndarray  # reversed bytes 0-7
+    back_tail: np.ndarray  # reversed bytes 8-15
+    lengths: np.ndarray  # int8, 0 where it does not fit
+    fits: np.ndarray  # bool
 
 
-def _rows_apart(ca: np.ndarray, len_a: np.ndarray, cb: np.ndarray, len_b: np.ndarray):
-    """OSA distance capped at 2 between strings held as zero-padded byte rows (see ``_byte_rows``)."""
-    out = np.full(len(ca), 2, dtype=np.int8)
-    same = np.flatnonzero(len_a == len_b)
-    if len(same):
-        out[same] = _same_length_apart(ca[same], cb[same])
-    a_longer = np.flatnonzero(len_a == len_b + 1)
-    if len(a_longer):
-        out[a_longer[_one_deleted(ca[a_longer], cb[a_longer])]] = 1
-    b_longer = np.flatnonzero(len_b == len_a + 1)
-    if len(b_longer):
-        out[b_longer[_one_deleted(cb[b_longer], ca[b_longer])]] = 1
-    return out
-
-
-ROW_BYTES = 32  # longer values (rare for IDs and dates) are compared by rapidfuzz
-
-
-def _byte_rows(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each string as a zero-padded row of bytes, its length, and whether the row holds it.
-
-    A row holds its string when it is ASCII (one byte a character), has no
-    NUL and fits ``ROW_BYTES``; the others go to rapidfuzz. Built from
-    Arrow's buffers, with a numpy step per byte column: no Python per value.
-    """
+def _byte_words(values) -> _Words:
+    """Each value's bytes as words (see ``_Words``), from Arrow's buffers: no Python per value."""
     strings = pa.array(values, type=pa.large_string(), from_pandas=True)
     strings = pc.fill_null(strings, "")
     if isinstance(strings, pa.ChunkedArray):
@@ -660,55 +642,112 @@ def _byte_rows(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n_bytes = pc.binary_length(strings).to_numpy(zero_copy_only=False).astype(np.int64)
     n_chars = pc.utf8_length(strings).to_numpy(zero_copy_only=False).astype(np.int64)
     has_nul = pc.match_substring(strings, "\x00").to_numpy(zero_copy_only=False)
-    fits = (n_bytes == n_chars) & ~has_nul & (n_bytes < ROW_BYTES)
-    width = int(n_bytes[fits].max(initial=0)) + 1  # a zero byte after the longest
-    rows = np.zeros((n, width), dtype=np.uint8)
+    fits = (n_bytes == n_chars) & ~has_nul & (n_bytes <= WORD_BYTES)
+    forward = np.zeros((n, WORD_BYTES), dtype=np.uint8)
+    backward = np.zeros((n, WORD_BYTES), dtype=np.uint8)
     buffers = strings.buffers()
     if buffers[2] is not None and n:
         starts = np.frombuffer(buffers[1], dtype=np.int64)[strings.offset : strings.offset + n]
         data = np.frombuffer(buffers[2], dtype=np.uint8)
-        for j in range(width - 1):
+        for j in range(int(n_bytes[fits].max(initial=0))):  # one step per byte column
             has = np.flatnonzero(fits & (n_bytes > j))
-            rows[has, j] = data[starts[has] + j]
-    return rows, np.where(fits, n_bytes, 0), fits
+            forward[has, j] = data[starts[has] + j]
+            backward[has, j] = data[starts[has] + n_bytes[has] - 1 - j]
+    ahead, behind = forward.view(np.uint64), backward.view(np.uint64)
+    return _Words(
+        forward,
+        np.ascontiguousarray(ahead[:, 0]),
+        np.ascontiguousarray(ahead[:, 1]),
+        np.ascontiguousarray(behind[:, 0]),
+        np.ascontiguousarray(behind[:, 1]),
+        np.where(fits, n_bytes, 0).astype(np.int8),
+        fits,
+    )
 
 
-def _edits_apart(rows, lengths, fits, a: np.ndarray, b: np.ndarray, strings) -> np.ndarray:
-    """OSA distance capped at 2 between values ``a`` and ``b`` (indices into the byte rows).
+def _equal_leading_bytes(x: np.ndarray) -> np.ndarray:
+    """How many low-order bytes of each XOR word are zero (0-8, int8): where two strings first differ."""
+    x = x | (x >> np.uint64(4))
+    x |= x >> np.uint64(2)
+    x |= x >> np.uint64(1)
+    x &= _LOW_BITS  # bit 0 of each byte: the byte differs
+    below = (x & (~x + np.uint64(1))) - np.uint64(1)  # every bit under the first difference
+    below &= _LOW_BITS
+    below *= _LOW_BITS  # sums them into the top byte
+    return (below >> np.uint64(56)).astype(np.int8)
 
-    ``strings(i)`` gives values as a list for the few that do not fit a row.
+
+def _common_bytes(head_xor: np.ndarray, tail_xor: np.ndarray) -> np.ndarray:
+    """Length of the common start of two strings, from the XOR of their two words."""
+    in_head = _equal_leading_bytes(head_xor)
+    return in_head + (in_head == 8) * _equal_leading_bytes(tail_xor)
+
+
+def _words_apart(words: _Words, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """OSA distance capped at 2 between held strings ``a`` and ``b`` (indices into ``words``).
+
+    With ``start`` the common start and ``end`` the common end: equal
+    lengths n are one typo apart when start + end >= n - 1 (one position
+    differs) or, at n - 2, when the two differing neighbours are swapped;
+    lengths n + 1 and n when start + end >= n (one deletion fits).
     """
+    start = _common_bytes(words.head[a] ^ words.head[b], words.tail[a] ^ words.tail[b])
+    end = _common_bytes(
+        words.back_head[a] ^ words.back_head[b], words.back_tail[a] ^ words.back_tail[b]
+    )
+    len_a, len_b = words.lengths[a], words.lengths[b]
+    shorter = np.minimum(len_a, len_b)
+    around = start + end
+    same_length = len_a == len_b
+    one_longer = np.abs(len_a - len_b) == 1
     out = np.full(len(a), 2, dtype=np.int8)
-    both = fits[a] & fits[b]
+    _put(out, (same_length & (around >= shorter - 1)) | (one_longer & (around >= shorter)), 1)
+    _put(out, same_length & (start >= shorter), 0)
+    two = np.flatnonzero(same_length & (around == shorter - 2))
+    if len(two):
+        at = start[two].astype(np.int64)
+        wa, wb = words.forward[a[two]], words.forward[b[two]]
+        k = np.arange(len(two))
+        swapped = (wa[k, at] == wb[k, at + 1]) & (wa[k, at + 1] == wb[k, at])
+        out[two[swapped]] = 1
+    return out
+
+
+def _edits_apart(words: _Words, a: np.ndarray, b: np.ndarray, strings) -> np.ndarray:
+    """OSA distance capped at 2 between values ``a`` and ``b`` (indices into ``words``).
+
+    ``strings(i)`` gives values as a list for the few that are not held as words.
+    """
+    both = words.fits[a] & words.fits[b]
+    if both.all():
+        return _words_apart(words, a, b)
+    out = np.full(len(a), 2, dtype=np.int8)
     good = np.flatnonzero(both)
     if len(good):
-        ga, gb = a[good], b[good]
-        out[good] = _rows_apart(rows[ga], lengths[ga], rows[gb], lengths[gb])
+        out[good] = _words_apart(words, a[good], b[good])
     other = np.flatnonzero(~both)
-    if len(other):
-        osa = process.cpdist(strings(a[other]), strings(b[other]), scorer=OSA.distance, workers=-1)
-        out[other] = np.minimum(osa, 2)
+    osa = process.cpdist(strings(a[other]), strings(b[other]), scorer=OSA.distance, workers=-1)
+    out[other] = np.minimum(osa, 2)
     return out
 
 
 def _one_edit_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """0 where equal, 1 where one character differs, is added or dropped, or two neighbours are swapped, else 2.
 
-    The optimal-string-alignment distance capped at 2, by numpy on byte rows
-    (rapidfuzz for values that are not short ASCII).
+    The optimal-string-alignment distance capped at 2, by numpy on 64-bit
+    words of bytes (rapidfuzz for values that are not short ASCII).
     """
     values = np.concatenate([np.asarray(a, dtype=object), np.asarray(b, dtype=object)])
-    rows, lengths, fits = _byte_rows(values)
     n = len(a)
     return _edits_apart(
-        rows, lengths, fits, np.arange(n), np.arange(n, 2 * n), lambda i: values[i].tolist()
+        _byte_words(values), np.arange(n), np.arange(n, 2 * n), lambda i: values[i].tolist()
     ).astype(np.int64)
 
 
 def _field_edits_apart(records: pd.DataFrame, field: str, ia, ib) -> np.ndarray:
     """OSA distance capped at 2 between the field's values on each pair of records."""
-    rows, lengths, fits = _cached((field, "bytes"), lambda: _byte_rows(_column(records, field)))
-    return _edits_apart(rows, lengths, fits, ia, ib, lambda i: _strings(records, field, i))
+    words = _cached((field, "words"), lambda: _byte_words(_column(records, field)))
+    return _edits_apart(words, ia, ib, lambda i: _strings(records, field, i))
 
 
 def _address_levels(records, ia, ib) -> np.ndarray:

@@ -275,7 +275,7 @@ def _osa_capped(a: list[str], b: list[str]) -> list[int]:
 def _near_pairs(draw):
     """Pairs of strings a few random edits apart (typos, swaps, letters added or dropped)."""
     alphabet = "ab1-é\x00"  # few letters, so edits collide; a non-ASCII letter and a NUL
-    a = draw(st.text(alphabet=alphabet, max_size=12))
+    a = draw(st.text(alphabet=alphabet, max_size=18))  # across both words and past them
     b = list(a)
     for _ in range(draw(st.integers(0, 3))):
         op = draw(st.sampled_from(["drop", "add", "change", "swap"]))
@@ -301,11 +301,16 @@ def test_edit_distance_on_byte_rows_equals_rapidfuzz_osa_capped_at_two(pairs):
 
 
 def test_edit_distance_of_long_values_falls_back_to_rapidfuzz():
-    long = "x" * (cmp.ROW_BYTES + 3)
+    long = "x" * (cmp.WORD_BYTES + 3)
     a = [long, long, "ab" * 20, "short1", "short1"]
     b = [long[:-1], long + "y", "ab" * 20 + "c", "short2", "shrot1"]
     got = cmp._one_edit_apart(np.array(a, dtype=object), np.array(b, dtype=object))
     assert got.tolist() == _osa_capped(a, b) == [1, 1, 1, 1, 1]
+    full = "abcdefghijklmnop"  # exactly two words
+    a = [full, full, full, full, full, full[:-1]]
+    b = [full[:-1], full[:7] + full[8] + full[7] + full[9:], full + "q", full[::-1], full, full]
+    got = cmp._one_edit_apart(np.array(a, dtype=object), np.array(b, dtype=object))
+    assert got.tolist() == _osa_capped(a, b) == [1, 1, 1, 2, 0, 1]
 
 
 @pytest.mark.parametrize(
@@ -339,15 +344,17 @@ def test_distinct_keys_are_computed_once_over_all_chunks():
     assert sorted(seen) == [3, 5, 12, 40]
 
 
-def test_byte_rows_of_a_column_built_from_several_pieces():
+def test_byte_words_of_a_column_built_from_several_pieces():
     column = pd.concat(
         [pd.Series(["ab"], dtype="str"), pd.Series(["abc", None, "é1"], dtype="str")],
         ignore_index=True,
     )  # Arrow holds it in chunks
-    rows, lengths, fits = cmp._byte_rows(column)
-    assert rows.tolist() == [[97, 98, 0, 0], [97, 98, 99, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
-    assert lengths.tolist() == [2, 3, 0, 0]
-    assert fits.tolist() == [True, True, True, False]  # not ASCII: left to rapidfuzz
+    words = cmp._byte_words(column)
+    assert words.forward[:, :4].tolist() == [[97, 98, 0, 0], [97, 98, 99, 0], [0] * 4, [0] * 4]
+    assert words.head.tolist() == [0x6261, 0x636261, 0, 0]
+    assert words.back_head.tolist() == [0x6162, 0x616263, 0, 0]
+    assert words.lengths.tolist() == [2, 3, 0, 0]
+    assert words.fits.tolist() == [True, True, True, False]  # not ASCII: left to rapidfuzz
 
 
 @settings(max_examples=200, deadline=None)
