@@ -232,7 +232,7 @@ def _codes(records: pd.DataFrame, field: str, ia, ib, derive=None):
         return codes
 
     codes = _cached((field, derive.__name__ if derive else None, "codes"), make)
-    return codes[ia], codes[ib]
+    return np.take(codes, ia), np.take(codes, ib)
 
 
 def _strings(records: pd.DataFrame, field: str, rows: np.ndarray) -> list[str]:
@@ -929,41 +929,41 @@ def _cache_scope():
         _per_call.cache = saved
 
 
-def _on_distinct_pairs(ca: np.ndarray, cb: np.ndarray, compute, *extra: np.ndarray):
-    """Run ``compute`` once per distinct (code_a, code_b, extra...) and spread it to every pair.
-
-    Names repeat: a million candidate pairs hold far fewer distinct name
-    pairs, so string similarity runs on those only. ``compute(ua, ub,
-    *extra)`` gets the distinct codes and returns one array (or a tuple).
-    """
-    key = ca.astype(np.int64) * (int(cb.max(initial=0)) + 1) + cb
-    for flag in extra:
-        key = key * 2 + flag
-    pair_index, distinct = pd.factorize(key)
-    first = np.zeros(len(distinct), dtype=np.int64)
-    first[pair_index[::-1]] = np.arange(len(key))[::-1]
-    result = compute(ca[first], cb[first], *(flag[first] for flag in extra))
-    if isinstance(result, tuple):
-        return tuple(r[pair_index] for r in result)
-    return result[pair_index]
+SCORE_TABLE_CELLS = 1 << 20  # fields with at most 1,024 distinct values keep a table of scores
 
 
 def _distinct_scores(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray, scorer):
-    """rapidfuzz ``scorer`` of the field on each pair, run once per distinct pair of values."""
-    codes, uniques = _vocabulary(records, (field,))
-    values = uniques.tolist()
+    """rapidfuzz ``scorer`` of the field on each pair, run once per distinct pair of values.
 
-    def compute(ua, ub):
+    A field with few distinct values (ZIP codes, street names) keeps its
+    scores in a table for the whole call, so each pair of values is scored
+    once per call, not once per chunk; others de-duplicate chunk by chunk.
+    """
+    codes, uniques = _vocabulary(records, (field,))
+    if len(ia) == 0:
+        return np.zeros(0)
+    n_values = len(uniques)
+    key = np.take(codes, ia) * n_values + np.take(codes, ib)
+
+    def compute(keys):
         return process.cpdist(
-            [values[i] for i in ua.tolist()],
-            [values[i] for i in ub.tolist()],
+            uniques[keys // n_values].tolist(),
+            uniques[keys % n_values].tolist(),
             scorer=scorer,
             workers=-1,
         )
 
-    if len(ia) == 0:
-        return np.zeros(0)
-    return _on_distinct_pairs(codes[ia], codes[ib], compute)
+    if n_values * n_values <= SCORE_TABLE_CELLS:
+        table = _cached((field, scorer, "scores"), lambda: np.full(n_values * n_values, np.nan))
+        scores = table[key]
+        unknown = np.isnan(scores)
+        if unknown.any():
+            new = pd.unique(key[unknown])
+            table[new] = compute(new)
+            scores = table[key]
+        return scores
+    pair_index, distinct = pd.factorize(key)
+    return compute(distinct)[pair_index]
 
 
 def _vocabulary(records: pd.DataFrame, fields: tuple[str, ...]) -> tuple[np.ndarray, ...]:
