@@ -396,3 +396,21 @@ def test_put_sets_levels_where_the_mask_is_true():
     assert level.tolist() == expected.tolist()
     cmp._put(level, ~where, 6)
     assert level.tolist() == [-1, 6, -1, -1, 6]
+
+
+@pytest.mark.parametrize("table_cells", [cmp.SCORE_TABLE_CELLS, 0])  # kept table, per-chunk
+def test_distinct_scores_equal_scoring_every_pair(monkeypatch, table_cells):
+    from rapidfuzz import process
+    from rapidfuzz.distance import JaroWinkler
+
+    monkeypatch.setattr(cmp, "SCORE_TABLE_CELLS", table_cells)
+    monkeypatch.setattr(cmp._per_call, "cache", {}, raising=False)  # as inside compare_pairs
+    streets = ["main st", "mian st", "oak ave", "", "main st", "elm st"]
+    records = pd.DataFrame({"street_name": streets})
+    ia, ib = np.triu_indices(len(streets), 1)
+    expected = process.cpdist(
+        [streets[i] for i in ia], [streets[i] for i in ib], scorer=JaroWinkler.similarity
+    )
+    for _ in range(2):  # the second call reads the kept table
+        got = cmp._distinct_scores(records, "street_name", ia, ib, JaroWinkler.similarity)
+        assert got.tolist() == expected.tolist()
