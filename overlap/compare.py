@@ -509,7 +509,6 @@ def _dob_levels(records, ia, ib) -> np.ndarray:
     integer types (most of the time here is memory traffic).
     """
     codes, uniques = _vocabulary(records, ("dob",))
-    codes = _cached(("dob", "codes32"), lambda: codes.astype(np.int32))
     year, month, day, epoch, chars, ten, head, tail = _cached(
         ("dob", "features"), lambda: _dob_features(uniques)
     )
@@ -943,7 +942,7 @@ def _distinct_scores(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.n
     if len(ia) == 0:
         return np.zeros(0)
     n_values = len(uniques)
-    key = np.take(codes, ia) * n_values + np.take(codes, ib)
+    key = np.take(codes, ia).astype(np.int64) * n_values + np.take(codes, ib)
 
     def compute(keys):
         return process.cpdist(
@@ -973,7 +972,7 @@ def _vocabulary(records: pd.DataFrame, fields: tuple[str, ...]) -> tuple[np.ndar
         values = pd.concat([_column(records, f) for f in fields], ignore_index=True)
         codes, uniques = pd.factorize(values)
         n = len(records)
-        parts = tuple(codes[i * n : (i + 1) * n].astype(np.int64) for i in range(len(fields)))
+        parts = tuple(codes[i * n : (i + 1) * n].astype(np.int32) for i in range(len(fields)))
         return (*parts, np.asarray(uniques, dtype=object))
 
     return _cached(("vocabulary", fields), make)
@@ -1037,11 +1036,14 @@ def _crosswise_distinct(names: pd.DataFrame):
     return compute
 
 
-def _narrow(keys: np.ndarray) -> np.ndarray:
-    """Keys as uint32 when they fit (hashing them is a third faster), else as they are."""
-    if len(keys) and 0 <= keys.min() and keys.max() < 2**32:
-        return keys.astype(np.uint32)
-    return keys
+def _pair_keys(ca: np.ndarray, cb: np.ndarray, n_values: int, flag=None) -> np.ndarray:
+    """One integer per pair of codes (and flag): uint32 when every key fits (hashed a third faster)."""
+    span = n_values * n_values * (1 if flag is None else 2)
+    kind = np.uint32 if span < 2**32 else np.int64
+    key = ca.astype(kind) * kind(n_values) + cb.astype(kind)
+    if flag is not None:
+        key = key * kind(2) + flag.astype(kind)
+    return key
 
 
 def _on_distinct_keys(key_chunks, compute) -> list[np.ndarray]:
@@ -1058,7 +1060,7 @@ def _on_distinct_keys(key_chunks, compute) -> list[np.ndarray]:
     distinct_parts = []
     total = 0
     for keys in key_chunks:
-        codes, distinct = pd.factorize(_narrow(keys))
+        codes, distinct = pd.factorize(keys)
         index_type = np.int32 if total + len(distinct) < 2**31 else np.int64
         local_codes.append((codes + total).astype(index_type))
         distinct_parts.append(distinct)
@@ -1105,15 +1107,16 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
 
     def first_keys():
         for start, stop in spans:
-            fa, fb = first_c[ia[start:stop]], first_c[ib[start:stop]]
+            a, b = ia[start:stop], ib[start:stop]
+            fa, fb = np.take(first_c, a), np.take(first_c, b)
             present = (fa != empty_fm) & (fb != empty_fm)
             first[start:stop] = np.where(present, FIRST_EXACT, MISSING)
             rows = np.flatnonzero(present & (fa != fb))
             first_rows.append(rows.astype(np.int32))
-            fa, fb = fa[rows], fb[rows]
-            ma, mb = middle_c[ia[start + rows]], middle_c[ib[start + rows]]
+            a, b, fa, fb = a[rows], b[rows], fa[rows], fb[rows]
+            ma, mb = np.take(middle_c, a), np.take(middle_c, b)
             middle = ((fa == mb) & (mb != empty_fm)) | ((fb == ma) & (ma != empty_fm))
-            yield (fa * n_fm + fb) * 2 + middle
+            yield _pair_keys(fa, fb, n_fm, middle)
 
     first_compute = _first_levels_distinct(firsts)
 
@@ -1130,12 +1133,12 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
 
     def last_keys():
         for start, stop in spans:
-            la, lb = last_c[ia[start:stop]], last_c[ib[start:stop]]
+            la, lb = np.take(last_c, ia[start:stop]), np.take(last_c, ib[start:stop])
             present = (la != empty_l) & (lb != empty_l)
             last[start:stop] = np.where(present, LAST_EXACT, MISSING)
             rows = np.flatnonzero(present & (la != lb))
             last_rows.append(rows.astype(np.int32))
-            yield la[rows] * n_l + lb[rows]
+            yield _pair_keys(la[rows], lb[rows], n_l)
 
     last_compute = _last_levels_distinct(lasts)
 
@@ -1172,11 +1175,11 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
             straight_good = (first[start:stop] >= FIRST_VERY_CLOSE) & (
                 last[start:stop] >= LAST_VERY_CLOSE
             )
-            nfa, nfb, nla, nlb = nf[a], nf[b], nl[a], nl[b]
+            nfa, nfb, nla, nlb = np.take(nf, a), np.take(nf, b), np.take(nl, a), np.take(nl, b)
             filled = (nfa != empty_n) & (nfb != empty_n) & (nla != empty_n) & (nlb != empty_n)
             maybe = np.flatnonzero(filled & ~straight_good)
             maybe_rows.append(maybe.astype(np.int32))
-            yield nfa[maybe] * n_n + nlb[maybe]
+            yield _pair_keys(nfa[maybe], nlb[maybe], n_n)
 
     cross1_of = _on_distinct_keys(first_to_last_keys(), cross_alike)
     alike_rows = [maybe[cross1 >= 1] for maybe, cross1 in zip(maybe_rows, cross1_of, strict=True)]
@@ -1187,7 +1190,7 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
     def last_to_first_keys():
         for (start, _), rows in zip(spans, alike_rows, strict=True):
             a, b = ia[start + rows], ib[start + rows]
-            yield nl[a] * n_n + nf[b]
+            yield _pair_keys(nl[a], nf[b], n_n)
 
     cross2_of = _on_distinct_keys(last_to_first_keys(), cross_alike)
     for (start, _), rows, cross1, cross2 in zip(spans, alike_rows, alike1, cross2_of, strict=True):
