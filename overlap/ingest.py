@@ -108,7 +108,7 @@ def read_roster(
     limits = limits or IngestLimits()
     data, file_name = _load_bytes(source, name, limits)
     programme = _programme_name(source, name, file_name)
-    if not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE):
+    if not _NOT_BLANK_BYTE.search(data) or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE):
         raise RosterError(f"{file_name} is empty.")
     container = _sniff_container(data, file_name)
     if container == "text":
@@ -118,6 +118,9 @@ def read_roster(
     roster.name = programme
     roster.file_name = file_name
     return roster
+
+
+_NOT_BLANK_BYTE = re.compile(rb"[^ \t\r\n\x00]")  # searched, not stripped: no copy of the file
 
 
 def _load_bytes(source: str | Path | bytes, name: str | None, limits: IngestLimits):
@@ -261,17 +264,26 @@ def _password_error(file_name: str) -> RosterError:
 
 def _read_text(data: bytes, file_name: str, limits: IngestLimits) -> Roster:
     text, encoding, notes = _decode(data, file_name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
-    if not text.strip():
+    # the file's own bytes are the text's UTF-8 when it decoded cleanly as UTF-8
+    exact_bytes = encoding == "utf-8" and not notes
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        exact_bytes = False
+    # The text ends at ``stop`` (trailing newlines dropped). A file is large, so
+    # the body is an offset into it rather than a copy.
+    stop = len(text)
+    while stop and text[stop - 1] == "\n":
+        stop -= 1
+    if not _NOT_SPACE.search(text, 0, stop):
         raise RosterError(f"{file_name} is empty.")
-    sample = _sample(text)
+    sample = _sample(text, stop)
     delimiter = _choose_delimiter(sample, file_name)
     records = list(_records(sample, delimiter))
     header_index = _find_header([_trimmed_width(rec) for _, rec in records])
     header_line, header = records[header_index]
     body_line = header_line + _record_lines(header)
-    body = _text_from_line(text, body_line)
-    if not body.strip(" \t\n" + delimiter):
+    body = _Body(text, _line_offset(text, body_line, stop), stop, data if exact_bytes else None)
+    if not re.compile(f"[^ \t\n{re.escape(delimiter)}]").search(text, body.start, stop):
         raise RosterError(f"{file_name} has a header row but no data rows.")
     if header_line > 1:
         notes.append(f"Lines above the header (1 to {header_line - 1}) were skipped as titles.")
@@ -391,13 +403,17 @@ def _binary_error(file_name: str) -> RosterError:
     )
 
 
-def _sample(text: str) -> str:
-    """The first lines of the file, enough to decide delimiter and header."""
+_NOT_SPACE = re.compile(r"\S")  # what str.strip keeps
+
+
+def _sample(text: str, stop: int | None = None) -> str:
+    """The first lines of ``text[:stop]``, enough to decide delimiter and header."""
+    stop = len(text) if stop is None else stop
     end = 0
     for _ in range(SAMPLE_LINES):
-        nxt = text.find("\n", end)
+        nxt = text.find("\n", end, stop)
         if nxt < 0:
-            return text
+            return text[:stop]
         if nxt > SAMPLE_CHARS:
             return text[: end or SAMPLE_CHARS]
         end = nxt + 1
@@ -476,15 +492,49 @@ def _record_lines(fields: list[str]) -> int:
 
 def _text_from_line(text: str, line: int) -> str:
     """The text from 1-based physical line ``line`` on."""
+    return text[_line_offset(text, line, len(text)) :]
+
+
+def _line_offset(text: str, line: int, stop: int) -> int:
+    """Where 1-based physical line ``line`` starts in ``text[:stop]`` (``stop`` if it has fewer)."""
     offset = 0
     for _ in range(line - 1):
-        offset = text.find("\n", offset) + 1
+        offset = text.find("\n", offset, stop) + 1
         if offset == 0:
-            return ""
-    return text[offset:]
+            return stop
+    return offset
 
 
-def _parse_body(body: str, first_line: int, delimiter: str, header_fields: int, width: int):
+@dataclass
+class _Body:
+    """The data rows: ``text[start:stop]``, and the file's bytes when they are exactly
+    that text in UTF-8 (then pyarrow reads them in place, with no copy)."""
+
+    text: str
+    start: int
+    stop: int
+    utf8: bytes | None = None
+
+    def __str__(self) -> str:
+        return self.text[self.start : self.stop]
+
+    def find(self, sub: str) -> int:
+        return self.text.find(sub, self.start, self.stop)
+
+    def count(self, sub: str) -> int:
+        return self.text.count(sub, self.start, self.stop)
+
+    def buffer(self) -> pa.Buffer:
+        """The body in UTF-8 for pyarrow."""
+        if self.utf8 is None:
+            return pa.py_buffer(str(self).encode("utf-8", errors="surrogatepass"))
+        # the head is short; after ``stop`` come only newlines, one byte each
+        head = len(self.text[: self.start].encode("utf-8"))
+        tail = len(self.text) - self.stop
+        return pa.py_buffer(self.utf8).slice(head, len(self.utf8) - tail - head)
+
+
+def _parse_body(body: _Body, first_line: int, delimiter: str, header_fields: int, width: int):
     """Data rows as a frame of ``width`` string columns, plus problems and blank lines.
 
     Three paths, fastest first: pyarrow (multi-threaded) when every record has
@@ -492,18 +542,22 @@ def _parse_body(body: str, first_line: int, delimiter: str, header_fields: int, 
     line is one record, fields are counted per line and only irregular lines
     are handled in Python; otherwise the csv module reads record by record.
     """
-    no_blank_lines = "\n\n" not in body and not body.startswith("\n")
-    if no_blank_lines and body.count('"') % 2 == 0:
-        table = _arrow_table(body, delimiter, max(header_fields, width))
+    no_blank_lines = body.find("\n\n") < 0 and body.find("\n") != body.start
+    quotes = body.count('"')
+    if no_blank_lines and quotes % 2 == 0:
+        # without a quote mark in it the text is read with quoting off: the same, faster
+        table = _arrow_table(body.buffer(), delimiter, max(header_fields, width), quotes > 0)
         if table is not None and _all_blank_after(table, width):
             frame = table.select(list(range(width))).to_pandas()
             return frame, [], _blank_rows_fast(frame, first_line)
-    if '"' not in body:
-        return _parse_unquoted(body, first_line, delimiter, width)
-    return _parse_slow(body, first_line, delimiter, width)
+    if not quotes:
+        return _parse_unquoted(str(body), first_line, delimiter, width)
+    return _parse_slow(str(body), first_line, delimiter, width)
 
 
-def _arrow_table(body: str, delimiter: str, width: int, quoted: bool = True) -> pa.Table | None:
+def _arrow_table(
+    body: str | pa.Buffer, delimiter: str, width: int, quoted: bool = True
+) -> pa.Table | None:
     """The body parsed by pyarrow, or None if any record is irregular."""
     names = [f"c{i}" for i in range(width)]
     irregular = []
@@ -512,9 +566,11 @@ def _arrow_table(body: str, delimiter: str, width: int, quoted: bool = True) -> 
         irregular.append(row)
         return "skip"
 
+    if isinstance(body, str):
+        body = pa.py_buffer(body.encode("utf-8", errors="surrogatepass"))
     try:
         table = pa_csv.read_csv(
-            pa.py_buffer(body.encode("utf-8", errors="surrogatepass")),
+            body,
             read_options=pa_csv.ReadOptions(column_names=names, block_size=16 << 20),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
@@ -524,7 +580,8 @@ def _arrow_table(body: str, delimiter: str, width: int, quoted: bool = True) -> 
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                # large_string is what pandas' str columns hold: no copy to convert
+                column_types=dict.fromkeys(names, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -573,7 +630,9 @@ def _parse_unquoted(body: str, first_line: int, delimiter: str, width: int):
         positions.append(regular)
     if fixed:
         names = [f"c{i}" for i in range(width)]
-        columns = {n: pa.array([row[c] for row in fixed], pa.string()) for c, n in enumerate(names)}
+        columns = {
+            n: pa.array([row[c] for row in fixed], pa.large_string()) for c, n in enumerate(names)
+        }
         parts.append(pa.table(columns))
         positions.append(irregular)
     order = np.argsort(np.concatenate(positions), kind="stable")
@@ -589,11 +648,16 @@ def _parse_unquoted(body: str, first_line: int, delimiter: str, width: int):
 
 def _blank_rows_fast(frame: pd.DataFrame, first_line: int) -> list[tuple[int, int | None]]:
     """(frame index, line) of rows whose every field is blank, found without a Python loop."""
-    blank = pd.Series(True, index=frame.index)
+    candidates = np.arange(len(frame))  # rows blank in every column looked at so far
     for column in frame.columns:
-        blank &= frame[column].str.strip() == ""
-    if not blank.any():
-        return []
+        values = frame[column]
+        if len(candidates) < len(frame):
+            values = values.iloc[candidates]
+        candidates = candidates[(values.str.strip() == "").to_numpy(dtype=bool)]
+        if not len(candidates):
+            return []
+    blank = pd.Series(False, index=frame.index)
+    blank.iloc[candidates] = True
     newlines = pd.Series(0, index=frame.index)
     for column in frame.columns:
         if frame[column].str.contains("\n", regex=False).any():

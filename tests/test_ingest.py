@@ -7,6 +7,8 @@ import datetime as dt
 import filegen
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from overlap.ingest import IngestLimits, Roster, RowProblem, read_roster
 
@@ -162,3 +164,67 @@ def test_problem_rows_are_numbered_as_data_rows(tmp_path):
         )
     ]
     assert roster.frame.values.tolist() == [["1", "2", "3"], ["4", "5", ""], ["6", "7", "8"]]
+
+
+@pytest.mark.parametrize("line_ending", ["\n", "\r\n"])
+def test_body_after_multibyte_titles_reads_the_same_in_place_or_copied(line_ending):
+    """A clean UTF-8 file is parsed from its own bytes (no \\r: no copy); titles
+    with accented letters above the header make byte and character offsets differ,
+    and a CRLF copy of the same file (decoded, normalised, re-encoded) must read alike."""
+    lines = [
+        "Liste des bénévoles — été 2026",
+        "Église Saint-Agnès en août",
+        "First,Last,ZIP,Note",
+        "Zoë,Müller,02139,",
+        'Ann,"O\'Brien, Jr.",60623,"two\nlines"',
+        "José,Núñez,60608,ß",
+    ]
+    data = (line_ending.join(lines) + line_ending * 3).encode("utf-8")
+    roster = read_roster(data, name="titles.csv")
+    assert roster.header_row == 3
+    assert list(roster.frame.columns) == ["First", "Last", "ZIP", "Note"]
+    assert roster.frame.values.tolist() == [
+        ["Zoë", "Müller", "02139", ""],
+        ["Ann", "O'Brien, Jr.", "60623", "two\nlines"],
+        ["José", "Núñez", "60608", "ß"],
+    ]
+    assert roster.problems == []
+    assert roster.encoding == "utf-8"
+
+
+def test_quote_free_file_and_blank_rows_between_people(tmp_path):
+    """Without a quote mark pyarrow reads with quoting off; rows of empty fields are
+    dropped and noted with their line numbers, whichever column they start in."""
+    text = "First,Last,ZIP\nAnn,Lee,60623\n , ,\nBo,,\n,,\n,Kim,02139\n"
+    roster = read_roster(text.encode(), name="plain.csv")
+    assert roster.frame.values.tolist() == [
+        ["Ann", "Lee", "60623"],
+        ["Bo", "", ""],
+        ["", "Kim", "02139"],
+    ]
+    assert roster.notes == ["2 blank rows skipped (lines 3, 5)."]
+
+
+def test_header_then_only_newlines_has_no_data_rows():
+    from overlap.errors import RosterError
+
+    with pytest.raises(RosterError, match="has a header row but no data rows"):
+        read_roster(b"First,Last\n\n\n", name="empty.csv")
+    with pytest.raises(RosterError, match="has a header row but no data rows"):
+        read_roster(b"Title\nFirst,Last\n , ,\n", name="blank.csv")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    head=st.text(max_size=20).filter(lambda t: "\r" not in t),
+    body=st.text(min_size=1, max_size=40).filter(lambda t: "\r" not in t and t[-1] != "\n"),
+    newlines=st.integers(0, 3),
+)
+def test_body_bytes_taken_in_place_are_the_body_text_in_utf8(head, body, newlines):
+    from overlap.ingest import _Body
+
+    text = head + body + "\n" * newlines
+    start, stop = len(head), len(head) + len(body)
+    in_place = _Body(text, start, stop, text.encode("utf-8"))
+    assert in_place.buffer().to_pybytes() == body.encode("utf-8")
+    assert _Body(text, start, stop).buffer().to_pybytes() == body.encode("utf-8")
