@@ -505,6 +505,9 @@ def _line_offset(text: str, line: int, stop: int) -> int:
     return offset
 
 
+_SCAN_CHUNK = 1 << 24  # bytes looked at per numpy pass (bounds the temporary arrays)
+
+
 @dataclass
 class _Body:
     """The data rows: ``text[start:stop]``, and the file's bytes when they are exactly
@@ -518,11 +521,22 @@ class _Body:
     def __str__(self) -> str:
         return self.text[self.start : self.stop]
 
-    def find(self, sub: str) -> int:
-        return self.text.find(sub, self.start, self.stop)
-
-    def count(self, sub: str) -> int:
-        return self.text.count(sub, self.start, self.stop)
+    def shape(self) -> tuple[bool, int]:
+        """Whether a line is blank (the first, or two newlines in a row), and how
+        many quote marks the body holds."""
+        if self.utf8 is None:
+            blank = self.text.find("\n\n", self.start, self.stop) >= 0
+            blank = blank or self.text.startswith("\n", self.start, self.stop)
+            return blank, self.text.count('"', self.start, self.stop)
+        body = np.frombuffer(self.buffer(), dtype=np.uint8)  # numpy beats str.find here
+        blank = bool(len(body)) and body[0] == ord("\n")
+        quotes, step = 0, _SCAN_CHUNK
+        for at in range(0, len(body), step):
+            chunk = body[at : at + step + 1]  # one byte more: a pair across chunks
+            newline = chunk == ord("\n")
+            blank = blank or bool(np.any(newline[1:] & newline[:-1]))
+            quotes += int(np.count_nonzero(chunk[:step] == ord('"')))
+        return blank, quotes
 
     def buffer(self) -> pa.Buffer:
         """The body in UTF-8 for pyarrow."""
@@ -542,9 +556,8 @@ def _parse_body(body: _Body, first_line: int, delimiter: str, header_fields: int
     line is one record, fields are counted per line and only irregular lines
     are handled in Python; otherwise the csv module reads record by record.
     """
-    no_blank_lines = body.find("\n\n") < 0 and body.find("\n") != body.start
-    quotes = body.count('"')
-    if no_blank_lines and quotes % 2 == 0:
+    blank_lines, quotes = body.shape()
+    if not blank_lines and quotes % 2 == 0:
         # without a quote mark in it the text is read with quoting off: the same, faster
         table = _arrow_table(body.buffer(), delimiter, max(header_fields, width), quotes > 0)
         if table is not None and _all_blank_after(table, width):

@@ -228,3 +228,23 @@ def test_body_bytes_taken_in_place_are_the_body_text_in_utf8(head, body, newline
     in_place = _Body(text, start, stop, text.encode("utf-8"))
     assert in_place.buffer().to_pybytes() == body.encode("utf-8")
     assert _Body(text, start, stop).buffer().to_pybytes() == body.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["a,b\nc,d", "\na,b", "a,b\n\nc,d", 'a,"b\nc",d', 'x"y"z\n"', 'é,ü\n\u00a0,"', "a"],
+)
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 24])
+def test_body_shape_in_place_matches_the_text(body, chunk, monkeypatch):
+    """Blank lines and quote marks, counted on the file's bytes (in chunks, so a
+    pair of newlines may straddle two), as on its text."""
+    from overlap import ingest
+    from overlap.ingest import _Body
+
+    monkeypatch.setattr(ingest, "_SCAN_CHUNK", chunk)
+
+    text = "Título,Ñame\n" + body + "\n\n"
+    start, stop = len("Título,Ñame\n"), len(text) - 2
+    expected = ("\n\n" in body or body.startswith("\n"), body.count('"'))
+    assert _Body(text, start, stop, text.encode("utf-8")).shape() == expected
+    assert _Body(text, start, stop).shape() == expected
