@@ -9,14 +9,13 @@ data). Pairs found by several rules are kept once, credited to the first
 rule that found them. Pairs inside one roster are included: duplicates
 within a roster count.
 
-A pair travels as one int64, ``(rid_a * n + rid_b) << rule_bits | rule``:
+A pair travels as one int64, its bits ``rid_a | rid_b | rule`` (high to low):
 one in-place numpy sort of those codes de-duplicates the pairs of every
 rule, orders them and finds each pair's first rule.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
@@ -326,9 +325,16 @@ def found_pairs(con) -> pd.DataFrame:
     )
 
 
-def _max_records(rule_bits: int) -> int:
-    """The most records whose pair codes (``rid_a * n + rid_b``, then the rule) fit in int64."""
-    return math.isqrt((2**63 - 1) >> rule_bits)
+def _code_bits(n_records: int, n_rules: int) -> tuple[int, int]:
+    """Bits of a rid and of a rule index in a pair code ``rid_a | rid_b | rule`` (int64)."""
+    rid_bits = max(1, (n_records - 1).bit_length())
+    rule_bits = max(1, (n_rules - 1).bit_length())
+    if 2 * rid_bits + rule_bits > 63:
+        most = 2 ** ((63 - rule_bits) // 2)
+        raise OverlapError(
+            f"Blocking handles at most {most:,} records at once; these rosters hold {n_records:,}."
+        )
+    return rid_bits, rule_bits
 
 
 def _blocks_of(con, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
@@ -350,8 +356,17 @@ def _blocks_of(con, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
     return sizes, rids
 
 
-def _pairs_within(sizes: np.ndarray, rids: np.ndarray, n_records: int) -> np.ndarray:
-    """Every pair inside each block as ``rid_a * n_records + rid_b`` (rid_a < rid_b).
+def _pair_codes(a: np.ndarray, b: np.ndarray, rid_bits: int) -> np.ndarray:
+    """``min(a, b) << rid_bits | max(a, b)``, reusing ``b``'s memory."""
+    low = np.minimum(a, b)
+    np.maximum(a, b, out=b)
+    low <<= rid_bits
+    low |= b
+    return low
+
+
+def _pairs_within(sizes: np.ndarray, rids: np.ndarray, rid_bits: int) -> np.ndarray:
+    """Every pair inside each block as ``rid_a << rid_bits | rid_b`` (rid_a < rid_b).
 
     ``rids`` holds the blocks one after another, ``sizes`` their lengths.
     Vectorised: each position pairs with the positions after it in its block.
@@ -367,37 +382,83 @@ def _pairs_within(sizes: np.ndarray, rids: np.ndarray, n_records: int) -> np.nda
     partner += np.arange(total, dtype=np.int64)
     b = rids[partner]
     del partner
-    a = np.repeat(rids, after)
-    low = np.minimum(a, b)
-    np.maximum(a, b, out=b)
-    del a
-    low *= n_records
-    low += b
-    return low
+    return _pair_codes(np.repeat(rids, after), b, rid_bits)
 
 
-def _first_rule_pairs(found: list[np.ndarray], rule_bits: int, n_records: int) -> pd.DataFrame:
+def _partner_pairs(
+    con, rule: BlockingRule, max_block: int, n_records: int, rid_bits: int
+) -> tuple[np.ndarray, tuple[int, int, list[int]]]:
+    """A partner rule's pairs (each once, as codes) and its ``cap_from_histogram`` decision.
+
+    A block is a key with its ``nk`` records and the ``np`` records whose
+    partner key it is (the histogram of ``block_histogram_sql``); a kept
+    block pairs each of its records with each of its partners (``partner_join_sql``).
+    """
+    table = con.sql(
+        f"""
+        WITH keyed AS MATERIALIZED (
+            SELECT rid, ({rule.key}) AS k, ({rule.partner}) AS p FROM rec
+        ),
+        kc AS (SELECT k AS v, list(rid) AS kr FROM keyed WHERE k IS NOT NULL GROUP BY k),
+        pc AS (SELECT p AS v, list(rid) AS pr FROM keyed WHERE p IS NOT NULL GROUP BY p)
+        SELECT kr, pr FROM kc LEFT JOIN pc USING (v)
+        """
+    ).to_arrow_table()
+    nk = pc.list_value_length(table.column("kr")).to_numpy().astype(np.int64)
+    n_partners = pc.fill_null(pc.list_value_length(table.column("pr")), 0)
+    n_partners = n_partners.to_numpy().astype(np.int64)
+    k_rids = pc.list_flatten(table.column("kr")).to_numpy().astype(np.int64)
+    p_rids = pc.list_flatten(table.column("pr")).to_numpy().astype(np.int64)
+    del table
+    size = np.maximum(nk, n_partners)
+    counts = np.bincount(size)
+    sizes = np.flatnonzero(counts)
+    hist_pairs = np.bincount(size, weights=(nk * n_partners).astype(np.float64))[sizes]
+    decision = cap_from_histogram(rule, sizes, counts[sizes], hist_pairs, max_block, n_records)
+    kept = (n_partners > 0) & (size <= decision[0])
+    k_rids = k_rids[np.repeat(kept, nk)]
+    p_rids = p_rids[np.repeat(kept, n_partners)]
+    nk, n_partners = nk[kept], n_partners[kept]
+    # each record of a kept block meets each of the block's partners
+    meets = np.repeat(n_partners, nk)
+    first_out = np.cumsum(meets) - meets
+    partner_start = np.repeat(np.cumsum(n_partners) - n_partners, nk)
+    partner = np.repeat(partner_start - first_out, meets)
+    partner += np.arange(len(partner), dtype=np.int64)
+    a = np.repeat(k_rids, meets)
+    b = p_rids[partner]
+    del partner
+    differ = a != b
+    codes = _pair_codes(a[differ], b[differ], rid_bits)
+    codes.sort()  # a pair met from both of its records is kept once
+    return codes[_firsts(codes)], decision
+
+
+def _firsts(ordered: np.ndarray) -> np.ndarray:
+    """Mask of each value's first place in a sorted array (np.unique is far slower here)."""
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first
+
+
+def _first_rule_pairs(found: list[np.ndarray], rid_bits: int, rule_bits: int) -> pd.DataFrame:
     """Each pair once, credited to the lowest rule that found it, sorted by rid_a, rid_b.
 
-    ``found`` holds per rule its codes ``(rid_a * n + rid_b) << rule_bits | rule``
-    (emptied here, to free them early): one in-place sort orders them by
-    pair and then rule, so each pair's first code carries its first rule.
+    ``found`` holds per rule its codes ``rid_a << (rid_bits + rule_bits) |
+    rid_b << rule_bits | rule`` (emptied here, to free them early): one
+    in-place sort orders them by pair and then rule, so each pair's first
+    code carries its first rule.
     """
     codes = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     found.clear()
     codes.sort()
-    pair = codes >> rule_bits
-    first = np.empty(len(codes), dtype=bool)
-    first[:1] = True
-    np.not_equal(pair[1:], pair[:-1], out=first[1:])
-    del pair
-    codes = codes[first]
-    del first
+    codes = codes[_firsts(codes >> rule_bits)]
     rule = (codes & ((1 << rule_bits) - 1)).astype(np.int16)
     codes >>= rule_bits
-    rid_a = codes // max(n_records, 1)
-    codes -= rid_a * n_records
-    return pd.DataFrame({"rid_a": rid_a, "rid_b": codes, "rule": rule})
+    rid_b = codes & ((1 << rid_bits) - 1)
+    codes >>= rid_bits
+    return pd.DataFrame({"rid_a": codes, "rid_b": rid_b, "rule": rule}, copy=False)
 
 
 def candidate_pairs(
@@ -423,12 +484,7 @@ def candidate_pairs(
     started = time.perf_counter()
     rules = BLOCKING_RULES if rules is None else rules
     n_records = len(records)
-    rule_bits = max(1, (len(rules) - 1).bit_length())
-    if n_records * n_records << rule_bits >= 2**63:
-        raise OverlapError(
-            f"Blocking handles at most {_max_records(rule_bits):,} records at once; "
-            f"these rosters hold {n_records:,}."
-        )
+    rid_bits, rule_bits = _code_bits(n_records, len(rules))
     con = duck.connect()
     try:
         # a filter on a key is not pushed below it: that would compute every key twice
@@ -438,7 +494,9 @@ def candidate_pairs(
         for index, rule in enumerate(rules):
             if rule.partner is None:
                 sizes, rids = _blocks_of(con, rule)
-                hist_n, hist_blocks = np.unique(sizes, return_counts=True)
+                counts = np.bincount(sizes)
+                hist_n = np.flatnonzero(counts)
+                hist_blocks = counts[hist_n]
                 cap, n_skipped, skipped = cap_from_histogram(
                     rule,
                     hist_n,
@@ -448,20 +506,12 @@ def candidate_pairs(
                     n_records,
                 )
                 kept = sizes <= cap
-                pairs = _pairs_within(sizes[kept], rids[np.repeat(kept, sizes)], n_records)
+                pairs = _pairs_within(sizes[kept], rids[np.repeat(kept, sizes)], rid_bits)
+                del sizes, rids, kept
             else:
-                con.execute(
-                    f"""
-                    CREATE OR REPLACE TEMP TABLE keys AS
-                    SELECT rid, ({rule.key}) AS k, ({rule.partner}) AS p FROM rec
-                    """
+                pairs, (cap, n_skipped, skipped) = _partner_pairs(
+                    con, rule, max_block, n_records, rid_bits
                 )
-                cap, n_skipped, skipped = _block_cap(con, rule, max_block, n_records)
-                pairs = con.execute(
-                    f"SELECT rid_a * {n_records} + rid_b AS pair "
-                    f"FROM ({partner_join_sql(index, cap)})"
-                ).fetchnumpy()["pair"]
-                pairs = np.asarray(pairs, dtype=np.int64)
             rule_reports.append(
                 {
                     "rule": rule.name,
@@ -477,7 +527,7 @@ def candidate_pairs(
             del pairs
     finally:
         con.close()
-    pairs = _first_rule_pairs(found, rule_bits, n_records)
+    pairs = _first_rule_pairs(found, rid_bits, rule_bits)
     first_found = np.bincount(pairs["rule"].to_numpy(), minlength=len(rules))
     for report, count in zip(rule_reports, first_found.tolist(), strict=True):
         report["new_pairs"] = int(count)

@@ -202,6 +202,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from overlap import duck  # noqa: E402
+from overlap.errors import OverlapError  # noqa: E402
 
 
 def triples(pairs: pd.DataFrame) -> list[tuple[int, int, int]]:
@@ -212,29 +213,29 @@ def triples(pairs: pd.DataFrame) -> list[tuple[int, int, int]]:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(1, 7), max_size=12), st.randoms(use_true_random=False))
 def test_pairs_within_blocks_are_every_pair_of_each_block(sizes, rnd):
-    n_records = 60
-    rids = rnd.sample(range(n_records), sum(sizes)) if sum(sizes) <= n_records else None
+    rid_bits = 6
+    rids = rnd.sample(range(2**rid_bits), sum(sizes)) if sum(sizes) <= 2**rid_bits else None
     if rids is None:
         return
-    codes = block._pairs_within(np.array(sizes, dtype=np.int64), np.array(rids), n_records)
+    codes = block._pairs_within(np.array(sizes, dtype=np.int64), np.array(rids), rid_bits)
     expected, start = [], 0
     for size in sizes:
         expected += [(min(a, b), max(a, b)) for a, b in combinations(rids[start : start + size], 2)]
         start += size
-    got = zip((codes // n_records).tolist(), (codes % n_records).tolist(), strict=True)
+    got = zip((codes >> rid_bits).tolist(), (codes & (2**rid_bits - 1)).tolist(), strict=True)
     assert sorted(got) == sorted(expected)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(0, 5)), max_size=40))
 def test_first_rule_pairs_keeps_each_pair_once_with_its_lowest_rule(rows):
-    n_records, rule_bits = 9, 3
+    rid_bits, rule_bits = 4, 3
     rows = [(a, b, r) for a, b, r in rows if a < b]
     by_rule = defaultdict(list)
     for a, b, r in rows:
-        by_rule[r].append(((a * n_records + b) << rule_bits) | r)
+        by_rule[r].append((((a << rid_bits) | b) << rule_bits) | r)
     found = [np.array(codes, dtype=np.int64) for codes in by_rule.values()]
-    pairs = block._first_rule_pairs(found, rule_bits, n_records)
+    pairs = block._first_rule_pairs(found, rid_bits, rule_bits)
     assert found == []  # handed over and freed
     first: dict[tuple[int, int], int] = {}
     for a, b, r in rows:
@@ -244,11 +245,12 @@ def test_first_rule_pairs_keeps_each_pair_once_with_its_lowest_rule(rows):
     assert triples(pairs) == sorted((a, b, r) for (a, b), r in first.items())
 
 
-def test_max_records_is_the_largest_count_whose_pair_codes_fit():
-    for bits in (1, 5, 8):
-        most = block._max_records(bits)
-        assert (most * most) << bits < 2**63 <= ((most + 1) * (most + 1)) << bits
-    assert block._max_records(5) > 100_000_000  # far beyond any rosters we meet
+def test_pair_codes_have_room_for_two_rids_and_a_rule_or_blocking_says_it_cannot():
+    assert block._code_bits(2_000_000, 24) == (21, 5)
+    assert block._code_bits(2**29, 24) == (29, 5)  # 29 + 29 + 5 = 63 bits
+    assert block._code_bits(0, 1) == (1, 1)
+    with pytest.raises(OverlapError, match="at most 536,870,912 records"):
+        block._code_bits(2**29 + 1, 24)
 
 
 def test_key_table_gives_every_rule_column_as_text_with_missing_as_empty():
