@@ -213,26 +213,51 @@ def _record_values(records: pd.DataFrame, field: str, derive=None) -> np.ndarray
     return _cached((field, derive.__name__ if derive else None), make)
 
 
+def _encode(columns: list[pd.Series]) -> tuple[np.ndarray, pa.Array]:
+    """int32 codes of string columns (one vocabulary; equal values, equal codes) and the values.
+
+    Arrow's hash kernel, about twice as fast as ``pd.factorize`` on the
+    Arrow-backed columns: no Python string per record.
+    """
+    strings = [pa.array(column, type=pa.large_string(), from_pandas=True) for column in columns]
+    strings = [s.combine_chunks() if isinstance(s, pa.ChunkedArray) else s for s in strings]
+    joined = strings[0] if len(strings) == 1 else pa.concat_arrays(strings)
+    encoded = pc.dictionary_encode(pc.fill_null(joined, ""))
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)  # a writable copy
+    return codes, encoded.dictionary
+
+
 def _codes(records: pd.DataFrame, field: str, ia, ib, derive=None):
     """Integer codes of the field on both sides: equal values, equal codes; "" is -1.
 
-    Comparing codes is far cheaper than comparing strings pair by pair.
+    Comparing codes is far cheaper than comparing strings pair by pair. A
+    derived field (initial, last seven digits...) is derived once per
+    distinct value of the field, not once per record.
     """
 
     def make() -> np.ndarray:
-        # factorised straight from the (Arrow-backed) column: no Python string per record
-        values = _column(records, field)
-        if derive is not None:
-            values = derive(values).fillna("")
-        codes, uniques = pd.factorize(values)
-        empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
-        codes = codes.astype(np.int32)
-        if len(empty):
-            codes[codes == empty[0]] = -1
-        return codes
+        column = _column(records, field)
+        raw, values = _cached((field, "encoded"), lambda: _encode([column]))
+        if derive is None:
+            per_value = np.arange(len(values), dtype=np.int32)
+        else:
+            derived = derive(_as_series(values, column.dtype)).fillna("")
+            per_value, values = _encode([derived])
+        empty = pc.index(values, "").as_py()
+        if empty >= 0:
+            per_value[per_value == empty] = -1
+        return per_value[raw]
 
     codes = _cached((field, derive.__name__ if derive else None, "codes"), make)
     return np.take(codes, ia), np.take(codes, ib)
+
+
+def _as_series(values: pa.Array, dtype) -> pd.Series:
+    """Arrow strings as a pandas Series of ``dtype`` (the records' string type), for ``.str`` methods."""
+    try:
+        return pd.Series(pd.array(values, dtype=dtype))
+    except (TypeError, ValueError):
+        return pd.Series(values.to_numpy(zero_copy_only=False), dtype=dtype)
 
 
 def _strings(records: pd.DataFrame, field: str, rows: np.ndarray) -> list[str]:
@@ -637,21 +662,13 @@ def _byte_words(values) -> _Words:
     strings = pc.fill_null(strings, "")
     if isinstance(strings, pa.ChunkedArray):
         strings = strings.combine_chunks()
-    n = len(strings)
     n_bytes = pc.binary_length(strings).to_numpy(zero_copy_only=False).astype(np.int64)
     n_chars = pc.utf8_length(strings).to_numpy(zero_copy_only=False).astype(np.int64)
     has_nul = pc.match_substring(strings, "\x00").to_numpy(zero_copy_only=False)
     fits = (n_bytes == n_chars) & ~has_nul & (n_bytes <= WORD_BYTES)
-    forward = np.zeros((n, WORD_BYTES), dtype=np.uint8)
-    backward = np.zeros((n, WORD_BYTES), dtype=np.uint8)
-    buffers = strings.buffers()
-    if buffers[2] is not None and n:
-        starts = np.frombuffer(buffers[1], dtype=np.int64)[strings.offset : strings.offset + n]
-        data = np.frombuffer(buffers[2], dtype=np.uint8)
-        for j in range(int(n_bytes[fits].max(initial=0))):  # one step per byte column
-            has = np.flatnonzero(fits & (n_bytes > j))
-            forward[has, j] = data[starts[has] + j]
-            backward[has, j] = data[starts[has] + n_bytes[has] - 1 - j]
+    held = pc.if_else(pa.array(fits), strings, pa.scalar("", pa.large_string()))
+    forward = _padded_bytes(held)
+    backward = _padded_bytes(pc.ascii_reverse(held))
     ahead, behind = forward.view(np.uint64), backward.view(np.uint64)
     return _Words(
         forward,
@@ -662,6 +679,18 @@ def _byte_words(values) -> _Words:
         np.where(fits, n_bytes, 0).astype(np.int8),
         fits,
     )
+
+
+def _padded_bytes(ascii_strings: pa.Array) -> np.ndarray:
+    """ASCII strings of at most WORD_BYTES, NUL-padded by Arrow to one row of bytes each."""
+    n = len(ascii_strings)
+    padded = pc.ascii_rpad(ascii_strings, width=WORD_BYTES, padding="\x00")
+    if isinstance(padded, pa.ChunkedArray):
+        padded = padded.combine_chunks()
+    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int64)[padded.offset :][: n + 1]
+    data = np.frombuffer(padded.buffers()[2], dtype=np.uint8) if n else np.zeros(0, np.uint8)
+    start = int(offsets[0]) if n else 0
+    return data[start : start + n * WORD_BYTES].reshape(n, WORD_BYTES).copy()
 
 
 def _equal_leading_bytes(x: np.ndarray) -> np.ndarray:
@@ -969,11 +998,10 @@ def _vocabulary(records: pd.DataFrame, fields: tuple[str, ...]) -> tuple[np.ndar
     """Shared integer codes of several name fields (one vocabulary), plus the distinct values."""
 
     def make():
-        values = pd.concat([_column(records, f) for f in fields], ignore_index=True)
-        codes, uniques = pd.factorize(values)
+        codes, values = _encode([_column(records, f) for f in fields])
         n = len(records)
-        parts = tuple(codes[i * n : (i + 1) * n].astype(np.int32) for i in range(len(fields)))
-        return (*parts, np.asarray(uniques, dtype=object))
+        parts = tuple(codes[i * n : (i + 1) * n] for i in range(len(fields)))
+        return (*parts, values.to_numpy(zero_copy_only=False).astype(object))
 
     return _cached(("vocabulary", fields), make)
 
