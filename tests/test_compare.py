@@ -414,3 +414,18 @@ def test_distinct_scores_equal_scoring_every_pair(monkeypatch, table_cells):
     for _ in range(2):  # the second call reads the kept table
         got = cmp._distinct_scores(records, "street_name", ia, ib, JaroWinkler.similarity)
         assert got.tolist() == expected.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="ab@1 -", max_size=5), min_size=1, max_size=30))
+def test_codes_are_equal_exactly_where_the_derived_values_are(values):
+    records = pd.DataFrame({"email": pd.Series(values, dtype="str")})
+    ia, ib = np.meshgrid(np.arange(len(values)), np.arange(len(values)))
+    ia, ib = ia.ravel(), ib.ravel()
+    for derive in (None, cmp._email_user, cmp._initial):
+        derived = pd.Series(values, dtype="str")
+        derived = derived if derive is None else derive(derived)
+        derived = derived.fillna("").to_numpy(dtype=object)
+        ca, cb = cmp._codes(records, "email", ia, ib, derive)
+        assert ((ca == cb) == (derived[ia] == derived[ib])).all()
+        assert ((ca == -1) == (derived[ia] == "")).all()
