@@ -1074,38 +1074,62 @@ def _pair_keys(ca: np.ndarray, cb: np.ndarray, n_values: int, flag=None) -> np.n
     return key
 
 
-def _on_distinct_keys(key_chunks, compute) -> list[np.ndarray]:
-    """Run ``compute`` once per distinct int64 key over all chunks; one value array per chunk.
+DENSE_CODES = 4096  # the most frequent codes of each side address a table of levels directly
+
+
+def _on_code_pairs(pair_chunks, compute, n_values: int, frequency, n_flags: int = 1):
+    """Run ``compute`` once per distinct (code_a, code_b, flag) over all chunks; one int8 array per chunk.
 
     A million candidate pairs hold far fewer distinct name pairs, and the
-    same name pairs come back in chunk after chunk, so keys are
-    de-duplicated inside each chunk (a small, fast hash table), then the
-    chunks' distinct keys over the whole call. ``compute(keys)`` gets at
-    most CHUNK_PAIRS distinct keys at a time and returns one small int per
-    key; every chunk's keys are read before the first ``compute``.
+    same ones come back chunk after chunk. Pairs of the DENSE_CODES most
+    frequent codes (nearly all pairs) address a table directly: marking and
+    reading it costs a few nanoseconds a pair, hashing 20 to 30. The other
+    pairs are hashed, per chunk and then over all chunks. ``pair_chunks``
+    yields (codes_a, codes_b, flags or None); ``compute(ua, ub, flag)`` gets
+    at most CHUNK_PAIRS distinct pairs at a time, after every chunk is read.
     """
-    local_codes = []
-    distinct_parts = []
-    total = 0
-    for keys in key_chunks:
-        codes, distinct = pd.factorize(keys)
-        index_type = np.int32 if total + len(distinct) < 2**31 else np.int64
-        local_codes.append((codes + total).astype(index_type))
-        distinct_parts.append(distinct)
-        total += len(distinct)
-    if total == 0:
-        return [np.zeros(0, dtype=np.int8) for _ in local_codes]
-    to_distinct, distinct = pd.factorize(np.concatenate(distinct_parts))
-    distinct = distinct.astype(np.int64)
-    del distinct_parts
-    values = np.concatenate(
-        [
-            compute(distinct[start : start + CHUNK_PAIRS])
-            for start in range(0, len(distinct), CHUNK_PAIRS)
-        ]
-    )
-    per_local = values[to_distinct]
-    return [per_local[codes] for codes in local_codes]
+    side = min(n_values, DENSE_CODES)
+    cells = side * side * n_flags
+    code_of_rank = np.argsort(-np.asarray(frequency), kind="stable")[:side]
+    rank = np.full(n_values, -1, dtype=np.int64)
+    rank[code_of_rank] = np.arange(side)
+    needed = np.zeros(cells + 1, dtype=bool)  # the last cell stands for every hashed pair
+    indexes, hashed_parts, total = [], [], 0
+    for ca, cb, flag in pair_chunks:
+        flag = np.zeros(len(ca), np.int64) if flag is None else flag.astype(np.int64)
+        ra, rb = np.take(rank, ca), np.take(rank, cb)
+        dense = (ra >= 0) & (rb >= 0)
+        index = np.where(dense, (ra * side + rb) * n_flags + flag, cells)
+        needed[index] = True
+        hashed = np.flatnonzero(~dense)
+        if len(hashed):
+            keys = _pair_keys(
+                ca[hashed], cb[hashed], n_values, flag[hashed] if n_flags == 2 else None
+            )
+            codes, distinct = pd.factorize(keys)
+            index[hashed] = cells + total + codes
+            hashed_parts.append(distinct)
+            total += len(distinct)
+        indexes.append(index)
+    table = np.zeros(cells + total, dtype=np.int8)
+    wanted = np.flatnonzero(needed[:cells])
+    del needed
+    for start in range(0, len(wanted), CHUNK_PAIRS):
+        cell = wanted[start : start + CHUNK_PAIRS]
+        pair = cell // n_flags
+        table[cell] = compute(code_of_rank[pair // side], code_of_rank[pair % side], cell % n_flags)
+    if total:
+        to_distinct, distinct = pd.factorize(np.concatenate(hashed_parts))
+        distinct = distinct.astype(np.int64)
+        values = np.zeros(len(distinct), dtype=np.int8)
+        for start in range(0, len(distinct), CHUNK_PAIRS):
+            key = distinct[start : start + CHUNK_PAIRS]
+            pair = key // n_flags
+            values[start : start + CHUNK_PAIRS] = compute(
+                pair // n_values, pair % n_values, key % n_flags
+            )
+        table[cells:] = values[to_distinct]
+    return [table[index] for index in indexes]
 
 
 def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap: np.ndarray):
@@ -1144,18 +1168,18 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
             a, b, fa, fb = a[rows], b[rows], fa[rows], fb[rows]
             ma, mb = np.take(middle_c, a), np.take(middle_c, b)
             middle = ((fa == mb) & (mb != empty_fm)) | ((fb == ma) & (ma != empty_fm))
-            yield _pair_keys(fa, fb, n_fm, middle)
+            yield fa, fb, middle
 
-    first_compute = _first_levels_distinct(firsts)
-
-    def first_levels(keys):
-        pair = keys >> 1
-        return first_compute(pair // n_fm, pair % n_fm, keys & 1)
-
-    for (start, _), rows, values in zip(
-        spans, first_rows, _on_distinct_keys(first_keys(), first_levels), strict=True
-    ):
+    first_levels = _on_code_pairs(
+        first_keys(),
+        _first_levels_distinct(firsts),
+        n_fm,
+        np.bincount(first_c, minlength=n_fm),
+        n_flags=2,
+    )
+    for (start, _), rows, values in zip(spans, first_rows, first_levels, strict=True):
         first[start + rows] = values
+    del first_levels
 
     last_rows: list[np.ndarray] = []
 
@@ -1166,17 +1190,18 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
             last[start:stop] = np.where(present, LAST_EXACT, MISSING)
             rows = np.flatnonzero(present & (la != lb))
             last_rows.append(rows.astype(np.int32))
-            yield _pair_keys(la[rows], lb[rows], n_l)
+            yield la[rows], lb[rows], None
 
     last_compute = _last_levels_distinct(lasts)
-
-    def last_levels(keys):
-        return last_compute(keys // n_l, keys % n_l)
-
-    for (start, _), rows, values in zip(
-        spans, last_rows, _on_distinct_keys(last_keys(), last_levels), strict=True
-    ):
+    last_levels = _on_code_pairs(
+        last_keys(),
+        lambda ua, ub, _: last_compute(ua, ub),
+        n_l,
+        np.bincount(last_c, minlength=n_l),
+    )
+    for (start, _), rows, values in zip(spans, last_rows, last_levels, strict=True):
         last[start + rows] = values
+    del last_levels
 
     # Swapped first/last names: compared crosswise (whole and first words, so
     # "Lucia Rosa" in the last-name field still meets "Lucia"), capped below exact
@@ -1187,10 +1212,12 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
     names = _cached(("first_last", "distinct"), lambda: pd.DataFrame({"name": uniq_n}))
     cross_compute = _crosswise_distinct(names)
 
-    def cross_alike(keys):
+    def cross_alike(ua, ub, _):
         # 2: very alike (>= 0.92), 1: alike (>= 0.88), 0: not
-        similarity = cross_compute(keys // n_n, keys % n_n)
+        similarity = cross_compute(ua, ub)
         return (similarity >= 0.88).astype(np.int8) + (similarity >= 0.92)
+
+    frequency = np.bincount(nf, minlength=n_n) + np.bincount(nl, minlength=n_n)
 
     # First a's first name against b's last name; b's first name against a's
     # last name only where that was alike (rarely): both must be.
@@ -1207,9 +1234,9 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
             filled = (nfa != empty_n) & (nfb != empty_n) & (nla != empty_n) & (nlb != empty_n)
             maybe = np.flatnonzero(filled & ~straight_good)
             maybe_rows.append(maybe.astype(np.int32))
-            yield _pair_keys(nfa[maybe], nlb[maybe], n_n)
+            yield nfa[maybe], nlb[maybe], None
 
-    cross1_of = _on_distinct_keys(first_to_last_keys(), cross_alike)
+    cross1_of = _on_code_pairs(first_to_last_keys(), cross_alike, n_n, frequency)
     alike_rows = [maybe[cross1 >= 1] for maybe, cross1 in zip(maybe_rows, cross1_of, strict=True)]
     alike1 = [cross1[cross1 >= 1] for cross1 in cross1_of]
     maybe_rows.clear()  # free them: only the alike rows go on
@@ -1218,9 +1245,9 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
     def last_to_first_keys():
         for (start, _), rows in zip(spans, alike_rows, strict=True):
             a, b = ia[start + rows], ib[start + rows]
-            yield _pair_keys(nl[a], nf[b], n_n)
+            yield nl[a], nf[b], None
 
-    cross2_of = _on_distinct_keys(last_to_first_keys(), cross_alike)
+    cross2_of = _on_code_pairs(last_to_first_keys(), cross_alike, n_n, frequency)
     for (start, _), rows, cross1, cross2 in zip(spans, alike_rows, alike1, cross2_of, strict=True):
         # both sides alike, one may carry a typo
         alike = ((cross1 == 2) & (cross2 >= 1)) | ((cross1 >= 1) & (cross2 == 2))

@@ -188,6 +188,8 @@ def test_chunked_comparison_equals_one_pass(monkeypatch):
     whole = compare_pairs(records, pairs)
     monkeypatch.setattr(cmp, "CHUNK_PAIRS", 97)
     assert compare_pairs(records, pairs).equals(whole)
+    monkeypatch.setattr(cmp, "DENSE_CODES", 2)  # most name pairs hashed instead of tabled
+    assert compare_pairs(records, pairs).equals(whole)
 
 
 def test_middle_name_typed_into_the_first_name_field():
@@ -331,17 +333,27 @@ def test_record_id_levels(a, b, level):
     assert lv["record_id_level"] == level
 
 
-def test_distinct_keys_are_computed_once_over_all_chunks():
-    seen: list[int] = []
+@pytest.mark.parametrize("dense_codes", [2, 4096])  # some pairs hashed, or all in the table
+def test_code_pairs_are_computed_once_over_all_chunks(monkeypatch, dense_codes):
+    monkeypatch.setattr(cmp, "DENSE_CODES", dense_codes)
+    seen: list[tuple[int, int, int]] = []
 
-    def compute(keys):
-        seen.extend(keys.tolist())
-        return (keys % 7).astype(np.int8)
+    def compute(ua, ub, flag):
+        seen.extend(zip(ua.tolist(), ub.tolist(), flag.tolist(), strict=True))
+        return (ua * 7 + ub * 3 + flag).astype(np.int8)
 
-    chunks = [np.array([5, 3, 5, 12]), np.array([], dtype=np.int64), np.array([3, 40, 12, 12])]
-    values = cmp._on_distinct_keys(iter(chunks), compute)
-    assert [v.tolist() for v in values] == [(c % 7).tolist() for c in chunks]
-    assert sorted(seen) == [3, 5, 12, 40]
+    chunks = [
+        (np.array([5, 3, 5, 1]), np.array([1, 0, 1, 1]), np.array([0, 1, 0, 1])),
+        (np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([], dtype=bool)),
+        (np.array([3, 4, 1, 1]), np.array([0, 2, 1, 1]), np.array([1, 0, 1, 0])),
+    ]
+    frequency = np.array([5, 9, 1, 4, 0, 2])  # codes 1 and 0 are the most frequent
+    values = cmp._on_code_pairs(iter(chunks), compute, 6, frequency, n_flags=2)
+    assert [v.tolist() for v in values] == [(a * 7 + b * 3 + f).tolist() for a, b, f in chunks]
+    distinct = {
+        p for a, b, f in chunks for p in zip(a.tolist(), b.tolist(), f.tolist(), strict=True)
+    }
+    assert sorted(seen) == sorted(distinct)  # each once
 
 
 def test_byte_words_of_a_column_built_from_several_pieces():
