@@ -1,13 +1,13 @@
 """Candidate pairs: records that share a blocking key under at least one rule.
 
-Each rule is a key computed per record (empty keys never block); DuckDB
-groups the records by key, so no cross product is ever built, and numpy
-lists the pairs inside each block (a swapped-name rule, whose key meets a
-different partner key, is a DuckDB join). Blocks larger than a cap are
-skipped and reported by rule and size (never by key: keys hold personal
-data). Pairs found by several rules are kept once, credited to the first
-rule that found them. Pairs inside one roster are included: duplicates
-within a roster count.
+Each rule is a key computed per record (empty keys never block). One
+DuckDB pass per rule groups the records by key (for a swapped-name rule,
+also by partner key, and joins the two), so no cross product is ever built;
+the group sizes give the rule's histogram and cap, and numpy lists the pairs
+inside each kept block. Blocks larger than a cap are skipped and reported by
+rule and size (never by key: keys hold personal data). Pairs found by
+several rules are kept once, credited to the first rule that found them.
+Pairs inside one roster are included: duplicates within a roster count.
 
 A pair travels as one int64, its bits ``rid_a | rid_b | rule`` (high to low):
 one in-place numpy sort of those codes de-duplicates the pairs of every
@@ -284,12 +284,6 @@ def cap_from_histogram(
     return cap, int(blocks[over].sum()), [int(x) for x in skipped]
 
 
-def _block_cap(con, rule: BlockingRule, max_block: int, n_records: int):
-    """``cap_from_histogram`` on the ``keys`` table of this rule."""
-    hist = con.execute(block_histogram_sql(rule)).fetchnumpy()
-    return cap_from_histogram(rule, hist["n"], hist["blocks"], hist["pairs"], max_block, n_records)
-
-
 def partner_join_sql(index: int, cap: int, table: str = "keys") -> str:
     """A partner rule's pairs: a record's key meets another's partner key, both sides <= cap."""
     return f"""
@@ -337,11 +331,15 @@ def _code_bits(n_records: int, n_rules: int) -> tuple[int, int]:
     return rid_bits, rule_bits
 
 
-def _blocks_of(con, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
-    """A symmetric rule's blocks of two or more records: their sizes, and their rids block by block.
+def _symmetric_pairs(
+    con, rule: BlockingRule, max_block: int, n_records: int, rid_bits: int
+) -> tuple[np.ndarray, tuple[int, int, list[int]]]:
+    """A symmetric rule's pairs (as codes) and its ``cap_from_histogram`` decision.
 
-    One DuckDB pass per rule: the key is computed and grouped once, and the
-    same groups give both the histogram (their sizes) and the pairs.
+    One DuckDB pass: the key is computed and grouped once, and the groups of
+    two or more records give both the histogram and the pairs. Blocks of one
+    record are left out: they hold no pair and never exceed a cap (which is
+    at least 1), so the decision is the one ``block_histogram_sql`` leads to.
     """
     table = con.sql(
         f"""
@@ -350,10 +348,16 @@ def _blocks_of(con, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
         WHERE k IS NOT NULL GROUP BY k HAVING count(*) >= 2
         """
     ).to_arrow_table()
-    column = table.column("rids")
-    sizes = pc.list_value_length(column).to_numpy().astype(np.int64)
-    rids = pc.list_flatten(column).to_numpy().astype(np.int64)
-    return sizes, rids
+    sizes = pc.list_value_length(table.column("rids")).to_numpy().astype(np.int64)
+    rids = pc.list_flatten(table.column("rids")).to_numpy().astype(np.int64)
+    del table
+    counts = np.bincount(sizes)
+    hist_n = np.flatnonzero(counts)
+    hist_blocks = counts[hist_n]
+    hist_pairs = hist_blocks * (hist_n * (hist_n - 1) // 2)
+    decision = cap_from_histogram(rule, hist_n, hist_blocks, hist_pairs, max_block, n_records)
+    kept = sizes <= decision[0]
+    return _pairs_within(sizes[kept], rids[np.repeat(kept, sizes)], rid_bits), decision
 
 
 def _pair_codes(a: np.ndarray, b: np.ndarray, rid_bits: int) -> np.ndarray:
@@ -492,26 +496,8 @@ def candidate_pairs(
         con.register("rec", key_table(records))
         found, rule_reports = [], []
         for index, rule in enumerate(rules):
-            if rule.partner is None:
-                sizes, rids = _blocks_of(con, rule)
-                counts = np.bincount(sizes)
-                hist_n = np.flatnonzero(counts)
-                hist_blocks = counts[hist_n]
-                cap, n_skipped, skipped = cap_from_histogram(
-                    rule,
-                    hist_n,
-                    hist_blocks,
-                    hist_blocks * (hist_n * (hist_n - 1) // 2),
-                    max_block,
-                    n_records,
-                )
-                kept = sizes <= cap
-                pairs = _pairs_within(sizes[kept], rids[np.repeat(kept, sizes)], rid_bits)
-                del sizes, rids, kept
-            else:
-                pairs, (cap, n_skipped, skipped) = _partner_pairs(
-                    con, rule, max_block, n_records, rid_bits
-                )
+            rule_pairs = _symmetric_pairs if rule.partner is None else _partner_pairs
+            pairs, (_, n_skipped, skipped) = rule_pairs(con, rule, max_block, n_records, rid_bits)
             rule_reports.append(
                 {
                     "rule": rule.name,

@@ -253,6 +253,31 @@ def test_pair_codes_have_room_for_two_rids_and_a_rule_or_blocking_says_it_cannot
         block._code_bits(2**29 + 1, 24)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.integers(2, 60), st.integers(1, 50), max_size=8),
+    st.integers(0, 70),
+    st.sampled_from([None, 0.5, 2.0]),
+    st.sampled_from([None, 10]),
+    st.integers(0, 2000),
+)
+def test_blocks_of_one_record_never_change_a_symmetric_rules_cap(
+    blocks_by_size, max_block, per_record, rule_max, min_budget
+):
+    """The local engine leaves size-1 blocks out of the histogram; the Dask engine counts them."""
+    rule = BlockingRule("r", "r", "k", max_block=rule_max, pairs_per_record=per_record)
+    sizes = np.array(sorted(blocks_by_size), dtype=np.int64)
+    blocks = np.array([blocks_by_size[s] for s in sizes], dtype=np.int64)
+    pairs = blocks * sizes * (sizes - 1) // 2
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(block, "MIN_RULE_BUDGET", min_budget)
+        without = block.cap_from_histogram(rule, sizes, blocks, pairs, max_block, 100)
+        with_ones = block.cap_from_histogram(
+            rule, np.r_[1, sizes], np.r_[500, blocks], np.r_[0, pairs], max_block, 100
+        )
+    assert without == with_ones
+
+
 def test_key_table_gives_every_rule_column_as_text_with_missing_as_empty():
     records = pd.DataFrame(
         {
