@@ -1955,9 +1955,11 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
     lap("setup")
 
     # names
-    first, fsuf, first_head, first_initial = columns("first_name", _first_parts, 4)
-    middle, msuf = columns("middle_name", _first_split, 2)
-    last, lsuf = columns("last_name", _first_split, 2)
+    first, fsuf, first_head, first_initial = columns(
+        "first_name", _first_parts, 4, lambda v: _names_fast(v, 4)
+    )
+    middle, msuf = columns("middle_name", _first_split, 2, lambda v: _names_fast(v, 2))
+    last, lsuf = columns("last_name", _first_split, 2, lambda v: _names_fast(v, 2))
     takes_initial = _and_not(_filled(first_initial), _filled(middle))
     first = _where(takes_initial, first_head, first)
     middle_from_first = _where(takes_initial, first_initial, None)
@@ -2100,6 +2102,50 @@ def _address_source(address: str, street: str) -> str:
 def _address_tuple(value: str, keys: tuple[str, ...]) -> tuple[str, ...]:
     parsed = parse_address(value)
     return tuple(parsed[k] for k in keys)
+
+
+def _names_fast(values: pa.Array, width: int) -> list[pa.Array]:
+    """Names made of plain ASCII words joined by single spaces or hyphens.
+
+    "Smith", "MARIA JOSE", "Al-Sabbagh", "Ashby Sr": what :func:`_first_split`
+    (width 2: name, suffix) or :func:`_first_parts` (width 4: name, suffix,
+    head, initial) gives for them, computed on the whole array; null for
+    anything else (accents, punctuation, digits ...), which the parser takes.
+    """
+    words = pc.and_(
+        _fullmatch(values, "[A-Za-z]+(?:[ -][A-Za-z]+)*"),
+        pc.less_equal(pc.binary_length(values), _MAX_LEN),
+    )
+    text = pc.ascii_lower(values)
+    # split_suffix pops trailing suffix words (keeping one word) and keeps the last one's
+    split = pc.extract_regex(text, _TRAILING_SUFFIXES)
+    popped = split.is_valid()
+    name = pc.if_else(popped, split.field("name"), text)
+    last = pc.extract_regex(split.field("suffixes"), r"(?P<word>[a-z]+)$").field("word")
+    keys = sorted(k for k in _SUFFIXES if k.isalpha())
+    suffix = pa.array([_SUFFIXES[k] for k in keys], type=_LARGE).take(
+        pc.index_in(last, value_set=pa.array(keys, type=_LARGE))
+    )
+    suffix = pc.if_else(popped, pc.coalesce(suffix, _NOTHING), _NOTHING)
+    placeholder = pc.is_in(name, value_set=pa.array(sorted(_NAME_PLACEHOLDERS), type=_LARGE))
+    name = pc.if_else(placeholder, _NOTHING, name)
+    suffix = pc.if_else(placeholder, _NOTHING, suffix)
+    parts = [name, suffix]
+    if width == 4:  # _split_initial: a trailing one-letter word is a middle initial
+        initial = pc.extract_regex(name, r"^(?P<head>.+) (?P<initial>[a-z])$")
+        has = initial.is_valid()
+        parts += [
+            pc.if_else(has, initial.field("head"), name),
+            pc.if_else(has, initial.field("initial"), _NOTHING),
+        ]
+    return [pc.if_else(words, p, _UNDECIDED) for p in parts]
+
+
+_TRAILING_SUFFIXES = (
+    "^(?P<name>.*?)(?P<suffixes>(?: (?:"
+    + "|".join(sorted(k for k in _SUFFIXES if k.isalpha()))
+    + "))+)$"
+)
 
 
 def _first_parts(value: str) -> tuple[str, str, str, str]:
@@ -2280,6 +2326,8 @@ def _printable(values: pa.Array) -> np.ndarray:
 
 
 def _drop_bytes_where(offsets: np.ndarray, data: np.ndarray, drop: np.ndarray) -> pa.Array:
+    if not drop.any():
+        return _from_buffers(offsets, data)
     dropped = np.zeros(len(offsets), dtype=np.int64)
     np.cumsum(_count_bytes(offsets, drop), out=dropped[1:])
     return _from_buffers(offsets - dropped, data[~drop])
