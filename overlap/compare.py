@@ -1110,7 +1110,7 @@ def _on_code_pairs(pair_chunks, compute, n_values: int, frequency, n_flags: int 
             index[hashed] = cells + total + codes
             hashed_parts.append(distinct)
             total += len(distinct)
-        indexes.append(index)
+        indexes.append(index.astype(np.int32) if cells + total < 2**31 else index)
     table = np.zeros(cells + total, dtype=np.int8)
     wanted = np.flatnonzero(needed[:cells])
     del needed
@@ -1135,9 +1135,9 @@ def _on_code_pairs(pair_chunks, compute, n_values: int, frequency, n_flags: int 
 def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap: np.ndarray):
     """Fill first- and last-name levels and the swapped-names flag, on distinct name pairs.
 
-    Equal names (exact) and a missing side need no string work; every other
-    pair is keyed by its two name codes and compared once per distinct key
-    over the whole call.
+    Every pair is keyed by its two name codes and compared once per
+    distinct key over the whole call (equal and missing names included:
+    they are a few keys).
     """
     first_c, middle_c, uniq_fm = _vocabulary(records, ("first_name", "middle_name"))
     last_c, uniq_l = _vocabulary(records, ("last_name",))
@@ -1152,20 +1152,13 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
         lambda: _distinct_frame(records, "last_name", last_c, uniq_l, ("last_sound",)),
     )
     empty_fm, n_fm = _empty_code(uniq_fm), len(uniq_fm)
-    empty_l, n_l = _empty_code(uniq_l), len(uniq_l)
+    n_l = len(uniq_l)
     spans = _spans(len(ia))
-
-    first_rows: list[np.ndarray] = []
 
     def first_keys():
         for start, stop in spans:
             a, b = ia[start:stop], ib[start:stop]
             fa, fb = np.take(first_c, a), np.take(first_c, b)
-            present = (fa != empty_fm) & (fb != empty_fm)
-            first[start:stop] = np.where(present, FIRST_EXACT, MISSING)
-            rows = np.flatnonzero(present & (fa != fb))
-            first_rows.append(rows.astype(np.int32))
-            a, b, fa, fb = a[rows], b[rows], fa[rows], fb[rows]
             ma, mb = np.take(middle_c, a), np.take(middle_c, b)
             middle = ((fa == mb) & (mb != empty_fm)) | ((fb == ma) & (ma != empty_fm))
             yield fa, fb, middle
@@ -1177,20 +1170,13 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
         np.bincount(first_c, minlength=n_fm),
         n_flags=2,
     )
-    for (start, _), rows, values in zip(spans, first_rows, first_levels, strict=True):
-        first[start + rows] = values
+    for (start, stop), values in zip(spans, first_levels, strict=True):
+        first[start:stop] = values
     del first_levels
-
-    last_rows: list[np.ndarray] = []
 
     def last_keys():
         for start, stop in spans:
-            la, lb = np.take(last_c, ia[start:stop]), np.take(last_c, ib[start:stop])
-            present = (la != empty_l) & (lb != empty_l)
-            last[start:stop] = np.where(present, LAST_EXACT, MISSING)
-            rows = np.flatnonzero(present & (la != lb))
-            last_rows.append(rows.astype(np.int32))
-            yield la[rows], lb[rows], None
+            yield np.take(last_c, ia[start:stop]), np.take(last_c, ib[start:stop]), None
 
     last_compute = _last_levels_distinct(lasts)
     last_levels = _on_code_pairs(
@@ -1199,8 +1185,8 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
         n_l,
         np.bincount(last_c, minlength=n_l),
     )
-    for (start, _), rows, values in zip(spans, last_rows, last_levels, strict=True):
-        last[start + rows] = values
+    for (start, stop), values in zip(spans, last_levels, strict=True):
+        last[start:stop] = values
     del last_levels
 
     # Swapped first/last names: compared crosswise (whole and first words, so
