@@ -696,14 +696,36 @@ def _infer_dayfirst_uniques(uniques: pd.Series) -> bool:
 # [0-9], not \d: run by pyarrow (RE2); anything they miss goes to the slow path
 _FAST_ISO = r"^(?P<a>[0-9]{4})-(?P<b>[0-9]{2})-(?P<c>[0-9]{2})(?:[ T]00:00:00)?$"
 _FAST_SLASH = r"^(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<c>[0-9]{4})$"
+_FAST_EIGHT = r"^(?P<a>[0-9]{8})$"  # on the unstripped cell: Python's strip decides nothing
 
 
-def _dates_fast(uniques: pd.Series, dayfirst: bool, today: date) -> pd.Series:
-    """Vectorised path for ISO and slash dates with 4-digit years; None elsewhere."""
+def _dates_fast(
+    uniques: pd.Series, dayfirst: bool, today: date, raw: pd.Series | None = None
+) -> pd.Series:
+    """Vectorised path for ISO and slash dates with 4-digit years, and (given the
+    unstripped ``raw`` values) for cells of exactly eight digits; None elsewhere."""
     out = pd.Series([None] * len(uniques), index=uniques.index, dtype=object)
     iso = _extract(uniques, _FAST_ISO).dropna()
     slash = _extract(uniques, _FAST_SLASH).dropna()
     frames = []
+    if raw is not None and not (eight := _extract(raw, _FAST_EIGHT).dropna()).empty:
+        # as _parse_date_one reads them: YYYYMMDD when the first four digits are
+        # 1800-2200, else MMDDYYYY (DDMMYYYY when day-first or the first pair is over 12)
+        digits = eight["a"]
+        first_year = digits.str[:4].astype(int)
+        a, b = digits.str[:2].astype(int), digits.str[2:4].astype(int)
+        swap = (a > 12) | (dayfirst & (b <= 12))
+        ymd = (first_year >= 1800) & (first_year <= 2200)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": np.where(ymd, first_year, digits.str[4:].astype(int)),
+                    "month": np.where(ymd, digits.str[4:6].astype(int), np.where(swap, b, a)),
+                    "day": np.where(ymd, digits.str[6:].astype(int), np.where(swap, a, b)),
+                },
+                index=eight.index,
+            )
+        )
     if not iso.empty:
         frames.append(
             pd.DataFrame(
@@ -772,7 +794,7 @@ def _dates_column(found: _Distinct, today: date) -> pa.Array | None:
     dayfirst = _infer_dayfirst_uniques(found.values)
 
     def fast(_values: pa.Array) -> list[pa.Array]:
-        decided = _dates_fast(found.values.str.strip(), dayfirst, today)
+        decided = _dates_fast(found.values.str.strip(), dayfirst, today, found.values)
         return [pa.array(decided.to_numpy(dtype=object), type=_LARGE)]  # None: undecided
 
     (dates,) = _per_distinct(found.values, lambda v: (normalise_date(v, dayfirst, today),), 1, fast)

@@ -624,7 +624,17 @@ def test_phone_fast_path_matches_phonenumbers(numbers):
         st.tuples(
             st.dates(min_value=date(1890, 1, 1), max_value=date(2030, 12, 31)),
             st.sampled_from(
-                ["%m/%d/%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d 00:00:00", "%Y%m%d", "%B %d, %Y"]
+                [
+                    "%m/%d/%Y",
+                    "%d/%m/%Y",
+                    "%Y-%m-%d",
+                    "%Y-%m-%d 00:00:00",
+                    "%Y%m%d",
+                    "%m%d%Y",
+                    "%d%m%Y",
+                    " %Y%m%d",
+                    "%B %d, %Y",
+                ]
             ),
         ),
         min_size=1,
