@@ -1557,12 +1557,17 @@ def _house_first_fast(
         pa.array([p[i] if p else "" for p in parsed], type=_LARGE).take(picked)
         for i in range(width - 1)
     ]
-    house = house.filter(pa.array(good))
+    everywhere = good.all() and len(rows) == n  # every line decided: rows are 0..n-1
+    if not good.all():
+        house = house.filter(pa.array(good))
+    street = pc.binary_join_element_wise(house, parts[0], pa.scalar(" ", _LARGE))
+    decided = (street, house, *parts[1:])
+    if everywhere:
+        return list(decided)
     position = np.full(n, -1, dtype=np.int64)
     position[rows[good]] = np.arange(int(good.sum()))
     spread = pa.array(position, mask=position < 0)
-    street = pc.binary_join_element_wise(house, parts[0], pa.scalar(" ", _LARGE))
-    return [a.take(spread) for a in (street, house, *parts[1:])]
+    return [a.take(spread) for a in decided]
 
 
 def _extract(series: pd.Series, pattern: str) -> pd.DataFrame:

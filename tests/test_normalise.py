@@ -1003,3 +1003,18 @@ def test_name_fast_path_agrees_with_the_parser(names):
             assert not four[0][i].is_valid
     plain = [n for n in names if re.fullmatch("[A-Za-z]+(?:[ -][A-Za-z]+)*", n)]
     assert sum(v is not None for v in two[0].to_pylist()) == len(plain)
+
+
+@pytest.mark.parametrize(
+    "streets",
+    [
+        ["123 N Main St", "45 Elm Ave Apt 2", "7 Oak", "123 N Main St"],  # every line decided
+        ["123 N Main St", "PO Box 12", "", "9 W 1st Street #4", "12-14 Elm Rd"],  # some not
+    ],
+)
+def test_street_fast_path_spreads_its_lines_back_in_order(streets):
+    decided = nz._streets_fast(_large(streets))
+    for i, street in enumerate(streets):
+        if decided[0][i].is_valid:
+            assert tuple(p[i].as_py() for p in decided) == nz.parse_street(street), street
+    assert decided[0][0].is_valid and decided[0][-1].is_valid
