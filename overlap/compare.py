@@ -1091,26 +1091,30 @@ def _on_code_pairs(pair_chunks, compute, n_values: int, frequency, n_flags: int 
     side = min(n_values, DENSE_CODES)
     cells = side * side * n_flags
     code_of_rank = np.argsort(-np.asarray(frequency), kind="stable")[:side]
-    rank = np.full(n_values, -1, dtype=np.int64)
-    rank[code_of_rank] = np.arange(side)
+    rank = np.full(n_values, -1, dtype=np.int32)  # cells < 2**31: int32 arithmetic
+    rank[code_of_rank] = np.arange(side, dtype=np.int32)
     needed = np.zeros(cells + 1, dtype=bool)  # the last cell stands for every hashed pair
     indexes, hashed_parts, total = [], [], 0
     for ca, cb, flag in pair_chunks:
-        flag = np.zeros(len(ca), np.int64) if flag is None else flag.astype(np.int64)
         ra, rb = np.take(rank, ca), np.take(rank, cb)
         dense = (ra >= 0) & (rb >= 0)
-        index = np.where(dense, (ra * side + rb) * n_flags + flag, cells)
+        index = ra * np.int32(side) + rb
+        if n_flags == 2:
+            index = index * np.int32(2) + flag
+        index = np.where(dense, index, np.int32(cells))
         needed[index] = True
         hashed = np.flatnonzero(~dense)
         if len(hashed):
             keys = _pair_keys(
-                ca[hashed], cb[hashed], n_values, flag[hashed] if n_flags == 2 else None
+                ca[hashed], cb[hashed], n_values, None if flag is None else flag[hashed]
             )
             codes, distinct = pd.factorize(keys)
+            if cells + total + len(distinct) >= 2**31:
+                index = index.astype(np.int64)
             index[hashed] = cells + total + codes
             hashed_parts.append(distinct)
             total += len(distinct)
-        indexes.append(index.astype(np.int32) if cells + total < 2**31 else index)
+        indexes.append(index)
     table = np.zeros(cells + total, dtype=np.int8)
     wanted = np.flatnonzero(needed[:cells])
     del needed
