@@ -918,10 +918,15 @@ def _compare_all(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.Da
     n = len(ia)
     out = {"rid_a": np.array(ia, dtype=np.int64), "rid_b": np.array(ib, dtype=np.int64)}
     levels = {column: np.empty(n, dtype=np.int8) for column in _OUTPUT_COLUMNS}
-    # names de-duplicate their pairs over the whole call, so they run first over all chunks
+    # names de-duplicate their pairs over the whole call, so they run first over all
+    # chunks; meanwhile another thread makes the other fields' per-record arrays
+    # (mostly Arrow and numpy work, which runs outside the GIL)
+    preparing = _prepare_in_background(records) if n >= PREPARE_AHEAD_PAIRS else None
     _name_levels(
         records, ia, ib, levels["first_name_level"], levels["last_name_level"], levels["name_swap"]
     )
+    if preparing is not None:
+        preparing.join()
     programme = _cached(("programme", "codes"), lambda: _programme_codes(records))
     for start, stop in _spans(n):
         a, b = ia[start:stop], ib[start:stop]
@@ -937,6 +942,49 @@ def _compare_all(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.Da
         levels["cross"][start:stop] = programme[a] != programme[b]
     out.update(levels)
     return pd.DataFrame(out, copy=False)
+
+
+PREPARE_AHEAD_PAIRS = 100_000  # below this, a second thread costs more than it saves
+
+
+def _prepare_fields(records: pd.DataFrame) -> None:
+    """Make the per-record arrays (codes, words, dates) of every field compared pair by pair."""
+    none = np.zeros(0, dtype=np.int64)
+    for level in (
+        _middle_levels,
+        _dob_levels,
+        _address_levels,
+        _phone_levels,
+        _email_levels,
+        _record_id_levels,
+        _ssn_levels,
+    ):
+        level(records, none, none)
+    for field in ("sex", "suffix"):
+        _agree_levels(records, field, none, none)
+    for field in ("record_id", "ssn"):
+        _field_edits_apart(records, field, none, none)
+    for field in ("zip", "street_name", "street"):
+        _vocabulary(records, (field,))
+    _cached(("programme", "codes"), lambda: _programme_codes(records))
+
+
+def _prepare_in_background(records: pd.DataFrame) -> threading.Thread:
+    """``_prepare_fields`` in another thread, into this call's cache (the names use other keys)."""
+    cache = _per_call.cache
+
+    def work() -> None:
+        _per_call.cache = cache
+        try:
+            _prepare_fields(records)
+        except Exception:  # noqa: BLE001 - whatever failed is made again, and reported, by the caller
+            pass
+        finally:
+            _per_call.cache = None
+
+    thread = threading.Thread(target=work, name="compare-prepare", daemon=True)
+    thread.start()
+    return thread
 
 
 def _programme_codes(records: pd.DataFrame) -> np.ndarray:

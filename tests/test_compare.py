@@ -190,6 +190,8 @@ def test_chunked_comparison_equals_one_pass(monkeypatch):
     assert compare_pairs(records, pairs).equals(whole)
     monkeypatch.setattr(cmp, "DENSE_CODES", 2)  # most name pairs hashed instead of tabled
     assert compare_pairs(records, pairs).equals(whole)
+    monkeypatch.setattr(cmp, "PREPARE_AHEAD_PAIRS", 0)  # fields prepared in another thread
+    assert compare_pairs(records, pairs).equals(whole)
 
 
 def test_middle_name_typed_into_the_first_name_field():
