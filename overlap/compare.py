@@ -350,7 +350,7 @@ def _lengths(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray):
         (field, "len"),
         lambda: _column(records, field).str.len().fillna(0).to_numpy(dtype=np.int32),
     )
-    return length[ia], length[ib]
+    return np.take(length, ia), np.take(length, ib)
 
 
 def _one_typo(a: np.ndarray, b: np.ndarray, len_a: np.ndarray) -> np.ndarray:
@@ -468,7 +468,7 @@ def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:
     level = np.full(len(la), LAST_ELSE, dtype=np.int8)
     # two different single words share no word: only names of several words can be a part
     one_word = _cached(("last_name", "one word"), lambda: _one_word(_column(records, "last_name")))
-    several = ~(one_word[ia] & one_word[ib])
+    several = ~(np.take(one_word, ia) & np.take(one_word, ib))
     idx = np.flatnonzero(present & (la != lb) & (jw < 0.88) & several)
     if len(idx):
         ta, tb = _sides(records, "last_name", ia[idx], ib[idx], _hyphen_as_space)
@@ -537,20 +537,22 @@ def _dob_levels(records, ia, ib) -> np.ndarray:
     year, month, day, epoch, chars, ten, head, tail = _cached(
         ("dob", "features"), lambda: _dob_features(uniques)
     )
-    ca, cb = codes[ia], codes[ib]
-    kind_a, kind_b = ten[ca], ten[cb]
+    ca, cb = np.take(codes, ia), np.take(codes, ib)
+    kind_a, kind_b = np.take(ten, ca), np.take(ten, cb)
     present = (kind_a >= 0) & (kind_b >= 0)
-    ya, yb, ma, mb, dda, ddb = year[ca], year[cb], month[ca], month[cb], day[ca], day[cb]
+    ya, yb, ma, mb = np.take(year, ca), np.take(year, cb), np.take(month, ca), np.take(month, cb)
+    dda, ddb = np.take(day, ca), np.take(day, cb)
     level = np.full(len(ia), DOB_ELSE, dtype=np.int8)
     parsed = present & (ya >= 0) & (yb >= 0)
-    within_year = parsed & (np.abs(epoch[ca] - epoch[cb]) <= 365)
+    within_year = parsed & (np.abs(np.take(epoch, ca) - np.take(epoch, cb)) <= 365)
     _put(level, within_year, DOB_WITHIN_YEAR)
     same_year, same_month, same_day = ya == yb, ma == mb, dda == ddb
     parts_same = same_year.astype(np.int8) + same_month + same_day
     _put(level, parsed & (parts_same == 2), DOB_ONE_PART)
     same = ca == cb
     both_ten = (kind_a == 1) & (kind_b == 1)
-    n_differ = _differing_bytes(head[ca] ^ head[cb]) + _differing_bytes(tail[ca] ^ tail[cb])
+    n_differ = _differing_bytes(np.take(head, ca) ^ np.take(head, cb))
+    n_differ += _differing_bytes(np.take(tail, ca) ^ np.take(tail, cb))
     one_off = same | (both_ten & (n_differ <= 1))  # optimal string alignment distance <= 1
     two = np.flatnonzero(both_ten & (n_differ == 2))
     if len(two):
@@ -571,17 +573,23 @@ def _dob_levels(records, ia, ib) -> np.ndarray:
 
 
 _LOW_BITS = np.uint64(0x0101010101010101)
+_TOP_BYTE = 7 if np.little_endian else 0  # where a uint64's most significant byte sits
 
 
 def _differing_bytes(x: np.ndarray) -> np.ndarray:
     """How many bytes of each XOR word are non-zero (uint8), by bit arithmetic: no byte matrix."""
-    x = x.astype(np.uint64)
-    x |= x >> np.uint64(4)
-    x |= x >> np.uint64(2)
-    x |= x >> np.uint64(1)
+    if x.dtype == np.uint16:  # two bytes
+        return (x & np.uint16(0xFF) != 0).view(np.uint8) + (x > np.uint16(0xFF))
+    x = x.astype(np.uint64)  # a copy: worked on in place
+    shifted = x >> np.uint64(4)
+    x |= shifted
+    np.right_shift(x, np.uint64(2), out=shifted)
+    x |= shifted
+    np.right_shift(x, np.uint64(1), out=shifted)
+    x |= shifted
     x &= _LOW_BITS
     x *= _LOW_BITS  # sums the eight low bits into the top byte
-    return (x >> np.uint64(56)).astype(np.uint8)
+    return x.view(np.uint8)[_TOP_BYTE::8].copy()
 
 
 def _dob_features(uniques: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -719,11 +727,15 @@ def _words_apart(words: _Words, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     differs) or, at n - 2, when the two differing neighbours are swapped;
     lengths n + 1 and n when start + end >= n (one deletion fits).
     """
-    start = _common_bytes(words.head[a] ^ words.head[b], words.tail[a] ^ words.tail[b])
-    end = _common_bytes(
-        words.back_head[a] ^ words.back_head[b], words.back_tail[a] ^ words.back_tail[b]
+    start = _common_bytes(
+        np.take(words.head, a) ^ np.take(words.head, b),
+        np.take(words.tail, a) ^ np.take(words.tail, b),
     )
-    len_a, len_b = words.lengths[a], words.lengths[b]
+    end = _common_bytes(
+        np.take(words.back_head, a) ^ np.take(words.back_head, b),
+        np.take(words.back_tail, a) ^ np.take(words.back_tail, b),
+    )
+    len_a, len_b = np.take(words.lengths, a), np.take(words.lengths, b)
     shorter = np.minimum(len_a, len_b)
     around = start + end
     same_length = len_a == len_b
@@ -746,7 +758,7 @@ def _edits_apart(words: _Words, a: np.ndarray, b: np.ndarray, strings) -> np.nda
 
     ``strings(i)`` gives values as a list for the few that are not held as words.
     """
-    both = words.fits[a] & words.fits[b]
+    both = np.take(words.fits, a) & np.take(words.fits, b)
     if both.all():
         return _words_apart(words, a, b)
     out = np.full(len(a), 2, dtype=np.int8)
@@ -843,7 +855,7 @@ def _record_id_levels(records, ia, ib) -> np.ndarray:
     """Record IDs, inside one roster only: two systems' IDs coincide by chance (missing across)."""
     va, vb = _codes(records, "record_id", ia, ib)
     programme = _cached(("programme", "codes"), lambda: _programme_codes(records))
-    present = (va >= 0) & (vb >= 0) & (programme[ia] == programme[ib])
+    present = (va >= 0) & (vb >= 0) & (np.take(programme, ia) == np.take(programme, ib))
     level = np.full(len(ia), ID_ELSE, dtype=np.int8)
     la, lb = _lengths(records, "record_id", ia, ib)
     idx = np.flatnonzero(present & (va != vb) & (la >= 6) & (lb >= 6))
@@ -939,7 +951,7 @@ def _compare_all(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.Da
         levels["ssn_level"][start:stop] = _ssn_levels(records, a, b)
         levels["sex_level"][start:stop] = _agree_levels(records, "sex", a, b)
         levels["suffix_level"][start:stop] = _agree_levels(records, "suffix", a, b)
-        levels["cross"][start:stop] = programme[a] != programme[b]
+        levels["cross"][start:stop] = np.take(programme, a) != np.take(programme, b)
     out.update(levels)
     return pd.DataFrame(out, copy=False)
 
@@ -1283,7 +1295,7 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
     def last_to_first_keys():
         for (start, _), rows in zip(spans, alike_rows, strict=True):
             a, b = ia[start + rows], ib[start + rows]
-            yield nl[a], nf[b], None
+            yield np.take(nl, a), np.take(nf, b), None
 
     cross2_of = _on_code_pairs(last_to_first_keys(), cross_alike, n_n, frequency)
     for (start, _), rows, cross1, cross2 in zip(spans, alike_rows, alike1, cross2_of, strict=True):
