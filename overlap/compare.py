@@ -702,21 +702,36 @@ def _padded_bytes(ascii_strings: pa.Array) -> np.ndarray:
 
 
 def _equal_leading_bytes(x: np.ndarray) -> np.ndarray:
-    """How many low-order bytes of each XOR word are zero (0-8, int8): where two strings first differ."""
-    x = x | (x >> np.uint64(4))
-    x |= x >> np.uint64(2)
-    x |= x >> np.uint64(1)
+    """How many low-order bytes of each XOR word are zero (0-8, int8): where two strings first differ.
+
+    Works in place on ``x`` (a fresh XOR).
+    """
+    shifted = x >> np.uint64(4)
+    x |= shifted
+    np.right_shift(x, np.uint64(2), out=shifted)
+    x |= shifted
+    np.right_shift(x, np.uint64(1), out=shifted)
+    x |= shifted
     x &= _LOW_BITS  # bit 0 of each byte: the byte differs
-    below = (x & (~x + np.uint64(1))) - np.uint64(1)  # every bit under the first difference
-    below &= _LOW_BITS
-    below *= _LOW_BITS  # sums them into the top byte
-    return (below >> np.uint64(56)).astype(np.int8)
+    np.negative(x, out=shifted)  # two's complement: x & -x is the lowest set bit
+    x &= shifted
+    x -= np.uint64(1)  # every bit under the first difference (all of them if none)
+    x &= _LOW_BITS
+    x *= _LOW_BITS  # sums them into the top byte
+    return x.view(np.int8)[_TOP_BYTE::8].copy()
 
 
-def _common_bytes(head_xor: np.ndarray, tail_xor: np.ndarray) -> np.ndarray:
-    """Length of the common start of two strings, from the XOR of their two words."""
-    in_head = _equal_leading_bytes(head_xor)
-    return in_head + (in_head == 8) * _equal_leading_bytes(tail_xor)
+def _common_start(head: np.ndarray, tail: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Length of the common start of strings ``a`` and ``b`` from their two words.
+
+    The second word only where the first is all equal (rare between different values).
+    """
+    common = _equal_leading_bytes(np.take(head, a) ^ np.take(head, b))
+    full = np.flatnonzero(common == 8)
+    if len(full):
+        fa, fb = a[full], b[full]
+        common[full] += _equal_leading_bytes(np.take(tail, fa) ^ np.take(tail, fb))
+    return common
 
 
 def _words_apart(words: _Words, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -727,14 +742,8 @@ def _words_apart(words: _Words, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     differs) or, at n - 2, when the two differing neighbours are swapped;
     lengths n + 1 and n when start + end >= n (one deletion fits).
     """
-    start = _common_bytes(
-        np.take(words.head, a) ^ np.take(words.head, b),
-        np.take(words.tail, a) ^ np.take(words.tail, b),
-    )
-    end = _common_bytes(
-        np.take(words.back_head, a) ^ np.take(words.back_head, b),
-        np.take(words.back_tail, a) ^ np.take(words.back_tail, b),
-    )
+    start = _common_start(words.head, words.tail, a, b)
+    end = _common_start(words.back_head, words.back_tail, a, b)
     len_a, len_b = np.take(words.lengths, a), np.take(words.lengths, b)
     shorter = np.minimum(len_a, len_b)
     around = start + end
