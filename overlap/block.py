@@ -458,7 +458,8 @@ def _first_rule_pairs(found: list[np.ndarray], rid_bits: int, rule_bits: int) ->
     found.clear()
     codes.sort()
     codes = codes[_firsts(codes >> rule_bits)]
-    rule = (codes & ((1 << rule_bits) - 1)).astype(np.int16)
+    rule = codes.astype(np.int16)  # the low 16 bits hold the rule's
+    rule &= (1 << rule_bits) - 1
     codes >>= rule_bits
     rid_b = codes & ((1 << rid_bits) - 1)
     codes >>= rid_bits
