@@ -266,16 +266,6 @@ def _strings(records: pd.DataFrame, field: str, rows: np.ndarray) -> list[str]:
     return uniques[codes[rows]].tolist()
 
 
-def _jw_differing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Jaro–Winkler where both are present and differ; 1 where equal, 0 where one is missing."""
-    out = (a == b).astype(np.float64)
-    idx = np.flatnonzero((a != b) & (a != "") & (b != ""))
-    if len(idx):
-        out[idx] = _jw(a[idx].tolist(), b[idx].tolist())
-    out[(a == "") | (b == "")] = 0.0
-    return out
-
-
 def _sides(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray, derive=None):
     """The field's values on both sides of every pair, as object arrays ("" if absent).
 
@@ -336,14 +326,6 @@ def _is_nickname(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return keys.isin(_nickname_keys()).to_numpy()
 
 
-def _first_key_equal(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
-    """Same canonical first name (both nicknames of one name), where normalise gives one."""
-    if "first_key" not in records.columns:
-        return np.zeros(len(ia), dtype=bool)
-    ka, kb = _sides(records, "first_key", ia, ib)
-    return (ka == kb) & (ka != "")
-
-
 def _lengths(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarray):
     """String lengths of the field on both sides (computed per record, not per pair)."""
     length = _cached(
@@ -368,23 +350,6 @@ def _one_typo_in(records: pd.DataFrame, field: str, ia: np.ndarray, ib: np.ndarr
     return (_field_edits_apart(records, field, ia, ib) == 1) & (len_a >= 3)
 
 
-def _short_form(records, ia, ib, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """One name is a short form of the other.
-
-    Either it starts the other, has at least three letters and the other at
-    least two more (chris / christopher, not juan / juana), or it shares the other's first four letters or more and
-    adds a pet-name ending (terry / terrence, jenny / jennifer).
-    """
-    common = process.cpdist(a.tolist(), b.tolist(), scorer=Prefix.similarity, workers=-1)
-    len_a, len_b = _lengths(records, "first_name", ia, ib)
-    end_a, end_b = _sides(records, "first_name", ia, ib, _last_letter)
-    shorter = np.minimum(len_a, len_b)
-    short_end = np.where(len_a <= len_b, end_a, end_b)
-    pet = np.isin(short_end, ["y", "i", "e"]) & (common >= 4) & (common == shorter - 1)
-    longer = np.maximum(len_a, len_b)
-    return ((shorter >= 3) & (common == shorter) & (longer >= shorter + 2)) | pet
-
-
 def _first_word(s: pd.Series) -> pd.Series:
     return s.str.replace(r" .*$", "", regex=True)
 
@@ -393,7 +358,126 @@ def _other_words(s: pd.Series) -> pd.Series:
     return s.str.replace(r"^[^ ]* ?", "", regex=True)
 
 
-def _middle_in_first(records, ia, ib, fa, fb, level: np.ndarray) -> None:
+_FIRST_FORMS = (None, _initial, _last_letter, _all_but_last, _first_word, _other_words)
+
+
+@dataclass(frozen=True)
+class _NameForms:
+    """Distinct names and forms derived from them, as codes of one vocabulary.
+
+    A name, its initial, last letter, stem (all but the last letter), first
+    word and other words share one vocabulary, so "the stem of one is the
+    other" is an integer comparison, not a string one. Row ``i`` is the
+    names frame's row ``i``; ``text`` gives each code's string.
+    """
+
+    names: pd.DataFrame
+    field: str
+    forms: dict  # derive (None: the name itself) -> int32 codes per row
+    text: np.ndarray  # object: the string of each code
+    empty: int  # the code of "" (-2 if no value is empty)
+    sound: np.ndarray  # int32 codes per row in the sounds' own vocabulary
+    no_sound: int
+    key: np.ndarray | None  # canonical first name codes (first names only)
+    no_key: int
+
+    def code(self, text: str) -> int:
+        """The code of a string (-2, matching nothing, if no form has it)."""
+        at = np.flatnonzero(self.text == text)
+        return int(at[0]) if len(at) else -2
+
+
+def _name_forms(names: pd.DataFrame, field: str, sound: str, derived=()) -> _NameForms:
+    column = _column(names, field)
+    forms = (None, *derived)
+    codes, values = _encode([column] + [derive(column).fillna("") for derive in derived])
+    n = len(column)
+    text = values.to_numpy(zero_copy_only=False).astype(object)
+    sound_codes, sound_values = _encode([_column(names, sound)])
+    key, no_key = None, -2
+    if field == "first_name" and "first_key" in names.columns:
+        key, key_values = _encode([_column(names, "first_key")])
+        no_key = _empty_code(key_values.to_numpy(zero_copy_only=False).astype(object))
+    return _NameForms(
+        names,
+        field,
+        {form: codes[i * n : (i + 1) * n] for i, form in enumerate(forms)},
+        text,
+        _empty_code(text),
+        sound_codes,
+        _empty_code(sound_values.to_numpy(zero_copy_only=False).astype(object)),
+        key,
+        no_key,
+    )
+
+
+def _jw_coded(forms: _NameForms, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    """Jaro–Winkler where both are present and differ; 1 where equal, 0 where one is missing."""
+    present = (ca != forms.empty) & (cb != forms.empty)
+    out = (ca == cb).astype(np.float64)
+    idx = np.flatnonzero((ca != cb) & present)
+    if len(idx):
+        out[idx] = _jw(forms.text[ca[idx]].tolist(), forms.text[cb[idx]].tolist())
+    out *= present
+    return out
+
+
+@lru_cache(maxsize=1)
+def _nickname_halves() -> tuple[np.ndarray, np.ndarray] | None:
+    """The two names of every nickname key; None if a name holds "|" (then keys are matched as text)."""
+    keys = sorted(_nickname_keys())
+    halves = [key.split("|") for key in keys]
+    if any(len(half) != 2 for half in halves):
+        return None
+    return (
+        np.array([h[0] for h in halves], dtype=object),
+        np.array([h[1] for h in halves], dtype=object),
+    )
+
+
+def _nickname_codes(forms: _NameForms) -> np.ndarray | None:
+    """Sorted ``code * n + code`` of the nickname pairs among the vocabulary (None: match text)."""
+    halves = _nickname_halves()
+    if halves is None:
+        return None
+    index = pd.Index(forms.text)
+    left, right = index.get_indexer(halves[0]), index.get_indexer(halves[1])
+    found = (left >= 0) & (right >= 0)
+    return np.unique(left[found].astype(np.int64) * len(forms.text) + right[found])
+
+
+def _nickname_coded(forms: _NameForms, nicknames, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    """``_is_nickname`` on codes: one lookup per pair in the vocabulary's nickname pairs."""
+    if nicknames is None:
+        return _is_nickname(forms.text[ca], forms.text[cb])
+    if len(nicknames) == 0:
+        return np.zeros(len(ca), dtype=bool)
+    query = ca.astype(np.int64) * len(forms.text) + cb
+    at = np.minimum(np.searchsorted(nicknames, query), len(nicknames) - 1)
+    return nicknames[at] == query
+
+
+def _short_form(forms: _NameForms, ia, ib) -> np.ndarray:
+    """One name is a short form of the other.
+
+    Either it starts the other, has at least three letters and the other at
+    least two more (chris / christopher, not juan / juana), or it shares the other's first four letters or more and
+    adds a pet-name ending (terry / terrence, jenny / jennifer).
+    """
+    name = forms.forms[None]
+    a, b = forms.text[np.take(name, ia)], forms.text[np.take(name, ib)]
+    common = process.cpdist(a.tolist(), b.tolist(), scorer=Prefix.similarity, workers=-1)
+    len_a, len_b = _lengths(forms.names, forms.field, ia, ib)
+    end = forms.forms[_last_letter]
+    pet_end = np.isin(end, [forms.code("y"), forms.code("i"), forms.code("e")])
+    shorter = np.minimum(len_a, len_b)
+    short_pet_end = np.where(len_a <= len_b, np.take(pet_end, ia), np.take(pet_end, ib))
+    pet = short_pet_end & (common >= 4) & (common == shorter - 1)
+    longer = np.maximum(len_a, len_b)
+    return ((shorter >= 3) & (common == shorter) & (longer >= shorter + 2)) | pet
+
+
+def _middle_in_first(forms: _NameForms, nicknames, ia, ib, fa, fb, level: np.ndarray) -> None:
     """A middle name typed into the first-name field ("Maria Martha" / "Maria").
 
     Where exactly one side has several words, its first word is compared with
@@ -401,72 +485,92 @@ def _middle_in_first(records, ia, ib, fa, fb, level: np.ndarray) -> None:
     level wins. Two multi-word names ("Juan Carlos" / "Juan Pablo") are
     compared whole: they are different names.
     """
-    wa, wb = _sides(records, "first_name", ia, ib, _first_word)
+    word, other = forms.forms[_first_word], forms.forms[_other_words]
+    wa, wb = np.take(word, ia), np.take(word, ib)
     multi_a = wa != fa
     multi_b = wb != fb
-    idx = np.flatnonzero((multi_a ^ multi_b) & (fa != "") & (fb != ""))
+    idx = np.flatnonzero((multi_a ^ multi_b) & (fa != forms.empty) & (fb != forms.empty))
     if len(idx) == 0:
         return
-    ra, rb = _sides(records, "first_name", ia[idx], ib[idx], _other_words)
-    a = np.where(multi_a[idx], wa[idx], fa[idx])
-    b = np.where(multi_b[idx], wb[idx], fb[idx])
+    ra, rb = np.take(other, ia[idx]), np.take(other, ib[idx])
+    ca = np.where(multi_a[idx], wa[idx], fa[idx])
+    cb = np.where(multi_b[idx], wb[idx], fb[idx])
     rest_match = np.where(multi_a[idx], ra == fb[idx], rb == fa[idx])
+    a, b = forms.text[ca], forms.text[cb]
     jw = _jw(a.tolist(), b.tolist())
     alt = np.full(len(idx), FIRST_ELSE, dtype=np.int8)
     alt[rest_match] = FIRST_INITIAL
     alt[(jw >= 0.88) | _one_typo(a, b, np.fromiter(map(len, a), np.int64, len(a)))] = FIRST_CLOSE
     alt[jw >= 0.92] = FIRST_VERY_CLOSE
-    alt[_is_nickname(a, b) & (a != b)] = FIRST_NICK
-    alt[a == b] = FIRST_EXACT
+    alt[_nickname_coded(forms, nicknames, ca, cb) & (ca != cb)] = FIRST_NICK
+    alt[ca == cb] = FIRST_EXACT
     level[idx] = np.maximum(level[idx], alt)
 
 
-def _first_name_levels(records, ia, ib, fa, fb, sa, sb, jw, middle) -> np.ndarray:
-    """First-name levels; ``middle`` marks pairs where one first name is the other's middle name."""
-    present = (fa != "") & (fb != "")
+def _first_name_levels(forms: _NameForms, nicknames, ia, ib, middle) -> np.ndarray:
+    """First-name levels of rows ``ia``, ``ib`` of the distinct first names, compared by code.
+
+    ``middle`` marks pairs where one first name is the other's middle name.
+    """
+    name = forms.forms[None]
+    fa, fb = np.take(name, ia), np.take(name, ib)
+    present = (fa != forms.empty) & (fb != forms.empty)
+    same = fa == fb
+    jw = _jw_coded(forms, fa, fb)
     level = np.full(len(ia), FIRST_ELSE, dtype=np.int8)
-    ini_a, ini_b = _sides(records, "first_name", ia, ib, _initial)
-    initial = ((fa == ini_a) | (fb == ini_b)) & (ini_a == ini_b)
-    _put(level, (jw >= 0.7) | ((sa == sb) & (sa != "")), FIRST_SIMILAR)
-    _put(level, initial | middle, FIRST_INITIAL)
-    _put(level, (jw >= 0.88) | _one_typo_in(records, "first_name", ia, ib), FIRST_CLOSE)
+    initial = forms.forms[_initial]
+    ini_a, ini_b = np.take(initial, ia), np.take(initial, ib)
+    is_initial = ((fa == ini_a) | (fb == ini_b)) & (ini_a == ini_b)
+    sa, sb = np.take(forms.sound, ia), np.take(forms.sound, ib)
+    _put(level, (jw >= 0.7) | ((sa == sb) & (sa != forms.no_sound)), FIRST_SIMILAR)
+    _put(level, is_initial | middle, FIRST_INITIAL)
+    _put(level, (jw >= 0.88) | _one_typo_in(forms.names, "first_name", ia, ib), FIRST_CLOSE)
     _put(level, jw >= 0.92, FIRST_VERY_CLOSE)
-    not_exact = present & (fa != fb)
+    not_exact = present & ~same
     nick = np.zeros(len(ia), dtype=bool)
     idx = np.flatnonzero(not_exact)
     if len(idx):
-        nick[idx] = _is_nickname(fa[idx], fb[idx])
-    nick |= _first_key_equal(records, ia, ib) & not_exact
+        nick[idx] = _nickname_coded(forms, nicknames, fa[idx], fb[idx])
+    if forms.key is not None:
+        ka, kb = np.take(forms.key, ia), np.take(forms.key, ib)
+        nick |= (ka == kb) & (ka != forms.no_key) & not_exact
     idx = np.flatnonzero(not_exact & ~nick)
     if len(idx):
-        nick[idx] |= _short_form(records, ia[idx], ib[idx], fa[idx], fb[idx])
+        nick[idx] |= _short_form(forms, ia[idx], ib[idx])
     _put(level, nick, FIRST_NICK)
-    _put(level, _gendered_forms(records, ia, ib, fa, fb), FIRST_ELSE)
-    _put(level, fa == fb, FIRST_EXACT)
+    _put(level, _gendered_forms(forms, ia, ib, fa, fb), FIRST_ELSE)
+    _put(level, same, FIRST_EXACT)
     _put(level, ~present, MISSING)
     return level
 
 
-def _gendered_forms(records, ia, ib, fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
+def _gendered_forms(forms: _NameForms, ia, ib, fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
     """Male and female forms of one name (Juan / Juana, Mario / Maria): two people.
 
     Siblings and twins get them; a typo rarely makes one.
     """
-    len_a, len_b = _lengths(records, "first_name", ia, ib)
-    end_a, end_b = _sides(records, "first_name", ia, ib, _last_letter)
-    stem_a, stem_b = _sides(records, "first_name", ia, ib, _all_but_last)
+    len_a, len_b = _lengths(forms.names, forms.field, ia, ib)
+    end, stem = forms.forms[_last_letter], forms.forms[_all_but_last]
+    end_a, end_b = np.take(end, ia), np.take(end, ib)
+    stem_a, stem_b = np.take(stem, ia), np.take(stem, ib)
+    letter_a, letter_o = forms.code("a"), forms.code("o")
     long_enough = np.minimum(len_a, len_b) >= 3
-    added_a = ((stem_b == fa) & (end_b == "a")) | ((stem_a == fb) & (end_a == "a"))
+    added_a = ((stem_b == fa) & (end_b == letter_a)) | ((stem_a == fb) & (end_a == letter_a))
     o_to_a = (stem_a == stem_b) & (
-        ((end_a == "o") & (end_b == "a")) | ((end_a == "a") & (end_b == "o"))
+        ((end_a == letter_o) & (end_b == letter_a)) | ((end_a == letter_a) & (end_b == letter_o))
     )
     return long_enough & (added_a | o_to_a)
 
 
-def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:
-    present = (la != "") & (lb != "")
+def _last_name_levels(forms: _NameForms, ia, ib) -> np.ndarray:
+    """Last-name levels of rows ``ia``, ``ib`` of the distinct last names, compared by code."""
+    name = forms.forms[None]
+    la, lb = np.take(name, ia), np.take(name, ib)
+    present = (la != forms.empty) & (lb != forms.empty)
+    jw = _jw_coded(forms, la, lb)
     level = np.full(len(la), LAST_ELSE, dtype=np.int8)
     # two different single words share no word: only names of several words can be a part
+    records = forms.names
     one_word = _cached(("last_name", "one word"), lambda: _one_word(_column(records, "last_name")))
     several = ~(np.take(one_word, ia) & np.take(one_word, ib))
     idx = np.flatnonzero(present & (la != lb) & (jw < 0.88) & several)
@@ -476,7 +580,8 @@ def _last_name_levels(records, ia, ib, la, lb, sa, sb, jw) -> np.ndarray:
         part = part >= 100
         level[idx[part]] = LAST_PART
     typo = _one_typo_in(records, "last_name", ia, ib)
-    _put(level, (jw >= 0.88) | ((sa == sb) & (sa != "")) | typo, LAST_SIMILAR)
+    sa, sb = np.take(forms.sound, ia), np.take(forms.sound, ib)
+    _put(level, (jw >= 0.88) | ((sa == sb) & (sa != forms.no_sound)) | typo, LAST_SIMILAR)
     _put(level, jw >= 0.92, LAST_VERY_CLOSE)
     _put(level, la == lb, LAST_EXACT)
     _put(level, ~present, MISSING)
@@ -1093,25 +1198,26 @@ def _distinct_frame(records: pd.DataFrame, field: str, codes: np.ndarray, unique
 
 
 def _first_levels_distinct(names: pd.DataFrame):
+    forms = _name_forms(names, "first_name", "first_sound", _FIRST_FORMS[1:])
+    nicknames = _nickname_codes(forms)
+
     def compute(ua, ub, middle):
         with _cache_scope():
-            fa, fb = _sides(names, "first_name", ua, ub)
-            sa, sb = _sides(names, "first_sound", ua, ub)
-            jw = _jw_differing(fa, fb)
-            level = _first_name_levels(names, ua, ub, fa, fb, sa, sb, jw, middle.astype(bool))
-            _middle_in_first(names, ua, ub, fa, fb, level)
+            level = _first_name_levels(forms, nicknames, ua, ub, middle.astype(bool))
+            name = forms.forms[None]
+            fa, fb = np.take(name, ua), np.take(name, ub)
+            _middle_in_first(forms, nicknames, ua, ub, fa, fb, level)
         return level
 
     return compute
 
 
 def _last_levels_distinct(names: pd.DataFrame):
+    forms = _name_forms(names, "last_name", "last_sound")
+
     def compute(ua, ub):
         with _cache_scope():
-            la, lb = _sides(names, "last_name", ua, ub)
-            sa, sb = _sides(names, "last_sound", ua, ub)
-            jw = _jw_differing(la, lb)
-            return _last_name_levels(names, ua, ub, la, lb, sa, sb, jw)
+            return _last_name_levels(forms, ua, ub)
 
     return compute
 

@@ -78,6 +78,18 @@ def test_first_name_levels(a, b, level):
     assert levels_of({"first_name": a}, {"first_name": b})["first_name_level"] == level
 
 
+def test_nicknames_matched_as_text_when_a_name_holds_the_separator(monkeypatch):
+    """The nickname lookup by code falls back to text keys; both give the same levels."""
+    names = ["Robert", "Bob", "Rob", "Liz", "Elizabeth", "Jorge", "George", "Maria Martha", "Mary"]
+    records = records_from([{"first_name": n} for n in names])
+    ia, ib = np.triu_indices(len(names), 1)
+    pairs = pd.DataFrame({"rid_a": np.concatenate([ia, ib]), "rid_b": np.concatenate([ib, ia])})
+    by_code = compare_pairs(records, pairs)
+    monkeypatch.setattr(cmp, "_nickname_halves", lambda: None)
+    assert compare_pairs(records, pairs).equals(by_code)
+    assert (by_code["first_name_level"] == cmp.FIRST_NICK).sum() >= 6
+
+
 def test_first_name_matching_the_others_middle_name():
     lv = levels_of(
         {"first_name": "John", "middle_name": "Michael", "last_name": "Reed"},
