@@ -1,14 +1,17 @@
 """Compare candidate pairs field by field, to a small integer level per comparison.
 
 Everything is vectorised over the pairs: string similarity with rapidfuzz's
-``process.cpdist`` (fed Python lists, all cores), dates and codes with numpy,
-nicknames by a hash look-up of "name|name" keys. Names, dates, streets and
-ZIPs repeat, so each field is factorised to integer codes once and string
-work runs once per distinct (code_a, code_b) pair, then is spread back to
-every pair. Level ``-1`` means one side
-is missing the field: the model gives it weight 0 (missing is not
-disagreement). Each comparison's levels have plain-word labels for the
-dashboard's explanations.
+``process.cpdist`` (fed Python lists, all cores), dates, codes and typos with
+numpy (a string up to 16 bytes is two 64-bit words, so "one edit apart" is
+bit arithmetic). Each field is encoded to integer codes once per call (Arrow's
+hash kernel). Names repeat, so name comparisons run once per distinct
+(code_a, code_b) pair over the whole call and are spread back to every pair
+(a direct table for the most frequent names, hashing for the rest); ZIPs and
+street names keep a table of their scores. Levels are written into
+preallocated arrays chunk by chunk, which bounds the memory of the per-pair
+work. Level ``-1`` means one side is missing the field: the model gives it
+weight 0 (missing is not disagreement). Each comparison's levels have
+plain-word labels for the dashboard's explanations.
 """
 
 from __future__ import annotations
