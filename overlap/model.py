@@ -312,7 +312,7 @@ def fit_model(
     dob = levels["dob_level"].to_numpy()
     first = levels["first_name_level"].to_numpy()
     last = levels["last_name_level"].to_numpy()
-    dob_mask, dob_names = _dob_session(records, levels, dob, all_names)
+    dob_mask, dob_names = _dob_session(levels, dob, all_names)
     sessions = {
         # names (and the rest) learned on pairs sharing a date of birth (and a ZIP code)
         "dob": (dob_mask, dob_names),
@@ -384,31 +384,26 @@ def fit_model(
     )
 
 
-def _dob_session(records: pd.DataFrame, levels: pd.DataFrame, dob: np.ndarray, names: list[str]):
-    """The pairs that teach EM the names: same date of birth, and same ZIP where ZIPs are known.
+def _dob_session(levels: pd.DataFrame, dob: np.ndarray, names: list[str]):
+    """The pairs that teach EM the names: same date of birth, and same ZIP code (or city).
 
     Blocking picked the candidates partly on names (same first initial and
     date of birth, ...), so among all candidate pairs sharing a date of birth
     the non-matches agree on names far more often than random pairs do, and
     more so the bigger the rosters (budgets skip more of the name-free
     blocks): at a million records per roster EM took a third of them for
-    matches. Every pair sharing a date of birth *and* a ZIP code is a
-    candidate whatever the names (the dob + ZIP rule), so on those pairs
-    names are judged without that bias. Address is then not learned here
-    (those pairs all share a ZIP); the name session teaches it.
+    matches. Pairs sharing a date of birth and a ZIP code (or a city) are
+    candidates whatever the names (the dob + ZIP and dob + city rules), so on
+    those names are judged without that bias. Address is then not learned
+    here (those pairs all share an area); the name session teaches it. Read
+    from the levels alone, so the Dask engine's pattern counts give the same.
     """
     same_dob = dob == cmp.DOB_EXACT
-    if "zip" not in records.columns or "rid_a" not in levels.columns:
-        return same_dob, [n for n in names if n != "dob"]
-    codes, uniques = pd.factorize(records["zip"].fillna("").astype(str))
-    empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
-    if len(empty):
-        codes = np.where(codes == empty[0], -1, codes)
-    za = codes[levels["rid_a"].to_numpy()]
-    zb = codes[levels["rid_b"].to_numpy()]
-    mask = same_dob & (za == zb) & (za >= 0)
-    if (codes >= 0).mean() < 0.5 or int(mask.sum()) < MIN_TRAINING_PAIRS:
-        return same_dob, [n for n in names if n != "dob"]  # too few ZIPs to lean on
+    address = levels["address_level"].to_numpy()
+    mask = same_dob & (address >= cmp.ADDR_AREA)
+    known = int((same_dob & (address != MISSING)).sum())
+    if known < 0.5 * int(same_dob.sum()) or int(mask.sum()) < MIN_TRAINING_PAIRS:
+        return same_dob, [n for n in names if n != "dob"]  # too few addresses to lean on
     return mask, [n for n in names if n not in ("dob", "address")]
 
 

@@ -225,21 +225,21 @@ def test_names_are_learned_on_pairs_sharing_a_date_of_birth_and_a_zip_code():
     """Blocking picked same-dob candidates partly by name; same dob + ZIP ones it did not."""
     from overlap.model import _dob_session
 
-    records = pd.DataFrame({"zip": ["60623", "60623", "60629", "", "60629", "60629"]})
+    exact, area, other = cmp.DOB_EXACT, cmp.ADDR_AREA, cmp.ADDR_ELSE
     levels = pd.DataFrame(
         {
-            "rid_a": [0, 0, 1, 2, 2] * 20,
-            "rid_b": [1, 2, 3, 4, 5] * 20,
-            "dob_level": [cmp.DOB_EXACT, cmp.DOB_EXACT, cmp.DOB_EXACT, cmp.DOB_EXACT, 0] * 20,
+            "dob_level": [exact, exact, exact, exact, 0] * 20,
+            "address_level": [area, other, cmp.ADDR_EXACT, -1, area] * 20,
         }
     )
     names = [c.name for c in COMPARISONS]
     dob = levels["dob_level"].to_numpy()
-    mask, taught = _dob_session(records, levels, dob, names)
-    assert mask.tolist() == [True, False, False, True, False] * 20
+    mask, taught = _dob_session(levels, dob, names)
+    assert mask.tolist() == [True, False, True, False, False] * 20
     assert "address" not in taught and "dob" not in taught and "first_name" in taught
-    # without ZIP codes (or too few of them) every pair sharing a date of birth teaches
-    mask, taught = _dob_session(records.assign(zip=""), levels, dob, names)
-    assert mask.tolist() == (dob == cmp.DOB_EXACT).tolist() and "address" in taught
-    mask, taught = _dob_session(records.drop(columns="zip"), levels, dob, names)
-    assert mask.tolist() == (dob == cmp.DOB_EXACT).tolist()
+    # without addresses (or too few of them) every pair sharing a date of birth teaches
+    mask, taught = _dob_session(levels.assign(address_level=-1), dob, names)
+    assert mask.tolist() == (dob == exact).tolist() and "address" in taught
+    few = levels.assign(address_level=[area, -1, -1, -1, area] * 20)
+    mask, taught = _dob_session(few, dob, names)
+    assert mask.tolist() == (dob == exact).tolist()
