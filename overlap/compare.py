@@ -1091,8 +1091,7 @@ def _prepare_fields(records: pd.DataFrame) -> None:
         level(records, none, none)
     for field in ("sex", "suffix"):
         _agree_levels(records, field, none, none)
-    for field in ("record_id", "ssn"):
-        _field_edits_apart(records, field, none, none)
+    _field_edits_apart(records, "record_id", none, none)  # SSNs rarely differ: made when they do
     for field in ("zip", "street_name", "street"):
         _vocabulary(records, (field,))
     _cached(("programme", "codes"), lambda: _programme_codes(records))
