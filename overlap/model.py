@@ -165,8 +165,8 @@ def estimate_u(
 
 def shares_household(levels: pd.DataFrame) -> np.ndarray:
     """Same street address (with house number) or same phone: household evidence."""
-    address = levels["address_level"].to_numpy()
-    phone = levels["phone_level"].to_numpy()
+    address = np.asarray(levels["address_level"])
+    phone = np.asarray(levels["phone_level"])
     return (address == cmp.ADDR_EXACT) | (address == cmp.ADDR_CLOSE) | (phone == cmp.PHONE_EXACT)
 
 
@@ -492,7 +492,7 @@ def _prior_from_patterns(
 # ---------------------------------------------------------------- scoring
 
 
-def household_weight(model: FittedModel, scored: pd.DataFrame) -> np.ndarray:
+def household_weight(model: FittedModel, scored) -> np.ndarray:
     """For pairs sharing a household: the match weight of "one person, not two members".
 
     Within a household the question is not "same person or a stranger" but
@@ -500,19 +500,21 @@ def household_weight(model: FittedModel, scored: pd.DataFrame) -> np.ndarray:
     apart count (first name, dob, middle name, sex, suffix, email, ID, SSN), a
     shared date of birth is weaker evidence (twins share it), and the prior
     odds are those of two records of one household being one person. Jr and
-    Sr never link. Other pairs get +inf (no cap).
+    Sr never link. Other pairs get +inf (no cap). ``scored`` is a frame or
+    a dict of column arrays.
     """
     household = shares_household(scored)
-    person = np.zeros(len(scored))
+    dob = np.asarray(scored["dob_level"])
+    person = np.zeros(len(dob))
     for name in PERSON_COMPARISONS:
-        person += scored[f"{name}_weight"].to_numpy()
-    dob = scored["dob_level"].to_numpy()
+        person += np.asarray(scored[f"{name}_weight"])
     twin_weight = np.log2(model.m["dob"][cmp.DOB_EXACT] / HOUSEHOLD_SAME_DOB)
     same_dob = dob == cmp.DOB_EXACT
-    person[same_dob] += twin_weight - scored["dob_weight"].to_numpy()[same_dob]
+    person[same_dob] += twin_weight - np.asarray(scored["dob_weight"])[same_dob]
     person -= PERSON_MIN_WEIGHT
-    person[scored["suffix_level"].to_numpy() == 0] = GUARD_WEIGHT
-    return np.where(household, person, np.inf)
+    person[np.asarray(scored["suffix_level"]) == 0] = GUARD_WEIGHT
+    person[~household] = np.inf
+    return person
 
 
 def _term_frequencies(records: pd.DataFrame, column: str) -> np.ndarray:
@@ -539,21 +541,22 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
         0 where missing, term-frequency adjusted on exact names),
         ``household_guard`` (bool), ``match_weight`` and ``probability``.
     """
-    out = levels.copy(deep=False)  # copy-on-write: new columns never touch levels
-    total = np.full(len(out), np.log2(model.prior / (1 - model.prior)))
-    cross = _cross_pairs(records, out)
+    # Columns are gathered as arrays and the frame built once without copying:
+    # at 30M pairs a copy of the levels alone is a gigabyte.
+    columns = {c: levels[c].to_numpy() for c in levels.columns}
+    total = np.full(len(levels), np.log2(model.prior / (1 - model.prior)))
+    cross = _cross_pairs(records, levels)
     if cross is not None and (model.prior_cross is not None or model.prior_within is not None):
         for mask, prior in ((cross, model.prior_cross), (~cross, model.prior_within)):
             if prior is not None:
                 total[mask] = np.log2(prior / (1 - prior))
-    ia = out["rid_a"].to_numpy()
-    weight_columns = {}
+    ia = columns["rid_a"]
+    weight = np.empty(len(levels))
     for comparison in model.comparisons:
         name = comparison.name
-        level = out[f"{name}_level"].to_numpy()
+        level = columns[f"{name}_level"]
         # one look-up per pair: the table's last entry (level -1, missing) weighs 0
-        table = np.append(model.level_weights(name), 0.0)
-        weight = table[level]
+        np.take(np.append(model.level_weights(name), 0.0), level, out=weight, mode="wrap")
         exact_level = TF_FIELDS.get(name)
         if exact_level is not None and name in records.columns:
             exact = np.flatnonzero(level == exact_level)
@@ -561,11 +564,16 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
             tf_u = np.maximum(freq, model.tf_minimum_u)
             weight[exact] = np.log2(model.m[name][exact_level] / tf_u)
         total += weight
-        weight_columns[f"{name}_weight"] = weight.astype(np.float32)  # half the memory
-    out = pd.concat([out, pd.DataFrame(weight_columns, index=out.index)], axis=1)
-    capped = np.minimum(total, household_weight(model, out))
-    out["household_guard"] = capped < np.minimum(total, 0.0)
-    total = capped
-    out["match_weight"] = total
-    out["probability"] = 1.0 / (1.0 + np.exp2(-np.clip(total, -1000, 1000)))
-    return out
+        columns[f"{name}_weight"] = weight.astype(np.float32)  # half the memory
+    del weight
+    capped = np.minimum(total, household_weight(model, columns))
+    columns["household_guard"] = capped < np.minimum(total, 0.0)
+    del total
+    columns["match_weight"] = capped
+    probability = np.clip(capped, -1000, 1000)
+    np.negative(probability, out=probability)
+    np.exp2(probability, out=probability)
+    probability += 1.0
+    np.reciprocal(probability, out=probability)
+    columns["probability"] = probability
+    return pd.DataFrame(columns, index=levels.index, copy=False)
