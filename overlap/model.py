@@ -198,23 +198,38 @@ def household_guard(levels: pd.DataFrame) -> np.ndarray:
 
 def _patterns(level_matrix: np.ndarray, guard: np.ndarray):
     """Distinct (levels, guard) rows and their counts."""
-    if len(level_matrix) == 0:
-        return np.zeros((0, level_matrix.shape[1]), dtype=np.int8), np.zeros(0, bool), np.zeros(0)
-    code = np.zeros(len(level_matrix), dtype=np.int64)
-    for j in range(level_matrix.shape[1]):
+    columns = [level_matrix[:, j] for j in range(level_matrix.shape[1])]
+    return _column_patterns(columns, guard)
+
+
+def _column_patterns(columns: list[np.ndarray], guard: np.ndarray):
+    """Distinct (levels, guard) rows of level columns, sorted, and how many pairs have each.
+
+    Each pair's levels are packed into one int64 (4 bits a level), counted
+    with a hash table (not a sort) over millions of pairs, and the few
+    distinct codes unpacked again: no pair-by-level matrix is built.
+    """
+    width = len(columns)
+    if len(guard) == 0:
+        return np.zeros((0, width), dtype=np.int8), np.zeros(0, bool), np.zeros(0)
+    code = np.zeros(len(guard), dtype=np.int64)
+    for column in columns:
         code *= 16
-        code += level_matrix[:, j] + 1
+        np.add(code, column, out=code, casting="unsafe")
+        code += 1
     code *= 2
     code += guard
-    # a hash table, not a sort, over millions of pairs; patterns then sorted (few), so
-    # the result does not depend on row order
     index, unique = pd.factorize(code)
     counts = np.bincount(index, minlength=len(unique))
-    first_index = np.zeros(len(unique), dtype=np.int64)
-    first_index[index[::-1]] = np.arange(len(code) - 1, -1, -1)
-    order = np.argsort(unique, kind="stable")
-    first_index = first_index[order]
-    return level_matrix[first_index], guard[first_index], counts[order].astype(np.float64)
+    del index, code
+    order = np.argsort(unique, kind="stable")  # few: the result does not depend on row order
+    unique, counts = unique[order], counts[order]
+    patterns = np.empty((len(unique), width), dtype=np.int8)
+    rest = unique >> 1
+    for j in range(width - 1, -1, -1):
+        patterns[:, j] = (rest & 15) - 1
+        rest >>= 4
+    return patterns, (unique & 1).astype(bool), counts.astype(np.float64)
 
 
 def _log_bayes(patterns: np.ndarray, names: list[str], m: dict, u: dict) -> np.ndarray:
@@ -358,8 +373,8 @@ def fit_model(
     cross = _cross_pairs(records, levels)
     flag = np.zeros(len(levels), dtype=np.int8) if cross is None else cross.astype(np.int8)
     names = [c.name for c in COMPARISONS]
-    matrix = np.column_stack([_level_matrix(levels, names), flag])
-    patterns, pguard, counts = _patterns(matrix, guard)
+    columns = [levels[f"{n}_level"].to_numpy() for n in names]
+    patterns, pguard, counts = _column_patterns([*columns, flag], guard)
     flags, patterns = patterns[:, -1].astype(bool), patterns[:, :-1]
     prior = _prior_from_patterns(len(records), patterns, pguard, counts, m, u)
     stats["prior"] = prior

@@ -20,7 +20,7 @@ import pandas as pd
 
 from overlap.block import candidate_pairs
 from overlap.cluster import cluster_records
-from overlap.compare import COMPARISONS, Comparison, compare_pairs
+from overlap.compare import COMPARISONS, Comparison, compare_pairs, reuse_record_arrays
 from overlap.errors import MappingError, OverlapError
 from overlap.model import FittedModel, canonical_order, fit_model, score
 
@@ -262,15 +262,16 @@ def match_rosters(
         rules={r["rule"]: r["new_pairs"] for r in block_report["rules"]},
     )
 
-    started = time.perf_counter()
-    levels = compare_pairs(records, pairs)
-    del pairs  # levels carries rid_a and rid_b
-    report("compare", started, pairs=len(levels), comparisons=len(COMPARISONS))
+    with reuse_record_arrays():  # u's random pairs are compared on the same records
+        started = time.perf_counter()
+        levels = compare_pairs(records, pairs)
+        del pairs  # levels carries rid_a and rid_b
+        report("compare", started, pairs=len(levels), comparisons=len(COMPARISONS))
 
-    started = time.perf_counter()
-    # hashed once: u's random pairs and clustering's tie-break both use it
-    order = canonical_order(records)
-    model = fit_model(records, levels, order=order)
+        started = time.perf_counter()
+        # hashed once: u's random pairs and clustering's tie-break both use it
+        order = canonical_order(records)
+        model = fit_model(records, levels, order=order)
     report(
         "model",
         started,
