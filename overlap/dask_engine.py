@@ -555,7 +555,7 @@ def _run(
     n = len(records)
     workers = _n_workers(client)
     rules = list(BLOCKING_RULES)
-    programmes = list(dict.fromkeys(records["programme"].astype(str)))
+    programmes = [str(p) for p in pd.unique(records["programme"])]
 
     # u from random pairs and the tie order need every record: start them now, on workers
     everyone = client.submit(_concat_records, *files, pure=False)
@@ -796,7 +796,7 @@ def match_rosters(
             "normalise",
             started,
             records=len(records),
-            programmes=len(dict.fromkeys(records["programme"].astype(str))),
+            programmes=records["programme"].nunique(),
         )
         return _run(client, files, records, attributes, threshold, decisions, stages)
 
@@ -875,7 +875,7 @@ def match_files(
             "normalise",
             started,
             records=len(records),
-            programmes=len(dict.fromkeys(records["programme"].astype(str))),
+            programmes=records["programme"].nunique(),
         )
         result = _run(client, files, records, attributes, threshold, decisions, stages)
     result.stats.insert(0, {"stage": "read", "seconds": read_seconds, "files": len(paths)})

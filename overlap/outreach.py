@@ -369,7 +369,7 @@ def merge_people(
     """
     if person_ids is not None:
         records = records[records["person_id"].isin(person_ids)]
-    order = list(dict.fromkeys(records["programme"].astype("str")))
+    order = [str(p) for p in pd.unique(records["programme"])]
     rank = {p: i for i, p in enumerate(order)}
     people = _best_name(records).join(_best_address(records))
     people["dob"] = _most_common(records, "dob").reindex(people.index).fillna("")
@@ -782,7 +782,7 @@ def make_plan(
     return OutreachPlan(
         title=title,
         created=(created or date.today()).isoformat(),
-        programmes=list(dict.fromkeys(records["programme"].astype("str"))),
+        programmes=[str(p) for p in pd.unique(records["programme"])],
         conditions=conditions,
         batches=[Batch(b.name, list(b.targets), int(b.goal), b.area) for b in batches],
         targets=_target_fingerprints(records, people),

@@ -249,7 +249,7 @@ def match_rosters(
         records, attributes = records_from_frame(rosters)
     else:
         records, attributes = prepare_records(list(rosters))
-    programmes = list(dict.fromkeys(records["programme"].astype(str)))
+    programmes = [str(p) for p in pd.unique(records["programme"])]
     report("normalise", started, records=len(records), programmes=len(programmes))
 
     started = time.perf_counter()
