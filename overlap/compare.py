@@ -684,11 +684,11 @@ _LOW_BITS = np.uint64(0x0101010101010101)
 _TOP_BYTE = 7 if np.little_endian else 0  # where a uint64's most significant byte sits
 
 
-def _differing_bytes(x: np.ndarray) -> np.ndarray:
-    """How many bytes of each XOR word are non-zero (uint8), by bit arithmetic: no byte matrix."""
-    if x.dtype == np.uint16:  # two bytes
-        return (x & np.uint16(0xFF) != 0).view(np.uint8) + (x > np.uint16(0xFF))
-    x = x.astype(np.uint64)  # a copy: worked on in place
+def _flag_nonzero_bytes(x: np.ndarray) -> np.ndarray:
+    """In place: each byte of the uint64 words becomes 1 if it was non-zero, else 0.
+
+    Returns the scratch array it used (same shape), for the caller to reuse.
+    """
     shifted = x >> np.uint64(4)
     x |= shifted
     np.right_shift(x, np.uint64(2), out=shifted)
@@ -696,6 +696,15 @@ def _differing_bytes(x: np.ndarray) -> np.ndarray:
     np.right_shift(x, np.uint64(1), out=shifted)
     x |= shifted
     x &= _LOW_BITS
+    return shifted
+
+
+def _differing_bytes(x: np.ndarray) -> np.ndarray:
+    """How many bytes of each XOR word are non-zero (uint8), by bit arithmetic: no byte matrix."""
+    if x.dtype == np.uint16:  # two bytes
+        return (x & np.uint16(0xFF) != 0).view(np.uint8) + (x > np.uint16(0xFF))
+    x = x.astype(np.uint64)  # a copy: worked on in place
+    _flag_nonzero_bytes(x)
     x *= _LOW_BITS  # sums the eight low bits into the top byte
     return x.view(np.uint8)[_TOP_BYTE::8].copy()
 
@@ -814,13 +823,7 @@ def _equal_leading_bytes(x: np.ndarray) -> np.ndarray:
 
     Works in place on ``x`` (a fresh XOR).
     """
-    shifted = x >> np.uint64(4)
-    x |= shifted
-    np.right_shift(x, np.uint64(2), out=shifted)
-    x |= shifted
-    np.right_shift(x, np.uint64(1), out=shifted)
-    x |= shifted
-    x &= _LOW_BITS  # bit 0 of each byte: the byte differs
+    shifted = _flag_nonzero_bytes(x)  # bit 0 of each byte: the byte differs
     np.negative(x, out=shifted)  # two's complement: x & -x is the lowest set bit
     x &= shifted
     x -= np.uint64(1)  # every bit under the first difference (all of them if none)

@@ -463,11 +463,6 @@ def estimate_prior(
     ``total_pairs`` is the number of possible pairs the candidates were drawn
     from (default: all pairs of ``n_records``).
     """
-    if total_pairs is None:
-        total_pairs = n_records * (n_records - 1) / 2
-    total_pairs = max(total_pairs, 1.0)
-    if len(levels) == 0:
-        return float(min(1.0 / total_pairs, 0.5))
     names = [c.name for c in COMPARISONS]
     patterns, pguard, counts = _patterns(_level_matrix(levels, names), guard)
     return _prior_from_patterns(n_records, patterns, pguard, counts, m, u, iterations, total_pairs)
