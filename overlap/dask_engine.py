@@ -71,7 +71,9 @@ from overlap.model import estimate_u, fit_model, score
 from overlap.pipeline import DEFAULT_THRESHOLD, MatchResult, Progress
 
 CHUNK_ROWS = 250_000  # records per blocking-key task
-RECORDS_PER_PAIR_PARTITION = 200_000  # rid_a ranges: each compare task makes its records' arrays once
+RECORDS_PER_PAIR_PARTITION = (
+    200_000  # rid_a ranges: each compare task makes its records' arrays once
+)
 PAIRS_PER_TASK = 2_000_000  # a range with more pairs is compared and scored in slices this big
 
 
