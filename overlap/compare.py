@@ -1041,17 +1041,19 @@ def compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 @contextmanager
-def reuse_record_arrays():
+def reuse_record_arrays(arrays: dict | None = None):
     """Keep ``compare_pairs``' per-record arrays (codes, vocabularies, dates) across its calls.
 
     A match compares the candidate pairs, then random pairs of the same
     records to learn u: at a million records making those arrays again took
-    about 2 s. Only for calls on one and the same records frame.
+    about 2 s. Only for calls on one and the same records frame. ``arrays``
+    (a dict the caller keeps for those records) carries them further, e.g.
+    across a Dask worker's tasks.
     """
     if getattr(_per_call, "cache", None) is not None:
         yield
         return
-    _per_call.cache = {}
+    _per_call.cache = {} if arrays is None else arrays
     try:
         yield
     finally:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 import os
 import time
+import weakref
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,7 +67,7 @@ from overlap.block import (
     partner_join_sql,
 )
 from overlap.cluster import cluster_records, connected_components
-from overlap.compare import COMPARISONS, compare_pairs
+from overlap.compare import COMPARISONS, compare_pairs, reuse_record_arrays
 from overlap.model import estimate_u, fit_model, score
 from overlap.pipeline import DEFAULT_THRESHOLD, MatchResult, Progress
 
@@ -342,31 +343,30 @@ def _merge_bucket(*parts: pd.DataFrame) -> pd.DataFrame:
     return _dedupe_pairs(list(parts))
 
 
-def _records_for(rids: np.ndarray, files: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """The records with the given sorted rids, from the per-file frames (global rids)."""
-    slices = []
-    for records in files:
-        if not len(records):
-            continue
-        start = int(records["rid"].iat[0])
-        inside = rids[(rids >= start) & (rids < start + len(records))]
-        slices.append(records.iloc[inside - start])
-    return pd.concat(slices, ignore_index=True)
+# Per worker process: compare's per-record arrays of the records frame it holds,
+# made by the first compare task and reused by the next ones (found by the very
+# frame object, weakly referenced: dropped with it at the end of the match).
+_WORKER_ARRAYS: dict[int, tuple[weakref.ref, dict]] = {}
 
 
-def _compare_partition(pairs: pd.DataFrame, *files: pd.DataFrame) -> pd.DataFrame:
-    """Comparison levels of one partition of pairs, on just the records it needs."""
-    rid_a = pairs["rid_a"].to_numpy(dtype=np.int64)
-    rid_b = pairs["rid_b"].to_numpy(dtype=np.int64)
-    needed = np.unique(np.concatenate([rid_a, rid_b]))
-    local = pd.DataFrame(
-        {"rid_a": np.searchsorted(needed, rid_a), "rid_b": np.searchsorted(needed, rid_b)}
-    )
-    records = _records_for(needed, files) if len(needed) else files[0].iloc[:0]
-    levels = compare_pairs(records, local)
-    levels["rid_a"] = rid_a
-    levels["rid_b"] = rid_b
-    return levels
+def _arrays_for(records: pd.DataFrame) -> dict:
+    for key in [k for k, (ref, _) in _WORKER_ARRAYS.items() if ref() is None]:
+        del _WORKER_ARRAYS[key]
+    entry = _WORKER_ARRAYS.get(id(records))
+    if entry is None or entry[0]() is not records:
+        entry = (weakref.ref(records), {})
+        _WORKER_ARRAYS[id(records)] = entry
+    return entry[1]
+
+
+def _compare_partition(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """Comparison levels of one partition of pairs, on every record (row i is rid i).
+
+    The per-record arrays compare needs (codes, dates, byte words) are made
+    once per worker, not once per task.
+    """
+    with reuse_record_arrays(_arrays_for(records)):
+        return compare_pairs(records, pairs[["rid_a", "rid_b"]])
 
 
 def _pattern_columns(levels: pd.DataFrame) -> list[str]:
@@ -623,7 +623,7 @@ def _run(
 
     # ---- compare per partition of pairs; EM statistics per partition
     started = time.perf_counter()
-    levels = [client.submit(_compare_partition, b, *files, pure=False) for b in buckets]
+    levels = [client.submit(_compare_partition, b, everyone, pure=False) for b in buckets]
     counts = [client.submit(_pattern_counts, lv, codes_future, pure=False) for lv in levels]
     table = pd.concat(client.gather(counts), ignore_index=True)
     del buckets
