@@ -344,18 +344,19 @@ def _merge_bucket(*parts: pd.DataFrame) -> pd.DataFrame:
 
 
 # Per worker process: compare's per-record arrays of the records frame it holds,
-# made by the first compare task and reused by the next ones (found by the very
-# frame object, weakly referenced: dropped with it at the end of the match).
+# made by the first compare task and reused by the next ones. Found by the very
+# frame object and dropped the moment that frame is freed (the weak reference's
+# callback), so no roster-derived array outlives its match on a shared cluster.
 _WORKER_ARRAYS: dict[int, tuple[weakref.ref, dict]] = {}
 
 
 def _arrays_for(records: pd.DataFrame) -> dict:
-    for key in [k for k, (ref, _) in _WORKER_ARRAYS.items() if ref() is None]:
-        del _WORKER_ARRAYS[key]
-    entry = _WORKER_ARRAYS.get(id(records))
+    key = id(records)
+    entry = _WORKER_ARRAYS.get(key)
     if entry is None or entry[0]() is not records:
-        entry = (weakref.ref(records), {})
-        _WORKER_ARRAYS[id(records)] = entry
+        ref = weakref.ref(records, lambda _ref, key=key: _WORKER_ARRAYS.pop(key, None))
+        entry = (ref, {})
+        _WORKER_ARRAYS[key] = entry
     return entry[1]
 
 

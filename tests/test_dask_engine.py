@@ -246,3 +246,20 @@ def test_without_a_scheduler_it_starts_and_closes_its_own_cluster(tmp_path):
     assert person[("St Agnes", 3)] != person[("St Agnes", 4)]  # Kevin and Jenny Huang
     with pytest.raises(ValueError):
         distributed.get_client()  # no client left behind
+
+
+def test_a_workers_compare_arrays_go_with_the_records_they_came_from():
+    """Roster-derived arrays kept between a worker's tasks never outlive their records frame."""
+    import gc
+
+    from overlap import dask_engine
+
+    records = pd.DataFrame({"first_name": ["ann"]})
+    arrays = dask_engine._arrays_for(records)
+    arrays["codes"] = object()
+    assert dask_engine._arrays_for(records) is arrays
+    assert dask_engine._arrays_for(records.copy()) is not arrays
+    del records
+    gc.collect()
+    assert all(ref() is not None for ref, _ in dask_engine._WORKER_ARRAYS.values())
+    assert not any(a is arrays for _, a in dask_engine._WORKER_ARRAYS.values())
