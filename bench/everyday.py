@@ -48,14 +48,7 @@ def everyday_rosters(rows_each: int, n_files: int, seed: int) -> datasets.Datase
         folder.mkdir(parents=True, exist_ok=True)
         frames, truth = synth.make_rosters(n_files, rows_each, seed, styles=styles)
         for frame, style, path in zip(frames, styles, paths, strict=True):
-            if style == "parish":
-                make_samples.write_parish(frame, path)
-            elif style == "vita":
-                make_samples.write_vita(frame, path, seed=seed)
-            elif style == "job":
-                make_samples.write_csv(frame, path, delimiter=";")
-            else:
-                make_samples.write_csv(frame, path)
+            make_samples.write_export(frame, style, path, seed)
         files = sorted(truth["file"].astype(str).unique(), key=lambda f: int(f.split("_")[-1]))
         stem = {f: p.stem for f, p in zip(files, paths, strict=True)}
         pd.DataFrame(

@@ -105,6 +105,18 @@ def write_vita(frame: pd.DataFrame, path: Path, season: int = 2026, seed: int = 
     wb.close()
 
 
+def write_export(frame: pd.DataFrame, style: str, path: Path, seed: int) -> None:
+    """One roster written as its system exports it (parish CSV, clinic XLSX, ...)."""
+    if style == "parish":
+        write_parish(frame, path)
+    elif style == "vita":
+        write_vita(frame, path, seed=seed)
+    elif style == "job":
+        write_csv(frame, path, delimiter=";")
+    else:
+        write_csv(frame, path)
+
+
 def write_samples(out_dir: Path = ROOT / "data", seed: int = synth.SAMPLE_SEED) -> dict[str, int]:
     """Write the four samples to out_dir/samples and their truth to out_dir/truth.
 
@@ -118,14 +130,7 @@ def write_samples(out_dir: Path = ROOT / "data", seed: int = synth.SAMPLE_SEED) 
     rows = {}
     for style, (frame, _truth) in rosters.items():
         path = samples_dir / synth.SAMPLE_FILES[style]
-        if style == "parish":
-            write_parish(frame, path)
-        elif style == "vita":
-            write_vita(frame, path, seed=seed)
-        elif style == "job":
-            write_csv(frame, path, delimiter=";")
-        else:
-            write_csv(frame, path)
+        write_export(frame, style, path, seed)
         rows[path.name] = len(frame)
     truth = pd.concat([t for _, t in rosters.values()], ignore_index=True)
     write_csv(truth.astype(str), truth_dir / TRUTH_FILE)
