@@ -7,51 +7,25 @@ pages/. All the work is done by the `overlap` library.
 
 import logging
 import os
-from pathlib import Path
 
 import streamlit as st
 
-from ui import state
-
-HERE = Path(__file__).resolve().parent
+from ui import common, state
 
 st.set_page_config(page_title="Overlap", page_icon=":material/join_inner:", layout="wide")
 state.init()
 
-
-def _page(path: str, title: str, icon: str, url_path: str, default: bool = False):
-    return st.Page(path, title=title, icon=icon, url_path=url_path, default=default)
-
-
-journey = [
-    _page("pages/rosters.py", "Rosters", ":material/upload_file:", "rosters", default=True),
-    _page("pages/match.py", "Match", ":material/join_inner:", "match"),
-    _page("pages/review.py", "Review", ":material/fact_check:", "review"),
-    _page("pages/overlap.py", "Overlap", ":material/bubble_chart:", "overlap"),
-    _page("pages/reach.py", "Reach", ":material/map:", "reach"),
-]
-# Owned by the privacy work: matching on encodings, without handing over names.
-if (HERE / "pages" / "private_overlap.py").exists():
-    journey.append(
-        _page("pages/private_overlap.py", "Private overlap", ":material/lock:", "private-overlap")
+sections: dict[str, list] = {}
+for info in common.PAGE_LIST:
+    sections.setdefault(info.section, []).append(
+        st.Page(
+            info.path,
+            title=info.title,
+            icon=info.icon,
+            url_path=info.url_path,
+            default=info is common.PAGE_LIST[0],
+        )
     )
-act = []
-# Owned by the outreach work; shown once their files exist.
-if (HERE / "pages" / "outreach.py").exists():
-    act.append(_page("pages/outreach.py", "Outreach lists", ":material/contact_mail:", "outreach"))
-if (HERE / "pages" / "follow_up.py").exists():
-    act.append(_page("pages/follow_up.py", "Follow-up", ":material/event_repeat:", "follow-up"))
-about = []
-if (HERE / "pages" / "privacy_note.py").exists():
-    about.append(
-        _page("pages/privacy_note.py", "How we handle your data", ":material/shield:", "privacy")
-    )
-
-sections = {"Find your overlap": journey}
-if act:
-    sections["Act on it"] = act
-if about:
-    sections["About"] = about
 current = st.navigation(sections)
 
 with st.sidebar:

@@ -106,7 +106,7 @@ def group_options(records: pd.DataFrame, attributes: pd.DataFrame) -> dict[str, 
 
 
 def overlap_page(records, attributes, mode, suppress, venn_of, group) -> None:
-    """Everything pages/overlap.py computes on one rerun (no Streamlit)."""
+    """Everything pages/shared_people.py computes on one rerun (no Streamlit)."""
     membership = analyse.person_programmes(records)
     summary = analyse.overlap_summary(records)
     programmes = list(membership.columns)

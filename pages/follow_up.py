@@ -1,12 +1,10 @@
 """Did the outreach work? A saved plan against the programme's new roster."""
 
 import hashlib
-from functools import partial
 
 import streamlit as st
 
 from overlap.errors import OverlapError
-from overlap.export import safe_csv_bytes, safe_xlsx_bytes
 from overlap.outreach import (
     OutreachPlan,
     check_conversions,
@@ -14,7 +12,7 @@ from overlap.outreach import (
     plan_batches_table,
     progress_chart,
 )
-from ui import state
+from ui import common, state
 
 st.title("Follow-up")
 st.write(
@@ -22,8 +20,6 @@ st.write(
     "season's tax-clinic clients). Overlap matches the people on the plan against it and "
     "counts, batch by batch, how many of them now appear, against your goals."
 )
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # --- The plan -----------------------------------------------------------------------------
 st.subheader("1. Your outreach plan")
@@ -41,13 +37,13 @@ if plan_file is not None:
         plan_digest = hashlib.sha256(data).hexdigest()
     except OverlapError as error:
         st.error(str(error))
-elif st.session_state.get("outreach_plan_maker") is not None:
+elif state.has_draft_plan():
     if st.toggle(
         "Use the plan built on Outreach lists in this session",
         value=True,
         key="follow_use_session_plan",
     ):
-        plan = st.session_state["outreach_plan_maker"]()
+        plan = state.draft_plan()
         plan_digest = hashlib.sha256(plan.to_json()).hexdigest()
 
 if plan is None:
@@ -101,7 +97,7 @@ if roster.problems:
 
 # --- Check --------------------------------------------------------------------------------
 fingerprint = (plan_digest, hashlib.sha256(roster_bytes).hexdigest(), state.threshold())
-stored = st.session_state.get("follow_report")
+report = state.follow_report(fingerprint)
 if st.button(
     "Check who we reached", type="primary", icon=":material/fact_check:", key="follow_check"
 ):
@@ -120,12 +116,10 @@ if st.button(
             )
             st.stop()
         status.update(label="Done", state="complete")
-    stored = (fingerprint, report)
-    st.session_state["follow_report"] = stored
+    state.set_follow_report(fingerprint, report)
 
-if stored is None or stored[0] != fingerprint:
+if report is None:
     st.stop()
-report = stored[1]
 
 # --- Results ------------------------------------------------------------------------------
 st.subheader("3. How did we do?")
@@ -171,31 +165,23 @@ people = follow_up_people(plan, report)
 with people_tab:
     st.dataframe(people, hide_index=True, width="stretch", key="follow_people")
 
-st.download_button(
+common.download_csv(
     "Download progress by batch (CSV)",
-    data=safe_csv_bytes(report.by_batch),
-    file_name="follow-up-by-batch.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-    key="follow_download_batch",
+    report.by_batch,
+    "follow-up-by-batch.csv",
+    "follow_download_batch",
 )
-st.download_button(
+common.download_csv(
     "Download progress by area (CSV)",
-    data=safe_csv_bytes(report.by_area),
-    file_name="follow-up-by-area.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-    key="follow_download_area",
+    report.by_area,
+    "follow-up-by-area.csv",
+    "follow_download_area",
 )
-st.download_button(
+common.download_xlsx(
     "Download who was reached (Excel)",
-    data=partial(safe_xlsx_bytes, people, sheet_name="Follow-up"),  # built on click
-    file_name="follow-up-people.xlsx",
-    mime=XLSX_MIME,
-    on_click="ignore",
-    icon=":material/download:",
-    key="follow_download_people",
+    people,
+    "follow-up-people.xlsx",
+    "follow_download_people",
+    sheet_name="Follow-up",
     help="Holds names: share it only with the people doing the outreach.",
 )

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from overlap.errors import OverlapError
-from overlap.export import safe_csv_bytes, safe_xlsx_bytes
 from overlap.outreach import (
     PERSONAL_DATA_NOTICE,
     TargetConditions,
@@ -79,7 +78,7 @@ cities = area_right.multiselect(
 
 where: dict[str, list[str]] = {}
 if len(attributes.columns):
-    filters = st.session_state.setdefault("outreach_filter_count", 1)
+    filters = state.outreach_filters()
     for i in range(filters):
         filter_left, filter_right = st.columns(2)
         column = filter_left.selectbox(
@@ -98,11 +97,8 @@ if len(attributes.columns):
             if values:
                 where.setdefault(column, []).extend(values)
 
-    def _add_filter() -> None:
-        st.session_state["outreach_filter_count"] += 1
-
     if filters < 5:
-        st.button("Add another filter", icon=":material/add:", on_click=_add_filter)
+        st.button("Add another filter", icon=":material/add:", on_click=state.add_outreach_filter)
 
 conditions = TargetConditions(
     in_any=in_any, in_all=in_all, not_in=not_in, zips=zips, cities=cities, where=where
@@ -120,24 +116,14 @@ st.dataframe(table, hide_index=True, width="stretch", key="outreach_table")
 stem = "outreach-list"
 download_left, download_right = st.columns(2)
 with download_left:
-    st.download_button(
-        "Download the list (CSV)",
-        data=safe_csv_bytes(table),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        key="outreach_download_csv",
-    )
+    common.download_csv("Download the list (CSV)", table, f"{stem}.csv", "outreach_download_csv")
 with download_right:
-    st.download_button(
+    common.download_xlsx(
         "Download the list (Excel)",
-        data=partial(safe_xlsx_bytes, table, sheet_name="Outreach list"),  # built on click
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        icon=":material/download:",
-        key="outreach_download_xlsx",
+        table,
+        f"{stem}.xlsx",
+        "outreach_download_xlsx",
+        sheet_name="Outreach list",
     )
 st.caption(
     "These files hold names and contact details: share them only with the people doing "
@@ -204,14 +190,12 @@ for batch, goal in zip(batches, edited["goal"].tolist(), strict=True):
     batch.goal = int(goal) if pd.notna(goal) else 0
 st.caption(f"Total goal: {sum(b.goal for b in batches):,} of {len(table):,} people.")
 by_batch = list_by_batch(table, batches)
-st.download_button(
+common.download_xlsx(
     "Download the list by batch (Excel)",
-    data=partial(safe_xlsx_bytes, by_batch, sheet_name="Outreach by batch"),  # built on click
-    file_name="outreach-list-by-batch.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore",
-    icon=":material/download:",
-    key="outreach_download_batches",
+    by_batch,
+    "outreach-list-by-batch.xlsx",
+    "outreach_download_batches",
+    sheet_name="Outreach by batch",
     help="Every person with their batch and its goal, ready to hand to volunteers.",
 )
 
@@ -224,7 +208,7 @@ title = st.text_input(
 )
 # built when needed (a large list takes seconds): on download, or on the Follow-up page
 plan_maker = partial(make_plan, records, people, conditions, batches, title=title)
-st.session_state["outreach_plan_maker"] = plan_maker
+state.set_draft_plan(plan_maker)
 
 
 def _plan_bytes(maker=plan_maker) -> bytes:
@@ -232,18 +216,16 @@ def _plan_bytes(maker=plan_maker) -> bytes:
 
 
 st.warning(PERSONAL_DATA_NOTICE, icon=":material/lock:")
-st.download_button(
+common.download(
     "Download the plan",
-    data=_plan_bytes,
-    file_name="outreach-plan.json",
-    mime="application/json",
-    on_click="ignore",
-    icon=":material/save:",
-    key="outreach_download_plan",
+    _plan_bytes,
+    "outreach-plan.json",
+    "outreach_download_plan",
     help="Load this file on the Follow-up page next season, with the new roster.",
+    icon=":material/save:",
 )
 st.caption(
     "Next season, open Follow-up, load this plan and the programme's new roster to see "
     "how many of these people you reached."
 )
-st.page_link("pages/follow_up.py", label="Go to Follow-up", icon=":material/arrow_forward:")
+st.page_link(common.PAGES["follow-up"], label="Go to Follow-up", icon=":material/arrow_forward:")

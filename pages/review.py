@@ -6,7 +6,7 @@ import streamlit as st
 
 from overlap.charts import waterfall_figure
 from overlap.errors import OverlapError
-from overlap.explain import AGAINST, FOR, explain_levels, explain_pair, review_queue, side_by_side
+from overlap.explain import AGAINST, FOR, explain_levels, review_queue, side_by_side
 from ui import common, state
 
 st.title("Review the uncertain pairs")
@@ -36,24 +36,23 @@ c3.metric("Different people", counts["different"])
 c4.metric("Skipped", counts["skipped"])
 
 
-def _weights(pair, by: str = "title") -> dict[str, float]:
-    """The pair's match weight per comparison, keyed by its plain title (or its name)."""
+def _weights(pair) -> dict[str, float]:
+    """The pair's match weight per comparison, keyed by its plain title."""
     out = {}
-    for comparison in getattr(result, "comparisons", []) or []:
-        name = getattr(comparison, "name", str(comparison))
-        value = pair.get(f"{name}_weight")
-        level = pair.get(f"{name}_level", 0)
-        if value is None or (isinstance(value, float) and math.isnan(value)) or level == -1:
+    for comparison in result.comparisons:
+        value = float(pair[f"{comparison.name}_weight"])
+        if pair[f"{comparison.name}_level"] == -1 or math.isnan(value):
             continue  # missing in one record: no evidence either way
-        out[getattr(comparison, "title", name) if by == "title" else name] = float(value)
+        out[comparison.title] = value
     return out
 
 
-def _prior_weight() -> float:
-    prior = getattr(getattr(result, "model", None), "prior", None)
-    if prior is None or not 0 < float(prior) < 1:
-        return 0.0
-    return math.log2(float(prior) / (1 - float(prior)))
+def _prior_weight(pair) -> float:
+    """The starting odds of the pair's kind (across two rosters, or inside one), as a weight."""
+    model = result.model
+    prior = model.prior_cross if bool(pair["cross"]) else model.prior_within
+    prior = model.prior if prior is None else prior
+    return math.log2(prior / (1 - prior)) if 0 < prior < 1 else 0.0
 
 
 if queue.empty:
@@ -84,11 +83,7 @@ else:
             st.dataframe(table, hide_index=True, width="stretch")
         with right:
             weights = _weights(pair)
-            comparisons = getattr(result, "comparisons", None) or []
-            if comparisons and f"{comparisons[0].name}_level" in pair.index:
-                evidence = explain_levels(pair, comparisons, a, b)
-            else:
-                evidence = explain_pair(a, b, _weights(pair, by="name"))
+            evidence = explain_levels(pair, result.comparisons, a, b)
             pro = [e.text for e in evidence if e.direction == FOR]
             con = [e.text for e in evidence if e.direction == AGAINST]
             other = [e.text for e in evidence if e.direction not in (FOR, AGAINST)]
@@ -102,7 +97,9 @@ else:
         if weights:
             total = float(pair.get("match_weight", math.nan))
             st.plotly_chart(
-                waterfall_figure(weights, _prior_weight(), None if math.isnan(total) else total),
+                waterfall_figure(
+                    weights, _prior_weight(pair), None if math.isnan(total) else total
+                ),
                 key="waterfall",
             )
         b1, b2, b3 = st.columns(3)
@@ -141,8 +138,9 @@ with save:
     else:
         st.caption("No decisions yet.")
 with load:
-    upload_key = f"decisions_upload_{st.session_state.get('decisions_upload_n', 0)}"
-    upload = st.file_uploader("Load decisions saved earlier", type=["csv"], key=upload_key)
+    upload = st.file_uploader(
+        "Load decisions saved earlier", type=["csv"], key=state.decisions_upload_key()
+    )
     if upload is not None:
         try:
             frame = state.parse_decisions(upload.getvalue(), upload.name)
@@ -150,9 +148,7 @@ with load:
             st.error(str(error))
         else:
             state.load_decisions(frame)
-            st.session_state["decisions_upload_n"] = (
-                st.session_state.get("decisions_upload_n", 0) + 1
-            )
+            state.reset_decisions_upload()
             st.toast(f"{len(frame):,} decision(s) loaded and applied.", icon=":material/check:")
             st.rerun()
 

@@ -90,7 +90,7 @@ def _mapping_changed(key: str, editor_key: str) -> None:
     entry = state.roster_by_key(key)
     if entry is None:
         return
-    edits = st.session_state.get(editor_key, {}).get("edited_rows", {})
+    edits = (state.widget_value(editor_key) or {}).get("edited_rows", {})
     mapping = common.mapping_after_edits(entry.mapping, list(entry.roster.frame.columns), edits)
     state.set_mapping(key, mapping)
 
@@ -122,11 +122,11 @@ def _preview(entry) -> pd.DataFrame:
 
 
 def _name_changed(key: str) -> None:
-    state.set_programme(key, st.session_state[f"name_{key}"])
+    state.set_programme(key, state.widget_value(f"name_{key}"))
 
 
 def _sector_changed(key: str) -> None:
-    state.set_sector(key, st.session_state[f"sector_{key}"])
+    state.set_sector(key, state.widget_value(f"sector_{key}"))
 
 
 entries = state.rosters()
@@ -138,8 +138,8 @@ for entry in entries:
         st.caption(f"From {entry.file_name}: {_describe(entry.roster)}")
         name_col, sector_col, remove_col = st.columns([3, 2, 1], vertical_alignment="bottom")
         name_key, sector_key = f"name_{entry.key}", f"sector_{entry.key}"
-        st.session_state.setdefault(name_key, entry.programme)
-        st.session_state.setdefault(sector_key, entry.sector)
+        state.seed_widget(name_key, entry.programme)
+        state.seed_widget(sector_key, entry.sector)
         name_col.text_input(
             "Programme name", key=name_key, on_change=_name_changed, args=(entry.key,)
         )
@@ -165,7 +165,7 @@ for entry in entries:
                 "We found no column with names in this roster; under “Columns”, say which column "
                 "holds the full name (or the first and last names)."
             )
-        for note in getattr(entry.roster, "notes", []) or []:
+        for note in entry.roster.notes:
             st.caption(f"ℹ️ {note}")
 
         problems = entry.roster.problems

@@ -104,7 +104,7 @@ def matched() -> AppTest:
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/match.py", "pages/review.py", "pages/overlap.py", "pages/reach.py"]
+    "page", ["pages/match.py", "pages/review.py", "pages/shared_people.py", "pages/reach.py"]
 )
 def test_pages_without_rosters_say_what_to_do_first(page):
     at = _app()
@@ -238,7 +238,7 @@ def test_review_accept_skip_and_undo():
 
 def test_overlap_page_headline_numbers(matched):
     at = matched
-    at.switch_page("pages/overlap.py").run()
+    at.switch_page("pages/shared_people.py").run()
     assert not at.exception
     summary = analyse.overlap_summary(at.session_state["ov_result"].records)
     metrics = {m.label: m.value for m in at.metric}
@@ -251,7 +251,7 @@ def test_overlap_page_headline_numbers(matched):
 
 def test_overlap_page_hides_small_counts_when_asked(matched):
     at = matched
-    at.switch_page("pages/overlap.py").run()
+    at.switch_page("pages/shared_people.py").run()
     at.toggle(key="suppress_overlap").set_value(True).run()
     assert not at.exception
     values = [m.value for m in at.metric]
@@ -527,3 +527,44 @@ def test_rosters_over_the_session_row_limit_are_sent_to_the_command_line(monkeyp
         e.value for e in at.error
     ]
     assert at.session_state["ov_result"] is None
+
+
+def _dashboard_sources() -> list[Path]:
+    """app.py, ui/ and every page but Private overlap (its own engineer tidies it)."""
+    pages = [p for p in sorted((ROOT / "pages").glob("*.py")) if p.name != "private_overlap.py"]
+    return [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py")), *pages]
+
+
+def test_pages_keep_their_state_through_ui_state_and_their_downloads_through_one_helper():
+    """One style for every page: no session key outside ui/state.py, no hand-made download
+    button outside ui/common.py, no getattr guarding the library's own classes."""
+    import ast
+
+    for path in _dashboard_sources():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        calls = {
+            n.func.id
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
+        if path.name != "state.py":
+            assert "session_state" not in attributes, f"{path.name} reads st.session_state"
+        if path.name != "common.py":
+            assert "download_button" not in attributes, f"{path.name} makes its own download"
+        assert "getattr" not in calls, f"{path.name} guards an attribute with getattr"
+
+
+def test_one_page_list_names_every_page_file_and_keeps_the_url_paths():
+    from ui.common import PAGE_LIST, PAGES
+
+    files = {str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")}
+    assert {page.path for page in PAGE_LIST} == files
+    assert PAGES["overlap"] == "pages/shared_people.py"  # the old URL (/overlap) still works
+    app_source = (ROOT / "app.py").read_text()
+    assert '"pages/' not in app_source and ".exists()" not in app_source
+
+
+def test_no_page_file_shadows_the_library():
+    """`python pages/review.py` must find the overlap package, not a page of that name."""
+    assert not (ROOT / "pages" / "overlap.py").exists()

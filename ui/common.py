@@ -1,21 +1,50 @@
-"""Small widgets every page shares: empty states, safe downloads, page links."""
+"""Small widgets every page shares: the page list, empty states, safe downloads."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from overlap.analyse import SMALL_CELL_THRESHOLD, suppress_small_counts
-from overlap.export import safe_csv_bytes
+from overlap.export import safe_csv_bytes, safe_xlsx_bytes
 from ui import state
 
-PAGES = {
-    "rosters": "pages/rosters.py",
-    "match": "pages/match.py",
-    "review": "pages/review.py",
-    "overlap": "pages/overlap.py",
-    "reach": "pages/reach.py",
-}
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One page of the dashboard: its file, its title and icon in the menu, its URL."""
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    section: str
+
+
+FIND, ACT, ABOUT = "Find your overlap", "Act on it", "About"
+#: The one list of pages, in menu order (app.py builds the navigation from it).
+PAGE_LIST = [
+    PageInfo("pages/rosters.py", "Rosters", ":material/upload_file:", "rosters", FIND),
+    PageInfo("pages/match.py", "Match", ":material/join_inner:", "match", FIND),
+    PageInfo("pages/review.py", "Review", ":material/fact_check:", "review", FIND),
+    PageInfo("pages/shared_people.py", "Overlap", ":material/bubble_chart:", "overlap", FIND),
+    PageInfo("pages/reach.py", "Reach", ":material/map:", "reach", FIND),
+    PageInfo(
+        "pages/private_overlap.py", "Private overlap", ":material/lock:", "private-overlap", FIND
+    ),
+    PageInfo("pages/outreach.py", "Outreach lists", ":material/contact_mail:", "outreach", ACT),
+    PageInfo("pages/follow_up.py", "Follow-up", ":material/event_repeat:", "follow-up", ACT),
+    PageInfo(
+        "pages/privacy_note.py", "How we handle your data", ":material/shield:", "privacy", ABOUT
+    ),
+]
+#: url path -> page file, for ``st.page_link``.
+PAGES = {page.url_path: page.path for page in PAGE_LIST}
 
 
 def need_rosters(minimum: int = 2) -> bool:
@@ -50,20 +79,68 @@ def need_result() -> bool:
     return True
 
 
+MIME_TYPES = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".json": "application/json",
+    ".html": "text/html",
+    ".pdf": "application/pdf",
+    ".secret": "text/plain",
+    ".clk": "text/csv",
+}
+
+
+def download(
+    label: str,
+    data: bytes | Callable[[], bytes],
+    file_name: str,
+    key: str,
+    help: str | None = None,
+    icon: str = ":material/download:",
+    primary: bool = False,
+) -> None:
+    """The one download button of the dashboard (every other helper here calls it).
+
+    Args:
+        label: the button's words.
+        data: the file's bytes, or a function that makes them when clicked (for
+            files that take a while to build).
+        file_name: the name offered to the browser; its extension picks the MIME type.
+        key: the widget key.
+        help: a tooltip.
+        icon: a Material icon.
+        primary: draw it as the page's main action.
+    """
+    st.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime=MIME_TYPES.get(Path(file_name).suffix.lower(), "application/octet-stream"),
+        key=key,
+        help=help,
+        on_click="ignore",
+        icon=icon,
+        type="primary" if primary else "secondary",
+    )
+
+
 def download_csv(
     label: str, frame: pd.DataFrame, file_name: str, key: str, help: str | None = None
 ) -> None:
     """A download button whose CSV cannot run as a spreadsheet formula."""
-    st.download_button(
-        label,
-        data=safe_csv_bytes(frame),
-        file_name=file_name,
-        mime="text/csv",
-        key=key,
-        help=help,
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    download(label, safe_csv_bytes(frame), file_name, key, help=help)
+
+
+def download_xlsx(
+    label: str,
+    frame: pd.DataFrame,
+    file_name: str,
+    key: str,
+    sheet_name: str,
+    help: str | None = None,
+) -> None:
+    """A download button for an Excel workbook with no formula cell, built when clicked."""
+    download(label, partial(safe_xlsx_bytes, frame, sheet_name=sheet_name), file_name, key, help)
 
 
 def download_counts(
@@ -144,16 +221,13 @@ def group_columns(result) -> dict[str, str]:
     for column, label in GROUP_LABELS.items():
         if column in records.columns and (records[column].astype(str) != "").any():
             options[label] = column
-    attributes = getattr(result, "attributes", None)
-    if attributes is not None:
-        for column in attributes.columns:
-            if column in options.values():
-                continue
-            filled = attributes[column].astype(str).str.strip() != ""
-            if filled.any():
-                options[str(column) if str(column) not in options else f"{column} (column)"] = (
-                    column
-                )
+    attributes = result.attributes
+    for column in attributes.columns:
+        if column in options.values():
+            continue
+        filled = attributes[column].astype(str).str.strip() != ""
+        if filled.any():
+            options[str(column) if str(column) not in options else f"{column} (column)"] = column
     return options
 
 

@@ -51,6 +51,10 @@ _DEFAULTS: dict[str, Callable[[], object]] = {
     "uploader": lambda: 0,
     "next_key": lambda: 0,
     "quality": dict,
+    "decisions_upload": lambda: 0,
+    "outreach_filters": lambda: 1,
+    "draft_plan": lambda: None,
+    "follow_report": lambda: None,
 }
 
 
@@ -67,6 +71,16 @@ def init() -> None:
     for name, make in _DEFAULTS.items():
         if _PREFIX + name not in st.session_state:
             st.session_state[_PREFIX + name] = make()
+
+
+def widget_value(key: str, default=None):
+    """The value a widget with this key holds (for its ``on_change`` callback)."""
+    return st.session_state.get(key, default)
+
+
+def seed_widget(key: str, value) -> None:
+    """Give a widget its first value, once; the user's later choices are kept."""
+    st.session_state.setdefault(key, value)
 
 
 def clear_my_data() -> None:
@@ -229,7 +243,7 @@ def add_file(file_name: str, data: bytes) -> RosterEntry | None:
         sector=guess_sector(programme),
         mapping=dict(guess.mapping),
         evidence=dict(guess.evidence),
-        data=data if len(getattr(roster, "sheets", []) or []) > 1 else None,
+        data=data if len(roster.sheets) > 1 else None,
     )
     rosters().append(entry)
     if roster.problems:
@@ -319,9 +333,7 @@ def mapped_roster(entry: RosterEntry):
     from overlap.mapping import apply_mapping
 
     mapped = apply_mapping(entry.roster, entry.mapping)
-    if dataclasses.is_dataclass(mapped) and getattr(mapped, "name", None) != entry.programme:
-        mapped = dataclasses.replace(mapped, name=entry.programme)
-    return mapped
+    return dataclasses.replace(mapped, name=entry.programme)
 
 
 def quality(entry: RosterEntry) -> tuple[dict[str, float], dict[str, int]]:
@@ -402,7 +414,7 @@ def run_match(progress: Callable | None = None):
     outcome = match_rosters(mapped, threshold(), decisions(), progress)
     _set("result", outcome)
     _set("result_inputs", inputs_fingerprint())
-    _set("match_stats", list(getattr(outcome, "stats", []) or []))
+    _set("match_stats", list(outcome.stats))
     _set("skipped", set())
     return outcome
 
@@ -527,3 +539,49 @@ def load_decisions(frame: pd.DataFrame) -> None:
     _get("history").append((decisions().copy(), set(skipped())))
     _set("decisions", frame)
     _recluster()
+
+
+def decisions_upload_key() -> str:
+    """The decisions uploader's key; changed after each load so it lets go of the file."""
+    return f"{_PREFIX}decisions_upload_{_get('decisions_upload')}"
+
+
+def reset_decisions_upload() -> None:
+    _set("decisions_upload", _get("decisions_upload") + 1)
+
+
+# --- Outreach and follow-up -----------------------------------------------------------------
+
+
+def outreach_filters() -> int:
+    """How many "filter by a column" rows the Outreach page shows."""
+    return _get("outreach_filters")
+
+
+def add_outreach_filter() -> None:
+    _set("outreach_filters", _get("outreach_filters") + 1)
+
+
+def set_draft_plan(make: Callable[[], object]) -> None:
+    """Keep the plan the Outreach page is building (as a function: it is made when needed)."""
+    _set("draft_plan", make)
+
+
+def draft_plan():
+    """The outreach plan built on Outreach lists in this session, or None."""
+    make = _get("draft_plan")
+    return None if make is None else make()
+
+
+def has_draft_plan() -> bool:
+    return _get("draft_plan") is not None
+
+
+def follow_report(fingerprint: tuple):
+    """The Follow-up check made for these inputs (plan, roster, strictness), or None."""
+    stored = _get("follow_report")
+    return stored[1] if stored is not None and stored[0] == fingerprint else None
+
+
+def set_follow_report(fingerprint: tuple, report) -> None:
+    _set("follow_report", (fingerprint, report))
