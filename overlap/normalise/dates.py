@@ -1,0 +1,363 @@
+"""Dates of birth, read in any common layout and written as ISO ``YYYY-MM-DD``.
+
+Day/month order is decided per column (``infer_dayfirst``); a two-digit year
+takes the century that keeps the birth date in the past; dates before 1900,
+in the future, 1900-01-01 and 1901-01-01 are "".
+
+``normalise_date`` reads one value: it is the reference. ``_dates_fast``
+decides a column's ISO, slash and eight-digit dates at once (pyarrow regexes,
+pandas dates); what it leaves goes through ``normalise_date``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from overlap.normalise._arrow import (
+    _LARGE,
+    _as_str,
+    _Distinct,
+    _distinct,
+    _extract,
+    _factorize,
+    _or_blank,
+    _per_distinct,
+    _spread,
+    _to_series,
+)
+from overlap.normalise._text import _first_valid
+
+_MONTHS = {
+    "jan": 1,
+    "january": 1,
+    "ene": 1,
+    "enero": 1,
+    "feb": 2,
+    "february": 2,
+    "febrero": 2,
+    "mar": 3,
+    "march": 3,
+    "marzo": 3,
+    "apr": 4,
+    "april": 4,
+    "abr": 4,
+    "abril": 4,
+    "may": 5,
+    "mayo": 5,
+    "jun": 6,
+    "june": 6,
+    "junio": 6,
+    "jul": 7,
+    "july": 7,
+    "julio": 7,
+    "aug": 8,
+    "august": 8,
+    "ago": 8,
+    "agosto": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "set": 9,
+    "septiembre": 9,
+    "setiembre": 9,
+    "oct": 10,
+    "october": 10,
+    "octubre": 10,
+    "nov": 11,
+    "november": 11,
+    "noviembre": 11,
+    "dec": 12,
+    "december": 12,
+    "dic": 12,
+    "diciembre": 12,
+}
+_DATE_FILLER = {
+    "st",
+    "nd",
+    "rd",
+    "th",
+    "of",
+    "de",
+    "del",
+    "mon",
+    "monday",
+    "tue",
+    "tues",
+    "tuesday",
+    "wed",
+    "wednesday",
+    "thu",
+    "thur",
+    "thurs",
+    "thursday",
+    "fri",
+    "friday",
+    "sat",
+    "saturday",
+    "sun",
+    "sunday",
+    "lunes",
+    "martes",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sabado",
+    "domingo",
+}
+_DATE_PLACEHOLDERS = {date(1900, 1, 1), date(1901, 1, 1)}
+_EARLIEST_BIRTH = date(1900, 1, 1)
+_EXCEL_EPOCH = date(1899, 12, 30)
+_TIME_TAIL = re.compile(
+    r"(?:[ t]+|^)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm|a\.m\.|p\.m\.|z|utc|[+-]\d{2}:?\d{2})?\s*$"
+)
+_DATE_TOKENS = re.compile(r"\d+|[a-z]+")
+_NUMERIC_DMY_NAMED = (
+    r"^ *(?P<a>[0-9]{1,2}) *[/.\-] *(?P<b>[0-9]{1,2}) *[/.\-] *(?P<c>[0-9]{2,4}) *$"
+)
+
+
+def _valid_birth(y: int, m: int, d: int, today: date) -> str:
+    try:
+        when = date(y, m, d)
+    except (ValueError, OverflowError):  # a day or month too big for C ints
+        return ""
+    if when < _EARLIEST_BIRTH or when > today or when in _DATE_PLACEHOLDERS:
+        return ""
+    return when.isoformat()
+
+
+def _two_digit_year(yy: int, m: int, d: int, today: date) -> int:
+    """Birth dates are in the past: 80 -> 1980, 05 -> 2005, 30 -> 1930 (in 2026)."""
+    year = 2000 + yy
+    try:
+        if date(year, m, d) <= today:
+            return year
+    except (ValueError, OverflowError):
+        return year
+    return 1900 + yy
+
+
+def _ymd(y_text: str, m: int, d: int, today: date) -> str:
+    y = int(y_text)
+    if len(y_text) <= 2:
+        y = _two_digit_year(y, m, d, today)
+    elif len(y_text) != 4:
+        return ""
+    return _valid_birth(y, m, d, today)
+
+
+def _parse_date_one(value: str, dayfirst: bool, today: date) -> str:
+    text = value.strip().lower()
+    if not text or len(text) > 60:
+        return ""
+    if re.fullmatch(r"\d+\.0*", text):  # a number from a spreadsheet cell
+        text = text.split(".")[0]
+    text = _TIME_TAIL.sub("", text).strip()
+    tokens = _DATE_TOKENS.findall(text)
+    nums = [t for t in tokens if t.isdigit()]
+    words = [t for t in tokens if not t.isdigit()]
+    months = [_MONTHS[w] for w in words if w in _MONTHS]
+    if any(w not in _MONTHS and w not in _DATE_FILLER for w in words) or len(months) > 1:
+        return ""
+    if months:
+        if len(nums) != 2:
+            return ""
+        month = months[0]
+        if len(nums[0]) == 4 or (len(nums[0]) > 2 and len(nums[1]) <= 2):
+            year_text, day_text = nums
+        else:
+            day_text, year_text = nums
+        if len(day_text) > 2:
+            return ""
+        return _ymd(year_text, month, int(day_text), today)
+    if len(nums) == 1:
+        digits = nums[0]
+        if len(digits) == 8:
+            y, m, d = int(digits[:4]), int(digits[4:6]), int(digits[6:])
+            if 1800 <= y <= 2200:
+                return _valid_birth(y, m, d, today)
+            a, b, y = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+            m, d = (b, a) if (a > 12 or (dayfirst and b <= 12)) else (a, b)
+            return _valid_birth(y, m, d, today)
+        if len(digits) == 6:
+            a, b = int(digits[:2]), int(digits[2:4])
+            m, d = (b, a) if (a > 12 or (dayfirst and b <= 12)) else (a, b)
+            return _ymd(digits[4:], m, d, today)
+        if 3 <= len(digits) <= 5:
+            serial = int(digits)
+            if len(digits) == 4 and 1800 <= serial <= 2200:
+                return ""  # a year alone is not a date of birth
+            return _valid_birth_from(_EXCEL_EPOCH + timedelta(days=serial), today)
+        return ""
+    if len(nums) != 3:
+        return ""
+    a, b, c = nums
+    if len(a) == 4:
+        return _ymd(a, int(b), int(c), today)
+    if len(a) > 2 or len(b) > 2 or len(c) not in (2, 4):
+        return ""
+    x, y = int(a), int(b)
+    m, d = (y, x) if (x > 12 or (dayfirst and y <= 12)) else (x, y)
+    return _ymd(c, m, d, today)
+
+
+def _valid_birth_from(when: date, today: date) -> str:
+    return _valid_birth(when.year, when.month, when.day, today)
+
+
+def normalise_date(value: str, dayfirst: bool = False, today: date | None = None) -> str:
+    """A date of birth in any common format as ISO ``YYYY-MM-DD``, else "".
+
+    Reads MM/DD/YYYY (DD/MM/YYYY when ``dayfirst``, or when the first part is
+    over 12), YYYY-MM-DD, YYYYMMDD, "March 5, 1980", "5-Mar-80", "5 de marzo
+    de 1980", Excel serial numbers (29221) and workbook datetimes. Two-digit
+    years go to the latest century that keeps the date in the past. Dates
+    before 1900, in the future, and placeholders (1900-01-01, 1901-01-01) give "".
+
+    Args:
+        value: the raw cell.
+        dayfirst: how to read an ambiguous 03/05/1980 (see :func:`infer_dayfirst`).
+        today: the reference day for "in the future" (default: today).
+
+    Returns:
+        ``YYYY-MM-DD`` or "".
+    """
+    today = today or date.today()
+    return _first_valid(value, lambda v: _parse_date_one(v, dayfirst, today))
+
+
+def infer_dayfirst(values: pd.Series) -> bool:
+    """Decide day/month order for a whole column of dates.
+
+    A value like 25/03/1980 proves the column is day-first, 03/25/1980 that it
+    is month-first; the side with more proof wins, and a tie (or no proof)
+    means month-first, the US order.
+    """
+    _codes, uniques = _factorize(_as_str(values))
+    return _infer_dayfirst_uniques(uniques)
+
+
+def _infer_dayfirst_uniques(uniques: pd.Series) -> bool:
+    if uniques.str.contains("|", regex=False).any():
+        uniques = uniques.str.split("|").explode().astype(str).str.strip()
+    parts = _extract(uniques, _NUMERIC_DMY_NAMED).dropna()
+    if parts.empty:
+        return False
+    first = parts["a"].astype(int)
+    second = parts["b"].astype(int)
+    day_first_votes = int(((first > 12) & (second <= 12)).sum())
+    month_first_votes = int(((second > 12) & (first <= 12)).sum())
+    return day_first_votes > month_first_votes
+
+
+# [0-9], not \d: run by pyarrow (RE2); anything they miss goes to the slow path
+_FAST_ISO = r"^(?P<a>[0-9]{4})-(?P<b>[0-9]{2})-(?P<c>[0-9]{2})(?:[ T]00:00:00)?$"
+_FAST_SLASH = r"^(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<c>[0-9]{4})$"
+_FAST_EIGHT = r"^(?P<a>[0-9]{8})$"  # on the unstripped cell: Python's strip decides nothing
+
+
+def _dates_fast(
+    uniques: pd.Series, dayfirst: bool, today: date, raw: pd.Series | None = None
+) -> pd.Series:
+    """Vectorised path for ISO and slash dates with 4-digit years, and (given the
+    unstripped ``raw`` values) for cells of exactly eight digits; None elsewhere."""
+    out = pd.Series([None] * len(uniques), index=uniques.index, dtype=object)
+    iso = _extract(uniques, _FAST_ISO).dropna()
+    slash = _extract(uniques, _FAST_SLASH).dropna()
+    frames = []
+    if raw is not None and not (eight := _extract(raw, _FAST_EIGHT).dropna()).empty:
+        # as _parse_date_one reads them: YYYYMMDD when the first four digits are
+        # 1800-2200, else MMDDYYYY (DDMMYYYY when day-first or the first pair is over 12)
+        digits = eight["a"]
+        first_year = digits.str[:4].astype(int)
+        a, b = digits.str[:2].astype(int), digits.str[2:4].astype(int)
+        swap = (a > 12) | (dayfirst & (b <= 12))
+        ymd = (first_year >= 1800) & (first_year <= 2200)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": np.where(ymd, first_year, digits.str[4:].astype(int)),
+                    "month": np.where(ymd, digits.str[4:6].astype(int), np.where(swap, b, a)),
+                    "day": np.where(ymd, digits.str[6:].astype(int), np.where(swap, a, b)),
+                },
+                index=eight.index,
+            )
+        )
+    if not iso.empty:
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": iso["a"].astype(int),
+                    "month": iso["b"].astype(int),
+                    "day": iso["c"].astype(int),
+                }
+            )
+        )
+    if not slash.empty:
+        a = slash["a"].astype(int)
+        b = slash["b"].astype(int)
+        swap = (a > 12) | (dayfirst & (b <= 12))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": slash["c"].astype(int),
+                    "month": np.where(swap, b, a),
+                    "day": np.where(swap, a, b),
+                },
+                index=slash.index,
+            )
+        )
+    if not frames:
+        return out
+    ymd = pd.concat(frames)
+    if ymd.empty:
+        return out
+    when = pd.to_datetime(ymd[["year", "month", "day"]], errors="coerce")
+    low = pd.Timestamp(_EARLIEST_BIRTH)
+    high = pd.Timestamp(today)
+    bad = when.isna() | (when < low) | (when > high)
+    for placeholder in _DATE_PLACEHOLDERS:
+        bad |= when == pd.Timestamp(placeholder)
+    iso_text = (
+        ymd["year"].astype(str).str.zfill(4)
+        + "-"
+        + ymd["month"].astype(str).str.zfill(2)
+        + "-"
+        + ymd["day"].astype(str).str.zfill(2)
+    )
+    result = iso_text.where(~bad, "")
+    out.loc[result.index] = result.astype(object)
+    return out
+
+
+def normalise_dates(values: pd.Series, today: date | None = None) -> pd.Series:
+    """Normalise a whole column of dates of birth, day/month order decided per column.
+
+    Args:
+        values: raw strings ("" where missing).
+        today: reference day for "in the future" (default: today).
+
+    Returns:
+        Series of ISO dates or "", same index.
+    """
+    series = _as_str(values)
+    return _to_series(
+        _or_blank(_dates_column(_distinct(series), today or date.today()), len(series)),
+        series.index,
+    )
+
+
+def _dates_column(found: _Distinct, today: date) -> pa.Array | None:
+    dayfirst = _infer_dayfirst_uniques(found.values)
+
+    def fast(_values: pa.Array) -> list[pa.Array]:
+        decided = _dates_fast(found.values.str.strip(), dayfirst, today, found.values)
+        return [pa.array(decided.to_numpy(dtype=object), type=_LARGE)]  # None: undecided
+
+    (dates,) = _per_distinct(found.values, lambda v: (normalise_date(v, dayfirst, today),), 1, fast)
+    return _spread(dates, found.codes)
