@@ -28,153 +28,52 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Prefix
 
-MISSING = -1
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """One field comparison: its levels, in plain words, for explanations.
-
-    ``labels[k]`` describes level ``k``; ``initial_m[k]`` is EM's starting
-    guess of P(level k | same person).
-    """
-
-    name: str
-    title: str
-    labels: tuple[str, ...]
-    initial_m: tuple[float, ...]
-
-    @property
-    def n_levels(self) -> int:
-        return len(self.labels)
-
-
-# Level numbers, by name, so the model's household guard reads clearly.
-FIRST_ELSE, FIRST_INITIAL, FIRST_SIMILAR, FIRST_CLOSE, FIRST_VERY_CLOSE, FIRST_NICK, FIRST_EXACT = (
-    range(7)
+from overlap.fields import (  # noqa: F401 - level numbers, re-exported for the model and tests
+    ADDR_AREA,
+    ADDR_BUILDING,
+    ADDR_CLOSE,
+    ADDR_ELSE,
+    ADDR_EXACT,
+    ADDR_STREET,
+    COMPARISON_BY_NAME,
+    COMPARISONS,
+    DOB_ELSE,
+    DOB_EXACT,
+    DOB_FAR_YEARS,
+    DOB_ONE_OFF,
+    DOB_ONE_PART,
+    DOB_SWAPPED,
+    DOB_WITHIN_YEAR,
+    EMAIL_ELSE,
+    EMAIL_EXACT,
+    EMAIL_USER,
+    FIRST_CLOSE,
+    FIRST_ELSE,
+    FIRST_EXACT,
+    FIRST_INITIAL,
+    FIRST_NICK,
+    FIRST_SIMILAR,
+    FIRST_VERY_CLOSE,
+    ID_ELSE,
+    ID_EXACT,
+    ID_ONE_OFF,
+    LAST_ELSE,
+    LAST_EXACT,
+    LAST_PART,
+    LAST_SIMILAR,
+    LAST_VERY_CLOSE,
+    MIDDLE_ELSE,
+    MIDDLE_EXACT,
+    MIDDLE_INITIAL,
+    MISSING,
+    PHONE_ELSE,
+    PHONE_EXACT,
+    PHONE_LOCAL,
+    SSN_ELSE,
+    SSN_EXACT,
+    SSN_ONE_OFF,
+    Comparison,
 )
-LAST_ELSE, LAST_PART, LAST_SIMILAR, LAST_VERY_CLOSE, LAST_EXACT = range(5)
-DOB_ELSE, DOB_FAR_YEARS, DOB_WITHIN_YEAR, DOB_ONE_PART, DOB_ONE_OFF, DOB_SWAPPED, DOB_EXACT = range(
-    7
-)
-ADDR_ELSE, ADDR_AREA, ADDR_STREET, ADDR_BUILDING, ADDR_CLOSE, ADDR_EXACT = range(6)
-PHONE_ELSE, PHONE_LOCAL, PHONE_EXACT = range(3)
-EMAIL_ELSE, EMAIL_USER, EMAIL_EXACT = range(3)
-MIDDLE_ELSE, MIDDLE_INITIAL, MIDDLE_EXACT = range(3)
-ID_ELSE, ID_ONE_OFF, ID_EXACT = range(3)
-SSN_ELSE, SSN_ONE_OFF, SSN_EXACT = range(3)
-
-COMPARISONS: list[Comparison] = [
-    Comparison(
-        "first_name",
-        "First name",
-        (
-            "different first names",
-            "one first name is only the other's initial, or the other's middle name",
-            "first names sound alike or are somewhat similar",
-            "first names are similar",
-            "first names differ by a typo",
-            "one first name is a nickname or short form of the other",
-            "same first name",
-        ),
-        (0.03, 0.02, 0.03, 0.03, 0.09, 0.05, 0.75),
-    ),
-    Comparison(
-        "last_name",
-        "Last name",
-        (
-            "different last names",
-            "one last name is part of the other",
-            "last names sound alike or are similar",
-            "last names differ by a typo",
-            "same last name",
-        ),
-        (0.05, 0.02, 0.04, 0.09, 0.80),
-    ),
-    Comparison(
-        "middle_name",
-        "Middle name",
-        ("different middle names", "same middle initial", "same middle name"),
-        (0.1, 0.3, 0.6),
-    ),
-    Comparison(
-        "dob",
-        "Date of birth",
-        (
-            "different dates of birth",
-            "same birthday but years far apart (for example father and son)",
-            "dates of birth within a year of each other",
-            "only the day, the month or the year differs",
-            "dates of birth one digit apart",
-            "day and month swapped",
-            "same date of birth",
-        ),
-        (0.03, 0.005, 0.02, 0.03, 0.08, 0.015, 0.82),
-    ),
-    Comparison(
-        "address",
-        "Address",
-        (
-            "different addresses",
-            "same ZIP code (or city) only",
-            "same or similar street (no house number)",
-            "same building, different apartment",
-            "same house number and a similar street",
-            "same street address",
-        ),
-        (0.3, 0.1, 0.05, 0.02, 0.08, 0.45),
-    ),
-    Comparison(
-        "phone",
-        "Phone",
-        ("different phone numbers", "same last seven digits", "same phone number"),
-        (0.3, 0.05, 0.65),
-    ),
-    Comparison(
-        "email",
-        "Email",
-        ("different emails", "same user name at another provider", "same email"),
-        (0.3, 0.05, 0.65),
-    ),
-    Comparison(
-        "record_id",
-        "Record ID",
-        ("different record IDs", "record IDs one character apart", "same record ID"),
-        (0.5, 0.05, 0.45),
-    ),
-    Comparison(
-        "ssn",
-        "Social security number",
-        (
-            "different social security numbers",
-            "social security numbers one digit apart or with two digits swapped",
-            "same social security number",
-        ),
-        (0.03, 0.07, 0.9),
-    ),
-    Comparison("sex", "Sex", ("different sex", "same sex"), (0.05, 0.95)),
-    Comparison("suffix", "Suffix", ("different suffixes (Jr and Sr)", "same suffix"), (0.05, 0.95)),
-]
-
-COMPARISON_BY_NAME = {c.name: c for c in COMPARISONS}
-
-# Fields compare_pairs reads; a records frame may lack the optional ones.
-NAME_FIELDS = ["first_name", "middle_name", "last_name", "first_sound", "last_sound"]
-OTHER_FIELDS = [
-    "suffix",
-    "dob",
-    "sex",
-    "street",
-    "house_number",
-    "street_name",
-    "unit",
-    "city",
-    "zip",
-    "phone",
-    "email",
-    "record_id",
-    "ssn",
-]
 
 
 def _put(level: np.ndarray, where: np.ndarray, value: int) -> None:
@@ -1010,31 +909,43 @@ def _agree_levels(records, field, ia, ib) -> np.ndarray:
 
 CHUNK_PAIRS = 1_000_000  # pairs compared at once: bounds the memory of the per-pair arrays
 
-# Output columns after rid_a, rid_b, in order: every level, then the two flags.
-_OUTPUT_COLUMNS = [f"{c.name}_level" for c in COMPARISONS] + ["name_swap", "cross"]
+FLAG_COLUMNS = ["name_swap", "cross"]  # after the levels: names compared crosswise; across rosters
+JOINT_NAME_COMPARISONS = ("first_name", "last_name")  # filled together by _name_levels
 
 
-def compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+def _sex_levels(records, ia, ib) -> np.ndarray:
+    return _agree_levels(records, "sex", ia, ib)
+
+
+def _suffix_levels(records, ia, ib) -> np.ndarray:
+    return _agree_levels(records, "suffix", ia, ib)
+
+
+def compare_pairs(
+    records: pd.DataFrame, pairs: pd.DataFrame, comparisons: list[Comparison] | None = None
+) -> pd.DataFrame:
     """Comparison levels of every candidate pair.
 
     Args:
         records: the normalised records frame (row ``i`` is rid ``i``).
         pairs: ``rid_a``, ``rid_b`` columns.
+        comparisons: which comparisons to make (default: ``fields.COMPARISONS``).
 
     Returns:
         A frame aligned with ``pairs``: ``rid_a``, ``rid_b``, one int8
-        ``{name}_level`` column per comparison in ``COMPARISONS`` (-1 =
-        missing), ``name_swap`` (1 where first and last names were
-        compared crosswise because they look swapped) and ``cross`` (1 for a
-        pair across two rosters, 0 inside one).
+        ``{name}_level`` column per comparison (-1 = missing), ``name_swap``
+        (1 where first and last names were compared crosswise because they
+        look swapped) and ``cross`` (1 for a pair across two rosters, 0
+        inside one).
     """
+    comparisons = COMPARISONS if comparisons is None else comparisons
     ia = pairs["rid_a"].to_numpy(dtype=np.int64)
     ib = pairs["rid_b"].to_numpy(dtype=np.int64)
     outer = getattr(_per_call, "cache", None) is None
     if outer:
         _per_call.cache = {}
     try:
-        return _compare_all(records, ia, ib)
+        return _compare_all(records, ia, ib, comparisons)
     finally:
         if outer:
             _per_call.cache = None
@@ -1065,32 +976,34 @@ def _spans(n: int):
     return [(start, min(start + CHUNK_PAIRS, n)) for start in range(0, n, CHUNK_PAIRS)]
 
 
-def _compare_all(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.DataFrame:
+def _pair_by_pair(comparisons: list[Comparison]) -> list[tuple[Comparison, object]]:
+    """The comparisons made chunk by chunk, each with its level function."""
+    return [(c, level_function(c)) for c in comparisons if c.name not in JOINT_NAME_COMPARISONS]
+
+
+def _compare_all(
+    records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray, comparisons: list[Comparison]
+) -> pd.DataFrame:
     """Fill one preallocated int8 array per output column, chunk by chunk (no frames to concatenate)."""
     n = len(ia)
     out = {"rid_a": np.array(ia, dtype=np.int64), "rid_b": np.array(ib, dtype=np.int64)}
-    levels = {column: np.empty(n, dtype=np.int8) for column in _OUTPUT_COLUMNS}
+    columns = [c.level_column for c in comparisons] + FLAG_COLUMNS
+    levels = {column: np.empty(n, dtype=np.int8) for column in columns}
+    chunked = _pair_by_pair(comparisons)
     # names de-duplicate their pairs over the whole call, so they run first over all
     # chunks; meanwhile another thread makes the other fields' per-record arrays
     # (mostly Arrow and numpy work, which runs outside the GIL)
-    preparing = _prepare_in_background(records) if n >= PREPARE_AHEAD_PAIRS else None
-    _name_levels(
-        records, ia, ib, levels["first_name_level"], levels["last_name_level"], levels["name_swap"]
-    )
+    preparing = _prepare_in_background(records, chunked) if n >= PREPARE_AHEAD_PAIRS else None
+    first = levels.get("first_name_level", np.empty(n, dtype=np.int8))
+    last = levels.get("last_name_level", np.empty(n, dtype=np.int8))
+    _name_levels(records, ia, ib, first, last, levels["name_swap"])
     if preparing is not None:
         preparing.join()
     programme = _cached(("programme", "codes"), lambda: _programme_codes(records))
     for start, stop in _spans(n):
         a, b = ia[start:stop], ib[start:stop]
-        levels["middle_name_level"][start:stop] = _middle_levels(records, a, b)
-        levels["dob_level"][start:stop] = _dob_levels(records, a, b)
-        levels["address_level"][start:stop] = _address_levels(records, a, b)
-        levels["phone_level"][start:stop] = _phone_levels(records, a, b)
-        levels["email_level"][start:stop] = _email_levels(records, a, b)
-        levels["record_id_level"][start:stop] = _record_id_levels(records, a, b)
-        levels["ssn_level"][start:stop] = _ssn_levels(records, a, b)
-        levels["sex_level"][start:stop] = _agree_levels(records, "sex", a, b)
-        levels["suffix_level"][start:stop] = _agree_levels(records, "suffix", a, b)
+        for comparison, levels_of in chunked:
+            levels[comparison.level_column][start:stop] = levels_of(records, a, b)
         levels["cross"][start:stop] = np.take(programme, a) != np.take(programme, b)
     out.update(levels)
     return pd.DataFrame(out, copy=False)
@@ -1099,35 +1012,28 @@ def _compare_all(records: pd.DataFrame, ia: np.ndarray, ib: np.ndarray) -> pd.Da
 PREPARE_AHEAD_PAIRS = 100_000  # below this, a second thread costs more than it saves
 
 
-def _prepare_fields(records: pd.DataFrame) -> None:
+def _prepare_fields(records: pd.DataFrame, chunked) -> None:
     """Make the per-record arrays (codes, words, dates) of every field compared pair by pair."""
     none = np.zeros(0, dtype=np.int64)
-    for level in (
-        _middle_levels,
-        _dob_levels,
-        _address_levels,
-        _phone_levels,
-        _email_levels,
-        _record_id_levels,
-        _ssn_levels,
-    ):
-        level(records, none, none)
-    for field in ("sex", "suffix"):
-        _agree_levels(records, field, none, none)
-    _field_edits_apart(records, "record_id", none, none)  # SSNs rarely differ: made when they do
+    for _, levels_of in chunked:
+        levels_of(records, none, none)
+    if "record_id" in records.columns:
+        _field_edits_apart(
+            records, "record_id", none, none
+        )  # SSNs rarely differ: made when they do
     for field in ("zip", "street_name", "street"):
         _vocabulary(records, (field,))
     _cached(("programme", "codes"), lambda: _programme_codes(records))
 
 
-def _prepare_in_background(records: pd.DataFrame) -> threading.Thread:
+def _prepare_in_background(records: pd.DataFrame, chunked) -> threading.Thread:
     """``_prepare_fields`` in another thread, into this call's cache (the names use other keys)."""
     cache = _per_call.cache
 
     def work() -> None:
         _per_call.cache = cache
         try:
-            _prepare_fields(records)
+            _prepare_fields(records, chunked)
         except Exception:  # noqa: BLE001 - whatever failed is made again, and reported, by the caller
             pass
         finally:
@@ -1448,6 +1354,28 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
         last[swapped] = LAST_VERY_CLOSE
 
 
-def level_columns() -> list[str]:
+#: Each comparison's level function ``(records, ia, ib) -> int8 levels``; first and
+#: last names are filled together by ``_name_levels`` (with the swapped-names flag).
+LEVEL_FUNCTIONS = {
+    "first_name": _name_levels,
+    "last_name": _name_levels,
+    "middle_name": _middle_levels,
+    "dob": _dob_levels,
+    "address": _address_levels,
+    "phone": _phone_levels,
+    "email": _email_levels,
+    "record_id": _record_id_levels,
+    "ssn": _ssn_levels,
+    "sex": _sex_levels,
+    "suffix": _suffix_levels,
+}
+
+
+def level_function(comparison: Comparison):
+    """The function that computes a comparison's levels."""
+    return LEVEL_FUNCTIONS[comparison.name]
+
+
+def level_columns(comparisons: list[Comparison] | None = None) -> list[str]:
     """The ``{name}_level`` column of each comparison, in order."""
-    return [f"{c.name}_level" for c in COMPARISONS]
+    return [c.level_column for c in (COMPARISONS if comparisons is None else comparisons)]

@@ -46,6 +46,7 @@ import pyarrow as pa
 
 from overlap import duck
 from overlap.errors import MappingError, OverlapError, RosterError
+from overlap.fields import comparisons_for
 
 try:
     from distributed import Client, LocalCluster, wait
@@ -67,7 +68,7 @@ from overlap.block import (
     partner_join_sql,
 )
 from overlap.cluster import cluster_records, connected_components
-from overlap.compare import COMPARISONS, compare_pairs, reuse_record_arrays
+from overlap.compare import compare_pairs, reuse_record_arrays
 from overlap.model import estimate_u, fit_model, score
 from overlap.pipeline import DEFAULT_THRESHOLD, MatchResult, Progress
 
@@ -367,7 +368,7 @@ def _compare_partition(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFra
     once per worker, not once per task.
     """
     with reuse_record_arrays(_arrays_for(records)):
-        return compare_pairs(records, pairs[["rid_a", "rid_b"]])
+        return compare_pairs(records, pairs[["rid_a", "rid_b"]], comparisons_for(records))
 
 
 def _pattern_columns(levels: pd.DataFrame) -> list[str]:
@@ -425,7 +426,7 @@ def _concat_records(*files: pd.DataFrame) -> pd.DataFrame:
 
 def _estimate_u(records: pd.DataFrame) -> dict:
     """u from the same seeded random-pair sample as the local engine. Runs on a worker."""
-    return estimate_u(records)
+    return estimate_u(records, comparisons=comparisons_for(records))
 
 
 def _tie_order(records: pd.DataFrame) -> np.ndarray:
@@ -628,12 +629,17 @@ def _run(
     counts = [client.submit(_pattern_counts, lv, codes_future, pure=False) for lv in levels]
     table = pd.concat(client.gather(counts), ignore_index=True)
     del buckets
-    stages.report("compare", started, pairs=n_pairs, comparisons=len(COMPARISONS))
+    stages.report("compare", started, pairs=n_pairs, comparisons=len(comparisons_for(records)))
 
     # ---- model: EM on the summed pattern counts, u from the workers' random pairs
     started = time.perf_counter()
     u = u_future.result()
-    model = fit_model(records, _expand_patterns(table, pipeline._programme_codes(records)), u=u)
+    model = fit_model(
+        records,
+        _expand_patterns(table, pipeline._programme_codes(records)),
+        u=u,
+        comparisons=comparisons_for(records),
+    )
     stages.report(
         "model",
         started,
@@ -673,7 +679,7 @@ def _run(
     parts = []
     while scored:
         future = scored.pop(0)
-        parts.append(pipeline._pairs_columns(future.result()))
+        parts.append(pipeline._pairs_columns(future.result(), comparisons_for(records)))
         future.release()
     pairs = pd.concat(parts, ignore_index=True)
     del parts
@@ -681,7 +687,7 @@ def _run(
         records=records,
         attributes=attributes,
         pairs=pairs,
-        comparisons=list(COMPARISONS),
+        comparisons=comparisons_for(records),
         model=model,
         threshold=threshold,
         decisions=decisions,

@@ -19,24 +19,12 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
+from overlap.fields import REVIEW_FIELDS
+
 FOR, AGAINST, NEUTRAL = "for", "against", "neutral"
 
 #: The fields shown side by side on the Review page, with the label the user reads.
-SIDE_BY_SIDE_FIELDS = {
-    "first_name": "First name",
-    "middle_name": "Middle name",
-    "last_name": "Last name",
-    "suffix": "Suffix",
-    "dob": "Date of birth",
-    "sex": "Sex",
-    "street": "Street",
-    "unit": "Unit",
-    "city": "City",
-    "state": "State",
-    "zip": "ZIP",
-    "phone": "Phone",
-    "email": "Email",
-}
+SIDE_BY_SIDE_FIELDS = REVIEW_FIELDS
 
 # How much each kind of evidence usually matters, when the pair carries no weights.
 _DEFAULT_STRENGTH = {

@@ -20,53 +20,11 @@ import pandas as pd
 from unidecode import unidecode
 
 from overlap.errors import MappingError
-
-CANONICAL_FIELDS = [
-    "record_id",
-    "ssn",
-    "full_name",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "suffix",
-    "dob",
-    "sex",
-    "address",
-    "street",
-    "unit",
-    "city",
-    "state",
-    "zip",
-    "phone",
-    "email",
-]
+from overlap.fields import CANONICAL_FIELDS, FIELD_WORDS, MULTI_COLUMN_FIELDS
 
 IGNORE = "ignore"  # override value: leave the column out entirely
 ATTRIBUTE = "attribute"  # override value: keep the column as an attribute, not a field
 UNMAP = {IGNORE, ATTRIBUTE}
-
-FIELD_WORDS = {
-    "record_id": "record ID",
-    "ssn": "social security number",
-    "full_name": "full name",
-    "first_name": "first name",
-    "middle_name": "middle name",
-    "last_name": "last name",
-    "suffix": "name suffix",
-    "dob": "date of birth",
-    "sex": "sex",
-    "address": "one-line address",
-    "street": "street address",
-    "unit": "apartment or unit",
-    "city": "city",
-    "state": "state",
-    "zip": "ZIP code",
-    "phone": "phone",
-    "email": "email",
-}
-
-# Fields a person may genuinely have in several columns (home and mobile phone...).
-MULTI_COLUMN_FIELDS = {"phone", "email", "last_name"}
 
 # Normalised header -> field. Normalisation: accents folded, lower case,
 # camel case split, '#' read as "number", punctuation as spaces.

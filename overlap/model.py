@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from overlap import compare as cmp
-from overlap.compare import COMPARISONS, MISSING, Comparison, compare_pairs
+from overlap import fields as cmp
+from overlap.compare import compare_pairs
+from overlap.fields import COMPARISONS, MISSING, Comparison
 
 TF_MINIMUM_U = 0.001
 GUARD_WEIGHT = -30.0
@@ -34,22 +35,10 @@ GUARD_WEIGHT = -30.0
 PERSON_MIN_WEIGHT = 1.5
 # P(same date of birth | two members of one household): twins, and typing.
 HOUSEHOLD_SAME_DOB = 0.02
-PERSON_COMPARISONS = (
-    "first_name",
-    "middle_name",
-    "dob",
-    "sex",
-    "suffix",
-    "email",
-    "record_id",
-    "ssn",
-)
 MIN_TRAINING_PAIRS = 30
 PSEUDO_COUNT = 5.0
 U_SAMPLE_PAIRS_PER_RECORD = 5  # random pairs for u: 5 per record, within these bounds
 U_SAMPLE_MIN, U_SAMPLE_MAX = 50_000, 300_000
-NAME_COMPARISONS = ("first_name", "last_name", "middle_name")
-TF_FIELDS = {"first_name": cmp.FIRST_EXACT, "last_name": cmp.LAST_EXACT}
 
 
 @dataclass
@@ -119,43 +108,36 @@ def _exact_u(records: pd.DataFrame, column: str) -> float | None:
     return float((counts * (counts - 1)).sum() / (total * (total - 1)))
 
 
-EXACT_FROM_FREQUENCY = {
-    "first_name": ("first_name", cmp.FIRST_EXACT),
-    "last_name": ("last_name", cmp.LAST_EXACT),
-    "dob": ("dob", cmp.DOB_EXACT),
-    "phone": ("phone", cmp.PHONE_EXACT),
-    "email": ("email", cmp.EMAIL_EXACT),
-    "record_id": ("record_id", cmp.ID_EXACT),
-    "ssn": ("ssn", cmp.SSN_EXACT),
-}
-
-
 def u_sample_size(n_records: int) -> int:
     """How many random pairs estimate u: enough for rare levels, bounded in time."""
     return int(np.clip(U_SAMPLE_PAIRS_PER_RECORD * n_records, U_SAMPLE_MIN, U_SAMPLE_MAX))
 
 
 def estimate_u(
-    records: pd.DataFrame, n_pairs: int | None = None, order: np.ndarray | None = None
+    records: pd.DataFrame,
+    n_pairs: int | None = None,
+    order: np.ndarray | None = None,
+    comparisons: list[Comparison] | None = None,
 ) -> dict[str, np.ndarray]:
     """u per comparison level from random pairs (exact levels from value frequencies)."""
+    comparisons = COMPARISONS if comparisons is None else comparisons
     if n_pairs is None:
         n_pairs = u_sample_size(len(records))
-    levels = compare_pairs(records, random_pairs(records, n_pairs, order=order))
+    levels = compare_pairs(records, random_pairs(records, n_pairs, order=order), comparisons)
     u = {}
-    for comparison in COMPARISONS:
-        column = levels[f"{comparison.name}_level"].to_numpy()
+    for comparison in comparisons:
+        column = levels[comparison.level_column].to_numpy()
         counts = np.bincount(column[column != MISSING], minlength=comparison.n_levels)
         # Smooth: a level never seen in the sample is rare, not impossible.
         counts = counts.astype(np.float64) + 0.5
         probs = counts / counts.sum()
-        exact = EXACT_FROM_FREQUENCY.get(comparison.name)
-        if exact is not None:
-            value = _exact_u(records, exact[0])
+        if comparison.exact_level is not None:
+            value = _exact_u(records, comparison.reads[0])
             if value is not None and value > 0:
-                rest = np.delete(probs, exact[1])
+                exact = comparison.exact_level
+                rest = np.delete(probs, exact)
                 rest = rest / max(rest.sum(), 1e-12) * (1.0 - value)
-                probs = np.insert(rest, exact[1], value)
+                probs = np.insert(rest, exact, value)
         u[comparison.name] = np.clip(probs, 1e-9, 1.0)
     return u
 
@@ -305,6 +287,7 @@ def fit_model(
     u: dict[str, np.ndarray] | None = None,
     u_pairs: int | None = None,
     order: np.ndarray | None = None,
+    comparisons: list[Comparison] | None = None,
 ) -> FittedModel:
     """Learn u, m and the prior from the records and their candidate pairs' levels.
 
@@ -314,32 +297,63 @@ def fit_model(
         u: known u (skips the random-pair estimate), mainly for tests.
         u_pairs: how many random pairs estimate u (default ``u_sample_size``).
         order: ``canonical_order(records)`` if the caller has it already.
+        comparisons: the comparisons ``levels`` holds (default ``fields.COMPARISONS``).
 
     Returns:
         The fitted model; ``stats`` tells how many pairs each training
         session used (no personal data).
     """
+    comparisons = list(COMPARISONS if comparisons is None else comparisons)
     if u is None:
-        u = estimate_u(records, u_pairs, order=order)
-    all_names = [c.name for c in COMPARISONS]
-    m0 = {c.name: np.asarray(c.initial_m, dtype=np.float64) / sum(c.initial_m) for c in COMPARISONS}
+        u = estimate_u(records, u_pairs, order=order, comparisons=comparisons)
     guard = household_guard(levels)
+    stats: dict = {"sessions": {}}
+    m = _learn_m(levels, guard, comparisons, u, stats)
+    priors = _learn_priors(records, levels, guard, comparisons, m, u, stats)
+    return FittedModel(
+        prior=priors["all"],
+        m=m,
+        u=u,
+        comparisons=comparisons,
+        stats=stats,
+        prior_cross=priors.get("cross"),
+        prior_within=priors.get("within"),
+    )
+
+
+def _training_sessions(levels: pd.DataFrame, comparisons: list[Comparison]) -> dict:
+    """Which pairs teach EM which comparisons, the way Splink trains.
+
+    Names (and the rest) are learned on pairs sharing a date of birth (and a
+    ZIP code), the date of birth (and the rest) on pairs sharing a whole name:
+    a comparison is never learned on pairs chosen for agreeing on it.
+    """
+    all_names = [c.name for c in comparisons]
     dob = levels["dob_level"].to_numpy()
     first = levels["first_name_level"].to_numpy()
     last = levels["last_name_level"].to_numpy()
-    dob_mask, dob_names = _dob_session(levels, dob, all_names)
-    sessions = {
-        # names (and the rest) learned on pairs sharing a date of birth (and a ZIP code)
-        "dob": (dob_mask, dob_names),
-        # date of birth (and the rest) learned on pairs sharing a whole name
+    name_parts = {c.name for c in comparisons if c.name_part}
+    return {
+        "dob": _dob_session(levels, dob, all_names),
         "name": (
             (first == cmp.FIRST_EXACT) & (last == cmp.LAST_EXACT),
-            [n for n in all_names if n not in NAME_COMPARISONS],
+            [n for n in all_names if n not in name_parts],
         ),
     }
+
+
+def _learn_m(
+    levels: pd.DataFrame,
+    guard: np.ndarray,
+    comparisons: list[Comparison],
+    u: dict[str, np.ndarray],
+    stats: dict,
+) -> dict[str, np.ndarray]:
+    """m of every comparison: each training session's EM, averaged where two teach one."""
+    all_names = [c.name for c in comparisons]
+    m0 = {c.name: np.asarray(c.initial_m, dtype=np.float64) / sum(c.initial_m) for c in comparisons}
     learned: dict[str, list[np.ndarray]] = {n: [] for n in all_names}
-    stats: dict = {"sessions": {}}
-    for session, (mask, names) in sessions.items():
+    for session, (mask, names) in _training_sessions(levels, comparisons).items():
         n_pairs = int(mask.sum())
         stats["sessions"][session] = {"pairs": n_pairs}
         if n_pairs < MIN_TRAINING_PAIRS:
@@ -365,38 +379,42 @@ def fit_model(
         for name in missing_sessions:
             learned[name].append(m_fit[name])
     m = {name: np.mean(learned[name], axis=0) for name in all_names}
-    for name in all_names:
-        m[name] = m[name] / m[name].sum()
-    # Across rosters and inside one the chance of a match differs (a roster
-    # rarely repeats a person; two rosters often share them): one prior each.
-    # The level patterns are counted once, with the cross flag, for all three.
+    return {name: m[name] / m[name].sum() for name in all_names}
+
+
+def _learn_priors(records, levels, guard, comparisons, m, u, stats: dict) -> dict[str, float]:
+    """The prior over all pairs, and one for pairs across rosters and one inside one.
+
+    Across rosters and inside one the chance of a match differs (a roster
+    rarely repeats a person; two rosters often share them). The level
+    patterns are counted once, with the cross flag, for all three.
+    """
     cross = _cross_pairs(records, levels)
     flag = np.zeros(len(levels), dtype=np.int8) if cross is None else cross.astype(np.int8)
-    names = [c.name for c in COMPARISONS]
-    columns = [levels[f"{n}_level"].to_numpy() for n in names]
+    columns = [levels[c.level_column].to_numpy() for c in comparisons]
     patterns, pguard, counts = _column_patterns([*columns, flag], guard)
     flags, patterns = patterns[:, -1].astype(bool), patterns[:, :-1]
-    prior = _prior_from_patterns(len(records), patterns, pguard, counts, m, u)
-    stats["prior"] = prior
+    names = [c.name for c in comparisons]
+    priors = {"all": _prior_from_patterns(len(records), patterns, pguard, counts, m, u, names)}
+    stats["prior"] = priors["all"]
     within_total, cross_total = _pair_totals(records)
-    priors = {}
     groups = (
         [] if cross is None else [("cross", flags, cross_total), ("within", ~flags, within_total)]
     )
     for key, mask, total in groups:
         if total > 0:
             priors[key] = _prior_from_patterns(
-                len(records), patterns[mask], pguard[mask], counts[mask], m, u, total_pairs=total
+                len(records),
+                patterns[mask],
+                pguard[mask],
+                counts[mask],
+                m,
+                u,
+                names,
+                total_pairs=total,
             )
             stats[f"prior_{key}"] = priors[key]
-    return FittedModel(
-        prior=prior,
-        m=m,
-        u=u,
-        stats=stats,
-        prior_cross=priors.get("cross"),
-        prior_within=priors.get("within"),
-    )
+    return priors
 
 
 def _dob_session(levels: pd.DataFrame, dob: np.ndarray, names: list[str]):
@@ -457,15 +475,18 @@ def estimate_prior(
     u: dict[str, np.ndarray],
     iterations: int = 200,
     total_pairs: float | None = None,
+    comparisons: list[Comparison] | None = None,
 ) -> float:
     """P(two random records are one person): expected matches among candidates / all pairs.
 
     ``total_pairs`` is the number of possible pairs the candidates were drawn
     from (default: all pairs of ``n_records``).
     """
-    names = [c.name for c in COMPARISONS]
+    names = [c.name for c in (COMPARISONS if comparisons is None else comparisons)]
     patterns, pguard, counts = _patterns(_level_matrix(levels, names), guard)
-    return _prior_from_patterns(n_records, patterns, pguard, counts, m, u, iterations, total_pairs)
+    return _prior_from_patterns(
+        n_records, patterns, pguard, counts, m, u, names, iterations, total_pairs
+    )
 
 
 def _prior_from_patterns(
@@ -475,17 +496,17 @@ def _prior_from_patterns(
     counts: np.ndarray,
     m: dict[str, np.ndarray],
     u: dict[str, np.ndarray],
+    names: list[str],
     iterations: int = 200,
     total_pairs: float | None = None,
 ) -> float:
-    """``estimate_prior`` on already counted level patterns (columns in COMPARISONS order)."""
+    """``estimate_prior`` on already counted level patterns (one column per name in ``names``)."""
     if total_pairs is None:
         total_pairs = n_records * (n_records - 1) / 2
     total_pairs = max(total_pairs, 1.0)
     n_pairs = float(counts.sum())
     if n_pairs == 0:
         return float(min(1.0 / total_pairs, 0.5))
-    names = [c.name for c in COMPARISONS]
     log_bayes = _log_bayes(patterns, names, m, u)
     prior = min(n_pairs / total_pairs * 0.5, 0.5)
     for _ in range(iterations):
@@ -516,8 +537,9 @@ def household_weight(model: FittedModel, scored) -> np.ndarray:
     household = shares_household(scored)
     dob = np.asarray(scored["dob_level"])
     person = np.zeros(len(dob))
-    for name in PERSON_COMPARISONS:
-        person += np.asarray(scored[f"{name}_weight"])
+    for comparison in model.comparisons:
+        if comparison.tells_apart:
+            person += np.asarray(scored[comparison.weight_column])
     twin_weight = np.log2(model.m["dob"][cmp.DOB_EXACT] / HOUSEHOLD_SAME_DOB)
     same_dob = dob == cmp.DOB_EXACT
     person[same_dob] += twin_weight - np.asarray(scored["dob_weight"])[same_dob]
@@ -564,17 +586,18 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
     weight = np.empty(len(levels))
     for comparison in model.comparisons:
         name = comparison.name
-        level = columns[f"{name}_level"]
+        level = columns[comparison.level_column]
         # one look-up per pair: the table's last entry (level -1, missing) weighs 0
         np.take(np.append(model.level_weights(name), 0.0), level, out=weight, mode="wrap")
-        exact_level = TF_FIELDS.get(name)
-        if exact_level is not None and name in records.columns:
+        exact_level = comparison.exact_level
+        column = comparison.reads[0] if comparison.reads else name
+        if comparison.term_frequency and column in records.columns:
             exact = np.flatnonzero(level == exact_level)
-            freq = _term_frequencies(records, name)[ia[exact]]
+            freq = _term_frequencies(records, column)[ia[exact]]
             tf_u = np.maximum(freq, model.tf_minimum_u)
             weight[exact] = np.log2(model.m[name][exact_level] / tf_u)
         total += weight
-        columns[f"{name}_weight"] = weight.astype(np.float32)  # half the memory
+        columns[comparison.weight_column] = weight.astype(np.float32)  # half the memory
     del weight
     capped = np.minimum(total, household_weight(model, columns))
     columns["household_guard"] = capped < np.minimum(total, 0.0)

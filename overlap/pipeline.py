@@ -20,12 +20,12 @@ import pandas as pd
 
 from overlap.block import candidate_pairs
 from overlap.cluster import cluster_records
-from overlap.compare import COMPARISONS, Comparison, compare_pairs, reuse_record_arrays
+from overlap.compare import compare_pairs, reuse_record_arrays
 from overlap.errors import MappingError, OverlapError
+from overlap.fields import NAME_FIELDS, Comparison, comparisons_for
 from overlap.model import FittedModel, canonical_order, fit_model, score
 
 DEFAULT_THRESHOLD = 0.5
-NAME_FIELDS = ("first_name", "last_name", "full_name")
 DECISION_COLUMNS = ["programme_a", "row_a", "programme_b", "row_b", "decision"]
 
 Progress = Callable[[str, dict], None]
@@ -264,14 +264,15 @@ def match_rosters(
 
     with reuse_record_arrays():  # u's random pairs are compared on the same records
         started = time.perf_counter()
-        levels = compare_pairs(records, pairs)
+        comparisons = comparisons_for(records)
+        levels = compare_pairs(records, pairs, comparisons)
         del pairs  # levels carries rid_a and rid_b
-        report("compare", started, pairs=len(levels), comparisons=len(COMPARISONS))
+        report("compare", started, pairs=len(levels), comparisons=len(comparisons))
 
         started = time.perf_counter()
         # hashed once: u's random pairs and clustering's tie-break both use it
         order = canonical_order(records)
-        model = fit_model(records, levels, order=order)
+        model = fit_model(records, levels, order=order, comparisons=comparisons)
     report(
         "model",
         started,
@@ -299,8 +300,8 @@ def match_rosters(
     return MatchResult(
         records=records,
         attributes=attributes,
-        pairs=_pairs_columns(scored),
-        comparisons=list(COMPARISONS),
+        pairs=_pairs_columns(scored, comparisons),
+        comparisons=comparisons,
         model=model,
         threshold=threshold,
         decisions=decisions,
@@ -309,10 +310,10 @@ def match_rosters(
     )
 
 
-def _pairs_columns(scored: pd.DataFrame) -> pd.DataFrame:
+def _pairs_columns(scored: pd.DataFrame, comparisons: list[Comparison]) -> pd.DataFrame:
     """rid_a, rid_b, probability, match_weight, then level/weight per comparison."""
     ordered = ["rid_a", "rid_b", "probability", "match_weight"]
-    for c in COMPARISONS:
+    for c in comparisons:
         ordered += [f"{c.name}_level", f"{c.name}_weight"]
     ordered += [c for c in scored.columns if c not in ordered]
     return scored[ordered].reset_index(drop=True)

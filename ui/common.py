@@ -12,6 +12,7 @@ import streamlit as st
 
 from overlap.analyse import SMALL_CELL_THRESHOLD, suppress_small_counts
 from overlap.export import safe_csv_bytes, safe_xlsx_bytes
+from overlap.fields import FIELD_LABELS
 from ui import state
 
 
@@ -162,24 +163,6 @@ def download_counts(
 
 KEEP = "(other information — keep it to group by)"
 IGNORE = "(ignore this column)"
-FIELD_LABELS = {
-    "record_id": "Record ID",
-    "full_name": "Full name (all in one)",
-    "first_name": "First name",
-    "middle_name": "Middle name",
-    "last_name": "Last name",
-    "suffix": "Suffix (Jr, Sr, III)",
-    "dob": "Date of birth",
-    "sex": "Sex / gender",
-    "address": "Address (all in one line)",
-    "street": "Street address",
-    "unit": "Apartment / unit",
-    "city": "City",
-    "state": "State",
-    "zip": "ZIP code",
-    "phone": "Phone",
-    "email": "Email",
-}
 LABEL_TO_FIELD = {label: f for f, label in FIELD_LABELS.items()}
 
 
