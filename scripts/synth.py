@@ -2610,6 +2610,15 @@ def _population_for(adults_needed: int, rng, zips: int | None = None) -> Populat
     return make_population(max(50, int(adults_needed / 1.75) + 50), rng, zips=zips)
 
 
+def with_name_origin(truth: pd.DataFrame, pop: Population) -> pd.DataFrame:
+    """The truth plus ``name_origin``: the group (GROUPS) each person's names were drawn from.
+
+    Benchmarks score accuracy per group with it (does one community get matched worse?).
+    """
+    index = truth["person_id"].str[1:].astype(np.int64).to_numpy()
+    return truth.assign(name_origin=np.asarray(GROUPS, dtype=object)[pop.group[index]])
+
+
 def make_linked_pair(
     n: int,
     seed: int,
@@ -2641,7 +2650,8 @@ def make_linked_pair(
 
     Returns:
         (frame_a, frame_b, truth); truth has ``file`` ("a"/"b"), ``row``
-        (1-based), ``person_id``, ``household_id``, ``relation``, ``corruptions``.
+        (1-based), ``person_id``, ``household_id``, ``relation``, ``corruptions``,
+        ``name_origin``.
     """
     rng = np.random.default_rng(seed)
     unique = n - round(n * duplicates)
@@ -2668,7 +2678,7 @@ def make_linked_pair(
         truth.insert(0, "file", label)
         frames.append(frame)
         truths.append(truth)
-    return frames[0], frames[1], pd.concat(truths, ignore_index=True)
+    return frames[0], frames[1], with_name_origin(pd.concat(truths, ignore_index=True), pop)
 
 
 def make_rosters(
@@ -2692,7 +2702,8 @@ def make_rosters(
         corruption: multiplies every corruption rate (see ``make_linked_pair``).
 
     Returns:
-        (frames, truth); truth's ``file`` is "roster_1", "roster_2", ...
+        (frames, truth); truth's ``file`` is "roster_1", "roster_2", ...; its
+        ``name_origin`` is the group each person's names come from.
     """
     if n_files < 2:
         raise ValueError("make_rosters needs at least two files")
@@ -2725,4 +2736,4 @@ def make_rosters(
         truth.insert(0, "file", f"roster_{i + 1}")
         frames.append(frame)
         truths.append(truth)
-    return frames, pd.concat(truths, ignore_index=True)
+    return frames, with_name_origin(pd.concat(truths, ignore_index=True), pop)
