@@ -70,12 +70,24 @@ def overlap_has(subcommand: str) -> bool:
 
 
 def _read_records(out_dir: Path) -> pd.DataFrame:
+    """programme,row,person_id of each record a tool wrote, one per roster row.
+
+    Where a row names two people, Overlap writes two records with the same
+    ``row`` and a ``part`` (1, 2; empty for ordinary rows, issue 12 item 4). The
+    truth has one person per row (the first named: a 1040's primary filer), so
+    the row's first part is the one scored.
+    """
+    path = out_dir / "records.csv"
+    header = pd.read_csv(path, nrows=0).columns
+    columns = ["programme", "row", "person_id"] + (["part"] if "part" in header else [])
     records = pd.read_csv(
-        out_dir / "records.csv",
-        usecols=["programme", "row", "person_id"],
-        dtype={"programme": str, "row": "int64", "person_id": str},
+        path,
+        usecols=columns,
+        dtype={"programme": str, "row": "int64", "person_id": str, "part": str},
         keep_default_na=False,
     )
+    if "part" in records:
+        records = records[records["part"].isin(["", "1", "1.0"])].drop(columns="part")
     return records
 
 
@@ -84,9 +96,11 @@ def run_overlap(
 ) -> ToolRun:
     """``overlap match`` on the data set's files; person ids read from records.csv."""
     shutil.rmtree(out_dir, ignore_errors=True)
+    # Exactly as a user runs it: the files and an output folder, nothing configured.
     cmd = [*overlap_command(), "match", *map(str, dataset.files), "--out", str(out_dir)]
-    for name in dataset.programmes:
-        cmd += ["--name", name]
+    if dataset.programmes != [f.stem for f in dataset.files]:
+        for name in dataset.programmes:
+            cmd += ["--name", name]
     if threshold is not None:
         cmd += ["--threshold", str(threshold)]
     cmd += list(extra)
