@@ -43,8 +43,10 @@ if str(ROOT) not in sys.path:
 
 SPLINK_FIELDS = [
     "first_name",
+    "middle_initial",
     "last_name",
     "dob",
+    "sex",
     "street",
     "city",
     "state",
@@ -131,7 +133,59 @@ def read_mapped(path: Path, name: str) -> tuple[pd.DataFrame, str]:
     roster = read_roster(path, name=name)
     guess = guess_mapping(roster.frame)
     mapped = apply_mapping(roster, guess.mapping)
-    return mapped.fields, "overlap.mapping.guess_mapping"
+    fields, added = analyst_additions(roster.frame, mapped.fields.copy())
+    how = "overlap.mapping.guess_mapping" + (f" + analyst: {', '.join(added)}" if added else "")
+    return fields, how
+
+
+# An analyst's hand mapping for headers of shapes Splink's docs show, used only for
+# fields Overlap's automatic mapping left empty (see bench/README.md, fairness).
+ANALYST_HEADERS = {"fname_c1": "first_name", "fname_c2": "middle_name", "lname_c1": "last_name"}
+ANALYST_DATE_PARTS = ("by", "bm", "bd")  # RLdata: birth year, month, day
+ADDRESS_PART_SKIP = ("employer",)  # an employer's address is not the person's
+
+
+def _blank(fields: pd.DataFrame, field: str) -> bool:
+    return field not in fields or not fields[field].fillna("").astype(str).str.strip().any()
+
+
+def analyst_additions(raw: pd.DataFrame, fields: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """What an analyst following Splink's docs adds where Overlap's mapping left a field empty.
+
+    - A street from house number + street name columns (any prefix but an
+      employer's), as Splink's pseudopeople example concatenates them.
+    - RLdata's headers: ``fname_c1``/``fname_c2``/``lname_c1`` as first, middle
+      and last name, ``by``/``bm``/``bd`` put together as an ISO date of birth.
+
+    Returns:
+        The fields, and a list of what was added (for the stats).
+    """
+    added = []
+    columns = {str(c).strip().lower(): c for c in raw.columns}
+    if _blank(fields, "street"):
+        prefixes = [
+            c[: -len("street_number")]
+            for c in columns
+            if c.endswith("street_number")
+            and c[: -len("street_number")] + "street_name" in columns
+            and not any(skip in c for skip in ADDRESS_PART_SKIP)
+        ]
+        if prefixes:
+            pre = min(prefixes, key=len)  # the unprefixed address first, then e.g. mailing_
+            number = raw[columns[pre + "street_number"]].fillna("").astype(str)
+            name = raw[columns[pre + "street_name"]].fillna("").astype(str)
+            fields["street"] = (number + " " + name).str.strip()
+            added.append(f"street = {pre}street_number + {pre}street_name")
+    for header, field in ANALYST_HEADERS.items():
+        if header in columns and _blank(fields, field):
+            fields[field] = raw[columns[header]].fillna("").astype(str)
+            added.append(f"{field} = {header}")
+    if all(h in columns for h in ANALYST_DATE_PARTS) and _blank(fields, "dob"):
+        y, m, d = (pd.to_numeric(raw[columns[h]], errors="coerce") for h in ANALYST_DATE_PARTS)
+        dob = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": d}), errors="coerce")
+        fields["dob"] = dob.dt.strftime("%Y-%m-%d").fillna("")
+        added.append("dob = by-bm-bd")
+    return fields, added
 
 
 def _clean_text(col: pd.Series) -> pd.Series:
@@ -168,8 +222,10 @@ def clean_for_splink(fields: pd.DataFrame) -> pd.DataFrame:
     fields = fields.copy()
     for col in [
         "first_name",
+        "middle_name",
         "last_name",
         "full_name",
+        "sex",
         "dob",
         "address",
         "street",
@@ -199,6 +255,9 @@ def clean_for_splink(fields: pd.DataFrame) -> pd.DataFrame:
         fields.loc[need, "last_name"] = pd.Series(last, index=fields.index)[need]
     out = pd.DataFrame(index=fields.index)
     out["first_name"] = _clean_text(fields["first_name"])
+    # Middle initial and sex, compared as Splink's pseudopeople example does.
+    out["middle_initial"] = _clean_text(fields["middle_name"].str.strip().str[:1])
+    out["sex"] = _clean_text(fields["sex"].str.strip().str[:1])
     out["last_name"] = _clean_text(fields["last_name"])
     out["dob"] = _parse_dob(fields["dob"])
     # A one-line address ("12 Main St, Springfield, IL 62701") split on its commas, as an
@@ -250,6 +309,7 @@ def null_placeholders(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 BROAD_RULE_MAX_PAIRS = 1e6
+TOP_VALUE_MAX_SHARE = 0.9  # a field whose commonest value fills more than this is left out
 
 
 def _pairs_if_blocked_on(values: pd.Series) -> float:
@@ -277,10 +337,16 @@ def build_settings(present: set[str], broad: list[str] = ()):
         comparisons.append(
             cl.NameComparison("last_name").configure(term_frequency_adjustments=True)
         )
+    if "middle_initial" in present:  # as Splink's pseudopeople example
+        comparisons.append(
+            cl.ExactMatch("middle_initial").configure(term_frequency_adjustments=True)
+        )
     if "dob" in present:
         comparisons.append(
             cl.DateOfBirthComparison("dob", input_is_string=True, invalid_dates_as_null=True)
         )
+    if "sex" in present:  # as Splink's pseudopeople example
+        comparisons.append(cl.ExactMatch("sex"))
     if "street" in present:
         comparisons.append(cl.JaroWinklerAtThresholds("street", [0.9, 0.7]))
     if "city" in present:
@@ -339,6 +405,8 @@ def build_settings(present: set[str], broad: list[str] = ()):
         deterministic.append(block_on("ssn"))
 
     em_rules = []  # (columns, rule): tighten_em_rules may narrow them at scale
+    if have("ssn"):  # pairs sharing an SSN are nearly all matches: they train the other fields
+        em_rules.append((("ssn",), block_on("ssn")))
     if have("first_name", "last_name"):
         em_rules.append((("first_name", "last_name"), block_on("first_name", "last_name")))
     if have("dob"):
@@ -440,7 +508,11 @@ def _count(splink_frame) -> int:
 
 
 def run_splink(
-    files: list[Path], names: list[str], threshold: float, u_max_pairs: float = 1e7
+    files: list[Path],
+    names: list[str],
+    threshold: float,
+    u_max_pairs: float = 1e7,
+    model_path: Path | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Link and dedupe the rosters with Splink; returns records (programme,row,person_id) and stats.
 
@@ -449,6 +521,7 @@ def run_splink(
         names: programme name of each file.
         threshold: match probability at and above which two records are one person.
         u_max_pairs: random pairs for estimating ``u``.
+        model_path: where to save the trained model (Splink's JSON), to see its weights.
 
     Returns:
         The records frame and a stats dict (seconds per stage, candidate pairs, fields used).
@@ -475,7 +548,14 @@ def run_splink(
 
     combined = null_placeholders(pd.concat(frames, keys=range(len(frames))))
     frames = [combined.xs(i).reset_index(drop=True) for i in range(len(frames))]
-    present = {c for c in SPLINK_FIELDS if combined[c].notna().mean() >= 0.05}
+    # Fields at least 5% filled and not one value nearly everywhere: a town's only ZIP code
+    # (with a few typos) tells no one apart, as profile_columns shows an analyst.
+    present = {
+        c
+        for c in SPLINK_FIELDS
+        if combined[c].notna().mean() >= 0.05
+        and combined[c].value_counts(normalize=True).iloc[0] < TOP_VALUE_MAX_SHARE
+    }
     stats["fields"] = sorted(present)
 
     import duckdb
@@ -514,6 +594,9 @@ def run_splink(
             rule, estimate_without_term_frequencies=True
         )
     t = stage("estimate_m_em", t, sessions=len(em_rules))
+    if model_path is not None:
+        model_path.parent.mkdir(parents=True, exist_ok=True)
+        linker.misc.save_model_to_json(str(model_path), overwrite=True)
 
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     n_links = _count(predictions)
@@ -649,7 +732,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.febrl4_example:
         records, stats = run_febrl4_example(args.files, names, args.threshold)
     else:
-        records, stats = run_splink(args.files, names, args.threshold, args.u_max_pairs)
+        records, stats = run_splink(
+            args.files, names, args.threshold, args.u_max_pairs, args.out / "splink_model.json"
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     records.to_csv(args.out / "records.csv", index=False)
     (args.out / "splink_stats.json").write_text(json.dumps(stats, indent=2))
