@@ -263,25 +263,29 @@ def samples() -> Dataset:
 SYNTH_STYLES = ["parish", "vita", "job"]
 
 
-def synth_rosters(
-    corruption: float, rows_each: int = SYNTH_ROWS, seed: int = SYNTH_SEED
+def generated_rosters(
+    name: str,
+    folder: Path,
+    styles: list[str],
+    rows_each: int,
+    seed: int,
+    corruption: float = 1.0,
 ) -> Dataset:
-    """Three generated rosters (parish CSV, clinic XLSX, job programme CSV) at a corruption level.
+    """Rosters from ``scripts/synth.make_rosters``, each written as its system exports it.
 
-    ``scripts/synth.make_rosters`` with every corruption rate multiplied by
-    ``corruption``, written as each system exports (``make_samples.write_export``).
+    One roster per style (parish CSV in cp1252 with title lines, clinic XLSX,
+    job programme semicolon CSV, employer CSV: ``make_samples.write_export``),
+    every corruption rate multiplied by ``corruption``; cached in ``folder``.
     Groups: the name origin the generator drew each person's names from.
     """
-    name = f"synth-{corruption:g}x"
-    folder = BENCH_DATA / f"{name}-{rows_each}-seed{seed}"
     synth, make_samples = _import_scripts()
-    paths = [folder / f"{i + 1}_{synth.SAMPLE_FILES[s]}" for i, s in enumerate(SYNTH_STYLES)]
+    paths = [folder / f"{i + 1}_{synth.SAMPLE_FILES[s]}" for i, s in enumerate(styles)]
     if not _cached(folder, [p.name for p in paths]):
         folder.mkdir(parents=True, exist_ok=True)
         frames, truth = synth.make_rosters(
-            len(SYNTH_STYLES), rows_each, seed, styles=SYNTH_STYLES, corruption=corruption
+            len(styles), rows_each, seed, styles=styles, corruption=corruption
         )
-        for frame, style, path in zip(frames, SYNTH_STYLES, paths, strict=True):
+        for frame, style, path in zip(frames, styles, paths, strict=True):
             make_samples.write_export(frame, style, path, seed)
         stem = {f"roster_{i + 1}": p.stem for i, p in enumerate(paths)}
         out = pd.DataFrame(
@@ -296,6 +300,15 @@ def synth_rosters(
         out.to_csv(folder / "truth.csv", index=False)
     truth = read_truth(folder / "truth.csv")
     return Dataset(name, paths, [p.stem for p in paths], truth, "our generator (scripts/synth)")
+
+
+def synth_rosters(
+    corruption: float, rows_each: int = SYNTH_ROWS, seed: int = SYNTH_SEED
+) -> Dataset:
+    """Three generated rosters (parish CSV, clinic XLSX, job programme CSV) at a corruption level."""
+    name = f"synth-{corruption:g}x"
+    folder = BENCH_DATA / f"{name}-{rows_each}-seed{seed}"
+    return generated_rosters(name, folder, SYNTH_STYLES, rows_each, seed, corruption)
 
 
 def scale_pair(n: int, seed: int = 7, shared: float = 0.3, zips: int | None = None) -> Dataset:

@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import pandas as pd  # noqa: E402
 
 from bench import datasets  # noqa: E402
 from bench.accuracy import score_run  # noqa: E402
@@ -35,31 +34,8 @@ STYLES = ["parish", "vita", "job", "employer"]
 def everyday_rosters(rows_each: int, n_files: int, seed: int) -> datasets.Dataset:
     """The generated exports, each in its own system's format, and their truth."""
     folder = OUT / f"{n_files}x{rows_each}-seed{seed}"
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import make_samples
-        import synth
-    finally:
-        sys.path.pop(0)
     styles = [STYLES[i % len(STYLES)] for i in range(n_files)]
-    paths = [folder / f"{i + 1}_{synth.SAMPLE_FILES[s]}" for i, s in enumerate(styles)]
-    truth_path = folder / "truth.csv"
-    if not (truth_path.exists() and all(p.exists() for p in paths)):
-        folder.mkdir(parents=True, exist_ok=True)
-        frames, truth = synth.make_rosters(n_files, rows_each, seed, styles=styles)
-        for frame, style, path in zip(frames, styles, paths, strict=True):
-            make_samples.write_export(frame, style, path, seed)
-        files = sorted(truth["file"].astype(str).unique(), key=lambda f: int(f.split("_")[-1]))
-        stem = {f: p.stem for f, p in zip(files, paths, strict=True)}
-        pd.DataFrame(
-            {
-                "programme": truth["file"].astype(str).map(stem),
-                "row": truth["row"].astype(int),
-                "true_id": truth["person_id"].astype(str),
-            }
-        ).to_csv(truth_path, index=False)
-    truth = pd.read_csv(truth_path, dtype={"programme": str, "row": int, "true_id": str})
-    return datasets.Dataset("everyday", paths, [p.stem for p in paths], truth)
+    return datasets.generated_rosters("everyday", folder, styles, rows_each, seed)
 
 
 def main(argv: list[str] | None = None) -> int:
