@@ -39,21 +39,48 @@ class ToolRun:
     stderr: str = ""
     error: str = ""
     stats: dict = field(default_factory=dict)  # tool-reported: stages, candidate pairs
+    cpu_seconds: float = 0.0  # user + system time of the child(ren)
+
+
+@dataclass
+class Measured:
+    """One child process: exit code, wall and CPU seconds, peak RSS (MB), stderr."""
+
+    code: int
+    seconds: float
+    rss_mb: float
+    cpu_seconds: float
+    stderr: str
+
+
+def run_measured(cmd: list[str], cwd: Path = ROOT, env: dict | None = None) -> Measured:
+    """Run a command; measure its wall time, its CPU time (user + system) and its peak RSS.
+
+    CPU time is the steadier measure on a shared machine: other people's work
+    stretches wall time but not the CPU seconds the child itself used.
+    """
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return Measured(
+        os.waitstatus_to_exitcode(status),
+        seconds,
+        usage.ru_maxrss / 1024.0,
+        usage.ru_utime + usage.ru_stime,
+        stderr,
+    )
 
 
 def run_command(
     cmd: list[str], cwd: Path = ROOT, env: dict | None = None
 ) -> tuple[int, float, float, str]:
     """Run a command; return (exit code, wall seconds, peak RSS of the child in MB, stderr)."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
-    return proc.returncode, seconds, usage.ru_maxrss / 1024.0, stderr
+    m = run_measured(cmd, cwd, env)
+    return m.code, m.seconds, m.rss_mb, m.stderr
 
 
 def overlap_command() -> list[str]:
@@ -104,8 +131,10 @@ def run_overlap(
     if threshold is not None:
         cmd += ["--threshold", str(threshold)]
     cmd += list(extra)
-    code, seconds, rss, stderr = run_command(cmd)
-    run = ToolRun("overlap", dataset.name, code == 0, seconds, rss, stderr=stderr)
+    m = run_measured(cmd)
+    code, stderr = m.code, m.stderr
+    run = ToolRun("overlap", dataset.name, code == 0, m.seconds, m.rss_mb, stderr=stderr)
+    run.cpu_seconds = m.cpu_seconds
     if code != 0:
         run.error = (stderr.strip().splitlines() or [f"exit {code}"])[-1][:300]
         return run
@@ -136,9 +165,11 @@ def run_splink(
     cmd += ["--threshold", str(threshold), "--u-max-pairs", str(u_max_pairs)]
     if febrl4_example:
         cmd.append("--febrl4-example")
-    code, seconds, rss, stderr = run_command(cmd)
+    m = run_measured(cmd)
+    code, stderr = m.code, m.stderr
     tool = "splink (FEBRL4 example, hand-made, uses SSN)" if febrl4_example else "splink"
-    run = ToolRun(tool, dataset.name, code == 0, seconds, rss, stderr=stderr)
+    run = ToolRun(tool, dataset.name, code == 0, m.seconds, m.rss_mb, stderr=stderr)
+    run.cpu_seconds = m.cpu_seconds
     if code != 0:
         run.error = (stderr.strip().splitlines() or [f"exit {code}"])[-1][:300]
         return run
