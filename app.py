@@ -7,12 +7,19 @@ pages/. All the work is done by the `overlap` library.
 
 import logging
 import os
+from pathlib import Path
 
 import streamlit as st
 
 from ui import common, state
 
-st.set_page_config(page_title="Overlap", page_icon=":material/join_inner:", layout="wide")
+# The tab icon is a local file: a ":material/...:" icon would make the browser fetch it from
+# a font CDN, and nothing may leave the machine (tests/e2e/test_nothing_calls_out.py).
+st.set_page_config(
+    page_title="Overlap",
+    page_icon=str(Path(__file__).resolve().parent / "ui" / "favicon.png"),
+    layout="wide",
+)
 state.init()
 
 sections: dict[str, list] = {}
