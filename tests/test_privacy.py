@@ -504,14 +504,7 @@ def test_pair_model_lookups_equal_the_fitted_logistic_model(rosters):
     model = privacy.fit_pair_model(x, y, names)
     # what match time computes by table look-ups == the logistic model on the one-hot design
     words = privacy.clk_words(records, SECRET)
-    keys = pd.DataFrame(
-        {
-            f"b_{k}": privacy._keyed_block_hashes(
-                v, privacy.hkdf_sha256(SECRET, b"block:" + k.encode())
-            )
-            for k, v in privacy.block_key_parts(records).items()
-        }
-    )
+    keys = privacy.keyed_blocks(records, SECRET)
     rng = np.random.default_rng(0)
     ra, rb = rng.integers(0, len(records), 500), rng.integers(0, len(records), 500)
     levels = privacy.pair_levels(words, privacy.key_codes(keys), ra, rb)
@@ -574,14 +567,7 @@ def test_shipped_model_tells_twins_from_one_person():
     again = {**person, "last_name": "kowlaski", "phone": "", "dob": ""}
     records = _frame([person, twin, again])
     words = privacy.clk_words(records, SECRET)
-    keys = pd.DataFrame(
-        {
-            f"b_{k}": privacy._keyed_block_hashes(
-                v, privacy.hkdf_sha256(SECRET, b"block:" + k.encode())
-            )
-            for k, v in privacy.block_key_parts(records).items()
-        }
-    )
+    keys = privacy.keyed_blocks(records, SECRET)
     levels = privacy.pair_levels(words, privacy.key_codes(keys), np.array([0, 0]), np.array([1, 2]))
     p_twin, p_again = privacy.pair_probability(levels)
     assert p_twin < privacy.DEFAULT_THRESHOLD <= p_again
@@ -610,14 +596,7 @@ def test_ssn_parts_survive_one_typo_and_record_ids_count_inside_one_roster():
     parts = privacy.block_key_parts(records)
     assert parts["ssn_head"].tolist() == ["12345", "12345", ""]
     assert parts["ssn_tail"].tolist() == ["6789", "6788", ""]
-    keys = pd.DataFrame(
-        {
-            f"b_{k}": privacy._keyed_block_hashes(
-                v, privacy.hkdf_sha256(SECRET, b"block:" + k.encode())
-            )
-            for k, v in parts.items()
-        }
-    )
+    keys = privacy.keyed_blocks(records, SECRET)
     levels = privacy.pair_levels(
         privacy.clk_words(records, SECRET),
         privacy.key_codes(keys),
