@@ -55,6 +55,9 @@ _DEFAULTS: dict[str, Callable[[], object]] = {
     "outreach_filters": lambda: 1,
     "draft_plan": lambda: None,
     "follow_report": lambda: None,
+    "private_secret": lambda: None,
+    "private_encoded": lambda: None,
+    "private_result": lambda: None,
 }
 
 
@@ -585,3 +588,44 @@ def follow_report(fingerprint: tuple):
 
 def set_follow_report(fingerprint: tuple, report) -> None:
     _set("follow_report", (fingerprint, report))
+
+
+# --- Private overlap ------------------------------------------------------------------------
+
+#: An environment variable the person running a shared server sets (``OVERLAP_HOSTED=1``):
+#: the Private overlap page then takes encoded files only, never a plain roster.
+HOSTED_ENV = "OVERLAP_HOSTED"
+
+
+def hosted() -> bool:
+    """True when this dashboard runs on a shared server (``OVERLAP_HOSTED=1``)."""
+    import os
+
+    return os.environ.get(HOSTED_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def private_secret() -> bytes:
+    """A new partners' secret, made once per session (only the first partner makes one)."""
+    import secrets
+
+    if _get("private_secret") is None:
+        _set("private_secret", secrets.token_hex(32).encode())
+    return _get("private_secret")
+
+
+def private_encoded():
+    """The roster this session encoded last: (programme, records, .clk bytes, key bytes), or None."""
+    return _get("private_encoded")
+
+
+def set_private_encoded(programme: str, records: int, clk: bytes, key: bytes) -> None:
+    _set("private_encoded", (programme, records, clk, key))
+
+
+def private_result():
+    """This session's match of encoded files (an ``EncodedMatch``), or None."""
+    return _get("private_result")
+
+
+def set_private_result(result) -> None:
+    _set("private_result", result)
