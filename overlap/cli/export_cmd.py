@@ -87,6 +87,18 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         metavar="FILE",
         help="the list to write: FILE.csv or FILE.xlsx",
     )
+    parser.add_argument(
+        "--key-file",
+        default=None,
+        metavar="KEY.csv",
+        help="for a match of encoded (.clk) files: your key file, to list your own people",
+    )
+    parser.add_argument(
+        "--roster",
+        default=None,
+        metavar="FILE",
+        help="for a match of encoded (.clk) files: the roster you encoded",
+    )
     return parser
 
 
@@ -174,7 +186,13 @@ def run(args: argparse.Namespace) -> int:
         not_in=list(args.not_in),
         where=parse_where(args.where),
     )
-    records, attributes, links = read_match_dir(args.from_dir)
+    from overlap.privacy import home
+
+    if Path(args.from_dir).exists() and home.is_encoded_result(args.from_dir):
+        records, attributes = home.own_people(args.from_dir, args.key_file, args.roster)
+        links = None
+    else:
+        records, attributes, links = read_match_dir(args.from_dir)
     people = build_target_list(records, conditions, attributes=attributes, links=links)
     write_table(display_targets(people), out, sheet_name="Outreach list")
     noun = "person" if len(people) == 1 else "people"
