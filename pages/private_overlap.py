@@ -1,40 +1,46 @@
 """Private overlap: encode a roster with the partners' secret, measure overlap from encodings.
 
-Thin: every step is a call into ``overlap.privacy``. Uploads and encodings
-stay in this session's memory (``st.session_state``), never on disk.
+Thin: every step is a call into ``overlap.privacy``; what the session keeps
+goes through ``ui.state``, every download through ``ui.common.download``.
+On a shared server (``OVERLAP_HOSTED=1``) the page takes encoded files only:
+a plain roster is encoded on its owner's own computer.
 """
 
 import json
-import secrets
 
 import pandas as pd
 import streamlit as st
 
 from overlap import analyse, charts, privacy
 from overlap.errors import OverlapError
-from overlap.export import read_safe_csv, safe_csv_bytes
+from overlap.export import read_safe_csv
 from overlap.ingest import read_roster
 from overlap.mapping import guess_mapping
-from ui import state
+from ui import common, state
 
 KEY = "ov_private_"
 SHAREABLE_FIELDS = ["zip", "city", "state"]
-
-st.title("Private overlap")
-st.write(
-    "Learn how many people your programmes share **without handing over your rosters**. "
-    "Each partner encodes its own roster here, in its own browser, with a secret the partners "
-    "agree on; only the encoded file is sent. Whoever runs the match sees counts, not names."
+ENCODE_COMMAND = (
+    "overlap encode clients.xlsx --secret-file partners.secret --out clinic.clk --share zip"
 )
 
-encode_tab, match_tab, home_tab, about_tab = st.tabs(
-    [
-        "1. Encode your roster",
-        "2. Measure the overlap",
-        "3. Find your own people",
-        "What this protects",
-    ]
-)
+
+def _mode_banner(hosted: bool) -> None:
+    """Say where the roster is read: this server never sees one when it is shared."""
+    if hosted:
+        st.info(
+            "**Shared server.** This dashboard runs on a server other people use, so it takes "
+            "**encoded files (.clk) only**, never a roster. Encode your roster on your own "
+            "computer first (see *1. Encode your roster*).",
+            icon=":material/cloud:",
+        )
+    else:
+        st.info(
+            "**Running on this computer.** Your roster is read here, on the computer running "
+            "this dashboard, and is not sent anywhere; only the encoded file you download and "
+            "pass on leaves it.",
+            icon=":material/computer:",
+        )
 
 
 def _secret_input(where: str) -> bytes | None:
@@ -46,16 +52,12 @@ def _secret_input(where: str) -> bytes | None:
         horizontal=True,
     )
     if how.startswith("Make"):
-        if f"{KEY}new_secret" not in st.session_state:
-            st.session_state[f"{KEY}new_secret"] = secrets.token_hex(32).encode()
-        new = st.session_state[f"{KEY}new_secret"]
-        st.download_button(
+        new = state.private_secret()
+        common.download(
             "Download the new secret file",
-            data=new + b"\n",
-            file_name="partners.secret",
-            mime="text/plain",
+            new + b"\n",
+            "partners.secret",
             key=f"{KEY}{where}_secret_download",
-            on_click="ignore",
             icon=":material/key:",
         )
         st.caption(
@@ -75,40 +77,57 @@ def _secret_input(where: str) -> bytes | None:
         return None
 
 
-with encode_tab:
-    st.subheader("Encode your roster")
+def _encode_elsewhere() -> None:
+    """What a partner does on a shared server: encode at home, with one command."""
+    st.write(
+        "Encode your roster **on your own computer**, so that it never reaches this server. "
+        "Either run one command there:"
+    )
+    st.code(ENCODE_COMMAND, language="bash")
+    st.write(
+        "or start Overlap on your own computer (`make run`) and use this page there: it then "
+        "reads your roster on your computer. Either way you get two files: the encoded file "
+        "(.clk), which you send, and your key file, which you keep. Then upload the .clk "
+        "under *2. Measure the overlap*."
+    )
+
+
+def _encode_options(roster_file) -> tuple[list[str], dict[str, str]]:
+    """Which columns to send in plain text, and social security numbers to leave out."""
+    try:
+        roster = read_roster(roster_file.getvalue(), name=roster_file.name)
+        mapping = guess_mapping(roster.frame).mapping
+    except OverlapError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return [], {}
+    fields = [f for f in SHAREABLE_FIELDS if f in mapping.values()]
+    attributes = [c for c in roster.frame.columns if c not in mapping]
+    share = st.multiselect(
+        "Send these columns in plain text (optional)",
+        fields + attributes,
+        key=f"{KEY}share",
+        help="So the overlap can be shown by place or group. Leave empty to send "
+        "nothing but encodings. A rare value can point at a person.",
+    )
+    ssn_columns = [raw for raw, f in mapping.items() if f == "ssn"]
+    if ssn_columns and not st.checkbox(
+        "Use social security numbers (sent scrambled)",
+        value=True,
+        key=f"{KEY}ssn",
+        help="They find the same person despite a typo in a name. Whoever has the "
+        "secret can unscramble them by trying every number; untick to send none.",
+    ):
+        return share, {raw: "ignore" for raw in ssn_columns}
+    return share, {}
+
+
+def _encode_here() -> None:
+    """Encode a roster in this (local) dashboard and offer the two files."""
     roster_file = st.file_uploader(
         "Your roster", type=state.UPLOAD_TYPES, key=f"{KEY}roster_upload"
     )
     secret = _secret_input("encode")
-    share: list[str] = []
-    leave_out: dict[str, str] = {}
-    if roster_file is not None:
-        try:
-            roster = read_roster(roster_file.getvalue(), name=roster_file.name)
-            mapping = guess_mapping(roster.frame).mapping
-        except OverlapError as exc:
-            st.error(str(exc), icon=":material/error:")
-            roster = None
-        if roster is not None:
-            fields = [f for f in SHAREABLE_FIELDS if f in mapping.values()]
-            attributes = [c for c in roster.frame.columns if c not in mapping]
-            share = st.multiselect(
-                "Send these columns in plain text (optional)",
-                fields + attributes,
-                key=f"{KEY}share",
-                help="So the overlap can be shown by place or group. Leave empty to send "
-                "nothing but encodings. A rare value can point at a person.",
-            )
-            ssn_columns = [raw for raw, f in mapping.items() if f == "ssn"]
-            if ssn_columns and not st.checkbox(
-                "Use social security numbers (sent scrambled)",
-                value=True,
-                key=f"{KEY}ssn",
-                help="They find the same person despite a typo in a name. Whoever has the "
-                "secret can unscramble them by trying every number; untick to send none.",
-            ):
-                leave_out = {raw: "ignore" for raw in ssn_columns}
+    share, leave_out = _encode_options(roster_file) if roster_file is not None else ([], {})
     ready = roster_file is not None and secret is not None
     if st.button("Encode", type="primary", disabled=not ready, key=f"{KEY}encode"):
         try:
@@ -120,7 +139,7 @@ with encode_tab:
                     file_name=roster_file.name,
                     overrides=leave_out or None,
                 )
-            st.session_state[f"{KEY}encoded"] = (
+            state.set_private_encoded(
                 encoded.name,
                 len(encoded.frame),
                 privacy.encoded_bytes(encoded),
@@ -128,40 +147,42 @@ with encode_tab:
             )
         except OverlapError as exc:
             st.error(str(exc), icon=":material/error:")
-    done = st.session_state.get(f"{KEY}encoded")
-    if done:
-        name, n, clk, key = done
-        st.success(f"Encoded {n:,} records of {name}.", icon=":material/lock:")
-        left, right = st.columns(2)
-        with left:
-            st.download_button(
-                "Download the encoded file (send this)",
-                data=clk,
-                file_name=f"{name}.clk",
-                mime="text/csv",
-                key=f"{KEY}clk_download",
-                on_click="ignore",
-                icon=":material/send:",
-                type="primary",
-            )
-        with right:
-            st.download_button(
-                "Download your key file (keep this)",
-                data=key,
-                file_name=f"{name}.key.csv",
-                mime="text/csv",
-                key=f"{KEY}key_download",
-                on_click="ignore",
-                icon=":material/home:",
-            )
-        st.warning(
-            "Keep the key file on your own computer. It turns the random ids in a match back "
-            "into your row numbers; never send it, nor the secret, with the encoded file.",
-            icon=":material/shield:",
-        )
+    _encoded_downloads()
 
-with match_tab:
-    st.subheader("Measure the overlap from encoded files")
+
+def _encoded_downloads() -> None:
+    done = state.private_encoded()
+    if not done:
+        return
+    name, n, clk, key = done
+    st.success(f"Encoded {n:,} records of {name}.", icon=":material/lock:")
+    left, right = st.columns(2)
+    with left:
+        common.download(
+            "Download the encoded file (send this)",
+            clk,
+            f"{name}.clk",
+            key=f"{KEY}clk_download",
+            icon=":material/send:",
+            primary=True,
+        )
+    with right:
+        common.download(
+            "Download your key file (keep this)",
+            key,
+            f"{name}.key.csv",
+            key=f"{KEY}key_download",
+            icon=":material/home:",
+        )
+    st.warning(
+        "Keep the key file on your own computer. It turns the random ids in a match back "
+        "into your row numbers; never send it, nor the secret, with the encoded file.",
+        icon=":material/shield:",
+    )
+
+
+def _measure() -> None:
+    """Upload .clk files, match them, show counts (small ones hidden) and the partners' files."""
     clk_files = st.file_uploader(
         "Encoded files (.clk), one per programme",
         type=["clk"],
@@ -177,120 +198,120 @@ with match_tab:
         try:
             with st.spinner("Matching the encodings…"):
                 encoded = [privacy.read_encoded(f.getvalue(), file_name=f.name) for f in clk_files]
-                result = privacy.match_encoded(encoded)
-            st.session_state[f"{KEY}result"] = result
+                state.set_private_result(privacy.match_encoded(encoded))
         except OverlapError as exc:
             st.error(str(exc), icon=":material/error:")
-    result = st.session_state.get(f"{KEY}result")
+    result = state.private_result()
     if result is not None:
-        shown = privacy.suppress_summary_counts(result.summary)
+        _counts(result)
+        _partner_files(result)
 
-        def count(n) -> str:
-            return f"fewer than {shown['suppressed_below']}" if n is None else f"{n:,}"
 
-        st.metric("People across all programmes", count(shown["union_people"]))
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {"Programme": name, "People": count(v["people"])}
-                    for name, v in shown["programmes"].items()
-                ]
-            ),
-            hide_index=True,
-        )
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "Programmes": f"{p['a']} and {p['b']}",
-                        "Shared people": count(p["shared_people"]),
-                    }
-                    for p in shown["pairwise"]
-                ]
-            ),
-            hide_index=True,
-        )
-        membership = analyse.person_programmes(result.records)
-        st.plotly_chart(charts.upset_figure(membership, suppress=True), key=f"{KEY}upset")
-        st.caption(
-            f"Counts below {shown['suppressed_below']} are hidden so no small group can be singled out."
-        )
-        st.download_button(
-            "Download the overlap summary (small counts hidden)",
-            data=json.dumps(shown, indent=2).encode(),
-            file_name="overlap-private.json",
-            mime="application/json",
-            key=f"{KEY}summary_download",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-        st.download_button(
-            "Download the match table (random ids and person numbers)",
-            data=safe_csv_bytes(result.records.drop(columns=["rid"])),
-            file_name="records.csv",
-            mime="text/csv",
-            key=f"{KEY}records_download",
-            on_click="ignore",
-            icon=":material/download:",
-            help="It shows which random ids are the same person. Send each partner only "
-            "its own programme's lines: the table as a whole reveals who is in which programme.",
-        )
+def _counts(result) -> None:
+    shown = privacy.suppress_summary_counts(result.summary)
 
-with home_tab:
-    st.subheader("Turn matched ids back into your own rows")
-    st.write(
-        "Upload the match table and your own key file: you get the row numbers of your "
-        "roster whose people are also in another programme, to build your outreach list."
+    def count(n) -> str:
+        return f"fewer than {shown['suppressed_below']}" if n is None else f"{n:,}"
+
+    st.metric("People across all programmes", count(shown["union_people"]))
+    programmes = [
+        {"Programme": name, "People": count(v["people"])} for name, v in shown["programmes"].items()
+    ]
+    st.dataframe(pd.DataFrame(programmes), hide_index=True)
+    pairs = [
+        {"Programmes": f"{p['a']} and {p['b']}", "Shared people": count(p["shared_people"])}
+        for p in shown["pairwise"]
+    ]
+    st.dataframe(pd.DataFrame(pairs), hide_index=True)
+    membership = analyse.person_programmes(result.records)
+    st.plotly_chart(charts.upset_figure(membership, suppress=True), key=f"{KEY}upset")
+    st.caption(
+        f"Counts below {shown['suppressed_below']} are hidden so no small group can be singled out."
     )
-    records_file = st.file_uploader("Match table (records.csv)", type=["csv"], key=f"{KEY}records")
-    key_file = st.file_uploader("Your key file (.key.csv)", type=["csv"], key=f"{KEY}keyfile")
-    if records_file is not None and key_file is not None:
-        try:
-            records = read_safe_csv(records_file)
-            keys = pd.read_csv(key_file, dtype=str, keep_default_na=False)
-            names = sorted(records["programme"].unique())
-            mine = st.selectbox("Your programme", names, key=f"{KEY}mine")
-            rows = privacy.my_shared_rows(records, keys, mine)
-            st.write(f"{len(rows):,} of your rows are people another programme also serves.")
-            st.dataframe(rows, hide_index=True)
-            st.download_button(
-                "Download these row numbers",
-                data=safe_csv_bytes(rows),
-                file_name=f"{mine}-shared-rows.csv",
-                mime="text/csv",
-                key=f"{KEY}rows_download",
-                on_click="ignore",
-                icon=":material/download:",
-            )
-        except (OverlapError, KeyError, ValueError) as exc:
-            st.error(
-                f"Could not match the key file to the table ({type(exc).__name__}); "
-                "check that both come from the same encoding.",
-                icon=":material/error:",
+    common.download(
+        "Download the overlap summary (small counts hidden)",
+        json.dumps(shown, indent=2).encode(),
+        "overlap-private.json",
+        key=f"{KEY}summary_download",
+    )
+
+
+def _partner_files(result) -> None:
+    st.subheader("A file for each partner")
+    st.write(
+        "Each file lists only that partner's own random ids whose people another programme "
+        "also serves, and which programmes. Send each partner its own file only: together "
+        "with its key file, it becomes that partner's row numbers, on its own computer."
+    )
+    columns = st.columns(min(len(result.programmes), 4))
+    for i, programme in enumerate(result.programmes):
+        with columns[i % len(columns)]:
+            common.download_csv(
+                f"For {programme}",
+                privacy.shared_ids(result.records, programme),
+                f"{programme}-shared-ids.csv",
+                key=f"{KEY}partner_{i}",
             )
 
-with about_tab:
-    st.subheader("What this protects")
-    st.markdown(
-        """
+
+def _find_own_people(hosted: bool) -> None:
+    if hosted:
+        st.write(
+            "Your key file stays on your own computer, so this is done there, not on this "
+            "server. With the file the person running the match sent you (your shared ids), "
+            "your key file and your roster, run:"
+        )
+        st.code(
+            "overlap export --from clinic-shared-ids.csv --key-file clinic.key.csv "
+            "--roster clients.xlsx --out my-shared-people.xlsx",
+            language="bash",
+        )
+        return
+    st.write(
+        "Upload the file of your shared ids (or the whole match table) and your own key "
+        "file: you get the row numbers of your roster whose people are also in another "
+        "programme, to build your outreach list."
+    )
+    ids_file = st.file_uploader(
+        "Your shared ids (or records.csv)", type=["csv"], key=f"{KEY}records"
+    )
+    key_file = st.file_uploader("Your key file (.key.csv)", type=["csv"], key=f"{KEY}keyfile")
+    if ids_file is None or key_file is None:
+        return
+    try:
+        table = read_safe_csv(ids_file)
+        mine = None
+        if "programme" in table.columns:
+            names = sorted(table["programme"].unique())
+            mine = st.selectbox("Your programme", names, key=f"{KEY}mine")
+        rows = privacy.my_shared_rows(table, privacy.read_key_map(key_file.getvalue()), mine)
+    except OverlapError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    st.write(f"{len(rows):,} of your rows are people another programme also serves.")
+    st.dataframe(rows, hide_index=True)
+    common.download_csv(
+        "Download these row numbers", rows, "my-shared-rows.csv", key=f"{KEY}rows_download"
+    )
+
+
+ABOUT_PROTECTS = """
 - **Names, dates of birth, addresses, phones and emails never leave your computer.** The
   encoded file holds a random id, a pattern of 1,024 bits and a few scrambled keys per
   person. Without the secret, nobody can turn them back into names.
 - **Your row order and row numbers stay hidden.** Records are shuffled and get new random
   ids every time you encode.
+- **An altered encoded file is refused**: each file carries a checksum of its contents.
 - **Small counts are hidden** here (fewer than 11), as public-health agencies do, because
   "2 people in both programmes" can point at someone.
 """
-    )
-    st.subheader("What it does not protect")
-    st.markdown(
-        """
+ABOUT_DOES_NOT = """
 - **Whoever holds the secret can attack the encodings**: they can try every likely name
   and birth date and see which patterns fit. The person who runs the match should not
   have the secret — or the partners must trust them.
 - **Encoded files can still leak through frequencies**: researchers have rebuilt common
   names from large sets of such encodings. Treat encoded files as confidential.
-- **The match table shows who is in both lists.** Only counts should go to everyone; each
+- **The match shows who is in both lists.** Only counts should go to everyone; each
   partner gets back only its own ids.
 - **Hiding small counts is simple**: someone can sometimes work out a hidden number by
   subtracting one shown total from another.
@@ -303,4 +324,39 @@ with about_tab:
 - **Matching is slightly less exact than plain matching**, mostly for families who share
   a surname, address and phone.
 """
-    )
+
+
+state.init()  # idempotent (app.py does it too); lets the page run on its own in tests
+st.title("Private overlap")
+st.write(
+    "Learn how many people your programmes share **without handing over your rosters**. "
+    "Each partner encodes its own roster on its own computer with a secret the partners "
+    "agree on; only the encoded file is sent. Whoever runs the match sees counts, not names."
+)
+is_hosted = state.hosted()
+_mode_banner(is_hosted)
+encode_tab, match_tab, home_tab, about_tab = st.tabs(
+    [
+        "1. Encode your roster",
+        "2. Measure the overlap",
+        "3. Find your own people",
+        "What this protects",
+    ]
+)
+with encode_tab:
+    st.subheader("Encode your roster")
+    if is_hosted:
+        _encode_elsewhere()
+    else:
+        _encode_here()
+with match_tab:
+    st.subheader("Measure the overlap from encoded files")
+    _measure()
+with home_tab:
+    st.subheader("Turn matched ids back into your own rows")
+    _find_own_people(is_hosted)
+with about_tab:
+    st.subheader("What this protects")
+    st.markdown(ABOUT_PROTECTS)
+    st.subheader("What it does not protect")
+    st.markdown(ABOUT_DOES_NOT)

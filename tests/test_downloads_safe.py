@@ -179,11 +179,11 @@ def downloads() -> dict[str, tuple[str, bytes]]:
         _ok(at.file_uploader(key="ov_private_clk_upload").set_value(clk).run())
         _ok(at.button(key="ov_private_match").click().run())
         found.update(_downloads(at))
-        records = found["ov_private_records_download"][1]
+        shared = found["ov_private_partner_0"][1]  # the file for the first partner (A)
         key_file = encoded[PROGRAMME_A]["ov_private_key_download"][1]
         _ok(
             at.file_uploader(key="ov_private_records")
-            .set_value(("r.csv", records, "text/csv"))
+            .set_value(("shared.csv", shared, "text/csv"))
             .run()
         )
         _ok(
@@ -191,7 +191,6 @@ def downloads() -> dict[str, tuple[str, bytes]]:
             .set_value(("k.csv", key_file, "text/csv"))
             .run()
         )
-        _ok(at.selectbox(key="ov_private_mine").set_value(PROGRAMME_A).run())
         found.update(_downloads(at))
         found.update(encoded[PROGRAMME_A])  # the page still offers the last encoding's files
     return {("problems" if k.startswith("problems_") else k): v for k, v in found.items()}
@@ -264,7 +263,9 @@ SPREADSHEETS: dict[str, tuple[list[str], bool] | None] = {
     "follow_download_area": None,
     "follow_download_people": None,  # cleaned names, batches and new-roster row numbers
     "ov_private_key_download": None,  # random ids and row numbers
-    "ov_private_records_download": (PROGRAMMES + HOSTILE, True),
+    # each partner's own shared ids, with the other programmes they are in
+    "ov_private_partner_0": ([PROGRAMME_B], True),
+    "ov_private_partner_1": ([PROGRAMME_A], True),
     "ov_private_rows_download": ([PROGRAMME_B], True),
 }
 NOT_SPREADSHEETS = [
@@ -287,7 +288,7 @@ def test_no_download_button_is_left_out_of_this_file():
         if n:
             calls[str(path.relative_to(ROOT))] = n
     helpers = {"ui/common.py": 1}  # common.download, behind every other page's downloads
-    assert calls == {"pages/private_overlap.py": 6, **helpers}
+    assert calls == helpers
 
 
 @pytest.mark.parametrize("key", SPREADSHEETS)

@@ -414,7 +414,7 @@ def test_encode_command_writes_clk_and_key_file(tmp_path, capsys):
     for word in ["Robert", "Smith", "Garcia", "312"]:
         assert word not in printed.out + printed.err
     enc = privacy.read_encoded(out)
-    key = pd.read_csv(tmp_path / "send" / "clinic.key.csv", dtype=str)
+    key = privacy.read_key_map(tmp_path / "send" / "clinic.key.csv")
     assert enc.name == "clinic" and len(enc.frame) == 3
     assert sorted(enc.frame["zip"]) == ["60614", "60615", "60616"]
     assert sorted(enc.frame["Language"]) == ["English", "Mandarin", "Spanish"]

@@ -45,6 +45,8 @@ from overlap.privacy.clk_file import (
     key_map_bytes,
     my_shared_rows,
     read_encoded,
+    read_key_map,
+    shared_ids,
     write_encoded,
     write_key_map,
 )
@@ -146,6 +148,8 @@ __all__ = [
     "levels_design",
     "match_encoded",
     "my_shared_rows",
+    "read_key_map",
+    "shared_ids",
     "pair_features",
     "pair_levels",
     "pair_probability",

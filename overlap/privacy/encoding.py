@@ -18,7 +18,7 @@ import pandas as pd
 
 from overlap.errors import OverlapError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the settings line carries a checksum of the records
 MAGIC = "#overlap-clk"
 N_BITS = 1024
 WORDS = N_BITS // 64
@@ -395,6 +395,7 @@ class KeyMap:
 
     name: str
     frame: pd.DataFrame  # id, row
+    params: dict = field(default_factory=dict)  # programme, records, roster_sha256, how it was read
 
 
 def _random_ids(n: int) -> np.ndarray:
@@ -519,4 +520,12 @@ def encode_file(
     encoded, keymap = encode_roster(
         records, secret, share_columns=share_columns, attributes=attributes, name=roster.name
     )
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    keymap.params = {
+        "name": roster.name,
+        "records": len(records),
+        "roster_sha256": hashlib.sha256(data).hexdigest(),
+        "sheet": getattr(roster, "sheet", None),
+        "overrides": dict(overrides or {}),
+    }
     return encoded, keymap, roster
