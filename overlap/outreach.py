@@ -54,6 +54,7 @@ LIST_SEPARATOR = "; "
 
 PLAN_FORMAT = "overlap-outreach-plan"
 PLAN_VERSION = 1
+PLAN_FILE_KIND = "outreach-plan"  # what overlap.crypto's header says a sealed plan holds
 PERSONAL_DATA_NOTICE = (
     "This plan file holds personal data (names, dates of birth, addresses, "
     "phones and emails of the people on the list) so they can be recognised "
@@ -693,6 +694,37 @@ class OutreachPlan:
     def to_json(self) -> bytes:
         """The plan as a small UTF-8 JSON file (it holds personal data: see ``notice``)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+
+    def to_sealed(self, passphrase: str, params=None) -> bytes:
+        """The plan file as it is saved: encrypted with a passphrase (it holds personal data).
+
+        The format is ``overlap.crypto``'s, shared by every file Overlap writes
+        that holds people's details.
+        """
+        from overlap import crypto
+
+        extra = {} if params is None else {"params": params}
+        return crypto.seal(self.to_json(), passphrase, kind=PLAN_FILE_KIND, **extra)
+
+    @classmethod
+    def open(
+        cls, data: bytes, passphrase: str | None, source: str = "the plan file"
+    ) -> OutreachPlan:
+        """Read a saved plan: encrypted (needs its passphrase), or plain JSON from before.
+
+        Raises:
+            OverlapError: one sentence: the passphrase is missing or wrong, the file
+                is damaged, from a newer Overlap, or not an outreach plan.
+        """
+        from overlap import crypto
+
+        if crypto.is_sealed(data):
+            if not passphrase:
+                raise crypto.PassphraseError(
+                    f"{source} is encrypted: enter the passphrase it was saved with."
+                )
+            data = crypto.open_sealed(data, passphrase, kind=PLAN_FILE_KIND, label=source)
+        return cls.from_json(data, source=source)
 
     @classmethod
     def from_json(cls, data: bytes | str, source: str = "the plan file") -> OutreachPlan:

@@ -4,6 +4,7 @@ import hashlib
 
 import streamlit as st
 
+from overlap.crypto import PassphraseError
 from overlap.errors import OverlapError
 from overlap.outreach import (
     OutreachPlan,
@@ -24,17 +25,22 @@ st.write(
 # --- The plan -----------------------------------------------------------------------------
 st.subheader("1. Your outreach plan")
 plan_file = st.file_uploader(
-    "The plan file you downloaded (outreach-plan.json)",
-    type=["json"],
+    "The plan file you downloaded (outreach-plan.owl)",
+    type=["owl", "json"],
     key="follow_plan_file",
 )
 plan = None
 plan_digest = ""
 if plan_file is not None:
     data = plan_file.getvalue()
+    passphrase = st.text_input(
+        "The plan's passphrase", type="password", key="follow_plan_passphrase"
+    )
     try:
-        plan = OutreachPlan.from_json(data, source=plan_file.name)
+        plan = OutreachPlan.open(data, passphrase, source=plan_file.name)
         plan_digest = hashlib.sha256(data).hexdigest()
+    except PassphraseError as error:
+        st.info(str(error), icon=":material/key:")
     except OverlapError as error:
         st.error(str(error))
 elif state.has_draft_plan():

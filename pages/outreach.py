@@ -6,6 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from overlap.crypto import MIN_PASSPHRASE_CHARS
 from overlap.errors import OverlapError
 from overlap.outreach import (
     PERSONAL_DATA_NOTICE,
@@ -211,19 +212,32 @@ plan_maker = partial(make_plan, records, people, conditions, batches, title=titl
 state.set_draft_plan(plan_maker)
 
 
-def _plan_bytes(maker=plan_maker) -> bytes:
-    return maker().to_json()
-
-
 st.warning(PERSONAL_DATA_NOTICE, icon=":material/lock:")
-common.download(
-    "Download the plan",
-    _plan_bytes,
-    "outreach-plan.json",
-    "outreach_download_plan",
-    help="Load this file on the Follow-up page next season, with the new roster.",
-    icon=":material/save:",
+passphrase = st.text_input(
+    "Passphrase for the plan file",
+    type="password",
+    key="outreach_passphrase",
+    help="The plan holds personal data, so it is saved encrypted. You need this passphrase "
+    "to open it on the Follow-up page; it cannot be recovered.",
 )
+if len(passphrase) >= MIN_PASSPHRASE_CHARS:
+
+    def _plan_bytes(maker=plan_maker, secret=passphrase) -> bytes:
+        return maker().to_sealed(secret)
+
+    common.download(
+        "Download the plan (encrypted)",
+        _plan_bytes,
+        "outreach-plan.owl",
+        "outreach_download_plan",
+        help="Load this file on the Follow-up page next season, with the new roster.",
+        icon=":material/save:",
+    )
+else:
+    st.caption(
+        f"Choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters to download the "
+        "plan: it is saved encrypted."
+    )
 st.caption(
     "Next season, open Follow-up, load this plan and the programme's new roster to see "
     "how many of these people you reached."

@@ -155,6 +155,7 @@ def downloads() -> dict[str, tuple[str, bytes]]:
         found.update(_downloads(at))
 
         _ok(at.switch_page("pages/outreach.py").run())
+        _ok(at.text_input(key="outreach_passphrase").set_value(PLAN_PASSPHRASE).run())
         found.update(_downloads(at))
         _ok(at.switch_page("pages/follow_up.py").run())  # uses this session's plan
         new_roster = at.file_uploader(key="follow_roster_file")
@@ -244,6 +245,7 @@ def _holds(cells: list[str], values: list[str], whole: bool = True) -> list[str]
     return [v for v in values if not any(v in c for c in cells)]
 
 
+PLAN_PASSPHRASE = "season two lanterns"
 PROGRAMMES = [PROGRAMME_A, PROGRAMME_B]
 LANGUAGES = [v.strip() for v in HOSTILE]  # a group is its value without outer spaces
 
@@ -314,7 +316,11 @@ def test_xlsx_downloads_keep_phones_and_negative_numbers_as_typed(downloads):
 
 def test_outreach_plan_and_private_summary_hold_the_programmes_intact(downloads):
     """JSON is read by Overlap, not a spreadsheet: values stay exactly as they were."""
-    plan = json.loads(downloads["outreach_download_plan"][1])
+    from overlap.outreach import OutreachPlan
+
+    file_name, sealed = downloads["outreach_download_plan"]
+    assert file_name == "outreach-plan.owl" and PROGRAMME_A.encode() not in sealed
+    plan = OutreachPlan.open(sealed, PLAN_PASSPHRASE).to_dict()
     assert plan["programmes"] == PROGRAMMES
     summary = json.loads(downloads["ov_private_summary_download"][1])
     assert set(summary["programmes"]) == set(PROGRAMMES)

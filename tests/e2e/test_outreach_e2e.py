@@ -72,6 +72,9 @@ def _choose(app, label: str, option: str) -> None:
     app.wait_idle()
 
 
+PLAN_PASSPHRASE = "season two lanterns"
+
+
 def _download(app, label: str, folder: Path) -> Path:
     with app.page.expect_download() as info:
         app.page.get_by_role("button", name=label).first.click()
@@ -130,8 +133,14 @@ def test_outreach_list_plan_and_follow_up(new_page, sample_result, next_season, 
         assert PARISH in row[programmes].split("; ")
         assert CLINIC not in row[programmes].split("; ")
 
+    passphrase = app.page.get_by_label("Passphrase for the plan file")
+    passphrase.fill(PLAN_PASSPHRASE)
+    passphrase.press("Enter")
+    app.wait_idle()
     plan_path = _download(app, "Download the plan", tmp_path)
-    plan = OutreachPlan.from_json(plan_path.read_bytes())
+    assert plan_path.name == "outreach-plan.owl"
+    assert PARISH.encode() not in plan_path.read_bytes()  # encrypted: it holds personal data
+    plan = OutreachPlan.open(plan_path.read_bytes(), PLAN_PASSPHRASE)
     assert len(plan.targets) == len(expected)
     assert plan.conditions == conditions
     assert sum(len(b.targets) for b in plan.batches) == len(expected)
@@ -143,6 +152,10 @@ def test_outreach_list_plan_and_follow_up(new_page, sample_result, next_season, 
     uploaders.filter(has_text="plan file").locator('input[type="file"]').set_input_files(
         str(plan_path)
     )
+    app.wait_idle()
+    opener = app.page.get_by_label("The plan's passphrase")
+    opener.fill(PLAN_PASSPHRASE)
+    opener.press("Enter")
     app.wait_idle()
     assert f"{len(expected):,} people" in app.text()
     uploaders.filter(has_text="new roster").locator('input[type="file"]').set_input_files(
