@@ -9,6 +9,8 @@ import jellyfish
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from overlap import privacy
 from overlap.errors import OverlapError
@@ -634,3 +636,28 @@ def test_private_page_sends_no_ssn_when_unticked():
         assert b"512443821" not in clk and b"512-44-3821" not in clk
         sent[use] = privacy.read_encoded(clk).frame["b_ssn"].ne("").sum()
     assert sent == {True: 2, False: 0}
+
+
+# ---------------------------------------------------------------- the plain twin
+
+FIELD_TEXT = st.text(alphabet="abcdeñé -+|0123456789_", max_size=12)
+RECORD_FIELDS = [
+    "first_name", "first_key", "last_name", "suffix", "dob", "house_number", "street_name",
+    "street", "zip", "city", "phone", "email", "ssn", "record_id", "first_sound", "last_sound",
+]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.fixed_dictionaries({f: FIELD_TEXT for f in RECORD_FIELDS}), min_size=1, max_size=6)
+)
+def test_the_numpy_encoder_equals_its_plain_twin(records):
+    """Bits and blocking keys of whole rosters (numpy, pandas) == one record at a time (stdlib)."""
+    from overlap.privacy import plain_encoding
+
+    frame = pd.DataFrame(records)
+    fast_clk = privacy.words_to_base64(privacy.clk_words(frame, SECRET))
+    fast_keys = privacy.keyed_blocks(frame, SECRET).to_dict("records")
+    for record, clk, keys in zip(records, fast_clk, fast_keys, strict=True):
+        assert plain_encoding.clk_base64_one(record, SECRET) == clk
+        assert plain_encoding.keyed_blocks_one(record, SECRET) == keys
