@@ -133,7 +133,7 @@ def test_outreach_list_plan_and_follow_up(new_page, sample_result, next_season, 
         assert PARISH in row[programmes].split("; ")
         assert CLINIC not in row[programmes].split("; ")
 
-    passphrase = app.page.get_by_label("Passphrase for the plan file")
+    passphrase = app.page.get_by_role("textbox", name="Passphrase for the plan file")
     passphrase.fill(PLAN_PASSPHRASE)
     passphrase.press("Enter")
     app.wait_idle()
@@ -153,7 +153,7 @@ def test_outreach_list_plan_and_follow_up(new_page, sample_result, next_season, 
         str(plan_path)
     )
     app.wait_idle()
-    opener = app.page.get_by_label("The plan's passphrase")
+    opener = app.page.get_by_role("textbox", name="The plan's passphrase")
     opener.fill(PLAN_PASSPHRASE)
     opener.press("Enter")
     app.wait_idle()
