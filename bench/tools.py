@@ -281,8 +281,10 @@ def _encoded_records_to_rows(
     parts = []
     for path, name in zip(encoded, programmes, strict=True):
         mine = records[records["programme"] == name].copy()
-        key = pd.read_csv(path.with_suffix(".key.csv"), dtype=str, keep_default_na=False)
-        lookup = dict(zip(key["id"], key["row"].astype(int), strict=True))
+        from overlap.privacy import read_key_map  # key files start with a settings line
+
+        key = read_key_map(path.with_suffix(".key.csv")).frame
+        lookup = dict(zip(key["id"].astype(str), key["row"].astype(int), strict=True))
         mine["row"] = mine["row"].map(lookup)
         if mine["row"].isna().any():
             raise ValueError(
