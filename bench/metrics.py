@@ -184,7 +184,7 @@ def score_clustering(
 # ---------------------------------------------------------------- groups (issue 18)
 
 
-GAP_MIN_TRUE_PAIRS = 100  # a group needs this many true cross-roster pairs to count in the gap
+GAP_MIN_TRUE_PAIRS = 50  # a group needs this many true cross-roster pairs to count in the gap
 
 
 def _cross_counts(predicted: np.ndarray, truth: np.ndarray, roster: np.ndarray) -> PairCounts:
