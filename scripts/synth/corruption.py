@@ -216,16 +216,66 @@ def render(
     style: Style,
     rng: np.random.Generator,
 ) -> Rendered:
-    """Apply one system's habits and corruptions to the given people (one row each)."""
-    table = name_table()
+    """Apply one system's habits and corruptions to the given people (one row each).
+
+    Each part (names, date of birth, sex, address, phone, email) draws from
+    ``rng`` in turn, so the same seed gives the same rows, and marks in
+    ``labels`` what it did to a row and in ``applicable`` where it could have.
+    """
     R = len(person)
-    u = lambda: rng.random(R)  # noqa: E731
     lab: dict[str, np.ndarray] = {k: np.zeros(R, dtype=bool) for k in LABELS}
     lab["duplicate"] = duplicate.astype(bool)
     everywhere = np.ones(R, dtype=bool)
     app: dict[str, np.ndarray] = {k: everywhere for k in LABELS}
+    first_s, middle_s, last_s = _name_strings(pop, person, style, rng, lab, app)
+    first_s, middle_s, last_s, suffix, upper = _name_layout(
+        pop, person, style, rng, lab, app, first_s, middle_s, last_s
+    )
+    year, month, day, blank = _render_dob(pop, person, style, rng, lab, app)
+    # --- sex
+    sex_missing = rng.random(R) < style.sex_missing
+    sex = np.where(sex_missing, -1, pop.sex[person])
+    lab["sex_missing"] = sex_missing & (style.sex_missing < 1.0)
+    app["sex_missing"] = np.full(R, style.sex_missing < 1.0)
+    zip_, street, number, unit, street_variant = _render_address(pop, person, style, rng, lab, app)
+    phone = _render_phone(pop, person, style, rng, lab, app)
+    # --- email
+    local = pop.email_local[person]
+    has_email = local != ""
+    e_missing = has_email & (rng.random(R) < style.email_missing)
+    lab["email_missing"] = e_missing
+    app["email_missing"] = has_email
+    email = np.where(has_email & ~e_missing, _cat(local, "@", pop.email_domain[person]), "")
+    return Rendered(
+        person=person,
+        first=first_s,
+        middle=middle_s,
+        last=last_s,
+        suffix=suffix,
+        year=year,
+        month=month,
+        day=day,
+        dob_blank=blank,
+        sex=sex,
+        zip=zip_,
+        street=street,
+        street_variant=street_variant,
+        number=number,
+        unit=unit,
+        phone=phone,
+        email=email,
+        labels=lab,
+        applicable=app,
+        upper=upper,
+    )
 
-    # --- names
+
+def _name_strings(pop, person, style: Style, rng, lab, app):
+    """First, middle and last name as written: nicknames, maiden names, typos,
+    second surnames dropped or hyphenated, accents dropped or mangled."""
+    table = name_table()
+    R = len(person)
+    u = lambda: rng.random(R)  # noqa: E731
     first_true = pop.first[person]
     n_nick = table.nick_count[first_true]
     nick = (n_nick > 0) & (u() < style.nickname)
@@ -278,7 +328,15 @@ def render(
     last_s = table.strings[ids[2]]
     second = table.strings[ids[3]]
     last_s = np.where(has2 & ~drop2, _cat(last_s, np.where(hyphen2, "-", " "), second), last_s)
+    return first_s, middle_s, last_s
 
+
+def _name_layout(pop, person, style: Style, rng, lab, app, first_s, middle_s, last_s):
+    """Suffix shown or not, upper case, middle name in the first-name field,
+    first initial only, first and last swapped."""
+    R = len(person)
+    u = lambda: rng.random(R)  # noqa: E731
+    middle = pop.middle[person]
     suffix_true = pop.suffix[person]
     show_suffix = u() < style.suffix_shown
     suffix = np.where(show_suffix, suffix_true, 0)
@@ -297,8 +355,13 @@ def render(
     swap = u() < style.swap
     first_s, last_s = np.where(swap, last_s, first_s), np.where(swap, first_s, last_s)
     lab["swap_names"] = swap
+    return first_s, middle_s, last_s, suffix, upper
 
-    # --- date of birth
+
+def _render_dob(pop, person, style: Style, rng, lab, app):
+    """Year, month, day as written (missing, placeholder, day/month swapped, typo) and blanks."""
+    R = len(person)
+    u = lambda: rng.random(R)  # noqa: E731
     dob = pop.dob[person]
     year = dob.astype("datetime64[Y]").astype(np.int64) + 1970
     month = dob.astype("datetime64[M]").astype(np.int64) % 12 + 1
@@ -326,14 +389,14 @@ def render(
     year = np.where(placeholder, 1900, year)
     month = np.where(placeholder, 1, month)
     day = np.where(placeholder, 1, day)
+    return year, month, day, blank
 
-    # --- sex
-    sex_missing = u() < style.sex_missing
-    sex = np.where(sex_missing, -1, pop.sex[person])
-    lab["sex_missing"] = sex_missing & (style.sex_missing < 1.0)
-    app["sex_missing"] = np.full(R, style.sex_missing < 1.0)
 
-    # --- address: a mover appears at the old address in older rosters
+def _render_address(pop, person, style: Style, rng, lab, app):
+    """ZIP, street, number, unit and street spelling: a mover appears at the old
+    address in older rosters."""
+    R = len(person)
+    u = lambda: rng.random(R)  # noqa: E731
     current = u() < style.recency
     moved = pop.moved[person]
     old = moved & ~current
@@ -348,8 +411,13 @@ def render(
     app["unit_missing"] = unit >= 0
     unit = np.where(unit_drop, -1, unit)
     street_variant = _pick(rng, R, _STREET_VARIANT_WEIGHTS[style.name])
+    return zip_, street, number, unit, street_variant
 
-    # --- phone
+
+def _render_phone(pop, person, style: Style, rng, lab, app):
+    """The number given: own, the household's, an old one, missing (0) or a placeholder (-1)."""
+    R = len(person)
+    u = lambda: rng.random(R)  # noqa: E731
     phone = pop.phone[person]
     home = pop.home_phone[person]
     could_home = (home > 0) & (home != phone)
@@ -368,37 +436,7 @@ def render(
     lab["old_phone"] &= ~p_missing & ~p_placeholder
     app["phone_missing"] = has_phone
     app["old_phone"] = (pop.phone_old[person] > 0) & ~use_home & ~p_missing & ~p_placeholder
-
-    # --- email
-    local = pop.email_local[person]
-    has_email = local != ""
-    e_missing = has_email & (u() < style.email_missing)
-    lab["email_missing"] = e_missing
-    app["email_missing"] = has_email
-    email = np.where(has_email & ~e_missing, _cat(local, "@", pop.email_domain[person]), "")
-
-    return Rendered(
-        person=person,
-        first=first_s,
-        middle=middle_s,
-        last=last_s,
-        suffix=suffix,
-        year=year,
-        month=month,
-        day=day,
-        dob_blank=blank,
-        sex=sex,
-        zip=zip_,
-        street=street,
-        street_variant=street_variant,
-        number=number,
-        unit=unit,
-        phone=phone,
-        email=email,
-        labels=lab,
-        applicable=app,
-        upper=upper,
-    )
+    return phone
 
 
 _STREET_VARIANT_WEIGHTS = {

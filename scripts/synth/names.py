@@ -7,6 +7,8 @@ seed, not per row.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from unidecode import unidecode
 
@@ -152,12 +154,7 @@ class NameTable:
         return np.array([self.index[n] for n in names], dtype=np.int64)
 
 
-_TABLE: NameTable | None = None
-
-
+@cache
 def name_table() -> NameTable:
     """The shared name table (built once per process; deterministic)."""
-    global _TABLE
-    if _TABLE is None:
-        _TABLE = NameTable()
-    return _TABLE
+    return NameTable()

@@ -7,6 +7,8 @@ real ZIPs around them for populations too big to live in nine.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import zipcodes
 
@@ -353,14 +355,10 @@ class StreetTable:
         return [street, long, dotted, no_dir, no_suffix]
 
 
-_STREETS: StreetTable | None = None
-
-
+@cache
 def street_table() -> StreetTable:
-    global _STREETS
-    if _STREETS is None:
-        _STREETS = StreetTable()
-    return _STREETS
+    """The shared street table (built once per process; deterministic)."""
+    return StreetTable()
 
 
 UNITS = np.array(

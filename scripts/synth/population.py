@@ -151,11 +151,77 @@ def make_population(
     The first nine ZIPs are the profiled ones the samples use; more spread a
     big population over real neighbouring ZIPs, so a million people do not
     all live in nine (no real ZIP holds 200,000 people). Vectorised: no Python
-    loop over people, so millions are cheap.
+    loop over people, so millions are cheap. Each step draws from ``rng`` in
+    turn, so the same seed gives the same people.
     """
     table, streets = name_table(), street_table()
-    H = n_households
     zip_weight = streets.zip_weight[:zips] / streets.zip_weight[:zips].sum()
+    h = _households(rng, n_households, zip_weight, streets)
+    sex, age, dob, relation, twin1, twin2 = _ages(rng, h)
+    first, middle = _first_names(rng, h, sex, table)
+    last, last2, maiden, recently_married = _surnames(rng, h, table)
+    suffix, e_idx, f_idx = _juniors(rng, h, sex, age, relation, first, middle, last2)
+    _twin_names(rng, h, sex, twin2, first, table)
+    addresses = _moves(rng, h, age, zip_weight, streets)
+    phone, phone_old, home_phone = _phones(rng, h, age, addresses["zip_old"], streets)
+    local, domain = _emails(rng, h, age, dob, first, last, maiden, recently_married, table)
+    return Population(
+        household=h.hh,
+        relation=relation,
+        group=h.group,
+        sex=sex,
+        age=age,
+        dob=dob,
+        first=first,
+        middle=middle,
+        last=last,
+        last2=last2,
+        maiden=maiden,
+        recently_married=recently_married,
+        suffix=suffix,
+        **addresses,
+        phone=phone,
+        phone_old=phone_old,
+        home_phone=home_phone,
+        email_local=local,
+        email_domain=domain,
+        hh_size=h.size[h.hh],
+        counterpart=_counterparts(
+            relation, h.hh, h.starts, h.has_spouse, twin1, twin2, e_idx, f_idx
+        ),
+    )
+
+
+@dataclass
+class _Households:
+    """Who lives with whom: arrays per household (``h_*``) and per person."""
+
+    h_zip: np.ndarray
+    h_group: np.ndarray
+    h_type: np.ndarray
+    n_kids: np.ndarray
+    has_spouse: np.ndarray
+    size: np.ndarray
+    starts: np.ndarray  # the first person (the head) of each household
+    hh: np.ndarray  # per person: the household
+    is_head: np.ndarray
+    is_spouse: np.ndarray
+    is_child: np.ndarray
+    child_index: np.ndarray  # per person: 0 for the eldest child
+    group: np.ndarray  # per person: the household's group
+
+    @property
+    def fam(self) -> np.ndarray:
+        return self.h_type == HH_FAMILY
+
+    @property
+    def sp(self) -> np.ndarray:
+        return self.h_type == HH_SINGLE_PARENT
+
+
+def _households(rng, n_households: int, zip_weight, streets: StreetTable) -> _Households:
+    """Households of each kind in ZIPs drawn by weight, and their members' places in them."""
+    H = n_households
     h_zip = _pick(rng, H, zip_weight)
     h_group = (rng.random(H)[:, None] > streets.group_cum[h_zip]).sum(axis=1)
     h_type = _pick(rng, H, [0.30, 0.22, 0.33, 0.15])
@@ -172,10 +238,28 @@ def make_population(
     pos = np.arange(N) - starts[hh]
     is_head = pos == 0
     is_spouse = (pos == 1) & has_spouse[hh]
-    is_child = ~is_head & ~is_spouse
-    child_index = pos - 1 - has_spouse[hh].astype(np.int64)
-    group = h_group[hh]
+    return _Households(
+        h_zip=h_zip,
+        h_group=h_group,
+        h_type=h_type,
+        n_kids=n_kids,
+        has_spouse=has_spouse,
+        size=size,
+        starts=starts,
+        hh=hh,
+        is_head=is_head,
+        is_spouse=is_spouse,
+        is_child=~is_head & ~is_spouse,
+        child_index=pos - 1 - has_spouse[hh].astype(np.int64),
+        group=h_group[hh],
+    )
 
+
+def _ages(rng, h: _Households):
+    """Sex, age, date of birth and relation of everyone; twins share a birthday."""
+    H, N = len(h.h_zip), len(h.hh)
+    h_type, has_spouse, fam, sp, hh = h.h_type, h.has_spouse, h.fam, h.sp, h.hh
+    is_head, is_spouse, is_child = h.is_head, h.is_spouse, h.is_child
     # sex
     sex = rng.integers(0, 2, N)
     head_sex = np.where(
@@ -216,21 +300,32 @@ def make_population(
     relation[is_child] = REL_CHILD
 
     # twins: second child shares the first child's date of birth
-    twin_h = (n_kids >= 2) & (rng.random(H) < 0.14)
-    twin2 = is_child & (child_index == 1) & twin_h[hh]
+    twin_h = (h.n_kids >= 2) & (rng.random(H) < 0.14)
+    twin2 = is_child & (h.child_index == 1) & twin_h[hh]
     twin1 = np.roll(twin2, -1)
     dob[twin2] = dob[np.flatnonzero(twin2) - 1]
     age[twin2] = age[np.flatnonzero(twin2) - 1]
     relation[twin1 | twin2] = REL_TWIN
+    return sex, age, dob, relation, twin1, twin2
 
-    # names
+
+def _first_names(rng, h: _Households, sex, table: NameTable):
+    """First and middle name ids (middle -1 for none)."""
+    N, group = len(h.hh), h.group
     first = _draw_names(rng, group, sex, table)
     middle = np.where(
         rng.random(N) < np.where(group == 0, 0.45, 0.5), _draw_names(rng, group, sex, table), -1
     )
     middle = np.where(middle == first, -1, middle)
     middle = np.where(np.isin(group, [4, 5]) & (rng.random(N) < 0.7), -1, middle)
-    hh_surname = _draw_surnames(rng, h_group, table)
+    return first, middle
+
+
+def _surnames(rng, h: _Households, table: NameTable):
+    """Household surnames, wives who kept or changed theirs, Hispanic second surnames."""
+    H, N, group, hh = len(h.h_zip), len(h.hh), h.group, h.hh
+    is_head, is_spouse, is_child = h.is_head, h.is_spouse, h.is_child
+    hh_surname = _draw_surnames(rng, h.h_group, table)
     last = hh_surname[hh]
     maiden = np.full(N, -1, dtype=np.int64)
     keeps_p = np.array([0.35, 0.12, 0.10, 0.08, 0.5, 0.6])[group]
@@ -249,13 +344,19 @@ def make_population(
     adult2 = (is_head | is_spouse) & (group == 0) & (rng.random(N) < 0.10)
     last2[adult2] = _draw_surnames(rng, group[adult2], table)
     last2 = np.where(last2 == last, -1, last2)
+    return last, last2, maiden, recently_married
 
-    # Jr / Sr: the eldest son carries his father's name
+
+def _juniors(rng, h: _Households, sex, age, relation, first, middle, last2):
+    """Jr / Sr: the eldest son carries his father's name (``first``, ``middle``,
+    ``last2`` and ``relation`` are changed in place). Returns the suffixes and
+    the sons' and fathers' indices."""
+    H, N, hh = len(h.h_zip), len(h.hh), h.hh
     suffix = np.zeros(N, dtype=np.int64)
-    jr_h = fam & (rng.random(H) < 0.30)
-    eldest = is_child & (child_index == 0) & jr_h[hh] & (sex == 0) & (age >= 16)
+    jr_h = h.fam & (rng.random(H) < 0.30)
+    eldest = h.is_child & (h.child_index == 0) & jr_h[hh] & (sex == 0) & (age >= 16)
     e_idx = np.flatnonzero(eldest)
-    f_idx = starts[hh[e_idx]]
+    f_idx = h.starts[hh[e_idx]]
     first[e_idx] = first[f_idx]
     middle[e_idx] = middle[f_idx]
     last2[e_idx] = -1
@@ -263,8 +364,13 @@ def make_population(
     suffix[f_idx] = 2
     relation[e_idx] = REL_JR
     relation[f_idx] = REL_SR
-    # twins get different first names (also after a Jr took his father's name),
-    # often alike: same initial (Jose and Jesus, Daniel and David)
+    return suffix, e_idx, f_idx
+
+
+def _twin_names(rng, h: _Households, sex, twin2, first, table: NameTable) -> None:
+    """Twins get different first names (also after a Jr took his father's name),
+    often alike: same initial (Jose and Jesus, Daniel and David). Changes ``first``."""
+    group = h.group
     for _ in range(6):
         same = twin2 & (first == np.roll(first, 1))
         if not same.any():
@@ -275,42 +381,62 @@ def make_population(
     use = (alike >= 0) & (sex[t2] == sex[t2 - 1]) & (rng.random(len(t2)) < 0.35)
     first[t2[use]] = alike[use]
 
-    # addresses: households, then moves (whole household, or a grown child alone)
+
+def _moves(rng, h: _Households, age, zip_weight, streets: StreetTable) -> dict[str, np.ndarray]:
+    """Addresses: households, then moves (whole household, or a grown child alone)."""
+    H, N, hh, h_zip = len(h.h_zip), len(h.hh), h.hh, h.h_zip
     h_street, h_number, h_unit = _addresses(rng, h_zip, streets)
     h_moved = rng.random(H) < 0.2
     new_zip = np.where(rng.random(H) < 0.7, h_zip, _pick(rng, H, zip_weight))
     n_street, n_number, n_unit = _addresses(rng, new_zip, streets)
     zip_old, street_old, number_old, unit_old = h_zip[hh], h_street[hh], h_number[hh], h_unit[hh]
     moved = h_moved[hh].copy()
-    self_move = is_child & (age >= 19) & (rng.random(N) < 0.12)
+    self_move = h.is_child & (age >= 19) & (rng.random(N) < 0.12)
     p_zip = np.where(rng.random(N) < 0.6, zip_old, _pick(rng, N, zip_weight))
     p_street, p_number, p_unit = _addresses(rng, p_zip, streets)
     zip_new = np.where(self_move, p_zip, np.where(moved, new_zip[hh], zip_old))
     street_new = np.where(self_move, p_street, np.where(moved, n_street[hh], street_old))
     number_new = np.where(self_move, p_number, np.where(moved, n_number[hh], number_old))
     unit_new = np.where(self_move, p_unit, np.where(moved, n_unit[hh], unit_old))
-    moved = moved | self_move
+    return {
+        "zip_old": zip_old,
+        "street_old": street_old,
+        "number_old": number_old,
+        "unit_old": unit_old,
+        "zip_new": zip_new,
+        "street_new": street_new,
+        "number_new": number_new,
+        "unit_new": unit_new,
+        "moved": moved | self_move,
+    }
 
-    # phones: a mobile for most adults, a landline for some households;
-    # children are reached on a parent's number
+
+def _phones(rng, h: _Households, age, zip_old, streets: StreetTable):
+    """A mobile for most adults, a landline for some households; children are
+    reached on a parent's number. Returns (phone, phone_old, home_phone)."""
+    H, N, hh, starts = len(h.h_zip), len(h.hh), h.hh, h.starts
     mobile = np.where(
         (age >= 18) & (rng.random(N) < 0.92) | (age >= 13) & (age < 18) & (rng.random(N) < 0.5),
         _phone_numbers(rng, zip_old, streets),
         0,
     )
-    landline = np.where(rng.random(H) < 0.33, _phone_numbers(rng, h_zip, streets), 0)
+    landline = np.where(rng.random(H) < 0.33, _phone_numbers(rng, h.h_zip, streets), 0)
     home_phone = landline[hh]
     head_mobile = mobile[starts[hh]]
     parent_contact = np.where(head_mobile > 0, head_mobile, home_phone)
-    phone = np.where(mobile > 0, mobile, np.where(is_child, parent_contact, home_phone))
+    phone = np.where(mobile > 0, mobile, np.where(h.is_child, parent_contact, home_phone))
     # some spouses give their partner's mobile as the family's number
-    share_phone = is_spouse & (head_mobile > 0) & (rng.random(N) < 0.2)
+    share_phone = h.is_spouse & (head_mobile > 0) & (rng.random(N) < 0.2)
     phone = np.where(share_phone, head_mobile, phone)
     phone_old = np.where(
         (mobile > 0) & (rng.random(N) < 0.2), _phone_numbers(rng, zip_old, streets), 0
     )
+    return phone, phone_old, home_phone
 
-    # emails: built from the name the person had when they opened the account
+
+def _emails(rng, h: _Households, age, dob, first, last, maiden, recently_married, table):
+    """Mailbox and domain, built from the name the person had when they opened the account."""
+    N, hh, starts = len(h.hh), h.hh, h.starts
     email_surname = np.where(recently_married, maiden, last)
     f_low = table.lower_fold[first]
     l_low = table.lower_fold[email_surname]
@@ -337,42 +463,11 @@ def make_population(
     dup = i[pd.Series(local[i]).duplicated(keep="first").to_numpy()]
     local[dup] = _cat(local[dup], PLAIN[dup % 10000])
     domain = np.array(EMAIL_DOMAINS, dtype=object)[rng.integers(0, len(EMAIL_DOMAINS), N)]
-    share = is_spouse & has_email & (rng.random(N) < 0.12)
+    share = h.is_spouse & has_email & (rng.random(N) < 0.12)
     head_local = local[starts[hh]]
     local = np.where(share & (head_local != ""), head_local, local)
     domain = np.where(share & (head_local != ""), domain[starts[hh]], domain)
-
-    return Population(
-        household=hh,
-        relation=relation,
-        group=group,
-        sex=sex,
-        age=age,
-        dob=dob,
-        first=first,
-        middle=middle,
-        last=last,
-        last2=last2,
-        maiden=maiden,
-        recently_married=recently_married,
-        suffix=suffix,
-        zip_old=zip_old,
-        street_old=street_old,
-        number_old=number_old,
-        unit_old=unit_old,
-        zip_new=zip_new,
-        street_new=street_new,
-        number_new=number_new,
-        unit_new=unit_new,
-        moved=moved,
-        phone=phone,
-        phone_old=phone_old,
-        home_phone=home_phone,
-        email_local=local,
-        email_domain=domain,
-        hh_size=size[hh],
-        counterpart=_counterparts(relation, hh, starts, has_spouse, twin1, twin2, e_idx, f_idx),
-    )
+    return local, domain
 
 
 def _counterparts(relation, hh, starts, has_spouse, twin1, twin2, e_idx, f_idx) -> np.ndarray:
