@@ -92,6 +92,11 @@ BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "last_sound_zip": ("last_sound", "zip"),
     "first_street": ("first_key", "street_name"),
     "first_sound_year": ("first_sound", "birth_year"),
+    # names alone, for rosters that share nothing else (a census roster and a tax roster
+    # without a date of birth or a usable address): a first-name typo, a sound-alike spelling
+    "last_sound_first_initial": ("last_sound", "first_initial"),
+    "first_last_sounds": ("first_sound", "last_sound"),
+    "last_name": ("last_name",),  # uncommon surnames only (see BLOCK_KEY_CAPS)
     "phone": ("phone",),
     "email": ("email",),
     "ssn": ("ssn",),
@@ -100,7 +105,9 @@ BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "record_id": ("record_id",),
 }
 
-# Weights of the pair model (see fit_pair_model and docs/privacy-preserving.md).
+#: Blocks of these keys larger than this are skipped (others: MAX_BLOCK_SIZE): a surname
+#: alone is only worth comparing when it is uncommon.
+BLOCK_KEY_CAPS: dict[str, int] = {"last_name": 25}
 
 NORMALISED_COLUMNS = [
     "first_name",
@@ -296,6 +303,7 @@ def block_key_parts(records: pd.DataFrame) -> dict[str, pd.Series]:
         "first_key": first_key,
         "first_initial": first_key.str[:1],
         "last_initial": _column(records, "last_name").str[:1],
+        "last_name": _column(records, "last_name"),
         "birth_year": dob.str[:4],
         "dob": dob,
         "dob_month_day": dob.str[5:],

@@ -12,6 +12,7 @@ import pandas as pd
 
 from overlap.privacy.clk_file import read_encoded
 from overlap.privacy.encoding import (
+    BLOCK_KEY_CAPS,
     DEFAULT_THRESHOLD,
     MAX_BLOCK_SIZE,
     N_BITS,
@@ -46,28 +47,30 @@ def candidate_pairs_encoded(
     key_cols = [c for c in blocks.columns if c.startswith("b_")]
     long = blocks.melt(id_vars="rid", value_vars=key_cols, var_name="kind", value_name="k")
     long = long[long["k"] != ""].reset_index(drop=True)
+    caps = {f"b_{key}": min(cap, max_block) for key, cap in BLOCK_KEY_CAPS.items()}
+    long["cap"] = long["kind"].map(caps).fillna(max_block).astype(np.int64)
     con = duck.connect()
     try:
         con.register("keys", long)
         sizes = con.execute(
-            "SELECT kind, count(*) FILTER (WHERE n > ?) AS oversize, "
-            "sum(n * (n - 1) / 2) FILTER (WHERE n <= ?) AS pairs FROM "
-            "(SELECT kind, k, count(*) AS n FROM keys GROUP BY kind, k) GROUP BY kind",
-            [max_block, max_block],
+            "SELECT kind, count(*) FILTER (WHERE n > cap) AS oversize, "
+            "sum(n * (n - 1) / 2) FILTER (WHERE n <= cap) AS pairs FROM "
+            "(SELECT kind, k, count(*) AS n, any_value(cap) AS cap FROM keys GROUP BY kind, k) "
+            "GROUP BY kind"
         ).df()
         pairs = con.execute(
             """
             WITH small AS (
                 SELECT keys.* FROM keys JOIN (
-                    SELECT kind, k FROM keys GROUP BY kind, k HAVING count(*) BETWEEN 2 AND ?
+                    SELECT kind, k FROM keys GROUP BY kind, k
+                    HAVING count(*) >= 2 AND count(*) <= any_value(cap)
                 ) USING (kind, k)
             )
             SELECT a.rid AS rid_a, b.rid AS rid_b, count(*)::INTEGER AS keys
             FROM small a JOIN small b ON a.kind = b.kind AND a.k = b.k AND a.rid < b.rid
             GROUP BY a.rid, b.rid
             ORDER BY rid_a, rid_b
-            """,
-            [max_block],
+            """
         ).df()
     finally:
         con.close()
@@ -244,7 +247,6 @@ def _score_pairs(
     records: pd.DataFrame,
     key_cols: list[str],
     n_bits: int,
-    model: dict | None = None,
     chunk: int = 500_000,
 ) -> None:
     """Add ``<segment>_dice`` and ``probability`` to the candidate pairs, a chunk at a time."""
@@ -258,7 +260,7 @@ def _score_pairs(
     for start in range(0, len(pairs), chunk):
         sl = slice(start, start + chunk)
         levels = pair_levels(words, codes, ra[sl], rb[sl], n_bits, counts, programme_code)
-        probability[sl] = pair_probability(levels, model)
+        probability[sl] = pair_probability(levels)
         for seg in LEVEL_EDGES:
             seg_dice[seg][sl] = levels[f"{seg}_dice"]
     for seg, d in seg_dice.items():
