@@ -31,7 +31,10 @@ from rapidfuzz.distance import OSA, JaroWinkler, Prefix
 from overlap.fields import (  # noqa: F401 - level numbers, re-exported for the model and tests
     ADDR_AREA,
     ADDR_BUILDING,
+    ADDR_CITY,
     ADDR_CLOSE,
+    ADDR_CROWDED,
+    ADDR_DISTRICT,
     ADDR_ELSE,
     ADDR_EXACT,
     ADDR_STREET,
@@ -44,6 +47,7 @@ from overlap.fields import (  # noqa: F401 - level numbers, re-exported for the 
     DOB_ONE_PART,
     DOB_SWAPPED,
     DOB_WITHIN_YEAR,
+    DOB_YEAR_ONLY,
     EMAIL_ELSE,
     EMAIL_EXACT,
     EMAIL_USER,
@@ -69,9 +73,15 @@ from overlap.fields import (  # noqa: F401 - level numbers, re-exported for the 
     PHONE_ELSE,
     PHONE_EXACT,
     PHONE_LOCAL,
+    PLACE_ALIKE,
+    PLACE_ELSE,
+    PLACE_EXACT,
     SSN_ELSE,
     SSN_EXACT,
     SSN_ONE_OFF,
+    SUFFIX_ELSE,
+    SUFFIX_ONE_SIDE,
+    SUFFIX_SAME,
     Comparison,
 )
 
@@ -513,21 +523,39 @@ def _middle_levels(records, ia, ib) -> np.ndarray:
     )
 
 
+def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of proleptic Gregorian dates (Howard Hinnant's algorithm), vectorised."""
+    y = year - (month <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
 def _dob_parts(records: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    """Year, month, day and day number of each record's ISO date (-1 where missing)."""
+    """Year, month, day and day number of each record's date (-1 where missing or unknown).
+
+    A date known only to the year (``YYYY``) or month (``YYYY-MM``) has -1
+    for the parts it lacks and for its day number. Read from the ISO text,
+    so births of any century work (pandas' timestamps start in 1677).
+    """
     if "dob" not in records.columns:
         n = len(records)
         minus = np.full(n, -1, dtype=np.int64)
         return minus, minus, minus, minus
     dob = records["dob"].fillna("").astype(str)
-    dates = pd.to_datetime(dob.where(dob != ""), format="%Y-%m-%d", errors="coerce")
-    ok = dates.notna().to_numpy()
-    year = np.where(ok, dates.dt.year.fillna(-1).to_numpy(dtype=np.int64), -1)
-    month = np.where(ok, dates.dt.month.fillna(-1).to_numpy(dtype=np.int64), -1)
-    day = np.where(ok, dates.dt.day.fillna(-1).to_numpy(dtype=np.int64), -1)
-    epoch = np.where(
-        ok, (dates - pd.Timestamp("1900-01-01")).dt.days.fillna(-1).to_numpy(dtype=np.int64), -1
-    )
+    length = dob.str.len().to_numpy()
+
+    def part(start: int, stop: int, need: int) -> np.ndarray:
+        digits = pd.to_numeric(dob.str.slice(start, stop).where(length >= need), errors="coerce")
+        return np.array(digits.fillna(-1), dtype=np.int64)
+
+    year, month, day = part(0, 4, 4), part(5, 7, 7), part(8, 10, 10)
+    month[year < 0] = -1
+    day[month < 0] = -1
+    whole = (year >= 0) & (month >= 1) & (day >= 1)
+    epoch = np.where(whole, _days_from_civil(year, month, day), -1)
     return year, month, day, epoch
 
 
@@ -550,12 +578,13 @@ def _dob_levels(records, ia, ib) -> np.ndarray:
     ya, yb, ma, mb = np.take(year, ca), np.take(year, cb), np.take(month, ca), np.take(month, cb)
     dda, ddb = np.take(day, ca), np.take(day, cb)
     level = np.full(len(ia), DOB_ELSE, dtype=np.int8)
-    parsed = present & (ya >= 0) & (yb >= 0)
-    within_year = parsed & (np.abs(np.take(epoch, ca) - np.take(epoch, cb)) <= 365)
+    years = present & (ya >= 0) & (yb >= 0)
+    whole = years & (dda >= 1) & (ddb >= 1)  # both whole dates (not just a year or month)
+    within_year = whole & (np.abs(np.take(epoch, ca) - np.take(epoch, cb)) <= 365)
     _put(level, within_year, DOB_WITHIN_YEAR)
     same_year, same_month, same_day = ya == yb, ma == mb, dda == ddb
     parts_same = same_year.astype(np.int8) + same_month + same_day
-    _put(level, parsed & (parts_same == 2), DOB_ONE_PART)
+    _put(level, whole & (parts_same == 2), DOB_ONE_PART)
     same = ca == cb
     both_ten = (kind_a == 1) & (kind_b == 1)
     n_differ = _differing_bytes(np.take(head, ca) ^ np.take(head, cb))
@@ -564,17 +593,24 @@ def _dob_levels(records, ia, ib) -> np.ndarray:
     two = np.flatnonzero(both_ten & (n_differ == 2))
     if len(two):
         one_off[two] = _same_length_apart(chars[ca[two]], chars[cb[two]]) <= 1
-    other = np.flatnonzero(present & ~both_ten & ~same)
+    other = np.flatnonzero(present & ~both_ten & ~same & (whole | ~years))
     if len(other):
         osa = _distinct_scores(records, "dob", ia[other], ib[other], OSA.distance)
         one_off[other] = osa <= 1
-    same_birthday = parsed & same_month & same_day
+    one_off &= whole | ~years  # a year alone is never "one digit off" a date
+    same_birthday = whole & same_month & same_day
     far_years = same_birthday & (np.abs(ya - yb) >= 15)
     _put(level, present & one_off & ~far_years, DOB_ONE_OFF)
-    swapped = parsed & same_year & (ma == ddb) & (dda == mb) & (ma != dda)
+    swapped = whole & same_year & (ma == ddb) & (dda == mb) & (ma != dda)
     _put(level, swapped, DOB_SWAPPED)
     _put(level, far_years, DOB_FAR_YEARS)
-    _put(level, present & same, DOB_EXACT)
+    _put(level, present & same & (whole | ~years), DOB_EXACT)
+    # one date (or both) known only to the year or month: only the year can agree
+    partial = years & ~whole
+    months_fit = (ma < 0) | (mb < 0) | same_month
+    _put(level, partial & (np.abs(ya - yb) == 1), DOB_WITHIN_YEAR)
+    _put(level, partial & same_year & months_fit, DOB_YEAR_ONLY)
+    _put(level, partial & same_year & ~months_fit, DOB_WITHIN_YEAR)
     _put(level, ~present, MISSING)
     return level
 
@@ -809,18 +845,44 @@ def _field_edits_apart(records: pd.DataFrame, field: str, ia, ib) -> np.ndarray:
     return _edits_apart(words, ia, ib, lambda i: _strings(records, field, i))
 
 
+CROWDED_SURNAMES = 4  # an address where more surnames live than this is not one household
+
+
+def _postcode_district(s: pd.Series) -> pd.Series:
+    """The first part of a postcode: a UK outward code (SW1A of SW1A1AA), 3 digits of a ZIP."""
+    digits = s.str.fullmatch(r"[0-9]+")
+    long = s.str.len() >= 5
+    out = s.str[:2]
+    out = out.mask(digits & long, s.str[:3])
+    return out.mask(~digits & long, s.str[:-3])
+
+
+def _crowded_streets(records: pd.DataFrame) -> np.ndarray:
+    """Per record: its street address is shared by many surnames (not a household's home)."""
+    street, _ = _vocabulary(records, ("street",))
+    last, _ = _vocabulary(records, ("last_name",))
+    pairs = np.unique(street.astype(np.int64) * (int(last.max(initial=0)) + 2) + last + 1)
+    per_street = np.bincount(pairs // (int(last.max(initial=0)) + 2), minlength=street.max() + 1)
+    return per_street[street] > CROWDED_SURNAMES
+
+
 def _address_levels(records, ia, ib) -> np.ndarray:
+    """One comparison for the whole address (a person who moved is not penalised twice)."""
     sa, sb = _codes(records, "street", ia, ib)
     ha, hb = _codes(records, "house_number", ia, ib)
     na, nb = _codes(records, "street_name", ia, ib)
     ua, ub = _codes(records, "unit", ia, ib)
     za, zb = _codes(records, "zip", ia, ib)
+    da, db = _codes(records, "zip", ia, ib, _postcode_district)
     ca, cb = _codes(records, "city", ia, ib)
     n = len(ia)
     streets = (sa >= 0) & (sb >= 0)
     zips = (za >= 0) & (zb >= 0)
     cities = (ca >= 0) & (cb >= 0)
-    same_area = np.where(zips, za == zb, cities & (ca == cb))
+    level = np.full(n, ADDR_ELSE, dtype=np.int8)
+    _put(level, cities & (ca == cb), ADDR_CITY)
+    _put(level, zips & (da == db) & (za != zb), ADDR_DISTRICT)
+    _put(level, zips & (za == zb), ADDR_AREA)
     area_known = zips | cities
     # a ZIP one keystroke off is a typo, not another place, when the street agrees
     area_compatible = ~zips | (za == zb)
@@ -828,8 +890,6 @@ def _address_levels(records, ia, ib) -> np.ndarray:
     if len(idx):
         osa = _distinct_scores(records, "zip", ia[idx], ib[idx], OSA.distance)
         area_compatible[idx[osa <= 1]] = True
-    level = np.full(n, ADDR_ELSE, dtype=np.int8)
-    _put(level, same_area, ADDR_AREA)
     houses = streets & (ha >= 0) & (ha == hb) & (na >= 0) & (nb >= 0) & area_compatible
     idx = np.flatnonzero(houses & (sa != sb))
     if len(idx):
@@ -854,6 +914,9 @@ def _address_levels(records, ia, ib) -> np.ndarray:
     _put(level, same_street & ~numbered, ADDR_STREET)
     _put(level, same_street & numbered & units_differ, ADDR_BUILDING)
     _put(level, same_street & numbered & ~units_differ, ADDR_EXACT)
+    crowded = _cached(("street", "crowded"), lambda: _crowded_streets(records))
+    shared_home = (level == ADDR_EXACT) | (level == ADDR_CLOSE)
+    _put(level, shared_home & np.take(crowded, ia) & np.take(crowded, ib), ADDR_CROWDED)
     _put(level, ~streets & ~area_known, MISSING)
     return level
 
@@ -918,7 +981,13 @@ def _sex_levels(records, ia, ib) -> np.ndarray:
 
 
 def _suffix_levels(records, ia, ib) -> np.ndarray:
-    return _agree_levels(records, "suffix", ia, ib)
+    """Same suffix, different (Jr and Sr), or one side only (Jr against no suffix)."""
+    va, vb = _codes(records, "suffix", ia, ib)
+    level = np.full(len(ia), SUFFIX_ELSE, dtype=np.int8)
+    _put(level, (va >= 0) & (vb >= 0) & (va == vb), SUFFIX_SAME)
+    _put(level, (va >= 0) != (vb >= 0), SUFFIX_ONE_SIDE)
+    _put(level, (va < 0) & (vb < 0), MISSING)
+    return level
 
 
 def compare_pairs(
@@ -1354,6 +1423,29 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
         last[swapped] = LAST_VERY_CLOSE
 
 
+PLACE_ALIKE_SCORE = (
+    90  # token set ratio: "london" and "london england", "sao paulo" and "sao paolo"
+)
+
+
+def _category_levels(records, field: str, ia, ib, levels: tuple[int, int, int]) -> np.ndarray:
+    """Same words, alike (a spelling, or the same words with more or fewer), or else."""
+    else_level, alike_level, exact_level = levels
+    va, vb = _codes(records, field, ia, ib)
+    level = np.full(len(ia), else_level, dtype=np.int8)
+    idx = np.flatnonzero((va >= 0) & (vb >= 0) & (va != vb))
+    if len(idx):
+        alike = _distinct_scores(records, field, ia[idx], ib[idx], fuzz.token_set_ratio)
+        level[idx[alike >= PLACE_ALIKE_SCORE]] = alike_level
+    _put(level, va == vb, exact_level)
+    _put(level, (va < 0) | (vb < 0), MISSING)
+    return level
+
+
+def _birth_place_levels(records, ia, ib) -> np.ndarray:
+    return _category_levels(records, "birth_place", ia, ib, (PLACE_ELSE, PLACE_ALIKE, PLACE_EXACT))
+
+
 #: Each comparison's level function ``(records, ia, ib) -> int8 levels``; first and
 #: last names are filled together by ``_name_levels`` (with the swapped-names flag).
 LEVEL_FUNCTIONS = {
@@ -1366,6 +1458,7 @@ LEVEL_FUNCTIONS = {
     "email": _email_levels,
     "record_id": _record_id_levels,
     "ssn": _ssn_levels,
+    "birth_place": _birth_place_levels,
     "sex": _sex_levels,
     "suffix": _suffix_levels,
 }

@@ -118,6 +118,10 @@ def _dob(a: str, b: str) -> tuple[str, str] | None:
         return "same date of birth", FOR
     ya, ma, da = (a.split("-") + ["", "", ""])[:3]
     yb, mb, db = (b.split("-") + ["", "", ""])[:3]
+    if not (da and db):  # one date gives only the year (or month)
+        if ya == yb:
+            return "same birth year (one date gives only the year)", FOR
+        return "born in different years", AGAINST
     if ya == yb and ma == db and da == mb:
         return "same date of birth with day and month swapped (a common mix-up)", FOR
     same_parts = (ya == yb) + (ma == mb) + (da == db)

@@ -28,7 +28,8 @@ class Field:
     inside a sentence ("date of birth"); ``kind`` names the normaliser that
     cleans it (see ``overlap.normalise``). ``multi_column``: a person may
     genuinely have it in several columns (home and mobile phone), joined
-    with " | ". ``review``: its label when shown side by side on the Review
+    with ``join`` (" | " for several values; a space for the parts of one,
+    such as a street name, its type and its direction). ``review``: its label when shown side by side on the Review
     page (None: not shown). ``written``: it goes into ``records.csv`` (a
     social security number does not: that file gets shared and mailed).
     """
@@ -40,6 +41,7 @@ class Field:
     multi_column: bool = False
     review: str | None = None
     written: bool = True
+    join: str = " | "  # how several columns' values are put together
 
 
 FIELDS: tuple[Field, ...] = (
@@ -54,12 +56,23 @@ FIELDS: tuple[Field, ...] = (
     Field("sex", "Sex / gender", "sex", "sex", review="Sex"),
     Field("address", "Address (all in one line)", "one-line address", "address"),
     Field("street", "Street address", "street address", "street", review="Street"),
+    Field("house_number", "House number", "house number", "street_part"),
+    Field(
+        "street_name",
+        "Street name (or its type or direction)",
+        "street name",
+        "street_part",
+        multi_column=True,
+        join=" ",
+    ),
+    Field("po_box", "PO box", "PO box", "street_part"),
     Field("unit", "Apartment / unit", "apartment or unit", "unit", review="Unit"),
     Field("city", "City", "city", "city", review="City"),
     Field("state", "State", "state", "state", review="State"),
     Field("zip", "ZIP code", "ZIP code", "zip", review="ZIP"),
     Field("phone", "Phone", "phone", "phone", multi_column=True, review="Phone"),
     Field("email", "Email", "email", "email", multi_column=True, review="Email"),
+    Field("birth_place", "Place of birth", "place of birth", "place", review="Place of birth"),
 )
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
@@ -70,6 +83,8 @@ MULTI_COLUMN_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.mult
 REVIEW_FIELDS: dict[str, str] = {f.name: f.review for f in FIELDS if f.review}
 NOT_WRITTEN: frozenset[str] = frozenset(f.name for f in FIELDS if not f.written)
 NAME_FIELDS: tuple[str, ...] = ("first_name", "last_name", "full_name")  # a roster needs one
+#: Parts of a street address in columns of their own, put together into ``street``.
+STREET_PARTS: tuple[str, ...] = ("house_number", "street_name", "po_box")
 
 # ---------------------------------------------------------------- comparisons
 
@@ -82,7 +97,8 @@ class Comparison:
     weight 0); ``initial_m[k]`` is EM's starting guess of P(level k | same
     person). ``reads`` are the normalised record columns it compares.
     ``exact_level`` is the "same value" level: its ``u`` comes from the value
-    frequencies of ``reads[0]`` (exact, and cheap), and with
+    frequencies of ``reads[0]`` (exact, and cheap; values shorter than
+    ``exact_min_length``, such as a birth year alone, never reach it), and with
     ``term_frequency`` a shared rare value counts for more than a shared
     common one. ``tells_apart``: the field tells two members of one household
     apart (first name, date of birth...), unlike what they share (address,
@@ -96,6 +112,7 @@ class Comparison:
     initial_m: tuple[float, ...]
     reads: tuple[str, ...] = ()
     exact_level: int | None = None
+    exact_min_length: int = 1
     term_frequency: bool = False
     tells_apart: bool = False
     name_part: bool = False
@@ -120,17 +137,35 @@ FIRST_ELSE, FIRST_INITIAL, FIRST_SIMILAR, FIRST_CLOSE, FIRST_VERY_CLOSE, FIRST_N
     range(7)
 )
 LAST_ELSE, LAST_PART, LAST_SIMILAR, LAST_VERY_CLOSE, LAST_EXACT = range(5)
-DOB_ELSE, DOB_FAR_YEARS, DOB_WITHIN_YEAR, DOB_ONE_PART, DOB_ONE_OFF, DOB_SWAPPED, DOB_EXACT = range(
-    7
-)
-ADDR_ELSE, ADDR_AREA, ADDR_STREET, ADDR_BUILDING, ADDR_CLOSE, ADDR_EXACT = range(6)
+(
+    DOB_ELSE,
+    DOB_FAR_YEARS,
+    DOB_WITHIN_YEAR,
+    DOB_YEAR_ONLY,
+    DOB_ONE_PART,
+    DOB_ONE_OFF,
+    DOB_SWAPPED,
+    DOB_EXACT,
+) = range(8)
+(
+    ADDR_ELSE,
+    ADDR_CITY,
+    ADDR_DISTRICT,
+    ADDR_AREA,
+    ADDR_STREET,
+    ADDR_CROWDED,
+    ADDR_BUILDING,
+    ADDR_CLOSE,
+    ADDR_EXACT,
+) = range(9)
 PHONE_ELSE, PHONE_LOCAL, PHONE_EXACT = range(3)
 EMAIL_ELSE, EMAIL_USER, EMAIL_EXACT = range(3)
 MIDDLE_ELSE, MIDDLE_INITIAL, MIDDLE_EXACT = range(3)
 ID_ELSE, ID_ONE_OFF, ID_EXACT = range(3)
 SSN_ELSE, SSN_ONE_OFF, SSN_EXACT = range(3)
 SEX_ELSE, SEX_SAME = range(2)
-SUFFIX_ELSE, SUFFIX_SAME = range(2)
+PLACE_ELSE, PLACE_ALIKE, PLACE_EXACT = range(3)
+SUFFIX_ELSE, SUFFIX_ONE_SIDE, SUFFIX_SAME = range(3)
 
 COMPARISONS: list[Comparison] = [
     Comparison(
@@ -184,14 +219,16 @@ COMPARISONS: list[Comparison] = [
             "different dates of birth",
             "same birthday but years far apart (for example father and son)",
             "dates of birth within a year of each other",
+            "same birth year (one date gives only the year)",
             "only the day, the month or the year differs",
             "dates of birth one digit apart",
             "day and month swapped",
             "same date of birth",
         ),
-        (0.03, 0.005, 0.02, 0.03, 0.08, 0.015, 0.82),
+        (0.03, 0.005, 0.02, 0.02, 0.03, 0.08, 0.015, 0.80),
         reads=("dob",),
         exact_level=DOB_EXACT,
+        exact_min_length=10,
         tells_apart=True,
     ),
     Comparison(
@@ -199,13 +236,16 @@ COMPARISONS: list[Comparison] = [
         "Address",
         (
             "different addresses",
-            "same ZIP code (or city) only",
+            "same city only",
+            "same postcode district only (the first part of the postcode)",
+            "same ZIP or postal code only",
             "same or similar street (no house number)",
+            "same address, but one many people share (a shelter, dorm, office or large building)",
             "same building, different apartment",
             "same house number and a similar street",
             "same street address",
         ),
-        (0.3, 0.1, 0.05, 0.02, 0.08, 0.45),
+        (0.25, 0.05, 0.03, 0.1, 0.05, 0.02, 0.02, 0.08, 0.4),
         reads=("street", "house_number", "street_name", "unit", "city", "zip"),
     ),
     Comparison(
@@ -248,13 +288,30 @@ COMPARISONS: list[Comparison] = [
         tells_apart=True,
     ),
     Comparison(
+        "birth_place",
+        "Place of birth",
+        (
+            "different places of birth",
+            "places of birth alike (a spelling, or the same place in more or fewer words)",
+            "same place of birth",
+        ),
+        (0.1, 0.1, 0.8),
+        reads=("birth_place",),
+        exact_level=PLACE_EXACT,
+        term_frequency=True,
+    ),
+    Comparison(
         "sex", "Sex", ("different sex", "same sex"), (0.05, 0.95), reads=("sex",), tells_apart=True
     ),
     Comparison(
         "suffix",
         "Suffix",
-        ("different suffixes (Jr and Sr)", "same suffix"),
-        (0.05, 0.95),
+        (
+            "different suffixes (Jr and Sr)",
+            "only one has a suffix (Jr, Sr, III)",
+            "same suffix",
+        ),
+        (0.03, 0.2, 0.77),
         reads=("suffix",),
         tells_apart=True,
     ),

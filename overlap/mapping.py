@@ -20,7 +20,13 @@ import pandas as pd
 from unidecode import unidecode
 
 from overlap.errors import MappingError
-from overlap.fields import CANONICAL_FIELDS, FIELD_WORDS, MULTI_COLUMN_FIELDS
+from overlap.fields import (
+    CANONICAL_FIELDS,
+    FIELD_BY_NAME,
+    FIELD_WORDS,
+    MULTI_COLUMN_FIELDS,
+    STREET_PARTS,
+)
 
 IGNORE = "ignore"  # override value: leave the column out entirely
 ATTRIBUTE = "attribute"  # override value: keep the column as an attribute, not a field
@@ -86,6 +92,22 @@ _SYNONYMS: dict[str, list[str]] = {
         "address1", "street 1", "street line 1", "street address 1", "street name and number",
         "calle", "calle y numero", "direccion 1", "direccion linea 1",
     ],
+    "house_number": [
+        "street number", "house number", "house no", "house num", "house nbr", "building number",
+        "street no", "street num", "street nbr", "st number", "st no", "address number",
+        "civic number", "premise number", "hse no", "numero de casa", "numero exterior",
+        "num ext", "no ext", "numero de calle",
+    ],
+    "street_name": [
+        "street name", "road name", "st name", "street name 1", "street type", "street suffix",
+        "street dir", "street direction", "pre direction", "post direction", "predirectional",
+        "postdirectional", "street pre dir", "street post dir", "pre dir", "post dir",
+        "nombre de calle", "nombre de la calle",
+    ],
+    "po_box": [
+        "po box", "p o box", "pobox", "post office box", "box number", "po box number",
+        "apartado postal", "casilla postal", "casilla",
+    ],
     "unit": [
         "apt", "apartment", "unit", "suite", "apt unit", "apt suite", "unit number",
         "apt number", "apartment number", "address 2", "address line 2", "addr 2", "addr2",
@@ -99,7 +121,12 @@ _SYNONYMS: dict[str, list[str]] = {
     "zip": [
         "zip", "zip code", "zipcode", "zip5", "zip 5", "zip 4", "zip plus 4", "postal code",
         "postalcode", "postcode", "post code", "postal", "zip postal code", "codigo postal",
-        "cod postal", "cp", "c p", "zona postal",
+        "cod postal", "cp", "c p", "zona postal", "eircode", "pin code", "plz", "code postal",
+    ],
+    "birth_place": [
+        "birth place", "birthplace", "place of birth", "pob", "born in", "city of birth",
+        "birth city", "country of birth", "birth country", "town of birth", "birth town",
+        "lugar de nacimiento", "pais de nacimiento", "ciudad de nacimiento", "nacido en",
     ],
     "phone": [
         "phone", "phone number", "phone no", "phone num", "telephone", "telephone number",
@@ -142,6 +169,9 @@ _OWN_PREFIXES = {
     "client", "member", "participant", "customer", "employee", "patient", "person",
     "student", "applicant", "resident", "primary", "preferred", "main", "current", "home",
     "mailing", "personal", "contact", "legal", "hire", "new hire", "the", "your",
+    "address", "addr", "mailing address", "home address", "residential address", "res",
+    "residential", "physical", "physical address", "permanent", "permanent address",
+    "postal address", "street address", "residence",
     "cliente", "miembro", "participante", "empleado",
     "su", "del cliente", "del participante",
 }  # fmt: skip
@@ -159,6 +189,14 @@ _NO_SNIFF_WORDS = {
     "graduation", "exit", "discharge", "discharged", "terminated", "termination", "effective",
     "renewal", "due", "paid", "payment", "seen", "attended", "attendance", "service",
     "session", "last", "next", "inscripcion", "registro", "ingreso", "cita", "alta", "baja",
+}  # fmt: skip
+
+# Words that say how a column was made, not what it holds ("postcode_fake", "dob_std").
+_NOISE_WORDS = {
+    "fake", "synthetic", "masked", "anon", "anonymised", "anonymized", "scrambled", "dummy",
+    "clean", "cleaned", "std", "standardised", "standardized", "normalised", "normalized",
+    "norm", "value", "val", "text", "txt", "str", "string", "raw", "orig", "original",
+    "field", "col", "column", "cd",
 }  # fmt: skip
 
 _GENERIC_HEADER = re.compile(
@@ -252,7 +290,75 @@ def guess_mapping(frame: pd.DataFrame) -> MappingGuess:
             continue
         mapping[raw], evidence[raw] = canonical, why
     mapping = {raw: mapping[raw] for raw in columns if raw in mapping}  # file order
+    _one_address(mapping, evidence)
+    _street_without_number(mapping, evidence, frame)
+    _say_combined(mapping, evidence)
     return MappingGuess(mapping=mapping, evidence=evidence, columns=columns)
+
+
+_ADDRESS_FIELDS = {"address", "street", "unit", "city", "state", "zip", *STREET_PARTS}
+
+
+def _address_group(raw: str) -> str:
+    """The words before the field in an address column's header ("mailing address", or "")."""
+    words = normalise_header(raw)
+    for prefix in sorted(_OWN_PREFIXES, key=len, reverse=True):
+        if words.startswith(prefix + " ") and _field_from_words(words[len(prefix) + 1 :]):
+            return prefix
+    return ""
+
+
+def _one_address(mapping: dict[str, str], evidence: dict[str, str]) -> None:
+    """Keep one address per person: a second set of address columns stays an attribute.
+
+    A tax form may give a home and a mailing address; Overlap compares one
+    address per record, so the set with the most columns (the first, on a
+    tie) is used and the other is said to be left out.
+    """
+    groups: dict[str, list[str]] = {}
+    for raw, canonical in mapping.items():
+        if canonical in _ADDRESS_FIELDS:
+            groups.setdefault(_address_group(raw), []).append(raw)
+    if len(groups) < 2:
+        return
+    chosen = max(groups, key=lambda g: len(groups[g]))  # max keeps the first on a tie
+    for group, raws in groups.items():
+        if group == chosen:
+            continue
+        for raw in raws:
+            del mapping[raw]
+            where = f"'{chosen}' columns" if chosen else "the other address columns"
+            evidence[raw] = (
+                f"a second address ({group or 'unlabelled'}); Overlap compares one address "
+                f"per person and uses {where}, so this stays an attribute"
+            )
+
+
+def _say_combined(mapping: dict[str, str], evidence: dict[str, str]) -> None:
+    """Tell, on each street-part column, which columns are put together into one street."""
+    parts = [raw for raw, canonical in mapping.items() if canonical in STREET_PARTS]
+    if not parts:
+        return
+    names = ", ".join(f"'{raw}'" for raw in parts)
+    for raw in parts:
+        evidence[raw] = f"{evidence.get(raw, '')}; {names} are put together into one street address"
+
+
+def _street_without_number(mapping: dict[str, str], evidence: dict[str, str], frame) -> None:
+    """A 'street' column beside a house-number column holds the street name alone."""
+    fields = set(mapping.values())
+    if "house_number" not in fields or "street_name" in fields:
+        return
+    for raw, canonical in list(mapping.items()):
+        if canonical != "street":
+            continue
+        sample = _sample_values(frame[raw])
+        if len(sample) and float(sample.str.match(r"^\d").mean()) < 0.5:
+            mapping[raw] = "street_name"
+            evidence[raw] = (
+                f"the header '{raw}' is a street, and its values have no house number "
+                "(another column holds them): read as the street name"
+            )
 
 
 def _field_from_header(raw: str) -> str | None:
@@ -287,6 +393,9 @@ def _field_from_words(words: str) -> str | None:
     for synonym, canonical in _HEADER_TO_FIELD.items():
         if len(synonym) > 3 and synonym.replace(" ", "") == compact:
             return canonical
+    kept = [t for t in words.split() if t not in _NOISE_WORDS]
+    if kept and len(kept) < len(words.split()):
+        return _field_from_words(" ".join(kept))  # "postcode_fake", "dob_masked"
     return None
 
 
@@ -503,7 +612,8 @@ def apply_mapping(roster, mapping: dict[str, str]) -> MappedRoster:
     fields = pd.DataFrame(index=frame.index)
     for canonical in CANONICAL_FIELDS:
         raws = [raw for raw in frame.columns if mapping.get(raw) == canonical]
-        fields[canonical] = _join_columns(frame, raws)
+        fields[canonical] = _join_columns(frame, raws, FIELD_BY_NAME[canonical].join)
+    _assemble_street(fields)
     attributes = frame[[c for c in frame.columns if c not in mapping or mapping[c] == ATTRIBUTE]]
     used = {raw: f for raw, f in mapping.items() if f not in UNMAP}
     return MappedRoster(
@@ -528,16 +638,31 @@ def _validate(mapping: dict[str, str], columns: list[str], file_name: str) -> No
             )
 
 
-def _join_columns(frame: pd.DataFrame, raws: list[str]) -> pd.Series:
-    """One column, or the filled values of several joined with ' | ' (vectorised)."""
+def _join_columns(frame: pd.DataFrame, raws: list[str], sep: str = " | ") -> pd.Series:
+    """One column, or the filled values of several joined with ``sep`` (vectorised)."""
     if not raws:
         return pd.Series("", index=frame.index, dtype="str")
-    joined = frame[raws[0]].astype("str")
+    joined = frame[raws[0]].astype("str").str.strip()
     for raw in raws[1:]:
-        other = frame[raw].astype("str")
+        other = frame[raw].astype("str").str.strip()
         both = (joined != "") & (other != "")
-        joined = joined.mask(joined == "", other).mask(both, joined + " | " + other)
+        joined = joined.mask(joined == "", other).mask(both, joined + sep + other)
     return joined
+
+
+def _assemble_street(fields: pd.DataFrame) -> None:
+    """Street parts from columns of their own, put together as a person writes them.
+
+    "5112" + "145th st" -> "5112 145th st"; a PO box alone -> "PO Box 14011".
+    Only where the roster's own street column (if any) is empty.
+    """
+    house, name, box = (fields[f] for f in STREET_PARTS)
+    if not ((house != "").any() or (name != "").any() or (box != "").any()):
+        return
+    parts = (house + " " + name).str.strip()
+    parts = parts.mask((parts == "") & (box != ""), "PO Box " + box)
+    street = fields["street"]
+    fields["street"] = street.mask(street == "", parts)
 
 
 # ---------------------------------------------------------------------------

@@ -12,9 +12,9 @@
   pairs across rosters and once for pairs inside one.
 - Exact first and last names use their term frequency, so a shared common
   name is weaker evidence than a shared rare one.
-- Household guard: pairs sharing an address, phone or email whose first
-  names clearly differ, whose dates of birth clearly differ, or which are Jr
-  and Sr, are never linked (and never taught to EM as matches).
+- Households (``overlap.household``): pairs sharing an address, phone or
+  email are weighed as "one person or two members of one home", with hard
+  rules for pairs that are clearly two people (never taught to EM as matches).
 """
 
 from __future__ import annotations
@@ -27,14 +27,9 @@ import pandas as pd
 from overlap import fields as cmp
 from overlap.compare import compare_pairs
 from overlap.fields import COMPARISONS, MISSING, Comparison
+from overlap.household import fit_household, household_guard, household_weight, training_guard
 
 TF_MINIMUM_U = 0.001
-GUARD_WEIGHT = -30.0
-# Two records sharing a household are one person at odds of 1 to 2^1.5
-# before the evidence that tells members apart (log2 prior odds, negated).
-PERSON_MIN_WEIGHT = 1.5
-# P(same date of birth | two members of one household): twins, and typing.
-HOUSEHOLD_SAME_DOB = 0.02
 MIN_TRAINING_PAIRS = 30
 PSEUDO_COUNT = 5.0
 U_SAMPLE_PAIRS_PER_RECORD = 5  # random pairs for u: 5 per record, within these bounds
@@ -54,6 +49,10 @@ class FittedModel:
     # separate priors for pairs across two rosters and inside one (None: use ``prior``)
     prior_cross: float | None = None
     prior_within: float | None = None
+    # share of pairs sharing a home that are one person ("cross", "within" or "all"),
+    # and P(level | two members of one household) of the fields that tell members apart
+    household_priors: dict[str, float] = field(default_factory=dict)
+    member_u: dict[str, np.ndarray] = field(default_factory=dict)
 
     def level_weights(self, name: str) -> np.ndarray:
         """log2(m/u) of each level of one comparison."""
@@ -96,12 +95,12 @@ def random_pairs(
     return pd.DataFrame({"rid_a": np.minimum(ra, rb), "rid_b": np.maximum(ra, rb)})
 
 
-def _exact_u(records: pd.DataFrame, column: str) -> float | None:
+def _exact_u(records: pd.DataFrame, column: str, min_length: int = 1) -> float | None:
     """P(two random records agree exactly | both present) from value counts."""
     if column not in records.columns:
         return None
     values = records[column].fillna("").astype(str)
-    counts = values[values != ""].value_counts().to_numpy(dtype=np.float64)
+    counts = values[values.str.len() >= min_length].value_counts().to_numpy(dtype=np.float64)
     total = counts.sum()
     if total < 2:
         return None
@@ -132,7 +131,7 @@ def estimate_u(
         counts = counts.astype(np.float64) + 0.5
         probs = counts / counts.sum()
         if comparison.exact_level is not None:
-            value = _exact_u(records, comparison.reads[0])
+            value = _exact_u(records, comparison.reads[0], comparison.exact_min_length)
             if value is not None and value > 0:
                 exact = comparison.exact_level
                 rest = np.delete(probs, exact)
@@ -140,39 +139,6 @@ def estimate_u(
                 probs = np.insert(rest, exact, value)
         u[comparison.name] = np.clip(probs, 1e-9, 1.0)
     return u
-
-
-# ---------------------------------------------------------------- household guard
-
-
-def shares_household(levels: pd.DataFrame) -> np.ndarray:
-    """Same street address (with house number) or same phone: household evidence."""
-    address = np.asarray(levels["address_level"])
-    phone = np.asarray(levels["phone_level"])
-    return (address == cmp.ADDR_EXACT) | (address == cmp.ADDR_CLOSE) | (phone == cmp.PHONE_EXACT)
-
-
-def household_guard(levels: pd.DataFrame) -> np.ndarray:
-    """Pairs that share a household but are clearly two people (twins, spouses, father/son).
-
-    Household evidence is a shared street address (with house number) or
-    phone. Two people: first names clearly differ (not a nickname, short
-    form, typo or look-alike), dates of birth clearly differ (not a typo,
-    swap or near date), or Jr and Sr. A different first
-    name is forgiven when the date of birth and a personal key (email or
-    record ID) both agree: a nickname our table lacks, not a twin.
-    """
-    household = shares_household(levels)
-    first = levels["first_name_level"].to_numpy()
-    dob = levels["dob_level"].to_numpy()
-    suffix = levels["suffix_level"].to_numpy()
-    same_id = levels["record_id_level"].to_numpy() == cmp.ID_EXACT
-    if "ssn_level" in levels.columns:
-        same_id = same_id | (levels["ssn_level"].to_numpy() == cmp.SSN_EXACT)
-    personal = (levels["email_level"].to_numpy() == cmp.EMAIL_EXACT) | same_id
-    first_differs = (first == cmp.FIRST_ELSE) & ~((dob == cmp.DOB_EXACT) & personal)
-    dob_differs = (dob == cmp.DOB_ELSE) | (dob == cmp.DOB_FAR_YEARS)
-    return household & (first_differs | dob_differs | (suffix == 0)) & ~same_id
 
 
 # ---------------------------------------------------------------- EM on patterns
@@ -308,9 +274,9 @@ def fit_model(
         u = estimate_u(records, u_pairs, order=order, comparisons=comparisons)
     guard = household_guard(levels)
     stats: dict = {"sessions": {}}
-    m = _learn_m(levels, guard, comparisons, u, stats)
+    m = _learn_m(levels, training_guard(levels), comparisons, u, stats)
     priors = _learn_priors(records, levels, guard, comparisons, m, u, stats)
-    return FittedModel(
+    model = FittedModel(
         prior=priors["all"],
         m=m,
         u=u,
@@ -319,6 +285,9 @@ def fit_model(
         prior_cross=priors.get("cross"),
         prior_within=priors.get("within"),
     )
+    fit_household(model, levels, guard, _cross_pairs(records, levels))
+    stats["household_priors"] = dict(model.household_priors)
+    return model
 
 
 def _training_sessions(levels: pd.DataFrame, comparisons: list[Comparison]) -> dict:
@@ -433,7 +402,8 @@ def _dob_session(levels: pd.DataFrame, dob: np.ndarray, names: list[str]):
     """
     same_dob = dob == cmp.DOB_EXACT
     address = levels["address_level"].to_numpy()
-    mask = same_dob & (address >= cmp.ADDR_AREA)
+    # the same ZIP code or city, or better: what the dob + ZIP and dob + city rules join
+    mask = same_dob & (address >= cmp.ADDR_CITY) & (address != cmp.ADDR_DISTRICT)
     known = int((same_dob & (address != MISSING)).sum())
     if known < 0.5 * int(same_dob.sum()) or int(mask.sum()) < MIN_TRAINING_PAIRS:
         return same_dob, [n for n in names if n != "dob"]  # too few addresses to lean on
@@ -523,32 +493,6 @@ def _prior_from_patterns(
 # ---------------------------------------------------------------- scoring
 
 
-def household_weight(model: FittedModel, scored) -> np.ndarray:
-    """For pairs sharing a household: the match weight of "one person, not two members".
-
-    Within a household the question is not "same person or a stranger" but
-    "same person or another member", so only the fields that tell members
-    apart count (first name, dob, middle name, sex, suffix, email, ID, SSN), a
-    shared date of birth is weaker evidence (twins share it), and the prior
-    odds are those of two records of one household being one person. Jr and
-    Sr never link. Other pairs get +inf (no cap). ``scored`` is a frame or
-    a dict of column arrays.
-    """
-    household = shares_household(scored)
-    dob = np.asarray(scored["dob_level"])
-    person = np.zeros(len(dob))
-    for comparison in model.comparisons:
-        if comparison.tells_apart:
-            person += np.asarray(scored[comparison.weight_column])
-    twin_weight = np.log2(model.m["dob"][cmp.DOB_EXACT] / HOUSEHOLD_SAME_DOB)
-    same_dob = dob == cmp.DOB_EXACT
-    person[same_dob] += twin_weight - np.asarray(scored["dob_weight"])[same_dob]
-    person -= PERSON_MIN_WEIGHT
-    person[np.asarray(scored["suffix_level"]) == 0] = GUARD_WEIGHT
-    person[~household] = np.inf
-    return person
-
-
 def _term_frequencies(records: pd.DataFrame, column: str) -> np.ndarray:
     """Each record's value frequency among records with the field (0 where missing)."""
     codes, uniques = pd.factorize(records[column].fillna("").astype(str))
@@ -599,7 +543,7 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
         total += weight
         columns[comparison.weight_column] = weight.astype(np.float32)  # half the memory
     del weight
-    capped = np.minimum(total, household_weight(model, columns))
+    capped = np.minimum(total, household_weight(model, columns, cross))
     columns["household_guard"] = capped < np.minimum(total, 0.0)
     del total
     columns["match_weight"] = capped

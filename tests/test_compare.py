@@ -455,3 +455,60 @@ def test_codes_are_equal_exactly_where_the_derived_values_are(values):
         ca, cb = cmp._codes(records, "email", ia, ib, derive)
         assert ((ca == cb) == (derived[ia] == derived[ib])).all()
         assert ((ca == -1) == (derived[ia] == "")).all()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("1861", "1861-03-02", cmp.DOB_YEAR_ONLY),  # one date gives only the year
+        ("1861", "1861", cmp.DOB_YEAR_ONLY),  # two birth years: never "the same day"
+        ("1861", "1862-03-02", cmp.DOB_WITHIN_YEAR),
+        ("1861", "1870", cmp.DOB_ELSE),
+        ("1985-03", "1985-03-17", cmp.DOB_YEAR_ONLY),
+        ("1985-03", "1985-07-17", cmp.DOB_WITHIN_YEAR),
+        ("1600-02-29", "1600-02-29", cmp.DOB_EXACT),  # before pandas' timestamps begin
+        ("1600-03-01", "1600-03-02", cmp.DOB_ONE_OFF),
+        ("1650-05-05", "1690-05-05", cmp.DOB_FAR_YEARS),
+    ],
+)
+def test_dob_levels_of_dates_known_in_part_and_old_dates(a, b, level):
+    records = records_from([{"dob": "1980-01-01"}, {"dob": "1980-01-01"}])
+    records["dob"] = [a, b]  # as partial_dates writes them
+    pairs = pd.DataFrame({"rid_a": [0], "rid_b": [1]})
+    assert compare_pairs(records, pairs).iloc[0]["dob_level"] == level
+
+
+def test_address_levels_by_postcode_district_city_and_crowded_addresses():
+    district = levels_of(
+        {"street": "9 Oak Ave", "zip": "60601"}, {"street": "1 Elm", "zip": "60614"}
+    )
+    assert district["address_level"] == cmp.ADDR_DISTRICT
+    city = levels_of(
+        {"street": "9 Oak Ave", "city": "Cicero"}, {"street": "1 Elm", "city": "cicero"}
+    )
+    assert city["address_level"] == cmp.ADDR_CITY
+    # a shelter: many surnames at one street address is not one household's home
+    shelter = [
+        {"last_name": name, "street": "800 W Madison St", "zip": "60607"}
+        for name in ["Lee", "Diaz", "Kowalski", "Okafor", "Nguyen", "Smith", "Brown"]
+    ]
+    records = records_from(shelter + [{"last_name": "Ruiz", "street": "12 Oak St", "zip": "60607"}])
+    records = pd.concat([records, records_from([{"last_name": "Ruiz", "street": "12 Oak St"}])])
+    records["rid"] = np.arange(len(records))
+    records = records.reset_index(drop=True)
+    pairs = pd.DataFrame({"rid_a": [0, 7], "rid_b": [1, 8]})
+    levels = compare_pairs(records, pairs)["address_level"].tolist()
+    assert levels == [cmp.ADDR_CROWDED, cmp.ADDR_EXACT]
+
+
+def test_suffix_on_one_side_only_and_place_of_birth():
+    lv = levels_of({"suffix": "Jr"}, {"suffix": ""})
+    assert lv["suffix_level"] == cmp.SUFFIX_ONE_SIDE
+    assert levels_of({}, {})["suffix_level"] == -1
+    assert levels_of({"birth_place": "London"}, {"birth_place": "london"})["birth_place_level"] == (
+        cmp.PLACE_EXACT
+    )
+    alike = levels_of({"birth_place": "London"}, {"birth_place": "London, England"})
+    assert alike["birth_place_level"] == cmp.PLACE_ALIKE
+    other = levels_of({"birth_place": "Leeds"}, {"birth_place": "São Paulo"})
+    assert other["birth_place_level"] == cmp.PLACE_ELSE

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from overlap import fields
 from overlap.compare import LEVEL_FUNCTIONS, compare_pairs
+from overlap.mapping import apply_mapping
 from overlap.normalise import OUTPUT_COLUMNS, normalise_fields
 
 # A value a roster might hold for each field kind, to see the normaliser take it in.
@@ -29,6 +32,10 @@ EXAMPLE = {
     "zip": "60623",
     "phone": "(773) 555-0142",
     "email": "maria.garcia@example.org",
+    "house_number": "5112",
+    "street_name": "145th St",
+    "po_box": "14011",
+    "birth_place": "Guadalajara, Jalisco",
 }
 
 
@@ -38,12 +45,17 @@ def test_every_field_has_a_label_words_and_an_example():
         assert field.name in EXAMPLE, f"add an example value for {field.name}"
 
 
+def _mapped_and_normalised(values: dict[str, str]) -> pd.DataFrame:
+    """A one-row roster whose columns are named after fields, mapped and normalised."""
+    roster = SimpleNamespace(frame=pd.DataFrame({k: [v] for k, v in values.items()}), name="t")
+    mapped = apply_mapping(roster, {name: name for name in values})
+    return normalise_fields(mapped.fields)
+
+
 @pytest.mark.parametrize("field", [f.name for f in fields.FIELDS])
 def test_every_field_has_a_normaliser(field):
-    frame = pd.DataFrame({name: [""] for name in fields.CANONICAL_FIELDS})
-    empty = normalise_fields(frame.copy())
-    frame[field] = [EXAMPLE[field]]
-    cleaned = normalise_fields(frame)
+    empty = _mapped_and_normalised({field: ""})
+    cleaned = _mapped_and_normalised({field: EXAMPLE[field]})
     filled = [c for c in OUTPUT_COLUMNS if str(cleaned.at[0, c]) != str(empty.at[0, c])]
     assert filled, f"normalising {field} produced nothing"
 
@@ -60,8 +72,8 @@ def test_every_comparison_is_computed_and_reads_normalised_columns():
 
 def test_a_record_compared_with_itself_agrees_on_every_field_it_has():
     frame = pd.DataFrame({name: [EXAMPLE[name]] * 2 for name in fields.CANONICAL_FIELDS})
-    frame["full_name"] = ""
-    frame["address"] = ""
+    for whole in ("full_name", "address", *fields.STREET_PARTS):
+        frame[whole] = ""
     records = normalise_fields(frame)
     records["programme"] = ["a", "a"]
     levels = compare_pairs(records, pd.DataFrame({"rid_a": [0], "rid_b": [1]}))

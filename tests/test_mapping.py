@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import filegen
 import pandas as pd
 import pytest
@@ -271,3 +273,85 @@ def test_overrides_replace_unmap_and_ignore(tmp_path):
     assert str(caught.value) == (
         "m.csv has no column named 'Nope'; its columns are: First Name, Given, DOB, X."
     )
+
+
+def test_address_parts_under_any_prefix_are_put_together_and_employers_are_not():
+    frame = pd.DataFrame(
+        {
+            "first_name": ["Ann"],
+            "employer_street_number": ["1"],
+            "employer_street_name": ["industrial way"],
+            "mailing_address_street_number": ["5112"],
+            "mailing_address_street_name": ["145th st"],
+            "mailing_address_po_box": [""],
+            "mailing_address_city": ["Anytown"],
+            "mailing_address_zipcode": ["98101"],
+        }
+    )
+    guess = guess_mapping(frame)
+    assert guess.mapping == {
+        "first_name": "first_name",
+        "mailing_address_street_number": "house_number",
+        "mailing_address_street_name": "street_name",
+        "mailing_address_po_box": "po_box",
+        "mailing_address_city": "city",
+        "mailing_address_zipcode": "zip",
+    }
+    assert "put together" in guess.evidence["mailing_address_street_number"]
+    roster = SimpleNamespace(frame=frame, name="w2")
+    fields = apply_mapping(roster, guess.mapping).fields
+    assert fields.loc[0, "street"] == "5112 145th st"
+
+
+def test_a_street_column_beside_house_numbers_is_the_street_name():
+    frame = pd.DataFrame(
+        {
+            "given_name": ["ann", "bo"],
+            "street_number": ["42", "7"],
+            "address_1": ["miller street", "rose crescent"],
+            "address_2": ["rose villas", ""],
+        }
+    )
+    guess = guess_mapping(frame)
+    assert guess.mapping["address_1"] == "street_name"
+    fields = apply_mapping(SimpleNamespace(frame=frame, name="a"), guess.mapping).fields
+    assert fields["street"].tolist() == ["42 miller street", "7 rose crescent"]
+
+
+def test_a_second_address_stays_an_attribute_and_says_why():
+    frame = pd.DataFrame(
+        {
+            "street_number": ["1"],
+            "street_name": ["oak st"],
+            "city": ["Anytown"],
+            "zipcode": ["98101"],
+            "mailing_address_street_number": ["9"],
+            "mailing_address_street_name": ["elm st"],
+        }
+    )
+    guess = guess_mapping(frame)
+    assert "mailing_address_street_number" not in guess.mapping
+    assert "second address" in guess.evidence["mailing_address_street_name"]
+    assert guess.mapping["street_number"] == "house_number"
+
+
+def test_a_po_box_alone_is_the_street():
+    frame = pd.DataFrame({"po_box": ["14011", ""], "street": ["", "9 Elm St"]})
+    fields = apply_mapping(SimpleNamespace(frame=frame, name="a"), guess_mapping(frame).mapping)
+    assert fields.fields["street"].tolist() == ["PO Box 14011", "9 Elm St"]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("postcode_fake", "zip"),
+        ("dob_masked", "dob"),
+        ("birth_place", "birth_place"),
+        ("Place of Birth", "birth_place"),
+        ("Lugar de nacimiento", "birth_place"),
+        ("mailing_address_zipcode", "zip"),
+        ("home_address_city", "city"),
+    ],
+)
+def test_headers_with_a_prefix_or_a_word_about_how_the_column_was_made(header, field):
+    assert guess_mapping(pd.DataFrame({header: ["x"]})).mapping.get(header) == field

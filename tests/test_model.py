@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from overlap import compare as cmp
 from overlap.compare import COMPARISONS, compare_pairs
@@ -131,66 +132,54 @@ def test_term_frequency_makes_a_rare_exact_name_stronger_than_a_common_one():
     )
 
 
-def test_household_guard_fires_on_twins_and_father_son_not_on_a_nickname_duplicate():
-    fields = pd.DataFrame(
-        [
-            # twins: same address, phone and dob, different first names
-            {
-                "first_name": "Kevin",
-                "last_name": "Huang",
-                "dob": "2007-06-29",
-                "street": "12 Oak St",
-                "zip": "60608",
-                "phone": "3125550100",
-            },
-            {
-                "first_name": "Jenny",
-                "last_name": "Huang",
-                "dob": "2007-06-29",
-                "street": "12 Oak St",
-                "zip": "60608",
-                "phone": "3125550100",
-            },
-            # father and son: same name and address, Jr / Sr
-            {
-                "first_name": "Sergio",
-                "last_name": "Gonzalez",
-                "suffix": "Sr",
-                "street": "9 Elm St",
-                "zip": "60632",
-            },
-            {
-                "first_name": "Sergio",
-                "last_name": "Gonzalez",
-                "suffix": "Jr",
-                "street": "9 Elm St",
-                "zip": "60632",
-            },
-            # one person, nickname
-            {
-                "first_name": "Robert",
-                "last_name": "Nowak",
-                "dob": "1970-01-05",
-                "street": "4 Pine St",
-                "zip": "60601",
-                "phone": "3125550199",
-            },
-            {
-                "first_name": "Bob",
-                "last_name": "Nowak",
-                "dob": "1970-01-05",
-                "street": "4 Pine St",
-                "zip": "60601",
-                "phone": "3125550199",
-            },
-        ]
-    ).astype(str)
-    records = normalise_fields(fields)
-    records.insert(0, "programme", ["a", "b"] * 3)
-    records.insert(0, "rid", np.arange(len(records)))
-    pairs = pd.DataFrame({"rid_a": [0, 2, 4], "rid_b": [1, 3, 5]})
-    levels = compare_pairs(records, pairs)
-    assert household_guard(levels).tolist() == [True, True, False]
+def _household(first_a, first_b, **shared):
+    """Two records of one home: the first names given, everything else shared or per side."""
+    base = {"last_name": "Huang", "street": "12 Oak St", "zip": "60608", "phone": "3125550100"}
+    base.update({k: v for k, v in shared.items() if not isinstance(v, tuple)})
+    a = {
+        **base,
+        "first_name": first_a,
+        **{k: v[0] for k, v in shared.items() if isinstance(v, tuple)},
+    }
+    b = {
+        **base,
+        "first_name": first_b,
+        **{k: v[1] for k, v in shared.items() if isinstance(v, tuple)},
+    }
+    return [a, b]
+
+
+HOUSEHOLDS = {
+    # name: (two records, hard guard, one person?)
+    "twins": (_household("Kevin", "Jenny", dob="2007-06-29"), False, False),
+    "Jr and Sr": (_household("Sergio", "Sergio", suffix=("Sr", "Jr")), True, False),
+    "nickname": (_household("Robert", "Bob", dob="1970-01-05"), False, True),
+    "spouses sharing an email and phone": (
+        _household("Alex", "Rebecca", sex=("M", "F"), email="olivers@example.com"),
+        True,
+        False,
+    ),
+    "father and son, Jr on one side": (
+        _household("Rashad", "Rashad", suffix=("Jr", ""), dob=("1998-04-02", "1971-09-30")),
+        True,
+        False,
+    ),
+    "same birthday decades apart": (
+        _household("Maria", "Maria", dob=("1950-05-05", "1981-05-05")),
+        True,
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(HOUSEHOLDS))
+def test_households_two_members_are_told_from_one_person(case):
+    rows, guarded, one_person = HOUSEHOLDS[case]
+    records = normalise_fields(pd.DataFrame(rows).fillna("").astype(str))
+    records.insert(0, "programme", ["a", "b"])
+    records.insert(0, "rid", np.arange(2))
+    levels = compare_pairs(records, pd.DataFrame({"rid_a": [0], "rid_b": [1]}))
+    assert household_guard(levels).tolist() == [guarded]
     m = {c.name: np.asarray(c.initial_m) / sum(c.initial_m) for c in COMPARISONS}
     u = {c.name: np.full(c.n_levels, 1.0 / c.n_levels) for c in COMPARISONS}
     # realistic: a random pair rarely shares a first name, and almost never a birthday
@@ -198,10 +187,10 @@ def test_household_guard_fires_on_twins_and_father_son_not_on_a_nickname_duplica
     u["dob"] = np.full(len(u["dob"]), (1 - 1e-4) / (len(u["dob"]) - 1))
     u["dob"][cmp.DOB_EXACT] = 1e-4
     scored = score(FittedModel(prior=0.01, m=m, u=u), records, levels)
-    assert scored["household_guard"].tolist() == [True, True, False]
-    assert scored["probability"].iloc[0] < 0.5  # twins: not one person
-    assert scored["probability"].iloc[1] < 1e-6  # Jr and Sr: never
-    assert scored["probability"].iloc[2] > 0.5
+    assert scored["household_guard"].tolist() == [not one_person]  # held back as a housemate
+    assert bool(scored["probability"].iloc[0] > 0.5) is one_person
+    if guarded:
+        assert scored["probability"].iloc[0] < 1e-6
 
 
 def test_priors_across_and_inside_rosters_are_learned_apart():

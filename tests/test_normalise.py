@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -112,6 +113,9 @@ def test_normalise_fields_equals_row_by_row_reference():
         [nz.normalise_record(row, dayfirst) for row in fields.to_dict("records")],
         index=fields.index,
     )
+    # placeholders and dates known in part are decided on the whole column (tested apart)
+    column = pa.array(reference["dob"].tolist(), type=pa.large_string())
+    reference["dob"] = nz.partial_dates(column).to_pylist()
     for column in nz.OUTPUT_COLUMNS:
         assert out[column].tolist() == reference[column].tolist(), column
 

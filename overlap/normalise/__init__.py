@@ -1,7 +1,7 @@
 """Normalise: turn raw roster cells into clean keys the matcher can compare.
 
 One module per kind of field (``names``, ``nicknames``, ``dates``, ``sex``,
-``streets``, ``addresses``, ``phones``, ``emails``, ``ids``). Each holds a
+``streets``, ``addresses``, ``phones``, ``emails``, ``ids``, ``categories``). Each holds a
 plain function per value (``normalise_phone``, ``normalise_date`` ...): the
 reference the Hypothesis tests hold the fast code to, and what the dashboard
 preview calls. Beside it stands the kind's vectorised path, which decides
@@ -25,7 +25,8 @@ from overlap.normalise.addresses import (
     normalise_zip,
     parse_address,
 )
-from overlap.normalise.dates import infer_dayfirst, normalise_date, normalise_dates
+from overlap.normalise.categories import normalise_category
+from overlap.normalise.dates import infer_dayfirst, normalise_date, normalise_dates, partial_dates
 from overlap.normalise.emails import normalise_email
 from overlap.normalise.ids import normalise_record_id, normalise_ssn
 from overlap.normalise.names import (
@@ -53,6 +54,7 @@ __all__ = [
     "infer_dayfirst",
     "name_sound",
     "nickname_pairs",
+    "normalise_category",
     "normalise_city",
     "normalise_date",
     "normalise_dates",
@@ -73,5 +75,6 @@ __all__ = [
     "parse_address",
     "parse_full_name",
     "parse_street",
+    "partial_dates",
     "split_suffix",
 ]

@@ -1,8 +1,17 @@
 """Dates of birth, read in any common layout and written as ISO ``YYYY-MM-DD``.
 
 Day/month order is decided per column (``infer_dayfirst``); a two-digit year
-takes the century that keeps the birth date in the past; dates before 1900,
-in the future, 1900-01-01 and 1901-01-01 are "".
+takes the century that keeps the birth date in the past; dates before the
+year 1000 and in the future are "". Historical rosters hold births of every
+century, so old dates are kept.
+
+Some births are known only to the year or the month: a year alone ("1861")
+becomes ``YYYY``, and a roster column that writes unknown parts as the 1st
+(far more January 1sts, or 1sts of the month, than births fall on) has those
+dates read as ``YYYY`` (or ``YYYY-MM``): a shared "1861-01-01" then says
+"born the same year", not "born the same day". A date shared by implausibly
+many records of one column is a placeholder ("unknown"), as are 1900-01-01
+and 1901-01-01 in a column that holds whole dates: "" (``partial_dates``).
 
 ``normalise_date`` reads one value: it is the reference. ``_dates_fast``
 decides a column's ISO, slash and eight-digit dates at once (pyarrow regexes,
@@ -17,6 +26,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from overlap.normalise._arrow import (
     _LARGE,
@@ -110,7 +120,10 @@ _DATE_FILLER = {
     "domingo",
 }
 _DATE_PLACEHOLDERS = {date(1900, 1, 1), date(1901, 1, 1)}
-_EARLIEST_BIRTH = date(1900, 1, 1)
+_PLACEHOLDER_TEXT = pa.array(
+    sorted(d.isoformat() for d in _DATE_PLACEHOLDERS), type=pa.large_string()
+)
+_EARLIEST_BIRTH = date(1000, 1, 1)
 _EXCEL_EPOCH = date(1899, 12, 30)
 _TIME_TAIL = re.compile(
     r"(?:[ t]+|^)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm|a\.m\.|p\.m\.|z|utc|[+-]\d{2}:?\d{2})?\s*$"
@@ -126,7 +139,7 @@ def _valid_birth(y: int, m: int, d: int, today: date) -> str:
         when = date(y, m, d)
     except (ValueError, OverflowError):  # a day or month too big for C ints
         return ""
-    if when < _EARLIEST_BIRTH or when > today or when in _DATE_PLACEHOLDERS:
+    if when < _EARLIEST_BIRTH or when > today:
         return ""
     return when.isoformat()
 
@@ -190,8 +203,10 @@ def _parse_date_one(value: str, dayfirst: bool, today: date) -> str:
             return _ymd(digits[4:], m, d, today)
         if 3 <= len(digits) <= 5:
             serial = int(digits)
-            if len(digits) == 4 and 1800 <= serial <= 2200:
-                return ""  # a year alone is not a date of birth
+            if len(digits) == 4 and _EARLIEST_BIRTH.year <= serial <= today.year:
+                return digits  # a year alone: the birth year is known, not the day
+            if len(digits) == 4 and serial > today.year:
+                return ""
             return _valid_birth_from(_EXCEL_EPOCH + timedelta(days=serial), today)
         return ""
     if len(nums) != 3:
@@ -216,8 +231,8 @@ def normalise_date(value: str, dayfirst: bool = False, today: date | None = None
     Reads MM/DD/YYYY (DD/MM/YYYY when ``dayfirst``, or when the first part is
     over 12), YYYY-MM-DD, YYYYMMDD, "March 5, 1980", "5-Mar-80", "5 de marzo
     de 1980", Excel serial numbers (29221) and workbook datetimes. Two-digit
-    years go to the latest century that keeps the date in the past. Dates
-    before 1900, in the future, and placeholders (1900-01-01, 1901-01-01) give "".
+    years go to the latest century that keeps the date in the past. A year
+    alone gives ``YYYY``. Dates before the year 1000 and in the future give "".
 
     Args:
         value: the raw cell.
@@ -317,12 +332,12 @@ def _dates_fast(
     ymd = pd.concat(frames)
     if ymd.empty:
         return out
-    when = pd.to_datetime(ymd[["year", "month", "day"]], errors="coerce")
-    low = pd.Timestamp(_EARLIEST_BIRTH)
-    high = pd.Timestamp(today)
-    bad = when.isna() | (when < low) | (when > high)
-    for placeholder in _DATE_PLACEHOLDERS:
-        bad |= when == pd.Timestamp(placeholder)
+    bad = ~_valid_ymd(
+        ymd["year"].to_numpy(np.int64),
+        ymd["month"].to_numpy(np.int64),
+        ymd["day"].to_numpy(np.int64),
+        today,
+    )
     iso_text = (
         ymd["year"].astype(str).str.zfill(4)
         + "-"
@@ -333,6 +348,19 @@ def _dates_fast(
     result = iso_text.where(~bad, "")
     out.loc[result.index] = result.astype(object)
     return out
+
+
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _valid_ymd(year: np.ndarray, month: np.ndarray, day: np.ndarray, today: date) -> np.ndarray:
+    """Which (year, month, day) are real dates from the year 1000 up to today (vectorised)."""
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    good_month = (month >= 1) & (month <= 12)
+    last_day = _DAYS_IN_MONTH[np.clip(month, 0, 12)] + (leap & (month == 2))
+    good = good_month & (day >= 1) & (day <= last_day) & (year >= _EARLIEST_BIRTH.year)
+    stamp = year * 10_000 + month * 100 + day
+    return good & (stamp <= today.year * 10_000 + today.month * 100 + today.day)
 
 
 def normalise_dates(values: pd.Series, today: date | None = None) -> pd.Series:
@@ -360,4 +388,65 @@ def _dates_column(found: _Distinct, today: date) -> pa.Array | None:
         return [pa.array(decided.to_numpy(dtype=object), type=_LARGE)]  # None: undecided
 
     (dates,) = _per_distinct(found.values, lambda v: (normalise_date(v, dayfirst, today),), 1, fast)
-    return _spread(dates, found.codes)
+    spread = _spread(dates, found.codes)
+    return None if spread is None else partial_dates(spread)
+
+
+PLACEHOLDER_MIN = 10  # a date this many records share may be a placeholder...
+PLACEHOLDER_TIMES_MEAN = 20  # ...if that is this many times the average for one date
+PARTIAL_MIN = 10  # 1sts this many records share may mean "day unknown"...
+YEAR_ONLY_SHARE = 0.03  # ...if January 1sts are this share of the dates (1 in 365 by chance)
+MONTH_ONLY_SHARE = 0.2  # ...or 1sts of the month this share (1 in 30 by chance)
+PARTIAL_MIN_YEARS = 5  # ...spread over at least this many years (not one placeholder)
+
+
+def partial_dates(dates: pa.Array) -> pa.Array:
+    """A column's ISO dates with placeholders blanked and dates known only in part cut short.
+
+    Decided on the whole column (a single value cannot tell): a date shared
+    by implausibly many records is a placeholder ("" ); when January 1sts (or
+    1sts of the month) are far more frequent than births are, the column
+    writes unknown parts as 1, and those dates become ``YYYY`` (or
+    ``YYYY-MM``); otherwise 1900-01-01 and 1901-01-01 are placeholders.
+
+    Args:
+        dates: one ISO date (or "", or ``YYYY``) per record.
+
+    Returns:
+        The same column, amended.
+    """
+    encoded = pc.dictionary_encode(pc.fill_null(dates, ""))
+    values = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+    counts = np.bincount(
+        encoded.indices.to_numpy(zero_copy_only=False), minlength=len(values)
+    ).astype(np.int64)
+    lengths = np.fromiter(map(len, values), np.int64, len(values))
+    full = lengths == 10
+    if not full.any():
+        return dates
+    mean = counts[full].sum() / full.sum()
+    placeholder = full & (counts >= max(PLACEHOLDER_MIN, PLACEHOLDER_TIMES_MEAN * mean))
+    rest = full & ~placeholder
+    month_day = np.array([v[5:] if len(v) == 10 else "" for v in values], dtype=object)
+    jan1 = rest & (month_day == "01-01")
+    first = rest & np.array([d.endswith("-01") for d in month_day], dtype=bool)
+    total = max(int(counts[rest].sum()), 1)
+    year_only = _partial_pattern(counts, jan1, total, YEAR_ONLY_SHARE)
+    month_only = _partial_pattern(counts, first & ~jan1, total, MONTH_ONLY_SHARE)
+    fixed = np.isin(values, _PLACEHOLDER_TEXT.to_numpy(zero_copy_only=False)) & (not year_only)
+    new = values.copy()
+    new[placeholder | fixed] = ""
+    if year_only:
+        new[jan1] = [v[:4] for v in values[jan1]]
+    if month_only:
+        cut = first & ~(jan1 if year_only else fixed)
+        new[cut] = [v[:7] for v in values[cut]]
+    if (new == values).all():
+        return dates
+    return pc.take(pa.array(new, type=_LARGE), encoded.indices)
+
+
+def _partial_pattern(counts: np.ndarray, chosen: np.ndarray, total: int, share: float) -> bool:
+    """Whether the chosen dates are frequent enough, over enough years, to mean "part unknown"."""
+    n = int(counts[chosen].sum())
+    return n >= PARTIAL_MIN and n / total >= share and int(chosen.sum()) >= PARTIAL_MIN_YEARS

@@ -44,6 +44,7 @@ from overlap.normalise.addresses import (
     normalise_zip,
     parse_address,
 )
+from overlap.normalise.categories import normalise_category
 from overlap.normalise.dates import _dates_column, normalise_date
 from overlap.normalise.emails import _emails_fast, normalise_email
 from overlap.normalise.ids import _record_ids_fast, _ssns_fast, normalise_record_id, normalise_ssn
@@ -82,6 +83,7 @@ OUTPUT_COLUMNS = [
     "email",
     "record_id",
     "ssn",
+    "birth_place",
 ]
 
 INPUT_FIELDS = CANONICAL_FIELDS  # the raw fields a mapped roster may hold
@@ -141,6 +143,7 @@ def normalise_record(record: Mapping[str, str], dayfirst: bool = False) -> dict[
         "email": normalise_email(get("email")),
         "record_id": normalise_record_id(get("record_id")),
         "ssn": normalise_ssn(get("ssn")),
+        "birth_place": normalise_category(get("birth_place")),
     }
 
 
@@ -191,6 +194,8 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
     lap("email")
     out.update(_id_columns(roster))
     lap("ids")
+    out["birth_place"] = roster.column("birth_place", normalise_category)
+    lap("categories")
     blank = _blank(roster.n)
     frame = pd.DataFrame(
         {c: _to_series(blank if out[c] is None else out[c], roster.index) for c in OUTPUT_COLUMNS},
