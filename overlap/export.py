@@ -11,6 +11,10 @@ The rule (for string cells and column names, in both formats):
   leading spaces, is *formula-looking* and gets a leading single quote
   (OWASP): ``=1+1`` is written ``'=1+1``. Nothing else of the value changes,
   so it stays readable; the quote marks it as text.
+* A value that already starts with single quotes followed by a
+  formula-looking rest (``'=1+1``) gets one more quote too, so that reading
+  the file back (``read_safe_csv``) can take exactly one quote off every
+  quoted value and give back what was written, whatever it was.
 * Two kinds of value are not formulas and are left exactly as they are:
 
   - a plain number led by a minus sign, such as ``-5`` or ``-3.25``: every
@@ -59,7 +63,8 @@ XLSX_MAX_ROWS = 1_048_576
 
 
 def needs_quote(value: str, *, keep_phones: bool = False) -> bool:
-    """Whether a spreadsheet could run ``value`` as a formula (see module rule)."""
+    """Whether ``value`` is written with a leading quote (see module rule)."""
+    value = value.lstrip("'")  # quotes already there: one more, so reading back is exact
     if not _FORMULA_LEAD_RE.match(value):
         return False
     if _NEGATIVE_NUMBER_RE.match(value):
@@ -78,6 +83,7 @@ def _neutralise_series(series: pd.Series, keep_phones: bool) -> pd.Series:
         text = series.where(series.map(lambda v: isinstance(v, str)).astype(bool)).astype("str")
     else:
         return series  # numbers, booleans, dates: never formulas
+    text = text.str.lstrip("'")  # quotes already there get one more (see needs_quote)
     flagged = text.str.match(_FORMULA_LEAD_RE).fillna(False).astype(bool)
     if not flagged.any():
         return series
@@ -88,7 +94,7 @@ def _neutralise_series(series: pd.Series, keep_phones: bool) -> pd.Series:
     if not quote.any():
         return series
     out = series.copy()
-    out[quote] = "'" + text[quote]
+    out[quote] = "'" + series[quote].astype("str")
     return out
 
 
@@ -128,29 +134,37 @@ def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _restore_series(series: pd.Series) -> pd.Series:
-    """Undo ``_neutralise_series`` on one column of strings read back from our CSV."""
-    rest = series.str.slice(1)
-    quoted = series.str.startswith("'") & rest.str.match(_FORMULA_LEAD_RE)
-    quoted &= ~rest.str.match(_NEGATIVE_NUMBER_RE)
+    """Undo ``_neutralise_series`` (CSV rule) on one column of strings read back from our CSV.
+
+    A value was quoted exactly when, without its leading quotes, it looks like
+    a formula and is not a negative number; such a value is read back with
+    one quote fewer. Nothing else changes.
+    """
+    unquoted = series.str.lstrip("'")
+    quoted = series.str.startswith("'") & unquoted.str.match(_FORMULA_LEAD_RE)
+    quoted &= ~unquoted.str.match(_NEGATIVE_NUMBER_RE)
     if not quoted.any():
         return series
-    return series.where(~quoted, rest)
+    return series.where(~quoted, series.str.slice(1))
 
 
-def read_safe_csv(source) -> pd.DataFrame:
+def read_safe_csv(source, **read_options) -> pd.DataFrame:
     """Read back a CSV written by ``safe_csv_bytes``, every cell as typed before export.
 
     Overlap's own files (a match table, a decisions file) go out with
-    formula-looking cells prefixed by ``'``; reading them in again must not
-    keep that quote, or values would no longer match.
+    formula-looking cells prefixed by ``'``; reading them in again takes off
+    exactly that quote and nothing else, so any text survives the round trip.
 
     Args:
         source: a path or a file-like object (an upload).
+        read_options: passed on to ``pandas.read_csv`` (e.g. ``skip_blank_lines``).
 
     Returns:
         A frame of strings, "" for empty cells.
     """
-    frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = pd.read_csv(
+        source, dtype=str, keep_default_na=False, encoding="utf-8-sig", **read_options
+    )
     frame.columns = _restore_series(pd.Series([str(c) for c in frame.columns], dtype=str)).tolist()
     for position in range(frame.shape[1]):
         frame.isetitem(position, _restore_series(frame.iloc[:, position].astype(str)))
