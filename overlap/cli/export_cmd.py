@@ -12,24 +12,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
 from overlap.cli.output import say
 from overlap.errors import OverlapError
 from overlap.export import write_table
 from overlap.outreach import MATCH_FIELDS, TargetConditions, build_target_list, display_targets
-
-REQUIRED_COLUMNS = ["programme", "row", "person_id"]
-KNOWN_RECORD_COLUMNS = {
-    "rid",
-    *REQUIRED_COLUMNS,
-    *MATCH_FIELDS,
-    "first_sound",
-    "last_sound",
-    "house_number",
-    "street_name",
-    "first_key",
-}
+from overlap.results import load_result
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -115,64 +102,6 @@ def parse_where(items: list[str]) -> dict[str, list[str]]:
     return where
 
 
-def read_match_dir(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
-    """Read ``records.csv`` (and ``links.csv`` if present) from an ``overlap match`` folder.
-
-    Returns:
-        ``(records indexed by rid, attributes indexed by rid, links or None)``.
-
-    Raises:
-        OverlapError: the folder or ``records.csv`` is missing or lacks columns.
-    """
-    folder = Path(folder)
-    records_path = folder / "records.csv"
-    if not folder.is_dir():
-        raise OverlapError(f"{folder} is not a folder; give the folder `overlap match --out` made.")
-    if not records_path.is_file():
-        raise OverlapError(
-            f"{folder} has no records.csv; run `overlap match --out {folder}` first."
-        )
-    try:
-        records = pd.read_csv(records_path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
-        raise OverlapError(f"{records_path} cannot be read as the records of a match.") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in records.columns]
-    if missing:
-        raise OverlapError(f"{records_path} lacks the column(s) {', '.join(missing)}.")
-    try:
-        records["row"] = records["row"].astype(int)
-        records["person_id"] = records["person_id"].astype(int)
-    except ValueError:
-        raise OverlapError(
-            f"{records_path} has a row or person_id that is not a whole number."
-        ) from None
-    for column in MATCH_FIELDS:
-        if column not in records.columns:
-            records[column] = ""
-    records = records.reset_index(drop=True)
-    records.index.name = "rid"
-    attribute_columns = [c for c in records.columns if c not in KNOWN_RECORD_COLUMNS]
-    attributes = records[attribute_columns]
-    links = None
-    links_path = folder / "links.csv"
-    if links_path.is_file():
-        try:
-            links = pd.read_csv(links_path, keep_default_na=False, dtype={"probability": float})
-        except (UnicodeDecodeError, pd.errors.ParserError, ValueError):
-            raise OverlapError(f"{links_path} cannot be read as the links of a match.") from None
-        except pd.errors.EmptyDataError:
-            links = None
-        if links is not None and not {
-            "programme_a",
-            "row_a",
-            "programme_b",
-            "row_b",
-            "probability",
-        } <= set(links.columns):
-            raise OverlapError(f"{links_path} lacks the programme/row/probability columns.")
-    return records, attributes, links
-
-
 def run(args: argparse.Namespace) -> int:
     """Write the list; print how many people it holds (never who)."""
     out = Path(args.out)
@@ -192,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
         records, attributes = home.own_people(args.from_dir, args.key_file, args.roster)
         links = None
     else:
-        records, attributes, links = read_match_dir(args.from_dir)
+        match = load_result(args.from_dir)
+        records, attributes, links = match.records, match.attributes, match.links
     people = build_target_list(records, conditions, attributes=attributes, links=links)
     write_table(display_targets(people), out, sheet_name="Outreach list")
     noun = "person" if len(people) == 1 else "people"

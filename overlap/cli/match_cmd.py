@@ -11,10 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
-import json
 from pathlib import Path
-
-import pandas as pd
 
 from overlap.cli.output import tell
 from overlap.errors import OverlapError
@@ -91,15 +88,25 @@ def _progress_line(stage: str, info: dict) -> None:
     )
 
 
-def _read_decisions(path: str | None) -> pd.DataFrame | None:
+def _read_decisions(path: str | None, encoded: bool):
+    """The decisions file, its bad rows told on stderr (they are left out, never silently)."""
     if path is None:
         return None
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise OverlapError(f"The decisions file {path} does not exist.") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError):
-        raise OverlapError(f"The decisions file {path} is not a readable CSV file.") from None
+    from overlap.results import read_decisions
+
+    decisions = read_decisions(path, file_name=path, row_ids=encoded)
+    for line in decisions.describe():
+        tell(f"overlap: {line}")
+    return decisions
+
+
+def _tell_unknown_decisions(result, decisions) -> None:
+    if decisions is None:
+        return
+    from overlap.results import decisions_not_found
+
+    for line in decisions.describe(decisions_not_found(result.records, decisions)):
+        tell(f"overlap: {line}")
 
 
 def _dask_engine():
@@ -108,50 +115,6 @@ def _dask_engine():
             "The Dask engine is not available in this installation; use --engine local."
         )
     return importlib.import_module("overlap.dask_engine")
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV as pandas writes it, by pyarrow's writer (several times faster on big results)."""
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    pa_csv.write_csv(table, path, pa_csv.WriteOptions(quoting_style="needed"))
-
-
-def write_outputs(result, out: Path) -> None:
-    """records.csv, links.csv and overlap.json of a match result."""
-    from overlap.analyse import overlap_summary
-
-    out.mkdir(parents=True, exist_ok=True)
-    # a social security number is not written out: records.csv gets shared and mailed
-    records = result.records.drop(columns=["rid", "ssn"], errors="ignore")
-    front = ["programme", "row", "person_id"]
-    records = records[front + [c for c in records.columns if c not in front]]
-    attributes = result.attributes
-    if len(attributes.columns):
-        extra = attributes[[c for c in attributes.columns if c not in records.columns]]
-        records = pd.concat([records, extra.reset_index(drop=True)], axis=1)
-    _write_csv(records, out / "records.csv")
-    links = result.links
-    programme = result.records["programme"].to_numpy()
-    row = result.records["row"].to_numpy()
-    ia = links["rid_a"].to_numpy()
-    ib = links["rid_b"].to_numpy()
-    table = pd.DataFrame(
-        {
-            "programme_a": programme[ia],
-            "row_a": row[ia],
-            "programme_b": programme[ib],
-            "row_b": row[ib],
-            "probability": links["probability"].round(6).to_numpy(),
-        }
-    )
-    for comparison in result.comparisons:
-        table[f"{comparison.name}_level"] = links[f"{comparison.name}_level"].to_numpy()
-    _write_csv(table, out / "links.csv")
-    summary = overlap_summary(result.records)
-    (out / "overlap.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
 
 def _run_encoded(args: argparse.Namespace, out: Path, decisions, every_file_encoded: bool) -> int:
@@ -167,17 +130,19 @@ def _run_encoded(args: argparse.Namespace, out: Path, decisions, every_file_enco
         raise OverlapError(
             "Encoded (.clk) files are matched by the local engine; drop --engine dask."
         )
-    from overlap.privacy import run_encoded_match
+    from overlap.privacy import match_encoded
+    from overlap.results import save_result
 
-    # threshold None lets encoded matching use its own calibrated default
-    result = run_encoded_match(
+    result = match_encoded(
         args.files,
-        out,
         names=args.name,
         threshold=args.threshold,
-        decisions=decisions,
-        progress=_progress_line,
+        decisions=None if decisions is None else decisions.frame,
     )
+    for info in result.stats:
+        _progress_line(info["stage"], info)
+    _tell_unknown_decisions(result, decisions)
+    save_result(result, out, overwrite=True)
     people = int(result.records["person_id"].nunique())
     tell(
         f"overlap: wrote {len(result.records):,} encoded records ({people:,} people) and "
@@ -189,6 +154,7 @@ def _run_encoded(args: argparse.Namespace, out: Path, decisions, every_file_enco
 def run(args: argparse.Namespace) -> int:
     """Match the files and write the three outputs."""
     from overlap.pipeline import DEFAULT_THRESHOLD, match_files
+    from overlap.results import save_result
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     if not 0.0 <= threshold <= 1.0:
@@ -204,31 +170,23 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise OverlapError(f"--out {out} is a file; give a folder.")
-    decisions = _read_decisions(args.decisions)
     encoded = [Path(path).suffix.lower() == ".clk" for path in args.files]
+    decisions = _read_decisions(args.decisions, encoded=any(encoded))
     if any(encoded):
         return _run_encoded(args, out, decisions, all(encoded))
-    if args.engine == "dask":
-        engine = _dask_engine()
-        result = engine.match_files(
-            args.files,
-            names=args.name,
-            overrides=args.map,
-            threshold=threshold,
-            decisions=decisions,
-            progress=_progress_line,
-            scheduler=args.scheduler,
-        )
-    else:
-        result = match_files(
-            args.files,
-            names=args.name,
-            overrides=args.map,
-            threshold=threshold,
-            decisions=decisions,
-            progress=_progress_line,
-        )
-    write_outputs(result, out)
+    engine_match = _dask_engine().match_files if args.engine == "dask" else match_files
+    extra = {"scheduler": args.scheduler} if args.engine == "dask" else {}
+    result = engine_match(
+        args.files,
+        names=args.name,
+        overrides=args.map,
+        threshold=threshold,
+        decisions=None if decisions is None else decisions.frame,
+        progress=_progress_line,
+        **extra,
+    )
+    _tell_unknown_decisions(result, decisions)
+    save_result(result, out, overwrite=True)
     people = int(result.records["person_id"].nunique())
     tell(
         f"overlap: wrote {len(result.records):,} records ({people:,} people) and "
