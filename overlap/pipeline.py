@@ -24,8 +24,8 @@ from overlap.compare import compare_pairs, reuse_record_arrays
 from overlap.errors import MappingError, OverlapError
 from overlap.fields import NAME_FIELDS, Comparison, comparisons_for
 from overlap.model import FittedModel, canonical_order, fit_model, score
+from overlap.results import DEFAULT_THRESHOLD  # the one default strictness, named there
 
-DEFAULT_THRESHOLD = 0.5
 DECISION_COLUMNS = ["programme_a", "row_a", "programme_b", "row_b", "decision"]
 
 Progress = Callable[[str, dict], None]
