@@ -15,7 +15,7 @@ from pathlib import Path
 from overlap.cli.output import say
 from overlap.errors import OverlapError
 from overlap.export import write_table
-from overlap.outreach import MATCH_FIELDS, TargetConditions, build_target_list, display_targets
+from overlap.outreach import TargetConditions, build_target_list, display_targets
 from overlap.results import load_result
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from overlap.errors import OverlapError
+from overlap.results import DEFAULT_THRESHOLD  # noqa: F401 - the one default strictness
 
 SCHEMA_VERSION = 2  # 2: the settings line carries a checksum of the records
 MAGIC = "#overlap-clk"
@@ -24,7 +25,6 @@ N_BITS = 1024
 WORDS = N_BITS // 64
 MIN_SECRET_BYTES = 16
 HKDF_SALT = b"overlap-clk-v1"
-DEFAULT_THRESHOLD = 0.5  # a probability, as in plain matching
 MAX_BLOCK_SIZE = 200
 ID_BYTES = 8
 

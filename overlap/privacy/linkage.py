@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -367,11 +366,9 @@ def run_encoded_match(
     if progress is not None:
         for info in result.stats:
             progress(info["stage"], info)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    result.records.drop(columns=["rid"]).to_csv(out / "records.csv", index=False)
-    result.links.to_csv(out / "links.csv", index=False)
-    (out / "overlap.json").write_text(json.dumps(result.summary, indent=2), encoding="utf-8")
+    from overlap.results import save_result
+
+    save_result(result, out_dir, overwrite=True)
     return result
 
 
