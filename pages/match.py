@@ -70,8 +70,9 @@ choice = st.radio(
     horizontal=True,
     captions=[
         "Fewer matches, almost never wrong.",
-        "A good default.",
-        "More matches; a few may be family members or namesakes — check them on Review.",
+        "Only matches the model is quite sure of.",
+        "The default: records more likely than not the same person; a few may be family "
+        "members or namesakes — check them on Review.",
     ],
     key="strictness_choice",
     label_visibility="collapsed",

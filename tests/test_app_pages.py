@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from overlap import analyse
+from overlap.results import DEFAULT_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -206,7 +207,7 @@ def test_matching_agrees_with_the_library_run_directly(matched):
     for name, data, _ in FILES:
         roster = read_roster(data, name=name)
         mapped.append(apply_mapping(roster, guess_mapping(roster.frame).mapping))
-    direct = match_rosters(mapped, threshold=0.8)
+    direct = match_rosters(mapped, threshold=DEFAULT_THRESHOLD)
     page = matched.session_state["ov_result"]
     assert analyse.overlap_summary(page.records) == analyse.overlap_summary(direct.records)
 
@@ -214,15 +215,23 @@ def test_matching_agrees_with_the_library_run_directly(matched):
 def test_strictness_change_regroups_without_matching_again():
     at = _matched()
     before = at.session_state["ov_result"]
-    at.radio(key="strictness_choice").set_value("Generous — include likely matches").run()
+    assert before.threshold == DEFAULT_THRESHOLD  # the command line's default too
+    at.radio(key="strictness_choice").set_value("Balanced").run()
     after = at.session_state["ov_result"]
     assert after is not before
     assert after.pairs is before.pairs  # same scored pairs: re-clustered, not re-matched
-    assert after.threshold == 0.5
+    assert after.threshold == 0.8
+
+
+def _matched_balanced() -> AppTest:
+    """Matched, then at "Balanced": these small rosters' hard pairs sit near 0.8, not 0.5."""
+    at = _matched()
+    at.radio(key="strictness_choice").set_value("Balanced").run()
+    return at
 
 
 def test_review_accept_skip_and_undo():
-    at = _matched()
+    at = _matched_balanced()
     at.switch_page("pages/review.py").run()
     assert not at.exception
     left = int(at.metric[0].value.replace(",", ""))
@@ -488,9 +497,9 @@ def test_decisions_saved_earlier_can_be_loaded_on_review():
     from overlap.explain import review_queue
     from overlap.export import safe_csv_bytes
 
-    at = _matched()
+    at = _matched_balanced()
     result = at.session_state["ov_result"]
-    pair = review_queue(result.pairs, result.records, 0.8).iloc[0]
+    pair = review_queue(result.pairs, result.records, result.threshold).iloc[0]
     saved = pd.DataFrame(
         [
             [

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from overlap.errors import OverlapError, RosterError
+from overlap.results import DECISION_COLUMNS, DECISION_VALUES, DEFAULT_THRESHOLD
 
 SECTORS = ["nonprofit", "faith", "government", "business"]
 
@@ -27,12 +28,12 @@ SECTORS = ["nonprofit", "faith", "government", "business"]
 STRICTNESS = {
     "Strict — only clear matches": 0.95,
     "Balanced": 0.8,
-    "Generous — include likely matches": 0.5,
+    "Generous — include likely matches": DEFAULT_THRESHOLD,
 }
-DEFAULT_STRICTNESS = "Balanced"
+#: the option whose threshold is the library's one default (the command line's too)
+DEFAULT_STRICTNESS = next(label for label, p in STRICTNESS.items() if p == DEFAULT_THRESHOLD)
 
-DECISION_COLUMNS = ["programme_a", "row_a", "programme_b", "row_b", "decision"]
-DECISION_VALUES = {"same", "different"}
+DECISION_VALUES = set(DECISION_VALUES)
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods"]
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -495,46 +496,22 @@ def undo() -> None:
 
 
 def parse_decisions(data: bytes, file_name: str) -> pd.DataFrame:
-    """Read a decisions CSV saved earlier, checking its columns and values.
+    """Read a decisions CSV saved earlier (``overlap.results.read_decisions``).
 
     Raises:
-        OverlapError: one sentence naming the file and what is wrong.
+        OverlapError: one sentence naming the file and what is wrong; a file
+        with rows that cannot be applied is refused as a whole.
     """
-    import io
+    from overlap.results import read_decisions
 
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-    except Exception as error:
+    loaded = read_decisions(data, file_name=file_name)
+    if loaded.problems:
+        first = loaded.problems[0]
         raise OverlapError(
-            f"{file_name} is not a decisions CSV ({type(error).__name__})."
-        ) from None
-    missing = [c for c in DECISION_COLUMNS if c not in frame.columns]
-    if missing:
-        raise OverlapError(
-            f"{file_name} lacks the column(s) {', '.join(missing)}; a decisions file has "
-            f"{','.join(DECISION_COLUMNS)}."
+            f"{file_name} row {first.row}: {first.reason.split(';')[0]} "
+            f"({len(loaded.problems)} such row(s)); nothing was loaded."
         )
-    frame = frame[DECISION_COLUMNS].copy()
-    for col in ("programme_a", "programme_b", "decision"):
-        frame[col] = frame[col].str.strip().str.lstrip("'")  # undo formula-safety quotes
-    frame["decision"] = frame["decision"].str.lower()
-    bad_rows = ~frame["decision"].isin(DECISION_VALUES)
-    rows = (
-        pd.to_numeric(frame["row_a"].str.strip(), errors="coerce"),
-        pd.to_numeric(frame["row_b"].str.strip(), errors="coerce"),
-    )
-    bad_rows |= rows[0].isna() | rows[1].isna()
-    if bad_rows.any():
-        first = int(bad_rows.to_numpy().nonzero()[0][0]) + 1
-        raise OverlapError(
-            f"{file_name} row {first}: a decision must be “same” or “different” and rows must be "
-            f"numbers ({int(bad_rows.sum())} such row(s))."
-        )
-    frame["row_a"] = rows[0].astype(int)
-    frame["row_b"] = rows[1].astype(int)
-    return frame.reset_index(drop=True)
+    return loaded.frame
 
 
 def load_decisions(frame: pd.DataFrame) -> None:

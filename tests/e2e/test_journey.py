@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from overlap import analyse
+from overlap.results import DEFAULT_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
-BALANCED = 0.8  # the app's default strictness ("Balanced")
 PAIR = re.compile(r"row (\d+) of “([^”]+)” and row (\d+) of “([^”]+)”")
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -41,7 +41,7 @@ def engine_result():
     for path in sample_paths():
         roster = read_roster(path.read_bytes(), name=path.name)
         mapped.append(apply_mapping(roster, guess_mapping(roster.frame).mapping))
-    return match_rosters(mapped, threshold=BALANCED)
+    return match_rosters(mapped, threshold=DEFAULT_THRESHOLD)
 
 
 def expected_metrics(records: pd.DataFrame) -> dict[str, str]:
@@ -88,7 +88,7 @@ def test_journey_from_samples_to_reach(new_page, engine_result):
         [[programme_a, int(row_a), programme_b, int(row_b), "same"]],
         columns=["programme_a", "row_a", "programme_b", "row_b", "decision"],
     )
-    after = recluster(engine_result, BALANCED, decisions)
+    after = recluster(engine_result, DEFAULT_THRESHOLD, decisions)
     app.nav("Overlap")
     assert app.metrics() == expected_metrics(after.records)
     app.screenshot("4-overlap")

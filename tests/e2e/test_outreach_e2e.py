@@ -17,13 +17,13 @@ from overlap.outreach import (
     build_target_list,
     check_conversions,
 )
+from overlap.results import DEFAULT_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
 SAMPLES_TRUTH = ROOT / "data" / "truth" / "samples_truth.csv"
 PARISH = "st_agnes_parish_members"
 CLINIC = "vita_tax_clinic_clients"
-BALANCED = 0.8  # the app's default strictness
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -42,7 +42,7 @@ def sample_result():
     from overlap.pipeline import match_rosters
 
     paths = sorted(p for p in SAMPLES.iterdir() if p.suffix.lower() in {".csv", ".xlsx"})
-    return match_rosters([_mapped(p) for p in paths], threshold=BALANCED), paths
+    return match_rosters([_mapped(p) for p in paths], threshold=DEFAULT_THRESHOLD), paths
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,7 @@ def test_outreach_list_plan_and_follow_up(new_page, sample_result, next_season, 
     app.wait_idle()
     app.click("Check who we reached")
 
-    report = check_conversions(plan, _mapped(roster_path), threshold=BALANCED)
+    report = check_conversions(plan, _mapped(roster_path), threshold=DEFAULT_THRESHOLD)
     shown = app.metrics()
     assert shown["People reached"] == f"{report.reached:,}"
     assert shown["Goal"] == f"{plan.total_goal:,}"
