@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import math
 import re
@@ -30,6 +29,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from overlap.errors import RosterError
+from overlap.repair import (
+    SAMPLE_ROWS,
+    UNSPLIT_COLUMN,
+    RowFitter,
+    count_non_utf8,
+    decode_utf8_with_cp1252,
+    may_hold_garbled_text,
+    repair_garbled_cells,
+)
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_ROWS = 2_000_000
@@ -114,7 +122,12 @@ def read_roster(
     if container == "text":
         roster = _read_text(data, file_name, limits)
     else:
-        roster = _read_workbook(data, file_name, container, sheet, limits)
+        from overlap.workbooks import read_workbook  # it builds on this module's helpers
+
+        roster = read_workbook(data, file_name, container, sheet, limits)
+    if container != "text" or may_hold_garbled_text(data):
+        roster.frame, garbled_notes = repair_garbled_cells(roster.frame)
+        roster.notes.extend(garbled_notes)
     roster.name = programme
     roster.file_name = file_name
     return roster
@@ -288,9 +301,16 @@ def _read_text(data: bytes, file_name: str, limits: IngestLimits) -> Roster:
     if header_line > 1:
         notes.append(f"Lines above the header (1 to {header_line - 1}) were skipped as titles.")
     width = _data_width(header, records[header_index + 1 :])
-    frame, problems, blank_lines = _parse_body(body, body_line, delimiter, len(header), width)
+    columns = [str(h) for h in header[:width]] + [""] * (width - len(header))
+    fitter = _LazyFitter(columns, delimiter)
+    frame, problems, blank_lines = _parse_body(body, body_line, delimiter, len(header), fitter)
     if quote_note := _unclosed_quote_note(problems):
         notes.append(quote_note)
+    if fitter.unsplit:
+        header = columns + [_unique(UNSPLIT_COLUMN, {c.casefold() for c in columns})]
+        unsplit = np.full(len(frame), "", dtype=object)
+        unsplit[list(fitter.unsplit)] = list(fitter.unsplit.values())
+        frame[f"c{width}"] = pd.Series(unsplit, index=frame.index, dtype="str")
     roster = _finish(
         frame,
         header,
@@ -317,6 +337,10 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
         (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
     ):
+        if data.startswith(bom) and encoding == "utf-8-sig":
+            text, notes = decode_utf8_with_cp1252(data[len(bom) :])
+            _refuse_binary_text(text, file_name)
+            return text, label, notes
         if data.startswith(bom):
             return _decode_as(data, encoding, label, file_name)
     if b"\x00" in data[:4096]:
@@ -334,15 +358,17 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
 
 
 def _decode_mostly_utf8(data: bytes) -> tuple[str, str, list[str]] | None:
-    """UTF-8 with a few damaged bytes (a bad copy-paste) stays UTF-8 rather than mojibake."""
-    text = data.decode("utf-8", errors="replace")
-    damaged = text.count("\ufffd") - data.count("\ufffd".encode())
+    """UTF-8 with a few bytes of Windows-1252 pasted in stays UTF-8, those bytes repaired.
+
+    None when nearly every byte above 127 is not UTF-8: then the file is Windows-1252.
+    """
+    damaged = count_non_utf8(data)
     high_bytes = len(data) - len(data.translate(None, bytes(range(128, 256))))
     well_formed = (high_bytes - damaged) / 2  # accented letters take two bytes or more
     if damaged * 5 > well_formed:  # Windows-1252 text: nearly every high byte is "damaged"
         return None
-    note = f"{damaged} character(s) are not valid UTF-8 and were replaced by '\ufffd'."
-    return text, "utf-8", [note]
+    text, notes = decode_utf8_with_cp1252(data)
+    return text, "utf-8", notes
 
 
 def _decode_as(data: bytes, encoding: str, label: str, file_name: str):
@@ -548,7 +574,32 @@ class _Body:
         return pa.py_buffer(self.utf8).slice(head, len(self.utf8) - tail - head)
 
 
-def _parse_body(body: _Body, first_line: int, delimiter: str, header_fields: int, width: int):
+class _LazyFitter:
+    """The ``repair.RowFitter`` for a file, made at the first row that needs it.
+
+    Keeps what each irregular row could not place (``unsplit``: frame row -> text).
+    """
+
+    def __init__(self, columns: list[str], delimiter: str):
+        self.columns = columns
+        self.delimiter = delimiter
+        self.width = len(columns)
+        self.unsplit: dict[int, str] = {}
+        self._fitter: RowFitter | None = None
+
+    def fit(self, fields: list[str], frame_row: int, sample) -> tuple[list[str], str | None]:
+        """The row as one value per column and the reason, if anything was done."""
+        if len(fields) == self.width:
+            return fields, None
+        if self._fitter is None:
+            self._fitter = RowFitter(self.columns, self.delimiter, sample())
+        fitted = self._fitter.fit(fields)
+        if fitted.unsplit:
+            self.unsplit[frame_row] = fitted.unsplit
+        return fitted.fields, fitted.reason
+
+
+def _parse_body(body: _Body, first_line: int, delimiter: str, header_fields: int, fitter):
     """Data rows as a frame of ``width`` string columns, plus problems and blank lines.
 
     Three paths, fastest first: pyarrow (multi-threaded) when every record has
@@ -556,6 +607,7 @@ def _parse_body(body: _Body, first_line: int, delimiter: str, header_fields: int
     line is one record, fields are counted per line and only irregular lines
     are handled in Python; otherwise the csv module reads record by record.
     """
+    width = fitter.width
     blank_lines, quotes = body.shape()
     if not blank_lines and quotes % 2 == 0:
         # without a quote mark in it the text is read with quoting off: the same, faster
@@ -564,8 +616,8 @@ def _parse_body(body: _Body, first_line: int, delimiter: str, header_fields: int
             frame = table.select(list(range(width))).to_pandas()
             return frame, [], _blank_rows_fast(frame, first_line)
     if not quotes:
-        return _parse_unquoted(str(body), first_line, delimiter, width)
-    return _parse_slow(str(body), first_line, delimiter, width)
+        return _parse_unquoted(str(body), first_line, delimiter, fitter)
+    return _parse_slow(str(body), first_line, delimiter, fitter)
 
 
 def _arrow_table(
@@ -612,11 +664,12 @@ def _all_blank_after(table: pa.Table, width: int) -> bool:
     return True
 
 
-def _parse_unquoted(body: str, first_line: int, delimiter: str, width: int):
+def _parse_unquoted(body: str, first_line: int, delimiter: str, fitter: _LazyFitter):
     """Text without quote marks: one record per line, irregular lines fixed one by one.
 
     Lines are records here, so a row's line number is known without parsing quotes.
     """
+    width = fitter.width
     lines = body.split("\n")
     counts = np.fromiter((line.count(delimiter) for line in lines), np.int64, len(lines)) + 1
     is_regular = counts == width
@@ -633,7 +686,7 @@ def _parse_unquoted(body: str, first_line: int, delimiter: str, width: int):
             blank_irregular.append(i)
             fixed.append([""] * width)
             continue
-        fields, reason = _fit_fields(fields, width, delimiter)
+        fields, reason = fitter.fit(fields, i, lambda: _table_rows(good, SAMPLE_ROWS))
         fixed.append(fields)
         if reason:
             problems.append(RowProblem(row=i, line=first_line + i, reason=reason))
@@ -650,7 +703,8 @@ def _parse_unquoted(body: str, first_line: int, delimiter: str, width: int):
         positions.append(irregular)
     order = np.argsort(np.concatenate(positions), kind="stable")
     frame = pa.concat_tables(parts).take(pa.array(order)).to_pandas()
-    blank = sorted(set(blank_irregular) | {i for i, _ in _blank_rows_fast(frame, first_line)})
+    blank = set(blank_irregular) | {i for i, _ in _blank_rows_fast(frame, first_line)}
+    blank = sorted(blank - set(fitter.unsplit))  # a row kept whole is not blank
     is_blank = np.zeros(len(lines), dtype=bool)
     is_blank[blank] = True
     data_row = np.cumsum(~is_blank)
@@ -680,12 +734,26 @@ def _blank_rows_fast(frame: pd.DataFrame, first_line: int) -> list[tuple[int, in
     return [(int(i), int(lines[i])) for i in idx]
 
 
-def _parse_slow(body: str, first_line: int, delimiter: str, width: int):
-    """Record by record: pad short rows, join overflow into the last column, note both."""
+def _table_rows(table: pa.Table | None, limit: int) -> list[list[str]]:
+    """The first rows of an arrow table of strings, as lists (the repair's sample)."""
+    if table is None or not table.num_rows:
+        return []
+    head = table.slice(0, limit)
+    return [list(row) for row in zip(*(c.to_pylist() for c in head.columns), strict=True)]
+
+
+def _parse_slow(body: str, first_line: int, delimiter: str, fitter: _LazyFitter):
+    """Record by record; rows with too many or too few fields laid out by ``repair``."""
     rows: list[list[str]] = []
     problems: list[RowProblem] = []
     blank: list[tuple[int, int | None]] = []
+    width = fitter.width
     records, unclosed_line = _records_despite_stray_quote(body, delimiter)
+
+    def sample() -> list[list[str]]:
+        regular = (fields for _, fields in records if len(fields) == width)
+        return [fields for _, fields in zip(range(SAMPLE_ROWS), regular, strict=False)]
+
     for line, fields in records:
         unclosed = line == unclosed_line
         line += first_line - 1
@@ -693,7 +761,7 @@ def _parse_slow(body: str, first_line: int, delimiter: str, width: int):
             blank.append((len(rows), line))
             rows.append([""] * width)
             continue
-        fields, reason = _fit_fields(fields, width, delimiter)
+        fields, reason = fitter.fit(fields, len(rows), sample)
         rows.append(fields)
         if unclosed:
             reason = _UNCLOSED if reason is None else f"{_UNCLOSED}; it also {reason}"
@@ -718,24 +786,6 @@ def _records_despite_stray_quote(body: str, delimiter: str) -> tuple[list, int |
     start, _ = records[-1]
     rest = _records(_text_from_line(body, start), delimiter, quoting=csv.QUOTE_NONE)
     return records[:-1] + [(line + start - 1, fields) for line, fields in rest], start
-
-
-def _fit_fields(fields: list[str], width: int, delimiter: str) -> tuple[list[str], str | None]:
-    """The row cut or padded to ``width`` fields, and the reason if it had to be."""
-    count = len(fields)
-    if count > width and any(f.strip() for f in fields[width:]):
-        last = delimiter.join(fields[width - 1 :])
-        return fields[: width - 1] + [last], (
-            f"has {count} fields, the header has {width}; "
-            "the extra fields were joined into the last column"
-        )
-    if count > width:
-        return fields[:width], None  # only empty fields beyond the header: trailing delimiters
-    if count < width:
-        return fields + [""] * (width - count), (
-            f"has {count} fields, the header has {width}; the missing fields were left empty"
-        )
-    return fields, None
 
 
 def _unclosed_quote_note(problems: list[RowProblem]) -> str | None:
@@ -857,272 +907,3 @@ def _columns_holding_anything(frame: pd.DataFrame, header: list[str]) -> list[in
         i for i, name in enumerate(header) if name or (frame.iloc[:, i].str.strip() != "").any()
     ]
     return keep or [0]
-
-
-# ---------------------------------------------------------------------------
-# Workbooks (XLSX, XLS, ODS) via calamine
-
-
-def _read_workbook(
-    data: bytes, file_name: str, fmt: str, sheet: str | None, limits: IngestLimits
-) -> Roster:
-    load = _load_xls_sheet if fmt == "xls" else _load_sheet
-    try:
-        name, sheets, rows, start, merged = load(data, file_name, sheet, limits)
-    except (RosterError, KeyboardInterrupt, SystemExit, MemoryError):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - calamine also panics (a BaseException)
-        if "password" in str(exc).lower() or type(exc).__name__ == "PasswordError":
-            raise _password_error(file_name) from None
-        raise RosterError(
-            f"{file_name} looks like a spreadsheet but could not be read (it may be damaged)."
-        ) from None
-    label = f" (sheet '{name}')"
-    widths = [_trimmed_width_cells(r) for r in rows[:SAMPLE_LINES]]
-    header_index = _find_header(widths)  # before filling merged cells: a merged title is narrow
-    fill_note = _fill_merged(rows, merged, header_index)
-    notes = [fill_note] if fill_note else []
-    if fmt == "xlsx":
-        notes.extend(_xlsx_sheet_notes(data, sheets.index(name)))
-    header = [_cell_text(v) for v in rows[header_index]]
-    body = rows[header_index + 1 :]
-    while body and not any(_cell_text(v).strip() for v in body[-1]):
-        body.pop()  # the used range often ends in formatted but empty rows
-    if len(body) > limits.max_rows:
-        raise RosterError(
-            f"{file_name} has {len(body):,} rows, over the limit of {limits.max_rows:,} rows."
-        )
-    header_row = start + header_index + 1
-    if header_index:
-        notes.append(f"Rows above the header (1 to {header_row - 1}) were skipped as titles.")
-    frame = _cells_frame(body, len(header))
-    blank = _blank_rows_fast(frame, header_row + 1)
-    for i, (index, _) in enumerate(blank):
-        blank[i] = (index, header_row + 1 + index)  # sheet rows never span lines
-    roster = _finish(frame, header, [], blank, notes, file_name, limits, "row", label)
-    roster.format = fmt
-    roster.sheet = name
-    roster.sheets = sheets
-    roster.header_row = header_row
-    return roster
-
-
-def _load_sheet(data: bytes, file_name: str, wanted: str | None, limits: IngestLimits):
-    """XLSX and ODS through calamine: sheet name, all sheets, rows, first row, merged areas."""
-    from python_calamine import CalamineWorkbook
-
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheets = list(workbook.sheet_names)
-    found = {}
-    unreadable: list[str] = []
-
-    def read(name: str):
-        try:
-            ws = workbook.get_sheet_by_name(name)
-        except Exception:  # noqa: BLE001 - chart sheets and the like cannot be read
-            unreadable.append(name)
-            return None
-        _check_sheet_height(ws.height, file_name, limits)
-        found[name] = ws
-        return ws.to_python(skip_empty_area=True)
-
-    name, rows = _pick_sheet(sheets, wanted, file_name, read, unreadable)
-    ws = found[name]
-    start_row, start_col = ws.start if ws.start else (0, 0)
-    try:
-        merged = [
-            ((r0 - start_row, c0 - start_col), (r1 - start_row, c1 - start_col))
-            for (r0, c0), (r1, c1) in ws.merged_cell_ranges or []
-        ]
-    except Exception:  # noqa: BLE001 - not every format reports merged cells
-        merged = []
-    return name, sheets, rows, start_row, merged
-
-
-def _load_xls_sheet(data: bytes, file_name: str, wanted: str | None, limits: IngestLimits):
-    """Excel 97-2003 through xlrd, which fails with an exception on a damaged file
-    where calamine's reader aborts with a panic message on stderr."""
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=_NullLog())
-    except NotImplementedError:
-        book = xlrd.open_workbook(file_contents=data, logfile=_NullLog())
-    sheets = book.sheet_names()
-
-    def read(name: str):
-        sheet = book.sheet_by_name(name)
-        _check_sheet_height(sheet.nrows, file_name, limits)
-        return [_xls_row(sheet, r, book.datemode) for r in range(sheet.nrows)]
-
-    name, rows = _pick_sheet(sheets, wanted, file_name, read)
-    merged = [
-        ((r0, c0), (r1 - 1, c1 - 1)) for r0, r1, c0, c1 in book.sheet_by_name(name).merged_cells
-    ]
-    top = next(i for i, row in enumerate(rows) if _trimmed_width_cells(row))
-    left = min(_leading_empty(row) for row in rows if _trimmed_width_cells(row))
-    rows = [row[left:] for row in rows[top:]]
-    merged = [((r0 - top, c0 - left), (r1 - top, c1 - left)) for (r0, c0), (r1, c1) in merged]
-    return name, sheets, rows, top, merged
-
-
-class _NullLog:
-    """xlrd writes warnings about odd records to a log; they may quote cells, so drop them."""
-
-    def write(self, _text: str) -> None:
-        pass
-
-
-def _xls_row(sheet, r: int, datemode: int) -> list:
-    """One xlrd row as typed values, dates as datetimes (like calamine gives)."""
-    import xlrd
-
-    row = []
-    for kind, value in zip(sheet.row_types(r), sheet.row_values(r), strict=True):
-        if kind == xlrd.XL_CELL_DATE:
-            try:
-                value = xlrd.xldate.xldate_as_datetime(value, datemode)
-            except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-                pass  # an impossible date stays the number it is
-        elif kind == xlrd.XL_CELL_BOOLEAN:
-            value = bool(value)
-        elif kind == xlrd.XL_CELL_ERROR:
-            value = xlrd.error_text_from_code.get(value, "")
-        row.append(value)
-    return row
-
-
-def _leading_empty(row: list) -> int:
-    return next((i for i, v in enumerate(row) if _cell_text(v).strip()), len(row))
-
-
-def _check_sheet_height(height: int, file_name: str, limits: IngestLimits) -> None:
-    if height > limits.max_rows + 1_000:
-        raise RosterError(
-            f"{file_name} has {height:,} rows, over the limit of {limits.max_rows:,} rows."
-        )
-
-
-def _pick_sheet(
-    sheets: list[str], wanted: str | None, file_name: str, read, unreadable: list[str] = ()
-) -> tuple[str, list]:
-    """The requested sheet, or the first one holding any value: (name, rows).
-
-    ``read(name)`` gives a sheet's rows, or None for a sheet that holds no cells (a chart)
-    or that the reader could not parse (then its name is in ``unreadable``): a workbook
-    whose only sheets failed to parse is damaged, not empty, and is told so.
-    """
-    if wanted is not None and wanted not in sheets:
-        listed = ", ".join(f"'{s}'" for s in sheets)
-        raise RosterError(f"{file_name} has no sheet named '{wanted}'; its sheets are {listed}.")
-    for name in [wanted] if wanted is not None else sheets:
-        rows = read(name)
-        if rows and any(_cell_text(v).strip() for row in rows for v in row):
-            return name, rows
-        if wanted is not None:
-            raise RosterError(f"Sheet '{name}' of {file_name} is empty.")
-    if unreadable:
-        raise RosterError(
-            f"{file_name} looks like a spreadsheet but could not be read (it may be damaged)."
-        )
-    raise RosterError(f"{file_name} has no sheet with any data.")
-
-
-def _fill_merged(rows: list[list], merged: list, header_index: int) -> str | None:
-    """Give every cell of a merged area from the header down the value shown in it.
-
-    A household name merged over its members' rows then reaches every member.
-    Merged titles above the header are left alone. Returns a note, or None.
-    """
-    filled = 0
-    for (r0, c0), (r1, c1) in merged:
-        if not (header_index <= r0 < len(rows) and 0 <= c0 < len(rows[r0])):
-            continue
-        value = rows[r0][c0]
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
-                rows[r][c] = value
-        filled += 1
-    if not filled:
-        return None
-    return f"{filled} merged cell area(s) were filled in with the value shown in them."
-
-
-def _trimmed_width_cells(row: list) -> int:
-    for i in range(len(row) - 1, -1, -1):
-        if _cell_text(row[i]).strip():
-            return i + 1
-    return 0
-
-
-def _cells_frame(rows: list[list], header_width: int) -> pd.DataFrame:
-    """Rows of typed cells as a frame of strings, one column at a time."""
-    width = max([header_width] + [len(r) for r in rows[:1]])
-    names = [f"c{i}" for i in range(width)]
-    columns = {name: [] for name in names}
-    if rows:
-        for i, column in enumerate(zip(*[r + [""] * (width - len(r)) for r in rows], strict=True)):
-            columns[names[i]] = [v if type(v) is str else _cell_text(v) for v in column]
-    return pd.DataFrame({n: pd.Series(v, dtype="str") for n, v in columns.items()})
-
-
-def _cell_text(value) -> str:
-    """A typed cell as the text a person sees: dates ISO, 60623.0 as '60623'."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
-            return str(int(value))
-        return format(value, ".15g")
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _xlsx_sheet_notes(data: bytes, index: int) -> list[str]:
-    """Hidden rows and formulas without a saved result, read from the sheet's XML."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read(_xlsx_sheet_path(archive, index))
-    except Exception:  # noqa: BLE001 - notes are a courtesy, never a reason to fail
-        return []
-    notes = []
-    hidden = len(re.findall(rb'<row\b[^>]*\bhidden="(?:1|true)"', xml))
-    if hidden:
-        notes.append(f"{hidden} hidden row(s) in the sheet were read like any other row.")
-    unsaved = len(
-        re.findall(
-            rb"<c\b[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>", xml
-        )
-    )
-    if unsaved:
-        notes.append(
-            f"{unsaved} formula cell(s) have no saved result and read as empty; "
-            "open the file in Excel and save it to store the results."
-        )
-    return notes
-
-
-def _xlsx_sheet_path(archive: zipfile.ZipFile, index: int) -> str:
-    """The XML part of the ``index``-th sheet, following the workbook's relationships."""
-    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    ids = re.findall(r"<(?:\w+:)?sheet\b[^>]*\br:id=\"([^\"]+)\"", workbook)
-    targets = {
-        m.group(1): m.group(2)
-        for m in re.finditer(
-            r"<Relationship\b[^>]*\bId=\"([^\"]+)\"[^>]*\bTarget=\"([^\"]+)\"", rels
-        )
-    }
-    for m in re.finditer(r"<Relationship\b[^>]*\bTarget=\"([^\"]+)\"[^>]*\bId=\"([^\"]+)\"", rels):
-        targets.setdefault(m.group(2), m.group(1))
-    target = targets[ids[index]]
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"

@@ -210,18 +210,22 @@ def read_text(tmp_path, rows, name="awkward.csv", **options):
 def test_ragged_rows_are_kept_and_reported(tmp_path):
     rows = [["A", "B", "C"], ["1", "2", "3"], ["4", "5"], ["6", "7", "8", "9"], ["10"]]
     roster = read_text(tmp_path, rows)
+    # one regular row tells nothing about the columns' kinds: the long row cannot be laid
+    # out, so it is kept whole, as written, in a column of its own (no value destroyed)
     assert roster.frame.values.tolist() == [
-        ["1", "2", "3"],
-        ["4", "5", ""],
-        ["6", "7", "8,9"],
-        ["10", "", ""],
+        ["1", "2", "3", ""],
+        ["4", "5", "", ""],
+        ["", "", "", "6,7,8,9"],
+        ["10", "", "", ""],
     ]
+    assert list(roster.frame.columns) == ["A", "B", "C", "Unsplit fields"]
     assert roster.problems == [
         RowProblem(2, 3, "has 2 fields, the header has 3; the missing fields were left empty"),
         RowProblem(
             3,
             4,
-            "has 4 fields, the header has 3; the extra fields were joined into the last column",
+            "has 4 fields, the header has 3 and A, B, C cannot be told apart: they were left "
+            "empty and those fields are kept as written in the column 'Unsplit fields'",
         ),
         RowProblem(4, 5, "has 1 fields, the header has 3; the missing fields were left empty"),
     ]
@@ -399,12 +403,20 @@ def test_bytes_not_in_cp1252_fall_back_without_error():
     assert len(roster.frame) == 1
 
 
-def test_utf8_with_one_damaged_byte_stays_utf8_and_says_so():
-    data = "Nombre,Ciudad\nJosé,Bogotá\nNúñez,Cúcuta\nPeña,Medellín\n".encode() + b"Bad\xff,x\n"
+def test_utf8_with_stray_bytes_stays_utf8_repairs_what_it_can_and_says_so():
+    data = "Nombre,Ciudad\nJosé,Bogotá\nNúñez,Cúcuta\nPeña,Medellín\nÁngel,Túquerres\nMuñoz,Ibagué\n".encode()
+    data += b"Bad\xff,x\n" + b"Worse\x81,y\n"  # \xff is Windows-1252's y-umlaut; \x81 is nothing
     roster = read_roster(data, name="damaged.csv")
     assert roster.encoding == "utf-8"
-    assert roster.frame["Nombre"].tolist() == ["José", "Núñez", "Peña", "Bad\ufffd"]
-    assert roster.notes == ["1 character(s) are not valid UTF-8 and were replaced by '\ufffd'."]
+    assert roster.frame["Nombre"].tolist() == [
+        "José", "Núñez", "Peña", "Ángel", "Muñoz", "Badÿ", "Worse\ufffd"
+    ]  # fmt: skip
+    assert roster.notes == [
+        "1 character(s) on line 7 were not UTF-8 like the rest of the file; they were read as "
+        "Windows-1252 (curly quotes, dashes, accented letters pasted from a Windows program).",
+        "1 byte(s) on line 8 are neither UTF-8 nor Windows-1252 and were replaced by '\ufffd'; "
+        "check those lines in the file.",
+    ]
 
 
 def test_filemaker_vertical_tabs_inside_cells_are_text_not_binary():
@@ -576,9 +588,12 @@ def test_line_by_line_path_agrees_with_the_csv_module(rows, width):
 
     body = "\n".join(",".join(row) for row in rows)
     assume(body.strip(" ,\n") and not body.endswith("\n"))  # as ingest hands it over
-    fast = ingest._parse_unquoted(body, 2, ",", width)
-    slow = ingest._parse_slow(body, 2, ",", width)
+    columns = [f"c{i}" for i in range(width)]
+    fast_fitter, slow_fitter = ingest._LazyFitter(columns, ","), ingest._LazyFitter(columns, ",")
+    fast = ingest._parse_unquoted(body, 2, ",", fast_fitter)
+    slow = ingest._parse_slow(body, 2, ",", slow_fitter)
     assert fast[1:] == slow[1:]  # same problems, same blank lines
+    assert fast_fitter.unsplit == slow_fitter.unsplit  # same rows kept as written
     blank = {i for i, _ in slow[2]}
     kept = [i for i in range(len(slow[0])) if i not in blank]
     assert fast[0].iloc[kept].values.tolist() == slow[0].iloc[kept].values.tolist()
