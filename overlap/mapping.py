@@ -27,6 +27,7 @@ from overlap.fields import (
     MULTI_COLUMN_FIELDS,
     STREET_PARTS,
 )
+from overlap.repair import UNSPLIT_COLUMN
 
 IGNORE = "ignore"  # override value: leave the column out entirely
 ATTRIBUTE = "attribute"  # override value: keep the column as an attribute, not a field
@@ -264,6 +265,9 @@ def guess_mapping(frame: pd.DataFrame) -> MappingGuess:
     mapping: dict[str, str] = {}
     evidence: dict[str, str] = {}
     header_fields = {raw: _field_from_header(raw) for raw in columns}
+    if UNSPLIT_COLUMN in header_fields:  # ingest's column for rows it could not split
+        header_fields[UNSPLIT_COLUMN] = None
+        evidence[UNSPLIT_COLUMN] = "fields of rows that could not be told apart, as written"
     for raw in columns:
         guessed = header_fields[raw]
         if guessed is None:
