@@ -694,20 +694,35 @@ def parse_map_overrides(
     """
     overrides: dict[str, dict[str, str]] = {}
     for spec in specs:
-        left, equals, canonical = spec.rpartition("=")
-        canonical = canonical.strip()
-        if not equals or not left.strip() or not canonical:
-            raise MappingError(f"--map '{spec}' is not of the form FILE:COLUMN=FIELD.")
-        file_key, colon, raw = left.partition(":")
-        if not colon:
-            file_key, raw = default_file, left
-        if canonical not in CANONICAL_FIELDS and canonical not in UNMAP:
-            raise MappingError(
-                f"--map '{spec}' names '{canonical}', which is not a field; use one of: "
-                f"{', '.join(CANONICAL_FIELDS)}, ignore, attribute."
-            )
-        overrides.setdefault(file_key.strip(), {})[raw.strip()] = canonical
+        file_key, raw, canonical = parse_map_spec(spec)
+        overrides.setdefault(default_file if file_key is None else file_key, {})[raw] = canonical
     return overrides
+
+
+def parse_map_spec(spec: str) -> tuple[str | None, str, str]:
+    """One ``--map FILE:COLUMN=FIELD`` as ``(FILE or None, COLUMN, FIELD)``.
+
+    The FILE is what comes before the first ':' (a column name may hold ':',
+    a file name rarely does); the FIELD is what follows the last '='.
+
+    Raises:
+        MappingError: the spec is not of that form or names an unknown field.
+    """
+    left, equals, canonical = spec.rpartition("=")
+    canonical = canonical.strip()
+    if not equals or not left.strip() or not canonical:
+        raise MappingError(f"--map '{spec}' is not of the form FILE:COLUMN=FIELD.")
+    file_key, colon, raw = left.partition(":")
+    if canonical not in CANONICAL_FIELDS and canonical not in UNMAP:
+        raise MappingError(
+            f"--map '{spec}' names '{canonical}', which is not a field; use one of: "
+            f"{', '.join(CANONICAL_FIELDS)}, ignore, attribute."
+        )
+    if not colon:
+        return None, left.strip(), canonical
+    if not raw.strip() or not file_key.strip():
+        raise MappingError(f"--map '{spec}' is not of the form FILE:COLUMN=FIELD.")
+    return file_key.strip(), raw.strip(), canonical
 
 
 def override_applies(key: str, file_name: str) -> bool:
