@@ -528,6 +528,36 @@ def display_targets(people: pd.DataFrame) -> pd.DataFrame:
     return out[TARGET_COLUMNS]
 
 
+def where_matches(
+    records: pd.DataFrame,
+    conditions: TargetConditions,
+    attributes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per person, the values that met each ``where`` condition.
+
+    ``where`` keeps a person when any of their records has an allowed value,
+    while the list shows one record's address; a person kept for a ZIP on
+    one record may show another record's ZIP. This says which value matched.
+
+    Returns:
+        A frame indexed by ``person_id`` (every person of ``records``), one
+        column per ``where`` column: the distinct matching values as written,
+        joined by "; " ("" for a person none of whose records match).
+    """
+    people = pd.Index(pd.unique(records["person_id"]), name="person_id")
+    out = pd.DataFrame(index=people)
+    for column, values in conditions.where.items():
+        allowed = {str(v).strip().casefold() for v in values}
+        raw = _where_column(records, attributes, column).fillna("").astype("str").str.strip()
+        hit = _fold(raw).isin(allowed).to_numpy()
+        matched = pd.DataFrame(
+            {"person_id": records["person_id"].to_numpy()[hit], "value": raw.to_numpy()[hit]}
+        ).drop_duplicates()
+        joined = matched.groupby("person_id", sort=False)["value"].agg(LIST_SEPARATOR.join)
+        out[column] = joined.reindex(people).fillna("").to_numpy()
+    return out
+
+
 # --------------------------------------------------------------------------- batches
 
 
