@@ -234,6 +234,18 @@ def add_file(file_name: str, data: bytes) -> RosterEntry | None:
     if roster.frame.shape[0] == 0:
         messages().append(("error", f"{file_name} has a header but no rows of people."))
         return None
+    from overlap.inputs import same_rows
+
+    same = next((e for e in rosters() if same_rows(e.roster, roster)), None)
+    if same is not None:
+        messages().append(
+            (
+                "warning",
+                f"{file_name} holds the very same rows as {same.file_name} "
+                f"(programme “{same.programme}”), so it was not added a second time.",
+            )
+        )
+        return None
     guess = guess_mapping(roster.frame)
     key = f"r{_get('next_key')}"
     _set("next_key", _get("next_key") + 1)
