@@ -123,8 +123,8 @@ def test_a_bad_file_alone_is_refused_in_one_sentence(inside, capfd, name, make, 
 @pytest.mark.parametrize(("name", "make", "message"), BAD_FILES, ids=IDS)
 def test_a_bad_file_among_good_ones_refuses_the_whole_run(inside, capfd, name, make, message):
     """Good files first and after: the run stops, names the bad one, writes nothing."""
-    out = f"mixed-{name}"
-    code, lines = run_match(capfd, "good.csv", name, "good.xlsx", out=out)
+    out = f"mixed-{name}"  # good.csv and good.xlsx hold the same rows: allowed here
+    code, lines = run_match(capfd, "good.csv", name, "good.xlsx", "--allow-same", out=out)
     assert_refused(code, lines, message, inside / out)
 
 
@@ -135,9 +135,19 @@ def test_a_folder_given_as_a_roster_is_refused(inside, capfd):
     )
 
 
-def test_the_same_content_under_two_names_matches_everyone(inside, capfd):
-    """Two uploads of the very same roster: every row meets its twin row, nothing lost."""
+def test_the_same_content_under_two_names_is_refused_unless_asked(inside, capfd):
+    """The very same roster twice: refused (everyone would be 'shared'); when asked for,
+    every row meets its twin row, nothing lost."""
     code, lines = run_match(capfd, "good.csv", "copy_of_good.csv", out="twins")
+    assert_refused(
+        code,
+        lines,
+        "copy_of_good.csv is the very same file as good.csv (the same bytes); matching a "
+        "roster with itself reports everyone as shared: leave one out, or add --allow-same "
+        "to match them anyway.",
+        inside / "twins",
+    )
+    code, lines = run_match(capfd, "good.csv", "copy_of_good.csv", "--allow-same", out="twins")
     assert code == 0, lines
     assert not any("Traceback" in line for line in lines)
     records = pd.read_csv(inside / "twins" / "records.csv", dtype=str, keep_default_na=False)
@@ -149,8 +159,16 @@ def test_the_same_content_under_two_names_matches_everyone(inside, capfd):
     assert "good" in json.dumps(summary) and "copy_of_good" in json.dumps(summary)
 
 
-def test_the_same_path_twice_asks_for_programme_names_then_succeeds(inside, capfd):
+def test_the_same_path_twice_is_refused_then_asks_for_programme_names(inside, capfd):
     code, lines = run_match(capfd, "good.csv", "good.csv", out="same-path")
+    assert_refused(
+        code,
+        lines,
+        "good.csv is given twice; matching a roster with itself reports everyone as shared: "
+        "leave one out, or add --allow-same to match them anyway.",
+        inside / "same-path",
+    )
+    code, lines = run_match(capfd, "good.csv", "good.csv", "--allow-same", out="same-path")
     assert code == 2
     assert lines[-1] == (
         "overlap: Two rosters are both called 'good'; give each a different programme name."
@@ -160,7 +178,7 @@ def test_the_same_path_twice_asks_for_programme_names_then_succeeds(inside, capf
     capfd.readouterr()
     code = main(
         ["match", "good.csv", "good.csv", "--name", "Spring", "--name", "Autumn"]
-        + ["--out", "same-path-named"]
+        + ["--allow-same", "--out", "same-path-named"]
     )
     assert code == 0, capfd.readouterr().err
     records = pd.read_csv(inside / "same-path-named" / "records.csv", dtype=str)

@@ -37,7 +37,7 @@ def test_inspect_csv_shows_detection_problems_and_mapping(tmp_path, capsys):
         "Columns:     7",
         "",
     ]
-    assert "Rows with problems: 1 (kept, as read)" in lines
+    assert "Rows with problems: 1 (every one kept; what was done is said per row)" in lines
     assert (
         "  row 5 (line 8): has 2 fields, the header has 7; the missing fields were left empty"
         in lines
@@ -116,8 +116,9 @@ def test_inspect_map_for_another_file_is_refused_not_ignored(tmp_path, capsys):
     code, _, err = _inspect(capsys, str(path), "--map", "Phone: home=phone")
     assert code == 2
     assert err == (
-        "overlap: --map names the file 'Phone', but the file inspected is jobs.csv; "
-        "write COLUMN=FIELD, or jobs.csv:COLUMN=FIELD for a column name with ':'.\n"
+        "overlap: --map 'Phone: home=phone' names the file 'Phone', which is not one of the "
+        "files given (jobs.csv); write --map FILE:..., FILE being one of them (for a column "
+        "whose name holds ':', write the file first: --map jobs.csv:Phone: home=phone).\n"
     )
     code, out, _ = _inspect(capsys, str(path), "--map", "jobs.csv:Phone: home=phone")
     assert code == 0 and "-> phone (phone): you chose phone for this column" in out
@@ -127,7 +128,7 @@ def test_inspect_problem_list_is_capped(tmp_path, capsys):
     rows = [["A", "B", "C"]] + [["1", "2"]] * 25
     path = filegen.write_text(tmp_path / "ragged.csv", rows)
     _, out, _ = _inspect(capsys, str(path))
-    assert "Rows with problems: 25 (kept, as read)" in out
+    assert "Rows with problems: 25 (every one kept; what was done is said per row)" in out
     assert out.count("  row ") == 20
     assert "  ... and 5 more" in out
 

@@ -107,7 +107,9 @@ def test_one_progress_line_per_stage_without_personal_data(matched):
     _, done = matched
     lines = done.stderr.strip().splitlines()
     stages = [line.split(":")[1].strip() for line in lines[:-1]]
-    assert stages == ["read", "normalise", "block", "compare", "model", "score", "cluster"]
+    assert stages == [
+        "reading", "cleaning", "pairing", "comparing", "learning", "scoring", "grouping"
+    ]  # fmt: skip
     assert all(line.endswith(" s)") for line in lines[:-1])
     for secret in ["Garcia", "garcia", "Nowak", "nowak", "1980", "555", "60608", "Morgan"]:
         assert secret not in done.stderr

@@ -22,12 +22,25 @@ def build_parser() -> argparse.ArgumentParser:
         prog="overlap",
         description="Find the people your programmes serve in common.",
     )
+    parser.add_argument("--version", action="version", version=f"overlap {_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS:
         module = importlib.import_module(f"overlap.cli.{name}_cmd")
         sub = module.add_parser(subparsers)
         sub.set_defaults(_run=module.run)
     return parser
+
+
+def _version() -> str:
+    """The installed package's version (the source's when run from a checkout)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("overlap")
+    except PackageNotFoundError:
+        from overlap import __version__
+
+        return __version__
 
 
 def main(argv: list[str] | None = None) -> int:

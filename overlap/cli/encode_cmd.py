@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from overlap.cli.match_cmd import add_roster_options
 from overlap.cli.output import say
 from overlap.errors import OverlapError
 
@@ -38,13 +39,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="comma-separated columns to send in plain text, e.g. zip,city (default: none)",
     )
     parser.add_argument("--name", default=None, help="programme name (default: the file name)")
-    parser.add_argument("--sheet", default=None, help="sheet of a workbook (default: the first)")
+    add_roster_options(parser)
     parser.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="RAW=FIELD",
-        help="map a column to a field, overriding the guess, e.g. Surname=last_name (repeatable)",
+        "--force", action="store_true", help="replace an encoded file or key file already there"
     )
     return parser
 
@@ -58,25 +55,28 @@ def key_file_path(out: Path) -> Path:
 def run(args: argparse.Namespace) -> int:
     """Encode one roster; print what was written (never a cell of the roster)."""
     from overlap import privacy
-    from overlap.mapping import overrides_for, parse_map_overrides
+    from overlap.inputs import check_sheet_applies, maps_per_file, sheets_per_file
+    from overlap.results import check_outputs
 
-    secret = privacy.read_secret(args.secret_file)
     out = Path(args.out)
     key_path = key_file_path(out)
     roster_path = Path(args.roster)
-    if out.resolve() == roster_path.resolve() or key_path.resolve() == roster_path.resolve():
-        raise OverlapError(f"--out {out} would overwrite the roster itself; choose another name")
+    if not roster_path.is_file():
+        raise OverlapError(f"{roster_path} does not exist or is not a file.")
+    [sheet] = sheets_per_file(args.sheet, [args.roster])
+    [overrides] = maps_per_file(args.map, [args.roster])
+    check_outputs([out, key_path], [roster_path, Path(args.secret_file)], overwrite=args.force)
+    secret = privacy.read_secret(args.secret_file)
     share = [c.strip() for c in args.share.split(",") if c.strip()]
-    overrides = overrides_for(parse_map_overrides(list(args.map)), roster_path.name)
-
     encoded, keymap, roster = privacy.encode_file(
         roster_path,
         secret,
         share_columns=share,
         name=args.name,
-        sheet=args.sheet,
+        sheet=sheet,
         overrides=overrides,
     )
+    check_sheet_applies(roster, sheet)
     out.parent.mkdir(parents=True, exist_ok=True)
     privacy.write_encoded(encoded, out)
     privacy.write_key_map(keymap, key_path)
@@ -87,9 +87,9 @@ def run(args: argparse.Namespace) -> int:
         f"Key file {key_path}: KEEP IT ON THIS COMPUTER. It turns the random ids in a match "
         "back into your row numbers; never send it, nor the secret file, with the .clk."
     )
-    problems = getattr(roster, "problems", [])
-    for problem in problems[:5]:
+    for problem in roster.problems[:5]:
         say(f"  row {problem.row}: {problem.reason}")
-    if len(problems) > 5:
-        say(f"  ... and {len(problems) - 5} more rows with problems")
+    if len(roster.problems) > 5:
+        say(f"  ... and {len(roster.problems) - 5} more rows with problems")
     return 0
+

@@ -12,11 +12,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pandas as pd
+
 from overlap.cli.output import say
 from overlap.errors import OverlapError
 from overlap.export import write_table
-from overlap.outreach import TargetConditions, build_target_list, display_targets
-from overlap.results import load_result
+from overlap.outreach import (
+    TargetConditions,
+    build_target_list,
+    display_targets,
+    where_matches,
+)
+from overlap.results import MATCH_FILES, check_outputs, load_result
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -66,7 +73,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="COLUMN=VALUE",
-        help="keep people with this value in any of their records; repeat a column for 'one of'",
+        help=(
+            "keep people any of whose records has this value (the list shows the value "
+            "that matched); repeat a column for 'one of'"
+        ),
     )
     parser.add_argument(
         "--out",
@@ -86,6 +96,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         metavar="FILE",
         help="for a match of encoded (.clk) files: the roster you encoded",
     )
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser
 
 
@@ -107,8 +118,11 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise OverlapError(f"Cannot export to {out.name}: the file name must end in .csv or .xlsx.")
-    if not out.parent.is_dir():
-        raise OverlapError(f"Cannot export to {out}: the folder {out.parent} does not exist.")
+    folder = Path(args.from_dir)
+    inputs = [folder / name for name in MATCH_FILES] + [
+        Path(p) for p in (args.key_file, args.roster) if p
+    ]
+    check_outputs([out], inputs, overwrite=args.force)
     conditions = TargetConditions(
         in_any=list(args.in_any),
         in_all=list(args.in_all),
@@ -117,14 +131,47 @@ def run(args: argparse.Namespace) -> int:
     )
     from overlap.privacy import home
 
-    if Path(args.from_dir).exists() and home.is_encoded_result(args.from_dir):
-        records, attributes = home.own_people(args.from_dir, args.key_file, args.roster)
+    if folder.exists() and home.is_encoded_result(folder):
+        records, attributes = home.own_people(folder, args.key_file, args.roster)
         links = None
     else:
-        match = load_result(args.from_dir)
+        match = load_result(folder)
         records, attributes, links = match.records, match.attributes, match.links
     people = build_target_list(records, conditions, attributes=attributes, links=links)
-    write_table(display_targets(people), out, sheet_name="Outreach list")
+    table = display_targets(people)
+    matched = where_matches(records, conditions, attributes).reindex(people.index)
+    for column in conditions.where:
+        table[_matched_label(column)] = matched[column].fillna("").to_numpy()
+    out.parent.mkdir(parents=True, exist_ok=True)  # checked writable before the work
+    write_table(table, out, sheet_name="Outreach list")
     noun = "person" if len(people) == 1 else "people"
     say(f"Wrote {len(people)} {noun} ({conditions.describe()}) to {out}.")
+    for column in conditions.where:
+        say(_where_sentence(table, column))
     return 0
+
+
+def _matched_label(column: str) -> str:
+    return f"{column} (matched --where)"
+
+
+def _where_sentence(table, column: str) -> str:
+    """Which record --where tested, and how often the list shows another value."""
+    label = _matched_label(column)
+    text = (
+        f"--where {column}: a person is on the list when any one of their records has that "
+        f"{column}; the column '{label}' shows the value that matched."
+    )
+    if column not in table.columns or table.empty:
+        return text
+    shown = table[column].astype("str").str.strip().str.casefold()
+    pairs = pd.DataFrame({"shown": shown, "matched": table[label].str.casefold().str.split("; ")})
+    pairs = pairs.explode("matched")
+    same = (pairs["shown"] == pairs["matched"]).groupby(level=0).any()
+    other = int((~same).sum())
+    if other:
+        text += (
+            f" For {other} of them the {column} shown is another one: the list shows the "
+            "address of their most complete record."
+        )
+    return text

@@ -8,21 +8,10 @@ the reason for each guess; it never prints a cell (cells hold personal data).
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from overlap.cli.output import say
-from overlap.errors import MappingError
 from overlap.ingest import Roster, read_roster
-from overlap.mapping import (
-    FIELD_WORDS,
-    IGNORE,
-    MappingGuess,
-    apply_overrides,
-    guess_mapping,
-    override_applies,
-    overrides_for,
-    parse_map_overrides,
-)
+from overlap.mapping import FIELD_WORDS, IGNORE, MappingGuess
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -40,6 +29,8 @@ DELIMITER_WORDS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
+    from overlap.cli.match_cmd import add_roster_options
+
     parser = subparsers.add_parser(
         "inspect",
         help="show how a roster file is read and which columns are used for matching",
@@ -49,32 +40,23 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("file", help="a roster: CSV, TSV, TXT, XLSX, XLS or ODS")
-    parser.add_argument("--sheet", help="the workbook sheet to read (default: the first with data)")
-    parser.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="COLUMN=FIELD",
-        help=(
-            "set a column's field yourself (FIELD may be 'ignore' or 'attribute'); repeatable; "
-            "write FILE:COLUMN=FIELD when the column name holds ':'"
-        ),
-    )
+    add_roster_options(parser)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    roster = read_roster(args.file, sheet=args.sheet)
-    file_name = Path(args.file).name
-    overrides = parse_map_overrides(args.map, default_file=file_name)
-    for key in overrides:
-        if not override_applies(key, file_name):
-            raise MappingError(
-                f"--map names the file '{key}', but the file inspected is {file_name}; "
-                f"write COLUMN=FIELD, or {file_name}:COLUMN=FIELD for a column name with ':'."
-            )
-    guess = guess_mapping(roster.frame)
-    guess = apply_overrides(guess, overrides_for(overrides, args.file), roster.file_name)
+    from overlap.inputs import (
+        check_sheet_applies,
+        guess_with_corrections,
+        maps_per_file,
+        sheets_per_file,
+    )
+
+    [sheet] = sheets_per_file(args.sheet, [args.file])
+    [corrections] = maps_per_file(args.map, [args.file])
+    roster = read_roster(args.file, sheet=sheet)
+    check_sheet_applies(roster, sheet)
+    guess = guess_with_corrections(roster, corrections)
     say(render_report(roster, guess))
     return 0
 
@@ -85,8 +67,17 @@ def render_report(roster: Roster, guess: MappingGuess) -> str:
         _detected_lines(roster)
         + _problem_lines(roster)
         + _note_lines(roster)
-        + _mapping_lines(guess)
+        + _mapping_lines(guess, roster.file_name)
+        + _other_sheet_lines(roster, guess)
     )
+
+
+def _other_sheet_lines(roster: Roster, guess: MappingGuess) -> list[str]:
+    others = [s for s in roster.sheets if s != roster.sheet]
+    if not guess.missing_required or not others:
+        return []
+    listed = ", ".join(f"'{s}'" for s in others)
+    return [f"Other sheets: {listed}; read one with --sheet {roster.file_name}:SHEET."]
 
 
 def _detected_lines(roster: Roster) -> list[str]:
@@ -116,7 +107,7 @@ def _problem_lines(roster: Roster) -> list[str]:
     problems = roster.problems
     if not problems:
         return ["", "Rows with problems: none"]
-    lines = ["", f"Rows with problems: {len(problems):,} (kept, as read)"]
+    lines = ["", f"Rows with problems: {len(problems):,} (every one kept; what was done is said per row)"]
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         where = f" (line {problem.line})" if problem.line is not None else ""
         lines.append(f"  row {problem.row}{where}: {problem.reason}")
@@ -131,7 +122,7 @@ def _note_lines(roster: Roster) -> list[str]:
     return ["", "Notes:"] + [f"  - {note}" for note in roster.notes]
 
 
-def _mapping_lines(guess: MappingGuess) -> list[str]:
+def _mapping_lines(guess: MappingGuess, file_name: str) -> list[str]:
     width = max([len(c) for c in guess.columns] + [6])
     lines = ["", "Columns:"]
     for raw in guess.columns:
@@ -145,6 +136,7 @@ def _mapping_lines(guess: MappingGuess) -> list[str]:
     for missing in guess.missing_required:
         lines.append("")
         lines.append(
-            f"Missing: {missing}; matching needs one. Use --map COLUMN=full_name to choose it."
+            f"Missing: {missing}; matching needs one. Use --map {file_name}:COLUMN=full_name "
+            "to choose it."
         )
     return lines

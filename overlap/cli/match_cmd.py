@@ -2,8 +2,12 @@
 
 Writes ``records.csv`` (every input row with its ``person_id``),
 ``links.csv`` (every scored pair at or above the threshold, with each
-comparison's level) and ``overlap.json`` into ``--out DIR``. One progress
-line per stage goes to stderr, with counts and timings only.
+comparison's level) and ``overlap.json`` into ``--out DIR``
+(``overlap.results``). One progress line per stage goes to stderr, with
+counts and timings only. Before any work: the output folder is checked
+(writable, no earlier results replaced without ``--force``, no input
+overwritten), and the same roster given twice is refused unless
+``--allow-same``.
 """
 
 from __future__ import annotations
@@ -13,18 +17,9 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from overlap.cli.output import tell
+from overlap.cli.output import ProgressLines, tell
 from overlap.errors import OverlapError
-
-STAGE_WORDS = {
-    "read": "read",
-    "normalise": "normalised",
-    "block": "found candidate pairs",
-    "compare": "compared",
-    "model": "trained the model",
-    "score": "scored",
-    "cluster": "grouped into people",
-}
+from overlap.results import DEFAULT_THRESHOLD, MATCH_FILES
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -44,7 +39,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         type=float,
         default=None,
         metavar="P",
-        help="link records whose match probability is at least P (default 0.5)",
+        help=f"link records whose match probability is at least P (default {DEFAULT_THRESHOLD})",
     )
     parser.add_argument(
         "--name",
@@ -53,38 +48,47 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         metavar="NAME",
         help="programme name for each file, in order (default: the file name)",
     )
-    parser.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="FILE:RAW=FIELD",
-        help="correct the column mapping, e.g. --map clients.csv:DOB=dob",
-    )
+    add_roster_options(parser)
     parser.add_argument(
         "--decisions",
         metavar="CSV",
         default=None,
         help="your review decisions (programme_a,row_a,programme_b,row_b,decision)",
     )
+    parser.add_argument(
+        "--allow-same",
+        action="store_true",
+        help="match even when two files hold the very same roster (refused by default)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace the results of an earlier match in DIR"
+    )
     parser.add_argument("--engine", choices=["local", "dask"], default="local")
     parser.add_argument("--scheduler", metavar="ADDR", default=None, help="Dask scheduler address")
     return parser
 
 
-def _progress_line(stage: str, info: dict) -> None:
-    """One line per stage: counts and seconds only (never data)."""
-    words = STAGE_WORDS.get(stage, stage)
-    parts = []
-    for key, value in info.items():
-        if key in ("stage", "seconds") or isinstance(value, (dict, list)):
-            continue
-        if isinstance(value, int):
-            parts.append(f"{key.replace('_', ' ')} {value:,}")
-        elif isinstance(value, float):
-            parts.append(f"{key.replace('_', ' ')} {value:g}")
-    detail = ", ".join(parts)
-    tell(
-        f"overlap: {stage}: {words}{': ' + detail if detail else ''} ({info.get('seconds', 0):.2f} s)"
+def add_roster_options(parser: argparse.ArgumentParser) -> None:
+    """``--map`` and ``--sheet``, the same for every command that reads rosters."""
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FILE:COLUMN=FIELD",
+        help=(
+            "set a column's field yourself, e.g. --map clients.csv:DOB=dob (FIELD may be "
+            "'ignore' or 'attribute'; FILE may be left out when one file is given); repeatable"
+        ),
+    )
+    parser.add_argument(
+        "--sheet",
+        action="append",
+        default=[],
+        metavar="FILE:SHEET",
+        help=(
+            "the sheet of a workbook to read, e.g. --sheet clients.xlsx:Clients "
+            "(default: the first sheet holding a roster); repeatable"
+        ),
     )
 
 
@@ -117,44 +121,9 @@ def _dask_engine():
     return importlib.import_module("overlap.dask_engine")
 
 
-def _run_encoded(args: argparse.Namespace, out: Path, decisions, every_file_encoded: bool) -> int:
-    """Privacy-preserving overlap: the same three outputs from .clk encodings only."""
-    if not every_file_encoded:
-        raise OverlapError(
-            "Cannot mix encoded (.clk) files and plain rosters in one match; "
-            "encode every roster with `overlap encode` first."
-        )
-    if args.map:
-        raise OverlapError("--map does not apply to .clk files: columns were mapped when encoding.")
-    if args.engine == "dask":
-        raise OverlapError(
-            "Encoded (.clk) files are matched by the local engine; drop --engine dask."
-        )
-    from overlap.privacy import match_encoded
-    from overlap.results import save_result
-
-    result = match_encoded(
-        args.files,
-        names=args.name,
-        threshold=args.threshold,
-        decisions=None if decisions is None else decisions.frame,
-    )
-    for info in result.stats:
-        _progress_line(info["stage"], info)
-    _tell_unknown_decisions(result, decisions)
-    save_result(result, out, overwrite=True)
-    people = int(result.records["person_id"].nunique())
-    tell(
-        f"overlap: wrote {len(result.records):,} encoded records ({people:,} people) and "
-        f"{len(result.links):,} links to {out}"
-    )
-    return 0
-
-
-def run(args: argparse.Namespace) -> int:
-    """Match the files and write the three outputs."""
-    from overlap.pipeline import DEFAULT_THRESHOLD, match_files
-    from overlap.results import save_result
+def _check_arguments(args: argparse.Namespace) -> float:
+    """What can be refused before any file is read; returns the threshold."""
+    from overlap.results import check_outputs
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     if not 0.0 <= threshold <= 1.0:
@@ -170,23 +139,87 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise OverlapError(f"--out {out} is a file; give a folder.")
-    encoded = [Path(path).suffix.lower() == ".clk" for path in args.files]
-    decisions = _read_decisions(args.decisions, encoded=any(encoded))
-    if any(encoded):
-        return _run_encoded(args, out, decisions, all(encoded))
-    engine_match = _dask_engine().match_files if args.engine == "dask" else match_files
-    extra = {"scheduler": args.scheduler} if args.engine == "dask" else {}
-    result = engine_match(
+    if args.decisions is not None and not Path(args.decisions).is_file():
+        raise OverlapError(f"The decisions file {args.decisions} does not exist.")
+    inputs = [*args.files, *([args.decisions] if args.decisions else [])]
+    try:
+        check_outputs([out / name for name in MATCH_FILES], inputs, overwrite=args.force)
+    except OverlapError as error:
+        if "already exists" not in str(error):
+            raise
+        raise OverlapError(
+            f"{out} holds the results of an earlier match; add --force to replace them, "
+            "or choose another --out."
+        ) from None
+    return threshold
+
+
+def _run_encoded(args: argparse.Namespace, out: Path, decisions, progress) -> int:
+    """Privacy-preserving overlap: the same three outputs from .clk encodings only."""
+    from overlap.inputs import refuse_same_files
+    from overlap.privacy import match_encoded
+    from overlap.results import save_result
+
+    if not all(Path(path).suffix.lower() == ".clk" for path in args.files):
+        raise OverlapError(
+            "Cannot mix encoded (.clk) files and plain rosters in one match; "
+            "encode every roster with `overlap encode` first."
+        )
+    if args.map or args.sheet:
+        option = "--map" if args.map else "--sheet"
+        raise OverlapError(f"{option} does not apply to .clk files: they were read when encoding.")
+    if args.engine == "dask":
+        raise OverlapError(
+            "Encoded (.clk) files are matched by the local engine; drop --engine dask."
+        )
+    refuse_same_files(args.files, args.allow_same)
+    result = match_encoded(
         args.files,
         names=args.name,
-        overrides=args.map,
+        threshold=args.threshold,
+        decisions=None if decisions is None else decisions.frame,
+    )
+    for info in result.stats:
+        progress(info["stage"], info)
+    _tell_unknown_decisions(result, decisions)
+    save_result(result, out, overwrite=True)  # checked before the work started
+    people = int(result.records["person_id"].nunique())
+    tell(
+        f"overlap: wrote {len(result.records):,} encoded records ({people:,} people) and "
+        f"{len(result.links):,} links to {out}"
+    )
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Match the files and write the three outputs."""
+    from overlap.results import save_result
+
+    threshold = _check_arguments(args)
+    out = Path(args.out)
+    progress = ProgressLines(threshold)
+    encoded = any(Path(path).suffix.lower() == ".clk" for path in args.files)
+    decisions = _read_decisions(args.decisions, encoded=encoded)
+    if encoded:
+        return _run_encoded(args, out, decisions, progress)
+    from overlap.inputs import read_inputs
+
+    inputs = read_inputs(
+        args.files, args.name, args.sheet, args.map, args.allow_same, progress=progress
+    )
+    if args.engine == "dask":
+        engine, extra = _dask_engine(), {"scheduler": args.scheduler}
+    else:
+        engine, extra = importlib.import_module("overlap.pipeline"), {}
+    result = engine.match_rosters(
+        inputs.mapped,
         threshold=threshold,
         decisions=None if decisions is None else decisions.frame,
-        progress=_progress_line,
+        progress=progress,
         **extra,
     )
     _tell_unknown_decisions(result, decisions)
-    save_result(result, out, overwrite=True)
+    save_result(result, out, overwrite=True)  # checked before the work started
     people = int(result.records["person_id"].nunique())
     tell(
         f"overlap: wrote {len(result.records):,} records ({people:,} people) and "
