@@ -92,4 +92,3 @@ def run(args: argparse.Namespace) -> int:
     if len(roster.problems) > 5:
         say(f"  ... and {len(roster.problems) - 5} more rows with problems")
     return 0
-

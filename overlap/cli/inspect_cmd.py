@@ -107,7 +107,10 @@ def _problem_lines(roster: Roster) -> list[str]:
     problems = roster.problems
     if not problems:
         return ["", "Rows with problems: none"]
-    lines = ["", f"Rows with problems: {len(problems):,} (every one kept; what was done is said per row)"]
+    lines = [
+        "",
+        f"Rows with problems: {len(problems):,} (every one kept; what was done is said per row)",
+    ]
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         where = f" (line {problem.line})" if problem.line is not None else ""
         lines.append(f"  row {problem.row}{where}: {problem.reason}")
