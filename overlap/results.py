@@ -56,34 +56,6 @@ LINK_KEYS = ["programme_a", "row_a", "programme_b", "row_b", "probability"]
 DECISION_COLUMNS = ["programme_a", "row_a", "programme_b", "row_b", "decision"]
 DECISION_VALUES = ("same", "different")
 
-#: columns of records.csv that the matcher made (normalised fields and their keys); the
-#: other columns are the rosters' own attributes, which ``--where`` filters on.
-NORMALISED_COLUMNS = frozenset(
-    [
-        "first_name",
-        "middle_name",
-        "last_name",
-        "suffix",
-        "first_sound",
-        "last_sound",
-        "first_key",
-        "dob",
-        "sex",
-        "street",
-        "house_number",
-        "street_name",
-        "unit",
-        "city",
-        "state",
-        "zip",
-        "phone",
-        "email",
-        "record_id",
-        "ssn",
-    ]
-)
-
-
 # ---------------------------------------------------------------------------
 # Saving a match
 
@@ -228,9 +200,9 @@ def load_result(folder: str | Path) -> LoadedResult:
         raise OverlapError(f"{records_path} has a person_id that is not a whole number.")
     records["person_id"] = person_id
     records.index = pd.RangeIndex(len(records), name="rid")
-    attributes = [
-        c for c in records.columns if c not in FRONT_COLUMNS and c not in NORMALISED_COLUMNS
-    ]
+    from overlap.normalise import OUTPUT_COLUMNS  # the columns the matcher makes
+
+    attributes = [c for c in records.columns if c not in FRONT_COLUMNS and c not in OUTPUT_COLUMNS]
     if encoded:  # an encoded roster's shared columns are all the owner chose to send
         attributes = [c for c in records.columns if c not in FRONT_COLUMNS]
     return LoadedResult(
