@@ -186,7 +186,7 @@ def test_cli_dask_engine_writes_the_same_overlap_json(tmp_path, dask_scheduler, 
         cwd=ROOT,
     )
     assert dask.returncode == 0, dask.stderr
-    assert "grouped into people" in dask.stderr
+    assert "overlap: grouping: 6,659 records are" in dask.stderr
     summary = json.loads((tmp_path / "dask" / "overlap.json").read_text())
     assert summary == json.loads((local_out / "overlap.json").read_text())
     assert summary["union_people"] > 0

@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise OverlapError(f"Cannot export to {out.name}: the file name must end in .csv or .xlsx.")
     folder = Path(args.from_dir)
-    inputs = [folder / name for name in MATCH_FILES] + [
+    inputs = [folder, *(folder / name for name in MATCH_FILES)] + [
         Path(p) for p in (args.key_file, args.roster) if p
     ]
     check_outputs([out], inputs, overwrite=args.force)
