@@ -539,8 +539,8 @@ def test_rosters_over_the_session_row_limit_are_sent_to_the_command_line(monkeyp
 
 
 def _dashboard_sources() -> list[Path]:
-    """app.py, ui/ and every page but Private overlap (its own engineer tidies it)."""
-    pages = [p for p in sorted((ROOT / "pages").glob("*.py")) if p.name != "private_overlap.py"]
+    """app.py, ui/ and every page."""
+    pages = sorted((ROOT / "pages").glob("*.py"))
     return [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py")), *pages]
 
 
