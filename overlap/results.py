@@ -294,7 +294,10 @@ class Decisions:
 
 
 def read_decisions(
-    source: str | Path | bytes, file_name: str | None = None, row_ids: bool = False
+    source: str | Path | bytes,
+    file_name: str | None = None,
+    row_ids: bool = False,
+    passphrase: str | None = None,
 ) -> Decisions:
     """Read a decisions file (saved by the dashboard, the CLI or by hand).
 
@@ -307,24 +310,34 @@ def read_decisions(
         source: a path, or the file's bytes (an upload).
         file_name: the name to use in messages (default: the path's name).
         row_ids: rows are an encoded roster's random ids rather than numbers.
+        passphrase: for a decisions file saved encrypted (``sealed_decisions_bytes``).
 
     Returns:
         The :class:`Decisions` read.
 
     Raises:
-        OverlapError: the file is missing, is not a CSV, or lacks columns.
+        OverlapError: the file is missing, is not a CSV, or lacks columns; an
+            encrypted one without its passphrase, or with a wrong one.
     """
+    from overlap import crypto
     from overlap.export import read_safe_csv
 
     if isinstance(source, bytes | bytearray):
         label = file_name or "the decisions file"
-        handle = io.BytesIO(bytes(source))
+        data = bytes(source)
     else:
         path = Path(source)
         label = file_name or path.name
         if not path.is_file():
             raise OverlapError(f"The decisions file {path} does not exist.")
-        handle = path
+        data = path.read_bytes()
+    if crypto.is_sealed(data):
+        if not passphrase:
+            raise crypto.PassphraseError(
+                f"{label} is encrypted: give the passphrase it was saved with."
+            )
+        data = crypto.open_sealed(data, passphrase, kind="decisions", label=label)
+    handle = io.BytesIO(data)
     try:
         frame = read_safe_csv(handle, skip_blank_lines=False)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error):
@@ -372,6 +385,18 @@ def _decision_problems(frame: pd.DataFrame, row_ids: bool) -> pd.Series:
         "a decision must be “same” or “different”; the row was left out",
     )
     return reasons
+
+
+def sealed_decisions_bytes(decisions: pd.DataFrame, passphrase: str, params=None) -> bytes:
+    """A decisions file as it leaves the session: encrypted with a passphrase (overlap.crypto).
+
+    The rows name people by programme and row number: with the rosters, that
+    says who was judged to be whom, so the file is personal data.
+    """
+    from overlap import crypto
+
+    extra = {} if params is None else {"params": params}
+    return crypto.seal(decisions_csv_bytes(decisions), passphrase, kind="decisions", **extra)
 
 
 def decisions_csv_bytes(decisions: pd.DataFrame) -> bytes:

@@ -51,9 +51,17 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     add_roster_options(parser)
     parser.add_argument(
         "--decisions",
-        metavar="CSV",
+        metavar="FILE",
         default=None,
-        help="your review decisions (programme_a,row_a,programme_b,row_b,decision)",
+        help="your review decisions: the dashboard's encrypted file, or a CSV "
+        "programme_a,row_a,programme_b,row_b,decision",
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        default=None,
+        help="file holding the passphrase of an encrypted decisions file "
+        "(or set OVERLAP_PASSPHRASE; never give it on the command line)",
     )
     parser.add_argument(
         "--allow-same",
@@ -92,13 +100,17 @@ def add_roster_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _read_decisions(path: str | None, encoded: bool):
+def _read_decisions(path: str | None, encoded: bool, passphrase_file: str | None = None):
     """The decisions file, its bad rows told on stderr (they are left out, never silently)."""
     if path is None:
         return None
+    from overlap import crypto
     from overlap.results import read_decisions
 
-    decisions = read_decisions(path, file_name=path, row_ids=encoded)
+    passphrase = None
+    if Path(path).is_file() and crypto.is_sealed(Path(path).read_bytes()[:16]):
+        passphrase = crypto.read_passphrase(passphrase_file)
+    decisions = read_decisions(path, file_name=path, row_ids=encoded, passphrase=passphrase)
     for line in decisions.describe():
         tell(f"overlap: {line}")
     return decisions
@@ -199,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     progress = ProgressLines(threshold)
     encoded = any(Path(path).suffix.lower() == ".clk" for path in args.files)
-    decisions = _read_decisions(args.decisions, encoded=encoded)
+    decisions = _read_decisions(args.decisions, encoded, args.passphrase_file)
     if encoded:
         return _run_encoded(args, out, decisions, progress)
     from overlap.inputs import read_inputs
