@@ -1,12 +1,15 @@
 """Step 3: look at the pairs the model is unsure about and say whether they are one person."""
 
 import math
+from functools import partial
 
 import streamlit as st
 
 from overlap.charts import waterfall_figure
+from overlap.crypto import MIN_PASSPHRASE_CHARS, PassphraseError
 from overlap.errors import OverlapError
 from overlap.explain import AGAINST, FOR, explain_levels, review_queue, side_by_side
+from overlap.results import sealed_decisions_bytes
 from ui import common, state
 
 st.title("Review the uncertain pairs")
@@ -126,24 +129,38 @@ st.write(
     "Save your decisions to apply them again later (they name programme and row, so they "
     "still apply when you load the same rosters again)."
 )
+passphrase = st.text_input(
+    "Passphrase for the decisions file",
+    type="password",
+    key="decisions_passphrase",
+    help="Decisions say who was judged to be whom, so the file is saved encrypted; the same "
+    "passphrase opens it when you load it again. It cannot be recovered.",
+)
 save, load = st.columns(2)
 with save:
-    if len(state.decisions()):
-        common.download_csv(
-            "Download my decisions (CSV)",
-            state.decisions(),
-            "overlap-decisions.csv",
-            key="decisions_download",
+    if not len(state.decisions()):
+        st.caption("No decisions yet.")
+    elif len(passphrase) < MIN_PASSPHRASE_CHARS:
+        st.caption(
+            f"Choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters to download "
+            "your decisions: they are saved encrypted."
         )
     else:
-        st.caption("No decisions yet.")
+        common.download(
+            "Download my decisions (encrypted)",
+            partial(sealed_decisions_bytes, state.decisions(), passphrase),
+            "overlap-decisions.owl",
+            key="decisions_download",
+        )
 with load:
     upload = st.file_uploader(
-        "Load decisions saved earlier", type=["csv"], key=state.decisions_upload_key()
+        "Load decisions saved earlier", type=["owl", "csv"], key=state.decisions_upload_key()
     )
     if upload is not None:
         try:
-            frame = state.parse_decisions(upload.getvalue(), upload.name)
+            frame = state.parse_decisions(upload.getvalue(), upload.name, passphrase)
+        except PassphraseError as error:
+            st.info(str(error), icon=":material/key:")
         except OverlapError as error:
             st.error(str(error))
         else:

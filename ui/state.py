@@ -507,7 +507,7 @@ def undo() -> None:
         _recluster()
 
 
-def parse_decisions(data: bytes, file_name: str) -> pd.DataFrame:
+def parse_decisions(data: bytes, file_name: str, passphrase: str | None = None) -> pd.DataFrame:
     """Read a decisions CSV saved earlier (``overlap.results.read_decisions``).
 
     Raises:
@@ -516,7 +516,7 @@ def parse_decisions(data: bytes, file_name: str) -> pd.DataFrame:
     """
     from overlap.results import read_decisions
 
-    loaded = read_decisions(data, file_name=file_name)
+    loaded = read_decisions(data, file_name=file_name, passphrase=passphrase)
     if loaded.problems:
         first = loaded.problems[0]
         raise OverlapError(
