@@ -460,3 +460,51 @@ def linkability(fields: pd.DataFrame) -> dict[str, int]:
         "name only": int((has_name & ~others).sum()),
         "linkable": int((has_name & others).sum()),
     }
+
+
+# --- Ranges beside the counts (issue 12 item 5; the method is overlap/uncertainty.py) ---------
+
+
+def overlap_by_group_ranged(
+    records: pd.DataFrame, column: str, draws, attributes: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``overlap_by_group`` with ``X_low``/``X_high`` beside each count X.
+
+    Args:
+        records, column, attributes: as ``overlap_by_group``.
+        draws: ``uncertainty.draw_counts`` of the match these records come from.
+    """
+    from overlap.uncertainty import group_ranges
+
+    counts = overlap_by_group(records, column, attributes)
+    return _beside_counts(counts, group_ranges(draws, records, column, attributes))
+
+
+def reach_ranking_ranged(
+    records: pd.DataFrame,
+    column: str,
+    draws,
+    programmes: list[str] | None = None,
+    attributes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """``reach_ranking`` with ``X_low``/``X_high`` beside each count X (same order)."""
+    from overlap.uncertainty import group_ranges
+
+    counts = reach_ranking(records, column, programmes, attributes)
+    ranges = group_ranges(draws, records, column, attributes, programmes)
+    return _beside_counts(counts, ranges)
+
+
+def _beside_counts(counts: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
+    """The counts table, each count column followed by its ``_low`` and ``_high``."""
+    merged = counts.merge(ranges, on="group", how="left", sort=False)
+    order = ["group"]
+    for column in counts.columns:
+        if column == "group":
+            continue
+        order.append(column)
+        for end in ("_low", "_high"):
+            if f"{column}{end}" in merged.columns:
+                order.append(f"{column}{end}")
+                merged[f"{column}{end}"] = merged[f"{column}{end}"].astype(np.int64)
+    return merged[order]

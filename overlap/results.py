@@ -110,10 +110,11 @@ def links_table(result) -> pd.DataFrame:
 
 
 def overlap_document(result) -> dict:
-    """overlap.json: the one place its document is built (``analyse.overlap_summary``)."""
-    from overlap.analyse import overlap_summary
+    """overlap.json: the one place its document is built (``analyse.overlap_summary``, each
+    count with its range beside it: ``uncertainty.ranged_summary``)."""
+    from overlap.uncertainty import ranged_summary
 
-    return overlap_summary(result.records)
+    return ranged_summary(result)
 
 
 def save_result(result, folder: str | Path, overwrite: bool = False) -> list[Path]:
