@@ -530,6 +530,28 @@ def summary_ranges(draws: CountDraws) -> dict:
     return out
 
 
+def intersection_ranges(draws: CountDraws, combinations: list[list[str]], inclusive: bool) -> list:
+    """Ranges of UpSet bars: people in exactly (or, inclusive, at least) each combination.
+
+    Args:
+        draws: ``draw_counts`` output.
+        combinations: programme lists, as ``analyse.*_intersections`` give them.
+        inclusive: count people in at least the combination (else exactly it).
+
+    Returns:
+        ``(low, high)`` per combination, in order.
+    """
+    bits = {name: 1 << i for i, name in enumerate(draws.programmes)}
+    selectors = []
+    for combo in combinations:
+        want = np.int64(sum(bits[name] for name in combo))
+        selectors.append((draws.masks & want) == want if inclusive else draws.masks == want)
+    if not selectors:
+        return []
+    low, high = count_ranges(draws, np.vstack(selectors))
+    return list(zip(low.tolist(), high.tolist(), strict=True))
+
+
 def add_ranges(summary: dict, ranges: dict) -> dict:
     """The overlap.json document with each count's range beside it (``_low``/``_high``).
 
@@ -604,9 +626,9 @@ def group_ranges(
     chosen = list(programmes) if programmes else list(names)
     point_group, labels = _person_groups(records, column, attributes)
     value, value_labels = _value_codes(_column_values(records, column, attributes))
-    group_of_code = pd.factorize(
-        np.append(value_labels, "(not given)").astype(object), sort=False
-    )[0]
+    group_of_code = pd.factorize(np.append(value_labels, "(not given)").astype(object), sort=False)[
+        0
+    ]
     columns = _group_columns(draws.masks, names, chosen)
     n_groups = len(labels)
     person_masks = _person_masks(draws)
@@ -680,3 +702,115 @@ def ranged_summary(result, draws: CountDraws | None = None) -> dict:
             return summary
         draws = draw_counts(result)
     return add_ranges(summary, summary_ranges(draws))
+
+
+# ---------------------------------------------------------------- in plain words
+
+#: A count whose range reaches further than this share either side is "too uncertain".
+NOISY_SHARE = 0.10
+#: Details that tell people apart, in the user's words (``analyse.QUALITY_FIELDS``).
+TELLING_DETAILS = ("Date of birth", "Address", "ZIP", "Phone", "Email")
+
+
+def in_words(count: int, low: int | None, high: int | None) -> str:
+    """ "2,696 (between 2,650 and 2,760)"; just the count when there is no range."""
+    if low is None or high is None:
+        return f"{count:,}"
+    if low == high == count:
+        return f"{count:,} (exactly)"
+    return f"{count:,} (between {low:,} and {high:,})"
+
+
+def too_uncertain(count: int, low: int, high: int, share: float = NOISY_SHARE) -> bool:
+    """Does the range reach further than ``share`` of the count either side?"""
+    return max(count - low, high - count) > share * max(count, 1)
+
+
+def pairs_to_review(result, draws: CountDraws | None = None) -> int:
+    """How many pairs the model is least sure of (softened probability 0.2 to 0.8, not yet
+    reviewed): reviewing them narrows the ranges most."""
+    from overlap.pipeline import decisions_to_rids
+
+    split = _band(result, decisions_to_rids(result.records, result.decisions), TEMPER, BAND)
+    unsure = (split.soft >= 0.2) & (split.soft <= 0.8) & (split.labelled == 0)
+    return int(unsure.sum())
+
+
+def missing_details(records: pd.DataFrame) -> dict[str, list[str]]:
+    """Per programme, the details that tell people apart which none of its records has."""
+    from overlap.analyse import QUALITY_FIELDS, _has
+
+    out: dict[str, list[str]] = {}
+    for programme, rows in records.groupby("programme", sort=False):
+        lacking = [d for d in TELLING_DETAILS if not _has(rows, QUALITY_FIELDS[d]).any()]
+        if lacking:
+            out[str(programme)] = lacking
+    return out
+
+
+def how_sure_notes(result, ranges: dict, summary: dict) -> list[str]:
+    """Plain sentences for the dashboard when the counts are too uncertain, and what helps.
+
+    Args:
+        result: the match.
+        ranges: ``summary_ranges`` of its draws.
+        summary: ``analyse.overlap_summary`` of its records.
+
+    Returns:
+        Sentences (empty when every headline count is within ``NOISY_SHARE``).
+    """
+    membership = summary["programmes"]
+    shared = sum(c["people"] for c in summary["intersections"] if len(c["programmes"]) >= 2)
+    headline = {
+        "people reached": (summary["union_people"], *ranges["union_people"]),
+        "people in two or more programmes": (shared, *ranges["in_two_or_more"]),
+    }
+    notes = []
+    noisy = [name for name, (c, lo, hi) in headline.items() if too_uncertain(c, lo, hi)]
+    noisy += [
+        f"people shared by {a} and {b}"
+        for (a, b), (lo, hi) in ranges["pairwise"].items()
+        if too_uncertain(_shared(summary, a, b), lo, hi) and _shared(summary, a, b) >= 20
+    ]
+    names_only = {
+        p: lacking
+        for p, lacking in missing_details(result.records).items()
+        if len(lacking) == len(TELLING_DETAILS) and p in membership
+    }
+    for programme in names_only:
+        notes.append(
+            f"{programme} lists names only, so its people cannot be told apart from namesakes "
+            "in other rosters: its shared counts are guesses. A date of birth, address, phone "
+            "or email column would let them be counted."
+        )
+    if noisy:
+        notes.append(
+            "These rosters share too few details to count "
+            + _join(noisy[:3])
+            + " well: the true number could be more than 10% away from the one shown."
+        )
+        lacking = {p: d for p, d in missing_details(result.records).items() if p not in names_only}
+        for programme, details in list(lacking.items())[:3]:
+            notes.append(
+                f"{programme} has no {_join([d.lower() for d in details], 'or')}; adding it would help."
+            )
+        unsure = pairs_to_review(result)
+        if unsure:
+            notes.append(
+                f"Reviewing the {unsure:,} pair(s) Overlap is least sure of (Review page) "
+                "would narrow the ranges."
+            )
+    return notes
+
+
+def _shared(summary: dict, a: str, b: str) -> int:
+    for node in summary["pairwise"]:
+        if (node["a"], node["b"]) == (a, b):
+            return int(node["shared_people"])
+    return 0
+
+
+def _join(words: list[str], last: str = "and") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {last} " + words[-1]

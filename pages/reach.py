@@ -79,6 +79,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+common.reach_ranges(ranked.head(top), options[label], partners, label, suppress)
 common.download_counts(
     "Download the ranking (CSV)",
     ranked.rename(columns={"group": label, "union": "reached", "shared": "shared by 2+"}),

@@ -35,6 +35,7 @@ top[0].metric(
 )
 top[1].metric("People in two or more programmes", show(shared_people))
 top[2].metric("Records uploaded", f"{len(records):,}")
+common.how_sure(summary, shared_people, suppress)
 per = st.columns(min(len(programmes), 4))
 for i, name in enumerate(programmes):
     info = summary["programmes"][name]
@@ -114,6 +115,8 @@ with d2:
         "dl_combos",
         ["people"],
     )
+
+common.range_tables(summary, intersections, mode == "inclusive", suppress)
 
 st.subheader("Where: by ZIP code")
 if "zip" in records.columns and (records["zip"] != "").any():

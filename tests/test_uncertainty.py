@@ -339,3 +339,47 @@ def test_group_ranges_hold_every_area_count(samples_match):
             assert (table[column] <= table[f"{column}_high"]).all()
     # summed over areas, the union ranges cover the union range's own count
     assert by_area["union"].sum() == analyse.overlap_summary(records)["union_people"]
+
+
+# ---------------------------------------------------------------- the dashboard (AppTest)
+
+
+def _range_in(text: str, label: str) -> tuple[int, int, int]:
+    """(count, low, high) from "LABEL: 1,234 (between 1,200 and 1,260)" in a caption."""
+    import re
+
+    found = re.search(re.escape(label) + r": ([\d,]+) \(between ([\d,]+) and ([\d,]+)\)", text)
+    assert found, text
+    count, low, high = (int(g.replace(",", "")) for g in found.groups())
+    return count, low, high
+
+
+def test_overlap_page_shows_each_headline_number_with_its_range():
+    from test_app_pages import _matched
+
+    at = _matched()
+    at.switch_page("pages/shared_people.py").run()
+    assert not at.exception
+    summary = overlap_summary(at.session_state["ov_result"].records)
+    caption = next(c.value for c in at.caption if c.value.startswith("People reached:"))
+    count, low, high = _range_in(caption, "People reached")
+    assert count == summary["union_people"]
+    assert low <= count <= high
+    assert "9 times in 10" in caption
+    assert any(e.label == "How sure each bar and each pair is" for e in at.expander)
+    at.switch_page("pages/reach.py").run()
+    assert not at.exception
+    assert any(e.label.startswith("How sure each") for e in at.expander)
+
+
+def test_review_decisions_show_the_ranges_before_and_after():
+    from test_app_pages import _matched_balanced
+
+    at = _matched_balanced()
+    at.switch_page("pages/review.py").run()
+    at.button(key="accept").click().run()
+    assert len(at.session_state["ov_decisions"]) == 1
+    at.switch_page("pages/shared_people.py").run()
+    assert not at.exception
+    said = [c.value for c in at.caption if c.value.startswith("Before your review")]
+    assert said and "with your 1 decision(s)" in said[0]

@@ -221,3 +221,124 @@ def suppress_toggle(key: str) -> bool:
         value=False,
         key=key,
     )
+
+
+# --- How sure the counts are -----------------------------------------------------------------
+
+RANGE_NOTE = "Each range should hold the true number about 9 times in 10."
+
+
+def _ranged(count: int, low: int, high: int, suppress: bool) -> str:
+    """A count and its range in words, small counts hidden when suppression is on."""
+    from overlap.uncertainty import in_words
+
+    if suppress and 0 < count < SMALL_CELL_THRESHOLD:
+        return "<11"
+    if suppress and 0 < low < SMALL_CELL_THRESHOLD:
+        return f"{count:,} (between <11 and {high:,})"
+    return in_words(count, low, high)
+
+
+def how_sure(summary: dict, shared_people: int, suppress: bool) -> dict | None:
+    """Under the headline numbers: each with its range, warnings when too uncertain, and
+    what the review changed. Returns ``summary_ranges`` (None when there is no match)."""
+    from overlap.uncertainty import how_sure_notes, summary_ranges
+
+    with st.spinner("Working out how sure each number is…"):
+        draws = state.count_draws()
+        if draws is None:
+            return None
+        ranges = summary_ranges(draws)
+        before = state.ranges_before_review()
+    union = _ranged(summary["union_people"], *ranges["union_people"], suppress)
+    two = _ranged(shared_people, *ranges["in_two_or_more"], suppress)
+    st.caption(f"People reached: {union}. In two or more programmes: {two}. {RANGE_NOTE}")
+    for note in how_sure_notes(state.result(), ranges, summary):
+        st.warning(note, icon=":material/help:")
+    if before is not None:
+        was, now = before["union_people"], ranges["union_people"]
+        was2, now2 = before["in_two_or_more"], ranges["in_two_or_more"]
+        st.caption(
+            f"Before your review, people reached was between {was[0]:,} and {was[1]:,} and "
+            f"in two or more between {was2[0]:,} and {was2[1]:,}; with your "
+            f"{draws.reviewed:,} decision(s) they are between {now[0]:,} and {now[1]:,}, and "
+            f"{now2[0]:,} and {now2[1]:,}."
+        )
+    return ranges
+
+
+def range_tables(summary: dict, intersections: list[dict], inclusive: bool, suppress: bool):
+    """How sure each UpSet bar and each pair is, as tables in an expander."""
+    from overlap.uncertainty import intersection_ranges, summary_ranges
+
+    draws = state.count_draws()
+    if draws is None:
+        return
+    ranges = summary_ranges(draws)
+    bars = intersection_ranges(draws, [c["programmes"] for c in intersections], inclusive)
+    with st.expander("How sure each bar and each pair is"):
+        st.caption(RANGE_NOTE)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Programmes": [" + ".join(c["programmes"]) for c in intersections],
+                    "People": [
+                        _ranged(c["people"], lo, hi, suppress)
+                        for c, (lo, hi) in zip(intersections, bars, strict=True)
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Programme": [p["a"] for p in summary["pairwise"]],
+                    "Other programme": [p["b"] for p in summary["pairwise"]],
+                    "Shared people": [
+                        _ranged(p["shared_people"], *ranges["pairwise"][(p["a"], p["b"])], suppress)
+                        for p in summary["pairwise"]
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def reach_ranges(
+    ranked: pd.DataFrame, column: str, partners: list[str], label: str, suppress: bool
+):
+    """The ranking's areas with how sure their counts are ("reached" and "shared by 2+")."""
+    from overlap.analyse import reach_ranking_ranged
+
+    result = state.result()
+    draws = state.count_draws()
+    if draws is None or ranked.empty:
+        return
+    table = reach_ranking_ranged(result.records, column, draws, partners, result.attributes)
+    table = table.set_index("group").loc[ranked["group"]]
+    with st.expander(f"How sure each {label} count is"):
+        st.caption(RANGE_NOTE)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    label: ranked["group"].to_numpy(),
+                    "Reached": [
+                        _ranged(
+                            int(r["union"]), int(r["union_low"]), int(r["union_high"]), suppress
+                        )
+                        for _, r in table.iterrows()
+                    ],
+                    "Shared by 2+": [
+                        _ranged(
+                            int(r["shared"]), int(r["shared_low"]), int(r["shared_high"]), suppress
+                        )
+                        for _, r in table.iterrows()
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )

@@ -59,6 +59,8 @@ _DEFAULTS: dict[str, Callable[[], object]] = {
     "private_secret": lambda: None,
     "private_encoded": lambda: None,
     "private_result": lambda: None,
+    "draws": lambda: None,
+    "first_ranges": lambda: None,
 }
 
 
@@ -618,3 +620,43 @@ def private_result():
 
 def set_private_result(result) -> None:
     _set("private_result", result)
+
+
+# --- How sure the counts are (overlap.uncertainty) -------------------------------------------
+
+
+def count_draws():
+    """The current match's draws for count ranges, made once per match result and kept here."""
+    from overlap.uncertainty import draw_counts
+
+    current = result()
+    if current is None:
+        return None
+    held = _get("draws")
+    if held is not None and held[0] is current:
+        return held[1]
+    draws = draw_counts(current)
+    _set("draws", (current, draws))
+    return draws
+
+
+def ranges_before_review() -> dict | None:
+    """The headline ranges of this match without any review decision (None: no decisions).
+
+    Made once per match (a re-grouping without the decisions, then its draws), so the
+    Overlap page can show how much the review narrowed them.
+    """
+    from overlap.pipeline import recluster
+    from overlap.uncertainty import draw_counts, summary_ranges
+
+    current = result()
+    if current is None or not len(current.decisions):
+        return None
+    fingerprint = _get("result_inputs")
+    held = _get("first_ranges")
+    if held is not None and held[0] == fingerprint and held[1] == current.threshold:
+        return held[2]
+    plain = recluster(current, current.threshold, decisions().iloc[0:0])
+    ranges = summary_ranges(draw_counts(plain))
+    _set("first_ranges", (fingerprint, current.threshold, ranges))
+    return ranges
