@@ -44,6 +44,8 @@ class MatchResult:
     decisions: pd.DataFrame
     stats: list[dict] = field(default_factory=list)
     programmes: list[str] = field(default_factory=list)
+    # the mapped fields as each roster wrote them, by rid (for display; None from a records frame)
+    as_typed: pd.DataFrame | None = None
 
     @property
     def links(self) -> pd.DataFrame:
@@ -112,6 +114,18 @@ def prepare_records(mapped_rosters: Sequence) -> tuple[pd.DataFrame, pd.DataFram
     attrs = _stack_attributes(attributes)
     attrs.index = pd.RangeIndex(len(attrs), name="rid")
     return records, attrs
+
+
+def as_typed_fields(mapped_rosters: Sequence) -> pd.DataFrame:
+    """Every record's mapped fields as its roster wrote them (before cleaning), indexed by rid.
+
+    Lists and review show people's own spelling; matching keys stay internal.
+    Arrow-backed strings keep the copy small.
+    """
+    frames = [m.fields.reset_index(drop=True) for m in mapped_rosters]
+    typed = pd.concat(frames, ignore_index=True).astype(pd.StringDtype("pyarrow")).fillna("")
+    typed.index = pd.RangeIndex(len(typed), name="rid")
+    return typed
 
 
 def _stack_attributes(attributes: list[pd.DataFrame]) -> pd.DataFrame:
@@ -245,10 +259,13 @@ def match_rosters(
             progress(stage, dict(entry))
 
     started = time.perf_counter()
+    as_typed = None
     if isinstance(rosters, pd.DataFrame):
         records, attributes = records_from_frame(rosters)
     else:
-        records, attributes = prepare_records(list(rosters))
+        rosters = list(rosters)
+        records, attributes = prepare_records(rosters)
+        as_typed = as_typed_fields(rosters)
     programmes = [str(p) for p in pd.unique(records["programme"])]
     report("normalise", started, records=len(records), programmes=len(programmes))
 
@@ -307,6 +324,7 @@ def match_rosters(
         decisions=decisions,
         stats=stats,
         programmes=programmes,
+        as_typed=as_typed,
     )
 
 
