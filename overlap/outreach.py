@@ -12,18 +12,20 @@ records. The steps follow what a programme manager does:
    and, for every target, the few normalised fields needed to recognise them
    again: this file holds personal data and is only written when the user
    asks for it.
-4. ``check_conversions`` matches the plan's targets against a new roster with
-   the real matching engine and counts, per batch and per area, how many
-   targets now appear, against the goal.
+4. ``overlap.follow_up.check_conversions`` matches the plan's targets against
+   a new roster a season later.
 
 Merging rules (one row per person):
 
 * name: the record with the most name parts filled (first, middle, last,
   suffix); ties go to the form seen most often in that person's records, then
-  the longest, then the first record loaded.
-* phones, emails: every distinct value, most often seen first, joined "; ".
-* address: taken whole from one record (never a street from one record and a
-  ZIP from another): the most complete (street, city, state, ZIP each count
+  the longest, then the first record loaded. The list shows that record's
+  name as its roster wrote it (``overlap.as_typed``); matching keys stay
+  internal.
+* phones, emails: every distinct value, most often seen first, joined "; ";
+  phones written as people here write them ("(401) 629-3175").
+* address: taken whole from one record, as typed (never a street from one
+  record and a ZIP from another): the most complete (street, city, state, ZIP each count
   one, a unit counts one more); ties go to the address seen most often, then
   the first record loaded. Rosters carry no reliable dates, so "most recent"
   cannot be known; completeness is the rule.
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -61,6 +64,7 @@ PERSONAL_DATA_NOTICE = (
     "in a later roster. Store and share it as carefully as the rosters themselves."
 )
 
+EXTRA_PREFIX = "column:"  # a roster column carried into a list (build_target_list(columns=...))
 SINGLE_RECORD = "single record"
 REVIEWER_JOINED = "joined by a reviewer"
 NO_AREA = "(no area on file)"
@@ -240,7 +244,8 @@ def _best_address(records: pd.DataFrame) -> pd.DataFrame:
     best = parts.sort_values(
         ["person_id", "_score", "_seen", "_order"], ascending=[True, False, False, True]
     ).drop_duplicates("person_id")
-    return best.set_index("person_id")[ADDRESS_PARTS]
+    best["address_rid"] = best.index
+    return best.set_index("person_id")[[*ADDRESS_PARTS, "address_rid"]]
 
 
 def _join_words(columns: list[pd.Series]) -> pd.Series:
@@ -266,7 +271,8 @@ def _best_name(records: pd.DataFrame) -> pd.DataFrame:
         ["person_id", "_parts", "_seen", "_length", "_order"],
         ascending=[True, False, False, False, True],
     ).drop_duplicates("person_id")
-    return best.set_index("person_id")[NAME_PARTS]
+    best["name_rid"] = best.index
+    return best.set_index("person_id")[[*NAME_PARTS, "name_rid"]]
 
 
 def _most_common(records: pd.DataFrame, column: str) -> pd.Series:
@@ -284,23 +290,92 @@ def _most_common(records: pd.DataFrame, column: str) -> pd.Series:
     return counted.drop_duplicates("person_id").set_index("person_id")[column]
 
 
-def _distinct_values(records: pd.DataFrame, column: str) -> pd.Series:
-    """Per person, a list of every distinct non-empty value, most often seen first."""
-    values = records[["person_id", column]].copy()
-    values[column] = (
-        values[column].fillna("").astype("str").str.split(MULTI_VALUE_SEPARATOR, regex=False)
+def _distinct_lists(owners, shown: pd.Series, keys: pd.Series) -> pd.Series:
+    """Per owner, every distinct value (by key), most often seen first, as first shown.
+
+    Args:
+        owners: the owner of each value (a person id).
+        shown: each value as a list shows it.
+        keys: what makes two values the same (e.g. the phone's E.164 form).
+    """
+    values = pd.DataFrame(
+        {"owner": np.asarray(owners), "shown": shown.to_numpy(), "key": keys.to_numpy()}
     )
-    values = values.explode(column)
-    values[column] = values[column].str.strip()
-    values = values[values[column] != ""]
     values["_order"] = np.arange(len(values))
     counted = (
-        values.groupby(["person_id", column], sort=False)
-        .agg(_seen=("_order", "size"), _first=("_order", "min"))
+        values.groupby(["owner", "key"], sort=False)
+        .agg(shown=("shown", "first"), _seen=("_order", "size"), _first=("_order", "min"))
         .reset_index()
-        .sort_values(["person_id", "_seen", "_first"], ascending=[True, False, True])
+        .sort_values(["owner", "_seen", "_first"], ascending=[True, False, True])
     )
-    return _group_lists(counted["person_id"].to_numpy(), counted[column].tolist())
+    return _group_lists(counted["owner"].to_numpy(), counted["shown"].tolist())
+
+
+def _title(values: pd.Series) -> pd.Series:
+    """Capitalise each word's first letter ("6814 w 31st" -> "6814 W 31st", not "31St")."""
+    return (
+        values.fillna("")
+        .astype("str")
+        .str.replace(r"\b([a-z])", lambda m: m.group(1).upper(), regex=True)
+    )
+
+
+def _cleaned_name(parts: pd.DataFrame) -> pd.Series:
+    """A name from cleaned keys (no as-typed values known): "maria luisa garcia jr" -> "Maria Luisa Garcia Jr"."""
+    parts = parts.fillna("").astype("str")
+    suffix = parts["suffix"].str.upper().where(parts["suffix"].str.len() <= 3, "")
+    suffix = suffix.where(~parts["suffix"].isin(["jr", "sr"]), parts["suffix"].str.title())
+    words = [parts[c].str.title() for c in ("first_name", "middle_name", "last_name")]
+    return _join_words([*words, suffix])
+
+
+def _add_shown_values(
+    people: pd.DataFrame, records: pd.DataFrame, as_typed: pd.DataFrame | None
+) -> None:
+    """Add what a list shows (``shown_*``, ``phones``, ``emails``) to ``people`` in place.
+
+    Names and addresses come from the record ``_best_name`` / ``_best_address``
+    chose, as its roster wrote them; phones and emails from every record.
+    """
+    from overlap import as_typed as typed
+
+    name_rids = people["name_rid"].to_numpy()
+    address_rids = people["address_rid"].to_numpy()
+    if as_typed is not None:
+        programmes = records["programme"]
+        people["shown_name"] = typed.typed_names(
+            as_typed.loc[name_rids].reset_index(drop=True),
+            programmes.loc[name_rids].reset_index(drop=True),
+        ).to_numpy()
+        address = typed.typed_addresses(
+            as_typed.loc[address_rids].reset_index(drop=True),
+            programmes.loc[address_rids].reset_index(drop=True),
+            records.loc[address_rids, ["state", "zip"]].reset_index(drop=True),
+        )
+        phones = as_typed.loc[records.index, "phone"]
+        emails = as_typed.loc[records.index, "email"]
+    else:
+        people["shown_name"] = _cleaned_name(people[NAME_PARTS]).to_numpy()
+        address = pd.DataFrame({p: _title(people[p]) for p in ("street", "unit", "city")})
+        address["state"] = people["state"].fillna("").astype("str").str.upper()
+        address["zip"] = people["zip"].fillna("").astype("str")
+        phones, emails = records["phone"], records["email"]
+    for part in ("street", "unit", "city", "state", "zip"):
+        people[f"shown_{part}"] = address[part].to_numpy()
+    owners = records["person_id"].to_numpy()
+    found = typed.phones_for_display(owners, phones)
+    people["phones"] = _lists_for(
+        people.index, _distinct_lists(found["owner"], found["phone"], found["key"])
+    )
+    found = typed.emails_for_display(owners, emails)
+    people["emails"] = _lists_for(
+        people.index, _distinct_lists(found["owner"], found["email"], found["key"])
+    )
+
+
+def _lists_for(index: pd.Index, lists: pd.Series) -> list[list]:
+    """One list per entry of ``index`` ([] where ``lists`` has none)."""
+    return [v if isinstance(v, list) else [] for v in lists.reindex(index).tolist()]
 
 
 def links_by_rid(records: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
@@ -353,6 +428,7 @@ def merge_people(
     records: pd.DataFrame,
     links: pd.DataFrame | None = None,
     person_ids: pd.Index | None = None,
+    as_typed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per person: the best name, address, every phone and email, programmes.
 
@@ -361,12 +437,19 @@ def merge_people(
             ``person_id`` and the normalised fields).
         links: matched pairs (by rid or by programme/row) for the confidence.
         person_ids: only these people (default: everyone).
+        as_typed: the records' fields as the rosters wrote them, by rid
+            (``MatchResult.as_typed``); without it names and addresses are shown
+            from the cleaned keys, capitalised.
 
     Returns:
         A frame indexed by ``person_id`` with normalised (lower case) fields:
-        name parts, ``dob``, ``sex``, address parts, ``phones`` and ``emails``
-        (lists), ``programmes`` (list, in roster order), ``records`` (count),
-        ``sources`` (list of "programme row N"), ``confidence`` (float or NaN).
+        name parts, ``dob``, ``sex``, address parts (for filters, batches and
+        plans), ``programmes`` (list, in roster order), ``records`` (count),
+        ``sources`` (list of "programme row N"), ``confidence`` (float or NaN);
+        and what a list shows: ``shown_name``, ``shown_street``, ``shown_unit``,
+        ``shown_city``, ``shown_state``, ``shown_zip`` (as typed, from the most
+        complete record), ``phones`` and ``emails`` (lists, every distinct one,
+        most often seen first; see ``overlap.as_typed``).
     """
     if person_ids is not None:
         records = records[records["person_id"].isin(person_ids)]
@@ -375,9 +458,7 @@ def merge_people(
     people = _best_name(records).join(_best_address(records))
     people["dob"] = _most_common(records, "dob").reindex(people.index).fillna("")
     people["sex"] = _most_common(records, "sex").reindex(people.index).fillna("")
-    for column, out in (("phone", "phones"), ("email", "emails")):
-        distinct = _distinct_values(records, column).reindex(people.index)
-        people[out] = [v if isinstance(v, list) else [] for v in distinct.tolist()]
+    _add_shown_values(people, records, as_typed)
     programmes = records[["person_id", "programme"]].astype({"programme": "str"}).drop_duplicates()
     programmes = programmes.assign(_rank=programmes["programme"].map(rank)).sort_values(
         ["person_id", "_rank"]
@@ -427,14 +508,20 @@ def build_target_list(
     conditions: TargetConditions,
     attributes: pd.DataFrame | None = None,
     links: pd.DataFrame | None = None,
+    as_typed: pd.DataFrame | None = None,
+    columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """The people meeting ``conditions``, one row each, with merged contact details.
 
     Args:
         records: matched records indexed by rid.
         conditions: who goes on the list.
-        attributes: attribute columns indexed by rid (for ``where`` filters).
+        attributes: attribute columns indexed by rid (for ``where`` filters and ``columns``).
         links: matched pairs, for each person's match confidence.
+        as_typed: the records' fields as the rosters wrote them (``MatchResult.as_typed``),
+            so names, addresses and phones are shown as typed.
+        columns: roster columns to carry into the list (e.g. preferred language):
+            each person's distinct values, "; "-joined.
 
     Returns:
         The merged people (columns of ``merge_people`` plus ``target``, a key
@@ -443,77 +530,39 @@ def build_target_list(
     """
     best_address = _best_address(records)
     chosen = select_people(records, conditions, attributes, best_address)
-    people = merge_people(records, links, person_ids=chosen)
+    people = merge_people(records, links, person_ids=chosen, as_typed=as_typed)
     people = people.sort_values(["zip", "city", "last_name", "first_name", "street"], kind="stable")
     width = max(4, len(str(len(people))))
     people.insert(0, "target", [f"T{i:0{width}d}" for i in range(1, len(people) + 1)])
+    chosen_records = records[records["person_id"].isin(people.index)]
+    for column in dict.fromkeys(columns):
+        values = roster_column_values(chosen_records, attributes, column)
+        people[EXTRA_PREFIX + column] = values.reindex(people.index).fillna("").to_numpy()
     return people
 
 
-def _display_phones(phones: pd.Series) -> pd.Series:
-    """E.164 phones as "+1 312-555-0100" (parsed once per distinct value)."""
-    import phonenumbers
-
-    exploded = phones.explode()
-    distinct = exploded.dropna().unique().tolist()
-    pretty = {}
-    for value in distinct:
-        try:
-            parsed = phonenumbers.parse(value, "US")
-            pretty[value] = phonenumbers.format_number(
-                parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-            )
-        except phonenumbers.NumberParseException:
-            pretty[value] = value
-    shown = exploded.map(pretty)
-    present = shown.notna().to_numpy()
-    lists = _group_lists(shown.index.to_numpy()[present], shown[present].tolist())
-    return lists.map(LIST_SEPARATOR.join).reindex(phones.index, fill_value="")
-
-
-def _title(values: pd.Series) -> pd.Series:
-    """Capitalise each word's first letter ("6814 w 31st" -> "6814 W 31st", not "31St")."""
-    return (
-        values.fillna("")
-        .astype("str")
-        .str.replace(r"\b([a-z])", lambda m: m.group(1).upper(), regex=True)
-    )
-
-
 def display_targets(people: pd.DataFrame) -> pd.DataFrame:
-    """The target list as users read and download it (Title Case, lists joined by "; ")."""
+    """The target list as users read and download it: values as typed, lists joined by "; ".
+
+    Columns of the rosters chosen with ``build_target_list(columns=...)`` come
+    last, under their own names.
+    """
+    extra = [c for c in people.columns if str(c).startswith(EXTRA_PREFIX)]
+    shown = {c: _extra_label(c) for c in extra}
     if people.empty:
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in TARGET_COLUMNS})
-    name_parts = people[NAME_PARTS].astype("str")
-    suffix = name_parts["suffix"].str.upper().where(name_parts["suffix"].str.len() <= 3, "")
-    suffix = suffix.where(
-        ~name_parts["suffix"].isin(["jr", "sr"]), name_parts["suffix"].str.title()
-    )
-    name = (
-        (
-            name_parts["first_name"].str.title()
-            + " "
-            + name_parts["middle_name"].str.title()
-            + " "
-            + name_parts["last_name"].str.title()
-            + " "
-            + suffix
-        )
-        .str.split()
-        .str.join(" ")
-    )
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in [*TARGET_COLUMNS, *shown.values()]})
     positional = people.reset_index(drop=True)
     out = pd.DataFrame(
         {
             "target": positional["target"],
-            "name": name.to_numpy(),
-            "phones": _display_phones(positional["phones"]).reindex(positional.index).fillna(""),
+            "name": positional["shown_name"],
+            "phones": positional["phones"].map(LIST_SEPARATOR.join),
             "emails": positional["emails"].map(LIST_SEPARATOR.join),
-            "street": _title(positional["street"]),
-            "unit": _title(positional["unit"]),
-            "city": _title(positional["city"]),
-            "state": positional["state"].fillna("").astype("str").str.upper(),
-            "zip": positional["zip"].fillna("").astype("str"),
+            "street": positional["shown_street"],
+            "unit": positional["shown_unit"],
+            "city": positional["shown_city"],
+            "state": positional["shown_state"],
+            "zip": positional["shown_zip"],
             "programmes": positional["programmes"].map(LIST_SEPARATOR.join),
             "records": positional["records"].astype(int),
             "match_confidence": [
@@ -525,7 +574,35 @@ def display_targets(people: pd.DataFrame) -> pd.DataFrame:
             "found_in": positional["sources"].map(LIST_SEPARATOR.join),
         }
     )
-    return out[TARGET_COLUMNS]
+    for column, label in shown.items():
+        out[label] = positional[column].to_numpy()
+    return out[[*TARGET_COLUMNS, *shown.values()]]
+
+
+def _extra_label(column: str) -> str:
+    name = str(column)[len(EXTRA_PREFIX) :]
+    return f"{name} (roster)" if name in TARGET_COLUMNS else name
+
+
+def roster_column_values(
+    records: pd.DataFrame, attributes: pd.DataFrame | None, column: str
+) -> pd.Series:
+    """Per person, every distinct value a roster column holds for them, most often first, "; "-joined.
+
+    Args:
+        records: matched records indexed by rid.
+        attributes: attribute columns indexed by rid.
+        column: a roster column (any letter case) or a field of the records.
+
+    Raises:
+        OverlapError: no such column.
+    """
+    from overlap.as_typed import split_values
+
+    values = _where_column(records, attributes, column)
+    found = split_values(records["person_id"].to_numpy(), values)
+    lists = _distinct_lists(found["owner"], found["value"], found["value"].str.casefold())
+    return lists.map(LIST_SEPARATOR.join)
 
 
 def where_matches(
@@ -672,14 +749,16 @@ def _target_fingerprints(records: pd.DataFrame, people: pd.DataFrame) -> list[di
     return [
         {
             "key": key,
+            "name": str(name),
             "zip": str(zip_code),
             "city": str(city),
             "programmes": list(programmes),
             "records": variants.get(pid, []),
         }
-        for pid, key, zip_code, city, programmes in zip(
+        for pid, key, name, zip_code, city, programmes in zip(
             people.index.tolist(),
             people["target"].tolist(),
+            people["shown_name"].tolist(),
             people["zip"].tolist(),
             people["city"].tolist(),
             people["programmes"].tolist(),
@@ -780,6 +859,7 @@ class OutreachPlan:
             targets = [
                 {
                     "key": str(t["key"]),
+                    "name": str(t.get("name", "")),
                     "zip": str(t.get("zip", "")),
                     "city": str(t.get("city", "")),
                     "programmes": [str(p) for p in t.get("programmes", [])],
@@ -861,259 +941,3 @@ def plan_batches_table(plan: OutreachPlan) -> pd.DataFrame:
             "goal": [b.goal for b in plan.batches],
         }
     )
-
-
-# --------------------------------------------------------------------------- follow-up
-
-TARGETS_PROGRAMME = "Outreach targets"
-
-
-def targets_frame(plan: OutreachPlan) -> pd.DataFrame:
-    """The plan's targets as roster rows: one row per stored variant, canonical columns.
-
-    ``target`` holds the target key, so a match result leads back to the target. It
-    is kept as an attribute, not mapped to ``record_id``: the new roster's own IDs
-    would never equal our keys, and the matcher must not read that as evidence.
-    """
-    rows = [
-        {"target": target["key"], **variant}
-        for target in plan.targets
-        for variant in (target["records"] or [dict.fromkeys(MATCH_FIELDS, "")])
-    ]
-    frame = pd.DataFrame(rows, columns=["target", *MATCH_FIELDS])
-    return frame.fillna("").astype("str")
-
-
-def targets_roster(plan: OutreachPlan, name: str = TARGETS_PROGRAMME):
-    """The plan's targets as a ``MappedRoster`` the matching engine takes like any upload."""
-    from overlap.ingest import Roster
-    from overlap.mapping import apply_mapping
-
-    frame = targets_frame(plan)
-    roster = Roster(
-        name=name,
-        frame=frame,
-        format="csv",
-        encoding="utf-8",
-        delimiter=",",
-        header_row=1,
-        sheet=None,
-        sheets=[],
-        problems=[],
-        file_name="outreach plan",
-    )
-    return apply_mapping(roster, {column: column for column in MATCH_FIELDS})
-
-
-@dataclass
-class ConversionReport:
-    """How many of a plan's targets now appear in a new roster, against the goals."""
-
-    roster_name: str
-    roster_rows: int
-    targets: pd.DataFrame  # target, batch, area, reached (bool), found_at (new roster rows)
-    by_batch: pd.DataFrame  # batch, area, people, goal, reached, reached_pct, goal_met_pct
-    by_area: pd.DataFrame  # area, people, goal, reached, reached_pct, goal_met_pct
-
-    @property
-    def reached(self) -> int:
-        return int(self.targets["reached"].sum())
-
-    @property
-    def goal(self) -> int:
-        return int(self.by_batch["goal"].sum())
-
-
-def _target_areas(plan: OutreachPlan) -> pd.DataFrame:
-    """Per target: its batch, its area and its share of the batch goal."""
-    rows = []
-    batch_of = {}
-    for batch in plan.batches:
-        share = batch.goal / len(batch.targets) if batch.targets else 0.0
-        for key in batch.targets:
-            batch_of[key] = (batch.name, batch.area, share)
-    for target in plan.targets:
-        name, area, share = batch_of.get(target["key"], ("(no batch)", "", 0.0))
-        if not area:
-            area = target.get("zip") or NO_AREA
-        rows.append({"target": target["key"], "batch": name, "area": area, "goal_share": share})
-    return pd.DataFrame(rows, columns=["target", "batch", "area", "goal_share"])
-
-
-def _progress(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["reached_pct"] = (
-        100 * frame["reached"] / frame["people"].where(frame["people"] > 0)
-    ).round(1)
-    frame["goal_met_pct"] = (100 * frame["reached"] / frame["goal"].where(frame["goal"] > 0)).round(
-        1
-    )
-    return frame
-
-
-def conversion_report(
-    plan: OutreachPlan,
-    found: dict[str, list[int]],
-    roster_name: str = "",
-    roster_rows: int = 0,
-) -> ConversionReport:
-    """Count conversions per batch and per area from which targets were found where.
-
-    Args:
-        plan: the saved plan.
-        found: target key -> the new roster's row numbers holding that person
-            (targets not found may be absent).
-        roster_name: the new roster's programme name (for titles).
-        roster_rows: how many rows the new roster has.
-
-    Returns:
-        The report; batch goals come from the plan; an area's goal is its
-        targets' share of their batches' goals (equal to the batch goal when
-        batches are by area), rounded.
-    """
-    targets = _target_areas(plan)
-    targets["reached"] = targets["target"].map(lambda k: bool(found.get(k))).astype(bool)
-    targets["found_at"] = targets["target"].map(
-        lambda k: LIST_SEPARATOR.join(f"row {r}" for r in sorted(found.get(k, [])))
-    )
-    people_per_batch = targets.groupby("batch", sort=False).agg(
-        people=("target", "size"), reached=("reached", "sum")
-    )
-    by_batch = pd.DataFrame(
-        {
-            "batch": [b.name for b in plan.batches],
-            "area": [b.area for b in plan.batches],
-            "goal": [int(b.goal) for b in plan.batches],
-        }
-    )
-    by_batch["people"] = by_batch["batch"].map(people_per_batch["people"]).fillna(0).astype(int)
-    by_batch["reached"] = by_batch["batch"].map(people_per_batch["reached"]).fillna(0).astype(int)
-    by_batch = _progress(by_batch[["batch", "area", "people", "goal", "reached"]])
-    by_area = (
-        targets.groupby("area", sort=False)
-        .agg(people=("target", "size"), goal=("goal_share", "sum"), reached=("reached", "sum"))
-        .reset_index()
-    )
-    by_area["goal"] = np.round(by_area["goal"].to_numpy() + 1e-9).astype(int)
-    by_area["reached"] = by_area["reached"].astype(int)
-    by_area = _progress(by_area.sort_values(["people", "area"], ascending=[False, True]))
-    return ConversionReport(
-        roster_name=roster_name,
-        roster_rows=int(roster_rows),
-        targets=targets.drop(columns="goal_share").reset_index(drop=True),
-        by_batch=by_batch.reset_index(drop=True),
-        by_area=by_area.reset_index(drop=True),
-    )
-
-
-def check_conversions(plan: OutreachPlan, new_roster, threshold: float = 0.8, progress=None):
-    """Match the plan's targets against a new roster and count who now appears.
-
-    The targets become one roster and ``new_roster`` another; the real
-    matching engine (``overlap.pipeline.match_rosters``) decides who is who,
-    exactly as for any two uploads.
-
-    Args:
-        plan: a plan loaded with ``OutreachPlan.from_json``.
-        new_roster: a ``MappedRoster`` (e.g. next season's tax-clinic roster).
-        threshold: the match probability at which two records count as one person.
-        progress: optional callback passed to the engine.
-
-    Returns:
-        A ``ConversionReport``.
-
-    Raises:
-        OverlapError: the plan has no targets or the roster no rows.
-    """
-    from overlap.pipeline import match_rosters
-
-    if not plan.targets:
-        raise OverlapError("The plan has no people on it, so there is nothing to follow up.")
-    roster_rows = len(new_roster.fields)
-    if roster_rows == 0:
-        raise OverlapError(f"{new_roster.name} has no rows of people.")
-    name = (
-        TARGETS_PROGRAMME if new_roster.name != TARGETS_PROGRAMME else TARGETS_PROGRAMME + " (plan)"
-    )
-    targets = targets_roster(plan, name=name)
-    keys = targets.attributes["target"].to_numpy()
-    result = match_rosters([targets, new_roster], threshold, None, progress)
-    records = result.records
-    is_target = (records["programme"] == name).to_numpy()
-    target_records = records[is_target]
-    # rows of the targets roster come back in order: row i is keys[i - 1]
-    target_keys = keys[target_records["row"].astype(int).to_numpy() - 1]
-    new_records = records[~is_target]
-    hits = pd.DataFrame(
-        {"target": target_keys, "person_id": target_records["person_id"].to_numpy()}
-    ).merge(new_records[["person_id", "row"]], on="person_id")
-    found = {
-        key: sorted({int(r) for r in rows})
-        for key, rows in hits.groupby("target")["row"].agg(list).items()
-    }
-    return conversion_report(plan, found, roster_name=new_roster.name, roster_rows=roster_rows)
-
-
-def progress_chart(by_batch: pd.DataFrame, title: str = "People reached against the goal"):
-    """A plotly bar chart: people reached per batch (or area), with the goal marked.
-
-    Args:
-        by_batch: ``ConversionReport.by_batch`` or ``.by_area``.
-        title: the chart title.
-
-    Returns:
-        A ``plotly.graph_objects.Figure``.
-    """
-    import plotly.graph_objects as go
-
-    label_column = "batch" if "batch" in by_batch.columns else "area"
-    labels = by_batch[label_column].astype("str").tolist()
-    reached = by_batch["reached"].astype(int).tolist()
-    goals = by_batch["goal"].astype(int).tolist()
-    met = [r >= g for r, g in zip(reached, goals, strict=True)]
-    figure = go.Figure()
-    figure.add_bar(
-        y=labels,
-        x=goals,
-        orientation="h",
-        name="Goal",
-        marker={"color": "rgba(0,0,0,0)", "line": {"color": "#555", "width": 2}},
-        hovertemplate="%{y}: goal %{x}<extra></extra>",
-    )
-    figure.add_bar(
-        y=labels,
-        x=reached,
-        orientation="h",
-        name="Reached",
-        marker={"color": ["#2e7d32" if m else "#f9a825" for m in met]},
-        text=[f"{r} of {g}" for r, g in zip(reached, goals, strict=True)],
-        textposition="outside",
-        hovertemplate="%{y}: %{x} reached<extra></extra>",
-    )
-    figure.update_layout(
-        title=title,
-        barmode="overlay",
-        xaxis_title="People",
-        yaxis={"autorange": "reversed"},
-        height=max(240, 48 * len(labels) + 120),
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 10, "r": 30, "t": 50, "b": 10},
-    )
-    return figure
-
-
-def follow_up_people(plan: OutreachPlan, report: ConversionReport) -> pd.DataFrame:
-    """Per target: display name, batch, area, reached and where (for calling or thanking)."""
-    names = {}
-    for target in plan.targets:
-        variants = target["records"] or [dict.fromkeys(MATCH_FIELDS, "")]
-        best = max(
-            variants,
-            key=lambda v: (
-                sum(bool(v[p]) for p in NAME_PARTS),
-                len(" ".join(v[p] for p in NAME_PARTS)),
-            ),
-        )
-        names[target["key"]] = " ".join(best[p] for p in NAME_PARTS if best[p]).title()
-    out = report.targets.copy()
-    out.insert(1, "name", out["target"].map(names).fillna(""))
-    return out

@@ -6,13 +6,8 @@ import streamlit as st
 
 from overlap.crypto import PassphraseError
 from overlap.errors import OverlapError
-from overlap.outreach import (
-    OutreachPlan,
-    check_conversions,
-    follow_up_people,
-    plan_batches_table,
-    progress_chart,
-)
+from overlap.follow_up import check_conversions, follow_up_people, progress_chart
+from overlap.outreach import OutreachPlan, plan_batches_table
 from ui import common, state
 
 st.title("Follow-up")

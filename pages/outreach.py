@@ -101,11 +101,24 @@ if len(attributes.columns):
     if filters < 5:
         st.button("Add another filter", icon=":material/add:", on_click=state.add_outreach_filter)
 
+carried = st.multiselect(
+    "Add columns from your rosters to the list",
+    list(attributes.columns),
+    key="outreach_columns",
+    help="For example preferred language: each person's values from all their records.",
+)
 conditions = TargetConditions(
     in_any=in_any, in_all=in_all, not_in=not_in, zips=zips, cities=cities, where=where
 )
 try:
-    people = build_target_list(records, conditions, attributes=attributes, links=result.links)
+    people = build_target_list(
+        records,
+        conditions,
+        attributes=attributes,
+        links=result.links,
+        as_typed=result.as_typed,
+        columns=carried,
+    )
 except OverlapError as error:
     st.error(str(error))
     st.stop()
@@ -127,8 +140,9 @@ with download_right:
         sheet_name="Outreach list",
     )
 st.caption(
-    "These files hold names and contact details: share them only with the people doing "
-    "the outreach. Cells that a spreadsheet could run as a formula start with a ' mark."
+    "Names, addresses and phones are shown as your rosters wrote them. These files hold "
+    "contact details: share them only with the people doing the outreach. A cell a "
+    "spreadsheet could run as a formula (one starting with = + - @) gets a ' mark in front."
 )
 
 if table.empty:

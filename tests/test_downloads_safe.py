@@ -257,13 +257,13 @@ SPREADSHEETS: dict[str, tuple[list[str], bool] | None] = {
     "dl_combos": ([PROGRAMME_A, PROGRAMME_B, f"{PROGRAMME_A} + {PROGRAMME_B}"], True),
     "dl_groups": (LANGUAGES + PROGRAMMES, True),
     "dl_reach": (LANGUAGES, True),
-    # outreach lists show cleaned names and phones ("Hyperlink Haddad"), not the cells typed
-    "outreach_download_csv": ([PROGRAMME_A], False),
-    "outreach_download_xlsx": ([PROGRAMME_A], False),
-    "outreach_download_batches": ([PROGRAMME_A], False),
+    # outreach lists show names as typed, hostile ones too (inside "first last" cells)
+    "outreach_download_csv": ([PROGRAMME_A, HYPERLINK, "@SUM(1)"], False),
+    "outreach_download_xlsx": ([PROGRAMME_A, HYPERLINK, "@SUM(1)"], False),
+    "outreach_download_batches": ([PROGRAMME_A, HYPERLINK, "@SUM(1)"], False),
     "follow_download_batch": None,  # batch names and counts
     "follow_download_area": None,
-    "follow_download_people": None,  # cleaned names, batches and new-roster row numbers
+    "follow_download_people": ([HYPERLINK], False),  # names as typed, batches, row numbers
     "ov_private_key_download": None,  # random ids and row numbers
     # each partner's own shared ids, with the other programmes they are in
     "ov_private_partner_0": ([PROGRAMME_B], True),
@@ -305,12 +305,21 @@ def test_spreadsheet_download_runs_no_formula_and_keeps_every_value(downloads, k
         assert _holds(cells, values, whole) == []
 
 
-def test_xlsx_downloads_keep_phones_and_negative_numbers_as_typed(downloads):
-    """No mark where none is needed: '+1 (555) ...' and '-5' read back exactly."""
-    _, data = downloads["outreach_download_xlsx"]
-    raw = [v for row in _xlsx_cells(data) for v in row if isinstance(v, str)]
-    assert any(v.startswith("+1 ") for v in raw)  # phones, as the list shows them
-    assert not any(v.startswith("'+1") for v in raw)
+def test_phones_and_negative_numbers_need_no_mark(downloads):
+    """No mark where none is needed: phones are written "(312) 555-1000" (nothing a
+    spreadsheet would run, in CSV as in XLSX) and '-5' reads back exactly."""
+    for key, cells in [
+        ("outreach_download_csv", _csv_cells(downloads["outreach_download_csv"][1])),
+        ("outreach_download_xlsx", _xlsx_cells(downloads["outreach_download_xlsx"][1])),
+    ]:
+        header, *rows = cells
+        phones = [row[header.index("phones")] for row in rows if row[header.index("phones")]]
+        assert phones, key
+        for cell in phones:
+            assert re.fullmatch(r"\(\d{3}\) \d{3}-\d{4}(; \(\d{3}\) \d{3}-\d{4})*", cell), (
+                key,
+                cell,
+            )
     _, data = downloads["dl_groups"]
     assert "-5" in [v for row in _csv_cells(data) for v in row]
 

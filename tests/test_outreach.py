@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from overlap.errors import OverlapError
+from overlap.follow_up import check_conversions, conversion_report, progress_chart
 from overlap.outreach import (
     MATCH_FIELDS,
     NO_AREA,
@@ -21,15 +22,12 @@ from overlap.outreach import (
     OutreachPlan,
     TargetConditions,
     build_target_list,
-    check_conversions,
-    conversion_report,
     display_targets,
     list_by_batch,
     make_batches,
     make_plan,
     merge_people,
     person_confidence,
-    progress_chart,
     select_people,
 )
 
@@ -151,7 +149,7 @@ def test_person_with_three_records_appears_once_with_every_phone_and_email(match
     assert len(maria) == 1
     row = maria.iloc[0]
     assert row["name"] == "Maria Luisa Garcia"  # the most complete name
-    assert sorted(row["phones"].split("; ")) == ["+1 312-555-0100", "+1 312-555-0199"]
+    assert sorted(row["phones"].split("; ")) == ["(312) 555-0100", "(312) 555-0199"]
     assert sorted(row["emails"].split("; ")) == ["maria@example.org", "mlg@example.org"]
     assert (row["street"], row["unit"], row["city"], row["state"], row["zip"]) == (
         "12 N Main St",

@@ -11,12 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from overlap.outreach import (
-    OutreachPlan,
-    TargetConditions,
-    build_target_list,
-    check_conversions,
-)
+from overlap.follow_up import check_conversions
+from overlap.outreach import OutreachPlan, TargetConditions, build_target_list
 from overlap.results import DEFAULT_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[2]
