@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -457,33 +456,89 @@ def reach_bar(ranked: pd.DataFrame, top: int = 15, suppress: bool = False) -> go
     )
 
 
-# --- ZIP bubble map -------------------------------------------------------------------------
+# --- ZIP map -------------------------------------------------------------------------------
+
+NOT_GIVEN = "(not given)"  # analyse's label for people with no value in a column
+MAP_LABELS = 12  # the largest areas are labelled with their ZIP; the rest on hover
 
 
-@lru_cache(maxsize=1)
-def _zip_table() -> pd.DataFrame:
-    """ZIP centroids from the packaged ``zipcodes`` dataset (no network)."""
-    import zipcodes
+def set_aside_unknown(
+    table: pd.DataFrame, column: str = "group", value: str = "union"
+) -> tuple[pd.DataFrame, int]:
+    """Rows of a table by area, without the "(not given)" row, and how many people it held.
 
-    rows = zipcodes.list_all()
-    table = pd.DataFrame(
-        {
-            "zip": [r["zip_code"] for r in rows],
-            "lat": pd.to_numeric([r["lat"] for r in rows], errors="coerce"),
-            "lon": pd.to_numeric([r["long"] for r in rows], errors="coerce"),
-            "place": [f"{r['city']}, {r['state']}" for r in rows],
-        }
+    People with no value are a count to show apart, never an area to rank.
+
+    Args:
+        table: ``analyse.overlap_by_group`` or ``reach_ranking`` output.
+        column: the area column.
+        value: the count column to add up for the people set aside.
+
+    Returns:
+        ``(known areas, people without an area)``.
+    """
+    unknown = (table[column].astype(str) == NOT_GIVEN).to_numpy()
+    people = int(table.loc[unknown, value].sum())
+    return table.loc[~unknown].reset_index(drop=True), people
+
+
+def _map_box(lon: np.ndarray, lat: np.ndarray, aspect: float = 2.0) -> tuple[tuple, tuple]:
+    """A view around the points, wide as the chart (``aspect``), with a margin.
+
+    At least ~30 km across, so county borders and shores around a city show.
+    """
+    if not len(lon):
+        return (-125.0, -66.0), (24.0, 50.0)
+    lat_span = max(float(np.ptp(lat)) * 1.3, 0.3)
+    # on a Mercator map a degree of longitude looks cos(latitude) as wide as one of latitude
+    squeeze = max(math.cos(math.radians(float(lat.mean()))), 0.2)
+    lon_span = max(float(np.ptp(lon)) * 1.3, aspect * lat_span / squeeze)
+    lat_span = max(lat_span, lon_span * squeeze / aspect)
+    lon_mid, lat_mid = (float(lon.min()) + float(lon.max())) / 2, float(lat.min() + lat.max()) / 2
+    return (
+        (lon_mid - lon_span / 2, lon_mid + lon_span / 2),
+        (lat_mid - lat_span / 2, lat_mid + lat_span / 2),
     )
-    return table.dropna(subset=["lat", "lon"]).drop_duplicates("zip").set_index("zip")
 
 
-def zip_centroids(zips: Sequence[str]) -> pd.DataFrame:
-    """Latitude, longitude and place name of each known 5-digit ZIP (unknown ones dropped)."""
-    table = _zip_table()
-    wanted = pd.Index([str(z).strip()[:5] for z in zips])
-    found = table.reindex(wanted).dropna(subset=["lat", "lon"])
-    found.index.name = "zip"
-    return found
+def _outline_traces(lon_range: tuple, lat_range: tuple) -> list[go.Scattergeo]:
+    """County (light) and state (darker) borders in the view, from the shipped outlines."""
+    from overlap.geo import outlines
+
+    wide = lon_range[1] - lon_range[0] > 8  # many states: county borders would be clutter
+    lines = outlines(lon_range, lat_range, counties=not wide)
+    return [
+        go.Scattergeo(
+            lon=lines[kind][0],
+            lat=lines[kind][1],
+            mode="lines",
+            line={"color": color, "width": width},
+            hoverinfo="skip",
+            showlegend=False,
+            name=kind,
+        )
+        for kind, color, width in (("counties", "#b9c0c8", 0.8), ("states", "#6b7280", 1.6))
+    ]
+
+
+def _bubble_labels(where: pd.DataFrame) -> tuple[list[str], str]:
+    """Each of the largest bubbles labelled with its ZIP, and its town when not the main one.
+
+    Returns:
+        ``(labels, main place)``; labels sit inside their own bubble, so two labels
+        only touch where the bubbles do.
+    """
+    places = where["place"].astype(str)
+    main = places.mode().iloc[0] if len(places) else ""
+    labels = []
+    for i, (zip_code, town, place) in enumerate(
+        zip(where.index, where["city"], places, strict=True)
+    ):
+        if i >= MAP_LABELS:
+            labels.append("")
+        else:
+            labels.append(zip_code if place == main else f"{zip_code}<br><i>{town}</i>")
+    return labels, main
 
 
 def zip_bubble_map(
@@ -492,64 +547,112 @@ def zip_bubble_map(
     zip_column: str = "group",
     suppress: bool = False,
     title: str = "People by ZIP code",
+    tiles: str | None = None,
 ) -> go.Figure:
-    """Bubbles at ZIP centroids, area proportional to ``value``.
+    """Bubbles at ZIP centroids over county and state borders, area proportional to ``value``.
 
-    Drawn on plain longitude/latitude axes (no map tiles to fetch), with the
-    latitude scaled so distances look right. Groups that are not a known ZIP
-    are left out and counted in the subtitle.
+    Everything drawn ships with Overlap (``overlap.geo``): the map works with no
+    network and asks plotly for no base map (``geo.visible`` off, so plotly.js
+    never fetches its own outlines). ``tiles`` (a ``{z}/{x}/{y}`` URL that
+    whoever runs the server configured) draws a tile map instead: each viewer's
+    browser then asks that service for the tiles around these ZIPs.
+
+    Args:
+        table: one row per area, with ``zip_column`` and ``value`` (counts).
+        value: the count to draw.
+        zip_column: the column holding ZIP codes.
+        suppress: hide counts below 11.
+        title: the chart title.
+        tiles: a tile URL template, or None for the shipped outlines.
+
+    Returns:
+        A plotly figure; people without a ZIP, or with one not in the ZIP
+        table, are counted in the subtitle, not drawn.
     """
-    zips = table[zip_column].astype(str).str[:5]
-    where = _zip_table().reindex(pd.Index(zips.tolist()))
-    known = where["lat"].notna().to_numpy() & where["lon"].notna().to_numpy()
-    where = where[known]
-    missing = int((~known).sum())
-    counts = table[value].astype(int).to_numpy()[known]
+    from overlap.geo import zip_table
+
+    known_table, not_given = set_aside_unknown(table, zip_column, value)
+    zips = known_table[zip_column].astype(str).str[:5]
+    where = zip_table().reindex(pd.Index(zips.tolist()))
+    found = where["lat"].notna().to_numpy()
+    counts = known_table[value].astype(int).to_numpy()
+    off_map = not_given + int(counts[~found].sum())
+    where, counts = where[found], counts[found]
+    order = np.argsort(-counts, kind="stable")
+    where, counts = where.iloc[order], counts[order]
     shown = np.where(suppress & (counts > 0) & (counts < SMALL_CELL_THRESHOLD), 0, counts)
-    shown = shown.astype(float)
     biggest = float(shown.max()) if len(shown) and shown.max() > 0 else 1.0
-    lat = where["lat"].to_numpy(dtype=float)
-    places = where["place"].astype(str).tolist()
-    scatter = go.Scatter(
-        x=where["lon"].to_numpy(dtype=float),
-        y=lat,
-        mode="markers+text",
-        text=where.index.tolist(),
-        textposition="top center",
+    labels, main_place = _bubble_labels(where)
+    bubbles = dict(
+        lon=where["lon"].to_numpy(dtype=float),
+        lat=where["lat"].to_numpy(dtype=float),
         marker={
-            "size": np.where(shown > 0, shown, 0.5),
+            "size": np.where(shown > 0, shown, 0.5).astype(float),
             "sizemode": "area",
-            "sizeref": 2.0 * biggest / (55.0**2),
+            "sizeref": 2.0 * biggest / (60.0**2),
             "sizemin": 4,
             "color": PALETTE[0],
-            "opacity": 0.6,
-            "line": {"color": "white", "width": 1},
+            "opacity": 0.65,
         },
         customdata=[
-            [place, _count_text(n, suppress)] for place, n in zip(places, counts, strict=True)
+            [z, place, _count_text(n, suppress)]
+            for z, place, n in zip(where.index, where["place"], counts, strict=True)
         ]
         or None,
-        hovertemplate="ZIP %{text} (%{customdata[0]}): %{customdata[1]} people<extra></extra>",
+        hovertemplate="ZIP %{customdata[0]} (%{customdata[1]}): %{customdata[2]} people"
+        "<extra></extra>",
+        showlegend=False,
+        name="people",
     )
-    mean_lat = float(lat.mean()) if len(lat) else 40.0
-    subtitle = f"<br><sup>{missing} group(s) without a known ZIP not shown</sup>" if missing else ""
-    return go.Figure(
-        data=[scatter],
-        layout={
-            "xaxis": {"title": {"text": "longitude"}, "showgrid": True, "zeroline": False},
-            "yaxis": {
-                "title": {"text": "latitude"},
-                "scaleanchor": "x",
-                "scaleratio": 1 / max(math.cos(math.radians(mean_lat)), 0.2),
-                "showgrid": True,
-                "zeroline": False,
-            },
-            "title": {"text": title + subtitle},
-            "height": 520,
-            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-            "plot_bgcolor": "#f4f7f9",
-        },
+    subtitle = (
+        f"<br><sup>{off_map:,} people with no ZIP on file, or a ZIP not in the ZIP table, "
+        "are counted apart, not on the map</sup>"
+        if off_map
+        else ""
     )
+    around = f" — around {main_place}" if main_place else ""
+    layout = {
+        "title": {"text": title + around + subtitle},
+        "height": 560,
+        "margin": {"l": 0, "r": 0, "t": 70, "b": 0},
+    }
+    lon_range, lat_range = _map_box(bubbles["lon"], bubbles["lat"])
+    if tiles:
+        return _tile_map(bubbles, tiles, lon_range, lat_range, layout)
+    traces = _outline_traces(lon_range, lat_range)
+    traces.append(
+        go.Scattergeo(
+            **bubbles,
+            text=labels,
+            mode="markers+text",
+            textposition="middle center",
+            textfont={"size": 11, "color": "#111827", "shadow": "auto"},
+        )
+    )
+    layout["geo"] = {
+        "visible": False,  # no plotly base map: nothing is fetched
+        "projection": {"type": "mercator"},
+        "lonaxis": {"range": list(lon_range)},
+        "lataxis": {"range": list(lat_range)},
+        "bgcolor": "#f7f9fb",
+    }
+    return go.Figure(data=traces, layout=layout)
+
+
+def _tile_map(bubbles: dict, tiles: str, lon_range, lat_range, layout: dict) -> go.Figure:
+    """The bubbles on tiles from the service the server's operator configured."""
+    style = {
+        "version": 8,
+        "sources": {"tiles": {"type": "raster", "tiles": [tiles], "tileSize": 256}},
+        "layers": [{"id": "tiles", "type": "raster", "source": "tiles"}],
+    }
+    span = max(lon_range[1] - lon_range[0], lat_range[1] - lat_range[0], 0.01)
+    layout["map"] = {
+        "style": style,
+        "center": {"lon": sum(lon_range) / 2, "lat": sum(lat_range) / 2},
+        "zoom": float(np.clip(np.log2(360 / span) - 0.5, 1, 15)),
+    }
+    return go.Figure(data=[go.Scattermap(**bubbles, mode="markers")], layout=layout)
 
 
 # --- Match-weight waterfall -----------------------------------------------------------------

@@ -32,7 +32,9 @@ if len(partners) < 1:
     st.stop()
 
 suppress = common.suppress_toggle("suppress_reach")
-ranked = analyse.reach_ranking(records, options[label], partners, result.attributes)
+ranked, not_given = charts.set_aside_unknown(
+    analyse.reach_ranking(records, options[label], partners, result.attributes)
+)
 rank_options = {"everyone the partners reach": "union"} | {
     f"people new to {p}": f"new to {p}" for p in partners if len(partners) > 1
 }
@@ -60,10 +62,15 @@ if best is not None:
             f"{reached_text} people the partners reach there."
         )
 st.plotly_chart(charts.reach_bar(ranked, top=top, suppress=suppress), key="reach_bar")
+common.not_given_note(not_given, label)
 if options[label] == "zip":
     st.plotly_chart(
         charts.zip_bubble_map(
-            ranked, value="union", suppress=suppress, title="People reached, by ZIP"
+            ranked,
+            value="union",
+            suppress=suppress,
+            title="People reached, by ZIP",
+            tiles=common.map_tiles(),
         ),
         key="reach_map",
     )

@@ -127,6 +127,7 @@ if "zip" in records.columns and (records["zip"] != "").any():
             value="shared",
             suppress=suppress,
             title="People shared by 2+ programmes, by ZIP",
+            tiles=common.map_tiles(),
         ),
         key="zip_map",
     )
@@ -138,10 +139,12 @@ options = common.group_columns(result)
 if options:
     label = st.selectbox("Group people by", list(options), key="overlap_group")
     table = analyse.overlap_by_group(records, options[label], result.attributes)
+    known, not_given = charts.set_aside_unknown(table)
     st.plotly_chart(
-        charts.bar_by_group(table, programmes, suppress=suppress, title=f"People by {label}"),
+        charts.bar_by_group(known, programmes, suppress=suppress, title=f"People by {label}"),
         key="group_bars",
     )
+    common.not_given_note(not_given, label)
     shown_table = analyse.suppress_small_counts(table) if suppress else table
     st.dataframe(shown_table.rename(columns={"group": label}), hide_index=True, width="stretch")
     common.download_counts(

@@ -138,18 +138,67 @@ def test_bar_by_group_draws_each_programme_and_shared():
 
 
 def test_zip_centroids_come_from_the_packaged_dataset():
-    found = charts.zip_centroids(["02139", "00000"])
+    from overlap.geo import zip_centroids
+
+    found = zip_centroids(["02139", "00000"])
     assert list(found.index) == ["02139"]
     assert found.loc["02139", "lat"] == pytest.approx(42.36, abs=0.05)
     assert "Cambridge" in found.loc["02139", "place"]
 
 
-def test_zip_map_places_known_zips_and_counts_unknown():
-    table = pd.DataFrame({"group": ["60601", "02139", "(not given)"], "union": [30, 5, 2]})
+def test_zip_map_draws_places_and_sets_unknown_areas_apart():
+    table = pd.DataFrame(
+        {"group": ["60623", "60804", "99999", "(not given)"], "union": [30, 5, 4, 529]}
+    )
     fig = charts.zip_bubble_map(table, suppress=True)
-    assert list(fig.data[0].text) == ["60601", "02139"]
-    assert "1 group(s)" in fig.layout.title.text
-    assert [row[1] for row in fig.data[0].customdata] == ["30", "<11"]
+    bubbles = fig.data[-1]
+    assert list(bubbles.text) == ["60623", "60804<br><i>Cicero</i>"]  # largest first
+    assert "around Chicago, IL" in fig.layout.title.text
+    assert [row[2] for row in bubbles.customdata] == ["30", "<11"]
+    assert "533 people with no ZIP on file" in fig.layout.title.text  # (not given) + unknown ZIP
+    assert "(not given)" not in str(bubbles.customdata)
+    # real geography from the shipped outlines, and no base map plotly would fetch
+    counties, states = fig.data[0], fig.data[1]
+    assert sum(v is None for v in [*counties.lon, *states.lon]) > 0  # e.g. the lake shore
+    assert fig.layout.geo.visible is False
+    assert not any(getattr(fig.layout.geo, f"show{k}") for k in ("land", "ocean", "lakes"))
+
+
+def test_set_aside_unknown_never_ranks_not_given():
+    table = pd.DataFrame({"group": ["(not given)", "60623"], "union": [529, 40], "shared": [3, 9]})
+    known, people = charts.set_aside_unknown(table)
+    assert known["group"].tolist() == ["60623"] and people == 529
+    assert charts.set_aside_unknown(table, value="shared")[1] == 3
+
+
+def test_a_configured_tile_service_is_the_only_thing_the_map_would_call():
+    table = pd.DataFrame({"group": ["60623"], "union": [12]})
+    url = "https://tiles.example.org/{z}/{x}/{y}.png"
+    fig = charts.zip_bubble_map(table, tiles=url)
+    assert fig.layout.map.style["sources"]["tiles"]["tiles"] == (url,) or fig.layout.map.style[
+        "sources"
+    ]["tiles"]["tiles"] == [url]
+    assert "https://" not in charts.zip_bubble_map(table).to_json()
+
+
+def test_outlines_decode_like_the_plain_reference():
+    from hypothesis import given, settings
+    from hypothesis import strategies as hs
+
+    from overlap.geo import decode_arcs, decode_arcs_plain
+
+    point = hs.tuples(hs.integers(-500, 500), hs.integers(-500, 500))
+
+    @settings(max_examples=60, deadline=None)
+    @given(hs.lists(hs.lists(point, min_size=1, max_size=6), min_size=1, max_size=6))
+    def check(arcs):
+        points, starts = decode_arcs([[list(p) for p in a] for a in arcs], [0.5, 0.25], [-10, 3])
+        plain = decode_arcs_plain(arcs, [0.5, 0.25], [-10, 3])
+        assert [len(a) for a in plain] == list(starts[1:] - starts[:-1])
+        flat = [v for a in plain for p in a for v in p]
+        assert points.ravel().tolist() == pytest.approx(flat)
+
+    check()
 
 
 def test_waterfall_sums_prior_and_weights():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -341,4 +342,23 @@ def reach_ranges(
             ),
             hide_index=True,
             width="stretch",
+        )
+
+
+#: A tile service (a ``{z}/{x}/{y}`` URL) for the maps, set by whoever runs the server;
+#: unset, maps draw only the outlines that ship with Overlap and nothing is fetched.
+TILES_SETTING = "OVERLAP_MAP_TILES"
+
+
+def map_tiles() -> str | None:
+    """The tile service the server's operator configured, or None (the default: no service)."""
+    return os.environ.get(TILES_SETTING) or None
+
+
+def not_given_note(people: int, label: str) -> None:
+    """Say how many people have no value in the grouping column (listed apart, never ranked)."""
+    if people:
+        st.caption(
+            f"{people:,} people have no {label} on file: they are counted apart here, "
+            "not ranked as an area."
         )
