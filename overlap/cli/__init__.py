@@ -14,7 +14,7 @@ import sys
 from overlap.cli.output import tell
 from overlap.errors import OverlapError
 
-SUBCOMMANDS = ["inspect", "match", "export", "encode"]
+SUBCOMMANDS = ["inspect", "match", "export", "encode", "report"]
 
 
 def build_parser() -> argparse.ArgumentParser:
