@@ -442,3 +442,34 @@ def from_columns(records: pd.DataFrame) -> pd.DataFrame | None:
         return None
     typed = records[columns].fillna("").astype(pd.StringDtype("pyarrow"))
     return typed.rename(columns=lambda c: str(c)[len(COLUMN_PREFIX) :])
+
+
+# --------------------------------------------------------------------------- one record
+
+
+def record_as_typed(fields: dict[str, str]) -> dict[str, str]:
+    """One record's details exactly as its roster wrote them, for a reviewer to judge.
+
+    Args:
+        fields: the record's as-typed fields (a row of ``MatchResult.as_typed``).
+
+    Returns:
+        ``{"Name", "Date of birth", "Sex", "Address", "Phone", "Email"}`` -> the
+        value as typed (nothing re-ordered or re-capitalised; "" where empty).
+    """
+
+    def get(name: str) -> str:
+        return " ".join(str(fields.get(name, "") or "").split())
+
+    parts = " ".join(get(c) for c in NAME_FIELDS[1:]).strip()
+    street = " ".join(v for v in (get("street"), get("unit")) if v)
+    place = " ".join(v for v in (get("state"), get("zip")) if v)
+    line = ", ".join(v for v in (street, get("city"), place) if v)
+    return {
+        "Name": get("full_name") or " ".join(parts.split()),
+        "Date of birth": get("dob"),
+        "Sex": get("sex"),
+        "Address": get("address") or line,
+        "Phone": get("phone"),
+        "Email": get("email"),
+    }

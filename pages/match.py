@@ -46,8 +46,8 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
-        c: st.column_config.ProgressColumn(c, format="%.0f%%", min_value=0.0, max_value=100.0)
-        for c in percent_columns
+        "Programme": st.column_config.TextColumn("Programme", pinned=True),
+        **{c: st.column_config.NumberColumn(c, format="%.0f%%") for c in percent_columns},
     },
 )
 links = pd.DataFrame(unlinkable)

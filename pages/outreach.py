@@ -35,21 +35,21 @@ programmes = list(dict.fromkeys(records["programme"].astype(str)))
 
 # --- Who ----------------------------------------------------------------------------------
 st.subheader("Who should be on the list?")
-left, middle, right = st.columns(3)
-in_any = left.multiselect(
+# one picker per row: with many programmes, every chosen name stays readable
+in_any = st.multiselect(
     "People in any of",
     programmes,
     default=programmes[:1],
     key="outreach_in_any",
     help="Leave empty to start from everyone in every roster.",
 )
-in_all = middle.multiselect(
+in_all = st.multiselect(
     "…and in every one of",
     programmes,
     key="outreach_in_all",
     help="Only people found in all of these programmes.",
 )
-not_in = right.multiselect(
+not_in = st.multiselect(
     "…but not in",
     programmes,
     default=programmes[1:2],

@@ -5,6 +5,7 @@ import streamlit as st
 
 from overlap import analyse, charts
 from ui import common, state
+from ui.board_report import board_report_block
 
 st.title("Where working together reaches the most people")
 
@@ -16,17 +17,21 @@ records = result.records
 membership = analyse.person_programmes(records)
 all_programmes = list(membership.columns)
 
-left, right = st.columns(2)
-with left:
-    partners = st.multiselect(
-        "Partners in the initiative", all_programmes, default=all_programmes, key="reach_partners"
+partners = (
+    st.pills(
+        "Partners in the initiative",
+        all_programmes,
+        selection_mode="multi",
+        default=all_programmes,
+        key="reach_partners",
     )
+    or []
+)
 options = common.group_columns(result)
-with right:
-    if not options:
-        st.info("No column to group by: the rosters have no ZIP, city or extra columns.")
-        st.stop()
-    label = st.selectbox("Areas (or any column)", list(options), key="reach_group")
+if not options:
+    st.info("No column to group by: the rosters have no ZIP, city or extra columns.")
+    st.stop()
+label = st.selectbox("Areas (or any column)", list(options), key="reach_group")
 if len(partners) < 1:
     st.info("Choose at least one partner.")
     st.stop()
@@ -113,3 +118,5 @@ if len(partners) >= 2:
         hide_index=True,
         width="stretch",
     )
+
+board_report_block("reach_report", partners=partners, column=options[label])

@@ -3,8 +3,10 @@
 import math
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
+from overlap.as_typed import record_as_typed
 from overlap.charts import waterfall_figure
 from overlap.crypto import MIN_PASSPHRASE_CHARS, PassphraseError
 from overlap.errors import OverlapError
@@ -70,13 +72,25 @@ else:
     )
     a = records.loc[int(pair["rid_a"])]
     b = records.loc[int(pair["rid_b"])]
+    done = counts["same"] + counts["different"] + counts["skipped"]
+    total = done + len(queue)
     with st.container(border=True):
+        st.progress(done / total if total else 1.0, text=f"Pair {done + 1:,} of {total:,}")
         st.markdown(
-            f"**Pair 1 of {len(queue):,}** — row {key[1]} of “{key[0]}” and row {key[3]} of “{key[2]}”: "
-            f"{float(pair['probability']):.0%} likely the same person."
+            f"Row {key[1]} of “{key[0]}” and row {key[3]} of “{key[2]}”: "
+            f"**{float(pair['probability']):.0%}** likely the same person."
         )
-        left, right = st.columns([1, 1])
-        with left:
+        typed_a = record_as_typed(result.as_typed.loc[int(pair["rid_a"])].to_dict())
+        typed_b = record_as_typed(result.as_typed.loc[int(pair["rid_b"])].to_dict())
+        typed, cleaned = st.columns([1, 1])
+        with typed:
+            st.markdown("**As typed in the rosters**")
+            shown = pd.DataFrame(
+                {f"{key[0]} (row {key[1]})": typed_a, f"{key[2]} (row {key[3]})": typed_b}
+            )
+            st.table(shown[(shown != "").any(axis=1)])
+        with cleaned:
+            st.markdown("**As Overlap compared them (cleaned)**")
             table = side_by_side(a, b).rename(
                 columns={
                     "first record": f"{key[0]} (row {key[1]})",
@@ -84,12 +98,13 @@ else:
                 }
             )
             st.dataframe(table, hide_index=True, width="stretch")
-        with right:
-            weights = _weights(pair)
-            evidence = explain_levels(pair, result.comparisons, a, b)
-            pro = [e.text for e in evidence if e.direction == FOR]
-            con = [e.text for e in evidence if e.direction == AGAINST]
-            other = [e.text for e in evidence if e.direction not in (FOR, AGAINST)]
+        weights = _weights(pair)
+        evidence = explain_levels(pair, result.comparisons, a, b)
+        pro = [e.text for e in evidence if e.direction == FOR]
+        con = [e.text for e in evidence if e.direction == AGAINST]
+        other = [e.text for e in evidence if e.direction not in (FOR, AGAINST)]
+        reasons, chart = st.columns([1, 1])
+        with reasons:
             st.markdown("**Points to the same person**")
             st.markdown("\n".join(f"- {t}" for t in pro) or "- nothing in particular")
             st.markdown("**Points to different people**")
@@ -98,28 +113,55 @@ else:
                 st.markdown("**Worth knowing**")
                 st.markdown("\n".join(f"- {t}" for t in other))
         if weights:
-            total = float(pair.get("match_weight", math.nan))
-            st.plotly_chart(
-                waterfall_figure(
-                    weights, _prior_weight(pair), None if math.isnan(total) else total
-                ),
-                key="waterfall",
-            )
+            total_weight = float(pair.get("match_weight", math.nan))
+            with chart:
+                st.plotly_chart(
+                    waterfall_figure(
+                        weights,
+                        _prior_weight(pair),
+                        None if math.isnan(total_weight) else total_weight,
+                    ),
+                    key="waterfall",
+                )
         b1, b2, b3 = st.columns(3)
         if b1.button(
-            "Same person", type="primary", icon=":material/check:", key="accept", width="stretch"
+            "Same person",
+            type="primary",
+            icon=":material/check:",
+            key="accept",
+            width="stretch",
+            shortcut="S",
         ):
             state.decide(key, "same")
             st.rerun()
-        if b2.button("Different people", icon=":material/close:", key="reject", width="stretch"):
+        if b2.button(
+            "Different people",
+            icon=":material/close:",
+            key="reject",
+            width="stretch",
+            shortcut="D",
+        ):
             state.decide(key, "different")
             st.rerun()
-        if b3.button("Not sure — skip", icon=":material/skip_next:", key="skip", width="stretch"):
+        if b3.button(
+            "Not sure — skip",
+            icon=":material/skip_next:",
+            key="skip",
+            width="stretch",
+            shortcut="N",
+        ):
             state.decide(key, "skip")
             st.rerun()
+        st.caption(
+            "Keyboard: **S** same person · **D** different people · **N** not sure · **U** undo"
+        )
 
 if st.button(
-    "Undo my last decision", icon=":material/undo:", key="undo", disabled=not state.can_undo()
+    "Undo my last decision",
+    icon=":material/undo:",
+    key="undo",
+    disabled=not state.can_undo(),
+    shortcut="U",
 ):
     state.undo()
     st.rerun()

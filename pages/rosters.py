@@ -134,7 +134,7 @@ if not entries:
     st.info("No rosters yet. Add your files above, or try the sample rosters to see how it works.")
 for entry in entries:
     with st.container(border=True):
-        st.subheader(f"{entry.programme}")
+        st.subheader(entry.programme)
         st.caption(f"From {entry.file_name}: {_describe(entry.roster)}")
         name_col, sector_col, remove_col = st.columns([3, 2, 1], vertical_alignment="bottom")
         name_key, sector_key = f"name_{entry.key}", f"sector_{entry.key}"
@@ -169,7 +169,13 @@ for entry in entries:
             st.caption(f"ℹ️ {note}")
 
         problems = entry.roster.problems
-        tab_columns, tab_problems, tab_preview = st.tabs(
+        # collapsed once there are several rosters, so eight of them still fit on a screen or two
+        details = st.expander(
+            f"Columns, problems ({len(problems)}) and preview",
+            expanded=len(entries) <= 2 or bool(missing_required(entry.mapping)),
+            key=f"details_{entry.key}",
+        )
+        tab_columns, tab_problems, tab_preview = details.tabs(
             ["Columns", f"Problems found ({len(problems)})", "Preview"]
         )
         with tab_columns:

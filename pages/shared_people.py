@@ -5,6 +5,7 @@ import streamlit as st
 
 from overlap import analyse, charts
 from ui import common, state
+from ui.board_report import board_report_block
 
 st.title("Who your programmes share")
 
@@ -29,42 +30,45 @@ def show(n: int) -> str:
 st.subheader("At a glance")
 top = st.columns(3)
 top[0].metric(
-    "People reached, all programmes together",
+    "People reached (each once)",
     show(summary["union_people"]),
-    help="Each person counted once, however many programmes they are in.",
+    help="All programmes together: each person counted once, however many programmes they are in.",
 )
-top[1].metric("People in two or more programmes", show(shared_people))
+top[1].metric("In two or more programmes", show(shared_people))
 top[2].metric("Records uploaded", f"{len(records):,}")
 common.how_sure(summary, shared_people, suppress)
-per = st.columns(min(len(programmes), 4))
-for i, name in enumerate(programmes):
-    info = summary["programmes"][name]
-    per[i % len(per)].metric(
-        f"People in {name}",
-        show(info["people"]),
-        help=f"{info['records']:,} records; {int(duplicates.loc[name, 'duplicates']):,} of them "
-        "repeat someone already on this roster.",
-    )
-dup_total = int(duplicates["duplicates"].sum())
-if dup_total:
-    st.caption(
-        "Duplicates found inside each roster (records that are the same person as another "
-        "record of the same roster): "
-        + ", ".join(f"{name} {int(duplicates.loc[name, 'duplicates']):,}" for name in programmes)
-        + "."
-    )
+# One row per programme (a table wraps long programme names; metrics would cut them off)
+st.table(
+    pd.DataFrame(
+        {
+            "Programme": programmes,
+            "People": [show(summary["programmes"][p]["people"]) for p in programmes],
+            "Records": [f"{summary['programmes'][p]['records']:,}" for p in programmes],
+            "Repeats inside the roster": [
+                f"{int(duplicates.loc[p, 'duplicates']):,}" for p in programmes
+            ],
+        }
+    ).set_index("Programme"),
+)
+st.caption(
+    "Repeats inside the roster: records that are the same person as another record of the "
+    "same roster."
+)
 
 st.subheader("How the programmes overlap")
 if 2 <= len(programmes) <= 3:
     st.plotly_chart(charts.venn_figure(membership, suppress=suppress), key="venn")
 elif len(programmes) > 3:
-    venn_of = st.multiselect(
-        "Draw the circles (Venn diagram) for two or three programmes",
-        programmes,
-        default=programmes[:3],
-        max_selections=3,
-        key="venn_programmes",
-    )
+    venn_of = (
+        st.pills(
+            "Draw the circles (Venn diagram) for two or three programmes",
+            programmes,
+            selection_mode="multi",
+            default=programmes[:3],
+            key="venn_programmes",
+        )
+        or []
+    )[:3]
     if len(venn_of) >= 2:
         chosen = membership[venn_of]
         st.plotly_chart(
@@ -156,6 +160,8 @@ if options:
     )
 else:
     st.info("No column to group by: the rosters have no ZIP, city or extra columns.")
+
+board_report_block("overlap_report")
 
 st.page_link(
     common.PAGES["reach"],

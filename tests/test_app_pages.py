@@ -251,11 +251,12 @@ def test_overlap_page_headline_numbers(matched):
     assert not at.exception
     summary = analyse.overlap_summary(at.session_state["ov_result"].records)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["People reached, all programmes together"] == f"{summary['union_people']:,}"
-    for name, info in summary["programmes"].items():
-        assert metrics[f"People in {name}"] == f"{info['people']:,}"
+    assert metrics["People reached (each once)"] == f"{summary['union_people']:,}"
     shared = summary["pairwise"][0]["shared_people"]
-    assert metrics["People in two or more programmes"] == f"{shared:,}"
+    assert metrics["In two or more programmes"] == f"{shared:,}"
+    per_programme = at.table[0].value  # a table, so long programme names wrap
+    for name, info in summary["programmes"].items():
+        assert per_programme.loc[name, "People"] == f"{info['people']:,}"
 
 
 def test_overlap_page_hides_small_counts_when_asked(matched):
@@ -577,3 +578,45 @@ def test_one_page_list_names_every_page_file_and_keeps_the_url_paths():
 def test_no_page_file_shadows_the_library():
     """`python pages/review.py` must find the overlap package, not a page of that name."""
     assert not (ROOT / "pages" / "overlap.py").exists()
+
+
+def test_review_shows_each_record_as_typed_beside_the_cleaned_values():
+    at = _matched()
+    at.switch_page("pages/review.py").run()
+    assert not at.exception
+    result = at.session_state["ov_result"]
+    typed = at.table[0].value
+    columns = list(typed.columns)
+    # the tax clinic wrote "Last, First" in one column: the reviewer sees exactly that
+    clinic = next(c for c in columns if c.startswith("tax_clinic"))
+    row = int(clinic.split("row ")[1].rstrip(")"))
+    rid = int(
+        result.records.index[
+            (result.records["programme"] == "tax_clinic") & (result.records["row"] == row)
+        ][0]
+    )
+    assert typed.loc["Name", clinic] == result.as_typed.loc[rid, "full_name"]
+    assert "," in typed.loc["Name", clinic]
+    assert any("Pair 1 of" in (p.proto.text or "") for p in at.get("progress"))
+    shortcuts = {b.key: b.proto.shortcut.upper() for b in at.button}
+    assert [shortcuts[k] for k in ("accept", "reject", "skip", "undo")] == ["S", "D", "N", "U"]
+
+
+def test_the_board_report_is_one_click_on_overlap_and_holds_no_name(matched):
+    import io
+
+    from pypdf import PdfReader
+
+    at = matched
+    at.switch_page("pages/shared_people.py").run()
+    at.button(key="overlap_report_make").click().run()
+    assert not at.exception
+    buttons = {b.key for b in at.download_button}
+    assert {"overlap_report_pdf", "overlap_report_html"} <= buttons
+    pdf, page = at.session_state["ov_board_reports"]["overlap_report"][1]
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    summary = analyse.overlap_summary(at.session_state["ov_result"].records)
+    assert f"{summary['union_people']:,}" in text
+    for person in PEOPLE:
+        assert person["last"] not in text and person["street"] not in text
+        assert person["last"] not in page.decode()

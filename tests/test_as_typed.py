@@ -247,3 +247,23 @@ def test_the_as_typed_fields_survive_a_match_folder(result, tmp_path):
     back = as_typed.from_columns(read_safe_csv(path))
     pd.testing.assert_frame_equal(back, result.as_typed.reset_index(drop=True), check_dtype=False)
     assert as_typed.from_columns(pd.DataFrame({"programme": ["a"]})) is None
+
+
+def test_a_record_for_review_is_shown_exactly_as_typed():
+    shown = as_typed.record_as_typed(
+        {
+            "full_name": "ALCANTAR, JOSE",
+            "dob": "02/03/1980",
+            "street": "4521 W 26TH ST",
+            "zip": "60623",
+            "phone": "+1 773 555 0142",
+        }
+    )
+    assert shown == {
+        "Name": "ALCANTAR, JOSE",
+        "Date of birth": "02/03/1980",
+        "Sex": "",
+        "Address": "4521 W 26TH ST, 60623",
+        "Phone": "+1 773 555 0142",
+        "Email": "",
+    }

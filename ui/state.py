@@ -61,6 +61,7 @@ _DEFAULTS: dict[str, Callable[[], object]] = {
     "private_result": lambda: None,
     "draws": lambda: None,
     "first_ranges": lambda: None,
+    "board_reports": dict,
 }
 
 
@@ -660,3 +661,16 @@ def ranges_before_review() -> dict | None:
     ranges = summary_ranges(draw_counts(plain))
     _set("first_ranges", (fingerprint, current.threshold, ranges))
     return ranges
+
+
+def board_report(key: str, fingerprint: tuple) -> tuple[bytes, bytes] | None:
+    """The board report (PDF, HTML) made on a page for these inputs, or None.
+
+    It holds counts only (no person), so keeping it in the session is harmless.
+    """
+    stored = _get("board_reports").get(key)
+    return stored[1] if stored is not None and stored[0] == fingerprint else None
+
+
+def set_board_report(key: str, fingerprint: tuple, files: tuple[bytes, bytes]) -> None:
+    _get("board_reports")[key] = (fingerprint, files)
