@@ -20,6 +20,7 @@ import html
 import os
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -209,7 +210,9 @@ def render_svgs(figs: dict[str, object], width: int = 900, height: int | None = 
             "(scripts/install_browser.sh) or set OVERLAP_CHROMIUM."
         )
     try:
-        return asyncio.run(_render(figs, width, height))
+        # its own thread and event loop: the caller may already run one (a server, a browser test)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, _render(figs, width, height)).result()
     except OverlapError:
         raise
     except Exception as error:  # noqa: BLE001 - one sentence, no traceback

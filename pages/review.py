@@ -77,7 +77,7 @@ else:
     with st.container(border=True):
         st.progress(done / total if total else 1.0, text=f"Pair {done + 1:,} of {total:,}")
         st.markdown(
-            f"Row {key[1]} of “{key[0]}” and row {key[3]} of “{key[2]}”: "
+            f"**A**: row {key[1]} of “{key[0]}” and **B**: row {key[3]} of “{key[2]}”: "
             f"**{float(pair['probability']):.0%}** likely the same person."
         )
         typed_a = record_as_typed(result.as_typed.loc[int(pair["rid_a"])].to_dict())
@@ -85,19 +85,12 @@ else:
         typed, cleaned = st.columns([1, 1])
         with typed:
             st.markdown("**As typed in the rosters**")
-            shown = pd.DataFrame(
-                {f"{key[0]} (row {key[1]})": typed_a, f"{key[2]} (row {key[3]})": typed_b}
-            )
+            shown = pd.DataFrame({"A": typed_a, "B": typed_b})
             st.table(shown[(shown != "").any(axis=1)])
         with cleaned:
             st.markdown("**As Overlap compared them (cleaned)**")
-            table = side_by_side(a, b).rename(
-                columns={
-                    "first record": f"{key[0]} (row {key[1]})",
-                    "second record": f"{key[2]} (row {key[3]})",
-                }
-            )
-            st.dataframe(table, hide_index=True, width="stretch")
+            table = side_by_side(a, b).rename(columns={"first record": "A", "second record": "B"})
+            st.table(table.set_index("field"))
         weights = _weights(pair)
         evidence = explain_levels(pair, result.comparisons, a, b)
         pro = [e.text for e in evidence if e.direction == FOR]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ from overlap.results import DEFAULT_THRESHOLD
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 TIMEOUT = 90
+PAIR_WORDS = re.compile(r"\*\*A\*\*: row (\d+) of “([^”]+)” and \*\*B\*\*: row (\d+) of “([^”]+)”")
 FIRSTS = ["Robert", "Maria", "James", "Linda", "Carlos", "Ana", "Wei", "Fatima", "Kwame", "Olga"]
 LASTS = ["Garcia", "Okafor", "Nguyen", "Kowalski", "Haddad", "Chen", "Lopez", "Brown"]
 
@@ -586,10 +588,11 @@ def test_review_shows_each_record_as_typed_beside_the_cleaned_values():
     assert not at.exception
     result = at.session_state["ov_result"]
     typed = at.table[0].value
-    columns = list(typed.columns)
     # the tax clinic wrote "Last, First" in one column: the reviewer sees exactly that
-    clinic = next(c for c in columns if c.startswith("tax_clinic"))
-    row = int(clinic.split("row ")[1].rstrip(")"))
+    row_a, programme_a, row_b, _ = PAIR_WORDS.search(
+        " ".join(m.value for m in at.markdown)
+    ).groups()
+    clinic, row = ("A", int(row_a)) if programme_a == "tax_clinic" else ("B", int(row_b))
     rid = int(
         result.records.index[
             (result.records["programme"] == "tax_clinic") & (result.records["row"] == row)
