@@ -86,10 +86,11 @@ st.write(
 )
 count_columns = [c for c in ranked.columns if c != "group"]
 shown = analyse.suppress_small_counts(ranked, count_columns) if suppress else ranked
+shown = shown.head(top).rename(
+    columns={"group": label, "union": "reached", "shared": "shared by 2+"}
+)
 st.dataframe(
-    shown.head(top).rename(columns={"group": label, "union": "reached", "shared": "shared by 2+"}),
-    hide_index=True,
-    width="stretch",
+    shown, hide_index=True, width="stretch", column_config=common.narrow_columns(shown, label)
 )
 common.reach_ranges(ranked.head(top), options[label], partners, label, suppress)
 common.download_counts(

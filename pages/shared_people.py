@@ -150,7 +150,13 @@ if options:
     )
     common.not_given_note(not_given, label)
     shown_table = analyse.suppress_small_counts(table) if suppress else table
-    st.dataframe(shown_table.rename(columns={"group": label}), hide_index=True, width="stretch")
+    shown_table = shown_table.rename(columns={"group": label})
+    st.dataframe(
+        shown_table,
+        hide_index=True,
+        width="stretch",
+        column_config=common.narrow_columns(shown_table, label),
+    )
     common.download_counts(
         f"Download people by {label} (CSV)",
         table.rename(columns={"group": label}),

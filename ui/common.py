@@ -362,3 +362,31 @@ def not_given_note(people: int, label: str) -> None:
             f"{people:,} people have no {label} on file: they are counted apart here, "
             "not ranked as an area."
         )
+
+
+TABLE_WIDTH = 780  # px a table may take at 1,280 px (sidebar open) without scrolling sideways
+
+
+def narrow_columns(frame: pd.DataFrame, first: str) -> dict:
+    """Column settings that fit a wide table of counts into the page, full names on hover.
+
+    With many programmes a table of counts has a column per programme, each headed
+    by a long name: the columns share the width and long headers are shortened,
+    with the full name in the header's tooltip.
+
+    Args:
+        frame: the table as it will be shown.
+        first: its label column (kept wider).
+
+    Returns:
+        ``column_config`` for ``st.dataframe``.
+    """
+    counts = [c for c in frame.columns if c != first]
+    width = max(56, (TABLE_WIDTH - 130) // max(len(counts), 1))
+    letters = max(6, width // 8)
+    config = {first: st.column_config.TextColumn(first, width=130, pinned=True)}
+    for column in counts:
+        name = str(column)
+        short = name if len(name) <= letters else name[: letters - 1] + "…"
+        config[column] = st.column_config.NumberColumn(short, help=name, width=width)
+    return config
