@@ -3,6 +3,15 @@
 import streamlit as st
 
 from overlap.analyse import SMALL_CELL_THRESHOLD
+from ui import common
+
+MAP_NOTE = (
+    ". Whoever runs this server has turned on a map service: your browser asks it for map "
+    "pictures of the areas you look at (it learns your address on the internet and those "
+    "areas, never names or counts)."
+    if common.map_tiles()
+    else ", not an online map service."
+)
 
 st.title("How we handle your data")
 st.markdown(
@@ -22,8 +31,8 @@ and emails. This is what Overlap does with them, and what it never does.
   other users could reach. Another person using the same server cannot see them.
 - It never writes a name, date of birth, address, phone number or email to its logs.
   Messages about a file name the file, the row and the reason — never what a cell holds.
-- It never sends your data anywhere: the map uses ZIP-code locations that come
-  with Overlap, not an online map service.
+- It never sends your data anywhere: the map uses ZIP-code locations and
+  borders that come with Overlap{MAP_NOTE}
 
 **Your controls**
 
