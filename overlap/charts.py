@@ -541,6 +541,21 @@ def _bubble_labels(where: pd.DataFrame) -> tuple[list[str], str]:
     return labels, main
 
 
+def _located(table: pd.DataFrame, value: str, zip_column: str) -> tuple:
+    """The areas with a known ZIP (largest first), their counts, and the people left off the map."""
+    from overlap.geo import zip_table
+
+    known_table, not_given = set_aside_unknown(table, zip_column, value)
+    zips = known_table[zip_column].astype(str).str[:5]
+    where = zip_table().reindex(pd.Index(zips.tolist()))
+    found = where["lat"].notna().to_numpy()
+    counts = known_table[value].astype(int).to_numpy()
+    off_map = not_given + int(counts[~found].sum())
+    where, counts = where[found], counts[found]
+    order = np.argsort(-counts, kind="stable")
+    return where.iloc[order], counts[order], off_map
+
+
 def zip_bubble_map(
     table: pd.DataFrame,
     value: str = "union",
@@ -569,17 +584,7 @@ def zip_bubble_map(
         A plotly figure; people without a ZIP, or with one not in the ZIP
         table, are counted in the subtitle, not drawn.
     """
-    from overlap.geo import zip_table
-
-    known_table, not_given = set_aside_unknown(table, zip_column, value)
-    zips = known_table[zip_column].astype(str).str[:5]
-    where = zip_table().reindex(pd.Index(zips.tolist()))
-    found = where["lat"].notna().to_numpy()
-    counts = known_table[value].astype(int).to_numpy()
-    off_map = not_given + int(counts[~found].sum())
-    where, counts = where[found], counts[found]
-    order = np.argsort(-counts, kind="stable")
-    where, counts = where.iloc[order], counts[order]
+    where, counts, off_map = _located(table, value, zip_column)
     shown = np.where(suppress & (counts > 0) & (counts < SMALL_CELL_THRESHOLD), 0, counts)
     biggest = float(shown.max()) if len(shown) and shown.max() > 0 else 1.0
     labels, main_place = _bubble_labels(where)
