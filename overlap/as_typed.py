@@ -427,8 +427,12 @@ COLUMN_PREFIX = "typed_"
 
 
 def to_columns(as_typed: pd.DataFrame) -> pd.DataFrame:
-    """The as-typed fields as records.csv columns (``typed_<field>``), rows in rid order."""
-    return as_typed.add_prefix(COLUMN_PREFIX).reset_index(drop=True)
+    """The as-typed fields as records.csv columns (``typed_<field>``), rows in rid order.
+
+    A social security number is left out, as records.csv leaves out the cleaned one.
+    """
+    shown = as_typed.drop(columns=["ssn"], errors="ignore")
+    return shown.add_prefix(COLUMN_PREFIX).reset_index(drop=True)
 
 
 def from_columns(records: pd.DataFrame) -> pd.DataFrame | None:

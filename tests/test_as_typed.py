@@ -245,7 +245,8 @@ def test_the_as_typed_fields_survive_a_match_folder(result, tmp_path):
     path = tmp_path / "records.csv"
     path.write_bytes(safe_csv_bytes(as_typed.to_columns(result.as_typed)))
     back = as_typed.from_columns(read_safe_csv(path))
-    pd.testing.assert_frame_equal(back, result.as_typed.reset_index(drop=True), check_dtype=False)
+    written = result.as_typed.drop(columns=["ssn"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(back, written, check_dtype=False)  # never an SSN in the file
     assert as_typed.from_columns(pd.DataFrame({"programme": ["a"]})) is None
 
 
@@ -267,3 +268,18 @@ def test_a_record_for_review_is_shown_exactly_as_typed():
         "Phone": "+1 773 555 0142",
         "Email": "",
     }
+
+
+def test_overlap_export_lists_people_as_typed_from_a_match_folder(tmp_path):
+    """`overlap match` keeps typed_* columns in records.csv; `overlap export` lists from them."""
+    from overlap.cli import main
+
+    for name, text in [("parish", ROSTER_A), ("clinic", ROSTER_B)]:
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+    out = tmp_path / "match"
+    files = [str(tmp_path / "parish.csv"), str(tmp_path / "clinic.csv")]
+    assert main(["match", *files, "--out", str(out)]) == 0
+    assert main(["export", "--from", str(out), "--out", str(tmp_path / "list.csv")]) == 0
+    listed = (tmp_path / "list.csv").read_text(encoding="utf-8-sig")
+    assert "José Alcántar" in listed and "Sean O'Brien" in listed and "(773) 555-0142" in listed
+    assert "Jose Alcantar" not in listed and "typed_" not in listed

@@ -11,7 +11,6 @@ unless ``--show-small-counts`` is given.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from overlap.cli.output import say, tell
@@ -52,23 +51,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _summary(folder: Path) -> dict | None:
-    path = folder / "overlap.json"
-    if not path.is_file():
-        return None
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise OverlapError(f"{path} is not the overlap.json of a match.") from None
-    if not isinstance(summary, dict) or "programmes" not in summary:
-        raise OverlapError(f"{path} is not the overlap.json of a match.")
-    return summary
-
-
 def run(args: argparse.Namespace) -> int:
     """Write the report; say where (never who)."""
-    from overlap.cli.export_cmd import read_match_dir
     from overlap.report import report_data, write_report
+    from overlap.results import load_result
 
     out = Path(args.out)
     if out.suffix.lower() not in (".pdf", ".html"):
@@ -78,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise OverlapError(f"Cannot write {out}: the folder {out.parent} does not exist.")
     folder = Path(args.from_dir)
-    records, attributes, _ = read_match_dir(folder)
-    summary = _summary(folder)
+    match = load_result(folder)
+    records, attributes = match.records, match.attributes
+    summary = match.overlap or None
     if args.by not in records.columns:
         raise OverlapError(
             f"records.csv has no column {args.by}; rank by zip, city or a column it has."
