@@ -72,6 +72,10 @@ def records_table(result) -> pd.DataFrame:
     records = result.records.drop(columns=list(NEVER_WRITTEN), errors="ignore")
     front = [c for c in FRONT_COLUMNS if c in records.columns]
     records = records[front + [c for c in records.columns if c not in front]]
+    if getattr(result, "as_typed", None) is not None:  # names as written (overlap.as_typed)
+        from overlap.as_typed import to_columns
+
+        records = pd.concat([records.reset_index(drop=True), to_columns(result.as_typed)], axis=1)
     attributes = getattr(result, "attributes", None)
     if attributes is not None and len(attributes.columns):
         extra = [c for c in attributes.columns if c not in records.columns]
@@ -172,6 +176,13 @@ class LoadedResult:
         """The rosters' own columns (not made by the matcher), indexed by rid."""
         return self.records[self.attribute_columns]
 
+    @property
+    def as_typed(self) -> pd.DataFrame | None:
+        """The fields as the rosters wrote them (records.csv's ``typed_*``), or None."""
+        from overlap.as_typed import from_columns
+
+        return from_columns(self.records)
+
 
 def load_result(folder: str | Path) -> LoadedResult:
     """Read a folder written by :func:`save_result` (``overlap match --out``).
@@ -203,7 +214,11 @@ def load_result(folder: str | Path) -> LoadedResult:
     records.index = pd.RangeIndex(len(records), name="rid")
     from overlap.normalise import OUTPUT_COLUMNS  # the columns the matcher makes
 
-    attributes = [c for c in records.columns if c not in FRONT_COLUMNS and c not in OUTPUT_COLUMNS]
+    attributes = [
+        c
+        for c in records.columns
+        if c not in FRONT_COLUMNS and c not in OUTPUT_COLUMNS and not c.startswith("typed_")
+    ]
     if encoded:  # an encoded roster's shared columns are all the owner chose to send
         attributes = [c for c in records.columns if c not in FRONT_COLUMNS]
     return LoadedResult(

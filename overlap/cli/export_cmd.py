@@ -131,13 +131,17 @@ def run(args: argparse.Namespace) -> int:
     )
     from overlap.privacy import home
 
+    as_typed = None
     if folder.exists() and home.is_encoded_result(folder):
         records, attributes = home.own_people(folder, args.key_file, args.roster)
         links = None
     else:
         match = load_result(folder)
         records, attributes, links = match.records, match.attributes, match.links
-    people = build_target_list(records, conditions, attributes=attributes, links=links)
+        as_typed = match.as_typed
+    people = build_target_list(
+        records, conditions, attributes=attributes, links=links, as_typed=as_typed
+    )
     table = display_targets(people)
     matched = where_matches(records, conditions, attributes).reindex(people.index)
     for column in conditions.where:
