@@ -583,7 +583,7 @@ def test_no_page_file_shadows_the_library():
 
 
 def test_review_shows_each_record_as_typed_beside_the_cleaned_values():
-    at = _matched()
+    at = _matched_balanced()
     at.switch_page("pages/review.py").run()
     assert not at.exception
     result = at.session_state["ov_result"]
