@@ -807,7 +807,10 @@ def match_rosters(
             records=len(records),
             programmes=records["programme"].nunique(),
         )
-        return _run(client, files, records, attributes, threshold, decisions, stages)
+        result = _run(client, files, records, attributes, threshold, decisions, stages)
+    if not isinstance(rosters, pd.DataFrame):  # as the local engine: the fields as typed
+        result.as_typed = pipeline.as_typed_fields(rosters)
+    return result
 
 
 def match_files(
