@@ -53,6 +53,9 @@ FIELDS: tuple[Field, ...] = (
     Field("last_name", "Last name", "last name", "name", multi_column=True, review="Last name"),
     Field("suffix", "Suffix (Jr, Sr, III)", "name suffix", "suffix", review="Suffix"),
     Field("dob", "Date of birth", "date of birth", "date", review="Date of birth"),
+    Field("birth_year", "Year of birth", "year of birth", "date_part"),
+    Field("birth_month", "Month of birth", "month of birth", "date_part"),
+    Field("birth_day", "Day of birth", "day of birth", "date_part"),
     Field("sex", "Sex / gender", "sex", "sex", review="Sex"),
     Field("address", "Address (all in one line)", "one-line address", "address"),
     Field("street", "Street address", "street address", "street", review="Street"),
@@ -83,6 +86,8 @@ MULTI_COLUMN_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.mult
 REVIEW_FIELDS: dict[str, str] = {f.name: f.review for f in FIELDS if f.review}
 NOT_WRITTEN: frozenset[str] = frozenset(f.name for f in FIELDS if not f.written)
 NAME_FIELDS: tuple[str, ...] = ("first_name", "last_name", "full_name")  # a roster needs one
+#: Parts of a date of birth in columns of their own, put together into ``dob``.
+DATE_PARTS: tuple[str, ...] = ("birth_year", "birth_month", "birth_day")
 #: Parts of a street address in columns of their own, put together into ``street``.
 STREET_PARTS: tuple[str, ...] = ("house_number", "street_name", "po_box")
 

@@ -36,10 +36,7 @@ HOUSEHOLD_SAME = {
     "dob": 0.02,  # twins, and typing
     "email": 0.25,  # a family address
 }
-PRIOR_BOUNDS = (
-    0.02,
-    0.98,
-)  # the share of housemate pairs that are one person, kept away from 0 and 1
+PRIOR_BOUNDS = (0.001, 0.999)  # the share of housemate pairs that are one person, never 0 or 1
 DEFAULT_PRIOR = 0.26  # when too few pairs share a home to learn it: odds of 1 to 2.8
 MIN_PAIRS = 30
 PSEUDO_PAIRS = 20.0  # pseudo-pairs at the first guess of each member u

@@ -22,6 +22,7 @@ from unidecode import unidecode
 from overlap.errors import MappingError
 from overlap.fields import (
     CANONICAL_FIELDS,
+    DATE_PARTS,
     FIELD_BY_NAME,
     FIELD_WORDS,
     MULTI_COLUMN_FIELDS,
@@ -77,6 +78,18 @@ _SYNONYMS: dict[str, list[str]] = {
         "segundo apellido", "apellido paterno", "apellido materno", "apellido s",
     ],
     "suffix": ["suffix", "name suffix", "sfx", "suf", "generation", "sufijo"],
+    "birth_year": [
+        "birth year", "year of birth", "yob", "by", "byear", "b year", "dob year", "birth yr",
+        "ano de nacimiento", "anio de nacimiento",
+    ],
+    "birth_month": [
+        "birth month", "month of birth", "mob", "bm", "bmonth", "b month", "dob month",
+        "mes de nacimiento",
+    ],
+    "birth_day": [
+        "birth day", "day of birth", "bd", "bday of month", "dob day", "b day of month",
+        "dia de nacimiento",
+    ],
     "dob": [
         "dob", "d o b", "date of birth", "birth date", "birthdate", "birthday", "born",
         "birth dt", "bdate", "b date", "bday", "b day", "dt of birth", "date birth",
@@ -192,6 +205,11 @@ _NO_SNIFF_WORDS = {
     "session", "last", "next", "inscripcion", "registro", "ingreso", "cita", "alta", "baja",
 }  # fmt: skip
 
+# "fname c 1", "last name part 2": one part of a field split over numbered columns
+_COMPONENT = re.compile(r"(?P<base>.+?) (?:c|part|pt|component|comp)? ?(?P<n>[1-4])")
+# what a second (third...) part of a field is: a second given name is a middle name
+_LATER_PART = {"first_name": "middle_name", "last_name": "last_name", "middle_name": "middle_name"}
+
 # Words that say how a column was made, not what it holds ("postcode_fake", "dob_std").
 _NOISE_WORDS = {
     "fake", "synthetic", "masked", "anon", "anonymised", "anonymized", "scrambled", "dummy",
@@ -297,6 +315,7 @@ def guess_mapping(frame: pd.DataFrame) -> MappingGuess:
     _one_address(mapping, evidence)
     _street_without_number(mapping, evidence, frame)
     _say_combined(mapping, evidence)
+    _check_date_parts(mapping, evidence, frame)
     return MappingGuess(mapping=mapping, evidence=evidence, columns=columns)
 
 
@@ -346,6 +365,51 @@ def _say_combined(mapping: dict[str, str], evidence: dict[str, str]) -> None:
     names = ", ".join(f"'{raw}'" for raw in parts)
     for raw in parts:
         evidence[raw] = f"{evidence.get(raw, '')}; {names} are put together into one street address"
+
+
+_DATE_PART_RANGE = {"birth_year": (1000, 2100), "birth_month": (1, 12), "birth_day": (1, 31)}
+
+
+def _check_date_parts(mapping: dict[str, str], evidence: dict[str, str], frame) -> None:
+    """Year, month and day of birth in columns of their own: numbers in range, or not that."""
+    parts = [raw for raw, canonical in mapping.items() if canonical in DATE_PARTS]
+    for raw in parts:
+        low, high = _DATE_PART_RANGE[mapping[raw]]
+        sample = _sample_values(frame[raw])
+        numbers = pd.to_numeric(sample.str.replace(r"\.0+$", "", regex=True), errors="coerce")
+        fits = float(((numbers >= low) & (numbers <= high)).mean()) if len(sample) else 0.0
+        if fits < SNIFF_SHARE:
+            del mapping[raw]
+            evidence[raw] = (
+                f"the header '{raw}' could be a part of a birth date, but its values are not"
+            )
+    kept = [raw for raw in parts if raw in mapping]
+    if kept and "birth_year" not in {mapping[raw] for raw in kept}:
+        for raw in kept:  # a month or a day without a year tells nothing
+            del mapping[raw]
+            evidence[raw] = "a month or day of birth without a year of birth; kept as an attribute"
+        kept = []
+    if kept:
+        names = ", ".join(f"'{raw}'" for raw in kept)
+        for raw in kept:
+            evidence[raw] = (
+                f"{evidence.get(raw, '')}; {names} are put together into one date of birth"
+            )
+
+
+def _assemble_dob(fields: pd.DataFrame) -> None:
+    """Year, month and day of birth from columns of their own, as one date ("1994-08-15").
+
+    A year alone gives the year (the date is known only in part).
+    """
+    year, month, day = (
+        fields[f].str.replace(r"\.0+$", "", regex=True).str.strip() for f in DATE_PARTS
+    )
+    if not (year != "").any():
+        return
+    whole = (year != "") & (month != "") & (day != "")
+    dob = year.mask(whole, year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2))
+    fields["dob"] = fields["dob"].mask(fields["dob"] == "", dob)
 
 
 def _street_without_number(mapping: dict[str, str], evidence: dict[str, str], frame) -> None:
@@ -400,6 +464,12 @@ def _field_from_words(words: str) -> str | None:
     kept = [t for t in words.split() if t not in _NOISE_WORDS]
     if kept and len(kept) < len(words.split()):
         return _field_from_words(" ".join(kept))  # "postcode_fake", "dob_masked"
+    part = _COMPONENT.fullmatch(words)
+    if part:  # "fname_c1", "surname 2": the first part is the field, later parts below
+        base = _field_from_words(part.group("base"))
+        if base and part.group("n") != "1":
+            return _LATER_PART.get(base, "someone-else" if base == "someone-else" else None)
+        return base
     return None
 
 
@@ -618,6 +688,7 @@ def apply_mapping(roster, mapping: dict[str, str]) -> MappedRoster:
         raws = [raw for raw in frame.columns if mapping.get(raw) == canonical]
         fields[canonical] = _join_columns(frame, raws, FIELD_BY_NAME[canonical].join)
     _assemble_street(fields)
+    _assemble_dob(fields)
     attributes = frame[[c for c in frame.columns if c not in mapping or mapping[c] == ATTRIBUTE]]
     used = {raw: f for raw, f in mapping.items() if f not in UNMAP}
     return MappedRoster(

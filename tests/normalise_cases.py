@@ -117,8 +117,8 @@ DATES = [
     ("0000-00-00", False, ""),
     ("9999-12-31", False, ""),
     ("2030-01-01", False, ""),
-    ("02/30/1980", False, ""),
-    ("13/13/1980", False, ""),
+    ("02/30/1980", False, "1980"),  # a day that is a typo leaves the year
+    ("13/13/1980", False, "1980"),
     ("1980", False, "1980"),  # the year alone
     ("unknown", False, ""),
     ("N/A", False, ""),

@@ -135,11 +135,14 @@ _NUMERIC_DMY_NAMED = (
 
 
 def _valid_birth(y: int, m: int, d: int, today: date) -> str:
+    """The ISO date; its year alone when the month or day is a typo (13, 0, 64); else ""."""
+    if not _EARLIEST_BIRTH.year <= y <= today.year:
+        return ""
     try:
         when = date(y, m, d)
     except (ValueError, OverflowError):  # a day or month too big for C ints
-        return ""
-    if when < _EARLIEST_BIRTH or when > today:
+        return f"{y:04d}"
+    if when > today:
         return ""
     return when.isoformat()
 
@@ -332,12 +335,13 @@ def _dates_fast(
     ymd = pd.concat(frames)
     if ymd.empty:
         return out
-    bad = ~_valid_ymd(
-        ymd["year"].to_numpy(np.int64),
-        ymd["month"].to_numpy(np.int64),
-        ymd["day"].to_numpy(np.int64),
-        today,
+    year = ymd["year"].to_numpy(np.int64)
+    real, past = _valid_ymd(
+        year, ymd["month"].to_numpy(np.int64), ymd["day"].to_numpy(np.int64), today
     )
+    bad = ~(real & past)
+    # a month or day that is a typo leaves the year (a date known in part)
+    year_only = ~real & (year >= _EARLIEST_BIRTH.year) & (year <= today.year)
     iso_text = (
         ymd["year"].astype(str).str.zfill(4)
         + "-"
@@ -345,7 +349,7 @@ def _dates_fast(
         + "-"
         + ymd["day"].astype(str).str.zfill(2)
     )
-    result = iso_text.where(~bad, "")
+    result = iso_text.where(~bad, "").where(~year_only, ymd["year"].astype(str).str.zfill(4))
     out.loc[result.index] = result.astype(object)
     return out
 
@@ -353,14 +357,16 @@ def _dates_fast(
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
-def _valid_ymd(year: np.ndarray, month: np.ndarray, day: np.ndarray, today: date) -> np.ndarray:
-    """Which (year, month, day) are real dates from the year 1000 up to today (vectorised)."""
+def _valid_ymd(
+    year: np.ndarray, month: np.ndarray, day: np.ndarray, today: date
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which (year, month, day) are real dates from the year 1000 on, and which are not after today."""
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     good_month = (month >= 1) & (month <= 12)
     last_day = _DAYS_IN_MONTH[np.clip(month, 0, 12)] + (leap & (month == 2))
-    good = good_month & (day >= 1) & (day <= last_day) & (year >= _EARLIEST_BIRTH.year)
+    real = good_month & (day >= 1) & (day <= last_day) & (year >= _EARLIEST_BIRTH.year)
     stamp = year * 10_000 + month * 100 + day
-    return good & (stamp <= today.year * 10_000 + today.month * 100 + today.day)
+    return real, stamp <= today.year * 10_000 + today.month * 100 + today.day
 
 
 def normalise_dates(values: pd.Series, today: date | None = None) -> pd.Series:
