@@ -355,3 +355,36 @@ def test_a_po_box_alone_is_the_street():
 )
 def test_headers_with_a_prefix_or_a_word_about_how_the_column_was_made(header, field):
     assert guess_mapping(pd.DataFrame({header: ["x"]})).mapping.get(header) == field
+
+
+def test_birth_date_in_three_columns_and_names_in_numbered_parts():
+    frame = pd.DataFrame(
+        {
+            "fname_c1": ["UTE", "KLAUS"],
+            "fname_c2": ["", "PETER"],
+            "lname_c1": ["GROSS", "POHL"],
+            "by": ["1994", "1949"],
+            "bm": ["8", "12"],
+            "bd": ["15", "25"],
+        }
+    )
+    guess = guess_mapping(frame)
+    assert guess.mapping == {
+        "fname_c1": "first_name",
+        "fname_c2": "middle_name",
+        "lname_c1": "last_name",
+        "by": "birth_year",
+        "bm": "birth_month",
+        "bd": "birth_day",
+    }
+    fields = apply_mapping(SimpleNamespace(frame=frame, name="a"), guess.mapping).fields
+    assert fields["dob"].tolist() == [
+        "1994-08-15",
+        "1949-12-25",
+    ]  # the 13th month: normalise keeps 1949
+
+
+def test_columns_named_like_date_parts_that_hold_other_numbers_stay_attributes():
+    frame = pd.DataFrame({"name": ["a b"], "by": ["Jane (staff)"], "bm": ["4"]})
+    guess = guess_mapping(frame)
+    assert "by" not in guess.mapping and "bm" not in guess.mapping
