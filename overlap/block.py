@@ -179,6 +179,12 @@ BLOCKING_RULES: list[BlockingRule] = [
         "dob_city", "same date of birth and city", _all("dob", "city"), pairs_per_record=0.5
     ),
     BlockingRule(
+        "first_key_house",
+        "same first name and house number",
+        _all("first_key", "house_number"),
+        pairs_per_record=0.5,
+    ),
+    BlockingRule(
         "street",
         "same house number and street",
         _all("house_number", "street_name"),

@@ -16,6 +16,7 @@ plain-word labels for the dashboard's explanations.
 
 from __future__ import annotations
 
+import functools
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Prefix
 
+from overlap.evidence import column_kind
 from overlap.fields import (  # noqa: F401 - level numbers, re-exported for the model and tests
     ADDR_AREA,
     ADDR_BUILDING,
@@ -1465,8 +1467,43 @@ LEVEL_FUNCTIONS = {
 
 
 def level_function(comparison: Comparison):
-    """The function that computes a comparison's levels."""
-    return LEVEL_FUNCTIONS[comparison.name]
+    """The function that computes a comparison's levels (evidence columns by their kind)."""
+    if comparison.name in LEVEL_FUNCTIONS:
+        return LEVEL_FUNCTIONS[comparison.name]
+    kind, _ = column_kind(comparison.name)
+    return functools.partial(_EVIDENCE_LEVELS[kind], field=comparison.name)
+
+
+def _code_levels(records, ia, ib, field: str) -> np.ndarray:
+    """Same code, one character apart (a typo), or else."""
+    va, vb = _codes(records, field, ia, ib)
+    level = np.full(len(ia), 0, dtype=np.int8)
+    idx = np.flatnonzero((va >= 0) & (vb >= 0) & (va != vb))
+    if len(idx):
+        level[idx[_field_edits_apart(records, field, ia[idx], ib[idx]) <= 1]] = 1
+    _put(level, va == vb, 2)
+    _put(level, (va < 0) | (vb < 0), MISSING)
+    return level
+
+
+def _number_levels(records, ia, ib, field: str) -> np.ndarray:
+    """Same number, one apart (an age a year on, a typo), or else."""
+    values = _cached(
+        (field, "numbers"),
+        lambda: pd.to_numeric(_column(records, field), errors="coerce").to_numpy(),
+    )
+    a, b = np.take(values, ia), np.take(values, ib)
+    level = (np.abs(a - b) <= 1).astype(np.int8)
+    _put(level, a == b, 2)
+    _put(level, np.isnan(a) | np.isnan(b), MISSING)
+    return level
+
+
+_EVIDENCE_LEVELS = {
+    "category": lambda records, ia, ib, field: _category_levels(records, field, ia, ib, (0, 1, 2)),
+    "code": _code_levels,
+    "number": _number_levels,
+}
 
 
 def level_columns(comparisons: list[Comparison] | None = None) -> list[str]:

@@ -331,5 +331,9 @@ def level_columns(comparisons: list[Comparison] | None = None) -> list[str]:
 
 
 def comparisons_for(records) -> list[Comparison]:
-    """The comparisons a match makes of these records: every registered one."""
-    return list(COMPARISONS)
+    """The comparisons a match makes of these records: every registered one, then one per
+    column the rosters share as evidence (``overlap.evidence``), in column order."""
+    from overlap.evidence import comparison_for, is_evidence_column
+
+    extra = [comparison_for(c) for c in records.columns if is_evidence_column(c)]
+    return list(COMPARISONS) + extra

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from overlap.errors import MappingError, OverlapError
+from overlap.evidence import share_evidence
 from overlap.ingest import Roster, read_roster
 from overlap.mapping import (
     MappedRoster,
@@ -269,6 +270,7 @@ def read_inputs(
         rosters.append(roster)
     refuse_same_rows(rosters, allow_same)
     guesses = [map_roster(r, c) for r, c in zip(rosters, corrections, strict=True)]
+    share_evidence([r.name for r in rosters], [r.frame for r in rosters], guesses)
     mapped = [apply_mapping(r, g.mapping) for r, g in zip(rosters, guesses, strict=True)]
     inputs = Inputs(rosters, guesses, mapped, round(time.perf_counter() - started, 3))
     if progress is not None:

@@ -109,6 +109,9 @@ def prepare_records(mapped_rosters: Sequence) -> tuple[pd.DataFrame, pd.DataFram
         attributes.append(attrs.reset_index(drop=True).astype(str))
     records = pd.concat(frames, ignore_index=True)
     records["programme"] = records["programme"].astype(str)
+    for column in records.columns:  # an evidence column some rosters lack: "" there
+        if records[column].hasnans:
+            records[column] = records[column].fillna("").astype("str")
     records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
     records.index = pd.RangeIndex(len(records), name=None)
     attrs = _stack_attributes(attributes)
@@ -382,52 +385,17 @@ def match_files(
     Args:
         paths: roster files.
         names: programme names, one per file (default: each file's stem).
-        overrides: ``FILE:RAW=FIELD`` mapping corrections.
+        overrides: ``FILE:COLUMN=FIELD`` mapping corrections (as ``--map`` takes them).
         threshold, decisions, progress: as ``match_rosters``.
 
     Returns:
         A ``MatchResult``.
     """
-    from overlap.ingest import read_roster
-    from overlap.mapping import (
-        apply_mapping,
-        apply_overrides,
-        check_linkable,
-        guess_mapping,
-        overrides_for,
-        parse_map_overrides,
-    )
+    from overlap.inputs import read_inputs
 
-    if names is not None and len(names) != len(paths):
-        raise OverlapError(
-            f"Got {len(names)} programme name(s) for {len(paths)} file(s); give one per file."
-        )
-    overrides = parse_map_overrides(list(overrides or []))
-    started = time.perf_counter()
-    mapped = []
-    n_rows = n_problems = 0
-    for i, path in enumerate(paths):
-        roster = read_roster(path, name=names[i] if names else None)
-        file_name = roster.file_name or str(path)
-        guess = apply_overrides(
-            guess_mapping(roster.frame), overrides_for(overrides, file_name), file_name
-        )
-        check_linkable(guess.mapping, file_name)
-        mapped.append(apply_mapping(roster, guess.mapping))
-        n_rows += len(roster.frame)
-        n_problems += len(roster.problems)
-    read_seconds = round(time.perf_counter() - started, 3)
-    if progress is not None:
-        progress(
-            "read",
-            {
-                "stage": "read",
-                "seconds": read_seconds,
-                "files": len(mapped),
-                "rows": n_rows,
-                "problem_rows": n_problems,
-            },
-        )
+    inputs = read_inputs(paths, names, maps=list(overrides or []), progress=progress)
+    mapped = inputs.mapped
+    read_seconds = inputs.seconds
     result = match_rosters(mapped, threshold=threshold, decisions=decisions, progress=progress)
     result.stats.insert(0, {"stage": "read", "seconds": read_seconds, "files": len(mapped)})
     return result

@@ -120,6 +120,8 @@ DATES = [
     ("02/30/1980", False, "1980"),  # a day that is a typo leaves the year
     ("13/13/1980", False, "1980"),
     ("1980", False, "1980"),  # the year alone
+    ("1980-03", False, "1980-03"),  # a year and a month
+    ("03/1980", False, "1980-03"),
     ("unknown", False, ""),
     ("N/A", False, ""),
     ("", False, ""),

@@ -36,6 +36,9 @@ EXAMPLE = {
     "street_name": "145th St",
     "po_box": "14011",
     "birth_place": "Guadalajara, Jalisco",
+    "birth_year": "1985",
+    "birth_month": "3",
+    "birth_day": "14",
 }
 
 
@@ -54,8 +57,11 @@ def _mapped_and_normalised(values: dict[str, str]) -> pd.DataFrame:
 
 @pytest.mark.parametrize("field", [f.name for f in fields.FIELDS])
 def test_every_field_has_a_normaliser(field):
-    empty = _mapped_and_normalised({field: ""})
-    cleaned = _mapped_and_normalised({field: EXAMPLE[field]})
+    # a month or day of birth says something only beside a year
+    base = {"birth_year": "1985", "birth_month": "3"} if field == "birth_day" else {}
+    base = {"birth_year": "1985"} if field == "birth_month" else base
+    empty = _mapped_and_normalised({**base, field: ""})
+    cleaned = _mapped_and_normalised({**base, field: EXAMPLE[field]})
     filled = [c for c in OUTPUT_COLUMNS if str(cleaned.at[0, c]) != str(empty.at[0, c])]
     assert filled, f"normalising {field} produced nothing"
 
@@ -72,7 +78,7 @@ def test_every_comparison_is_computed_and_reads_normalised_columns():
 
 def test_a_record_compared_with_itself_agrees_on_every_field_it_has():
     frame = pd.DataFrame({name: [EXAMPLE[name]] * 2 for name in fields.CANONICAL_FIELDS})
-    for whole in ("full_name", "address", *fields.STREET_PARTS):
+    for whole in ("full_name", "address", *fields.STREET_PARTS, *fields.DATE_PARTS):
         frame[whole] = ""
     records = normalise_fields(frame)
     records["programme"] = ["a", "a"]

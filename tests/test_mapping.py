@@ -265,7 +265,8 @@ def test_overrides_replace_unmap_and_ignore(tmp_path):
     guess = guess_mapping(frame)
     assert guess.mapping == {"First Name": "first_name", "DOB": "dob"}
     changed = apply_overrides(guess, {"Given": "first_name", "DOB": "attribute", "X": "ignore"})
-    assert changed.mapping == {"Given": "first_name", "X": "ignore"}
+    # an explicit "attribute" is kept, so the column is never chosen as evidence either
+    assert changed.mapping == {"Given": "first_name", "DOB": "attribute", "X": "ignore"}
     assert changed.evidence["First Name"] == "you chose another column for first name"
     assert changed.evidence["DOB"] == "you chose to keep this column as an attribute"
     with pytest.raises(MappingError) as caught:
@@ -388,3 +389,58 @@ def test_columns_named_like_date_parts_that_hold_other_numbers_stay_attributes()
     frame = pd.DataFrame({"name": ["a b"], "by": ["Jane (staff)"], "bm": ["4"]})
     guess = guess_mapping(frame)
     assert "by" not in guess.mapping and "bm" not in guess.mapping
+
+
+def test_columns_several_rosters_share_become_evidence_with_a_reason():
+    from overlap.evidence import choose
+
+    people = [f"p{i}" for i in range(60)]
+    a = pd.DataFrame(
+        {
+            "name": people,
+            "occupation": ["nurse", "clerk", "cook"] * 20,
+            "intake_date": ["2024-01-01"] * 60,
+            "race": ["a", "b"] * 30,
+            "member_no": [str(i) for i in range(60)],
+            "notes": ["x"] * 60,
+        }
+    )
+    b = pd.DataFrame(
+        {
+            "name": people,
+            "Occupation": ["cook", "nurse", "clerk"] * 20,
+            "intake_date": ["2024-02-01"] * 60,
+            "race": ["b", "a"] * 30,
+            "member_no": [str(i) for i in range(60)],
+            "notes": ["y"] * 60,
+        }
+    )
+    choices = choose([("a", a, {"name": "full_name"}), ("b", b, {"name": "full_name"})])
+    by_raw = {c.raw: c for c in choices["a"]}
+    assert by_raw["occupation"].target == "evidence:category:occupation"
+    assert "describes the programme" in by_raw["intake_date"].reason
+    assert by_raw["race"].target is None and "sensitive" in by_raw["race"].reason
+    assert by_raw["member_no"].target is None and "numbering" in by_raw["member_no"].reason
+    assert by_raw["notes"].target is None
+    # the user's choice wins: switched off, a column is never evidence
+    off = choose([("a", a, {"name": "full_name", "occupation": "attribute"}), ("b", b, {})])
+    assert "occupation" not in {c.raw for c in off.get("a", [])}
+
+
+def test_an_evidence_column_is_compared_and_kept_to_group_by(tmp_path):
+    from overlap.pipeline import match_files
+
+    rows = "first,last,dob,occupation\n" + "\n".join(
+        f"{first},{last},1980-01-{d:02d},{o}"
+        for d, (first, last, o) in enumerate(
+            [("ann", "lee", "nurse"), ("bo", "diaz", "cook"), ("cy", "kim", "clerk")] * 4, 1
+        )
+    )
+    (tmp_path / "a.csv").write_text(rows)
+    (tmp_path / "b.csv").write_text(
+        rows.replace("occupation", "Occupation") + "\ndee,fox,1970-05-05,cook"
+    )
+    result = match_files([tmp_path / "a.csv", tmp_path / "b.csv"])
+    assert "ev_category_occupation_level" in result.pairs.columns
+    assert "occupation" in result.attributes.columns
+    assert result.records["ev_category_occupation"].iloc[0] == "nurse"

@@ -232,5 +232,8 @@ def test_frame_matches_reference_on_any_text(rows):
     fields = pd.DataFrame(rows, dtype=str)
     out = nz.normalise_fields(fields)
     dayfirst = nz.infer_dayfirst(fields["dob"])
-    for i, row in enumerate(rows):
-        assert out.iloc[i].to_dict() == nz.normalise_record(row, dayfirst)
+    reference = [nz.normalise_record(row, dayfirst) for row in rows]
+    # placeholders and dates known in part are decided on the whole column (tested apart)
+    dates = nz.partial_dates(pa.array([r["dob"] for r in reference], type=pa.large_string()))
+    for i, row in enumerate(reference):
+        assert out.iloc[i].to_dict() == {**row, "dob": dates[i].as_py()}

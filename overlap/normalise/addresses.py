@@ -51,22 +51,39 @@ from overlap.normalise.streets import (
 _ZIP_PLACEHOLDERS = {"00000", "99999", "11111"}
 
 
+_POSTCODE = re.compile(r"[A-Z0-9]{5,8}")  # letters and digits: UK, Canada, Ireland, the Netherlands
+
+
 @lru_cache(maxsize=1 << 14)  # cities, states and ZIPs repeat
 def _zip_one(value: str) -> str:
+    """A US ZIP as five digits; another country's postcode in capitals without spaces.
+
+    Four digits become five (2139 -> 02139: a spreadsheet dropped the zero),
+    whatever the country: a four-digit postcode (Australia, much of Europe)
+    then gains a zero in every roster alike, and still matches.
+    """
     text = value.strip()
     if re.fullmatch(r"\d+\.0+", text):
         text = text.split(".")[0]
     match = re.fullmatch(r"(\d{4,5})(?:\s*-\s*\d{4}|\s+\d{4})?", text) or re.fullmatch(
         r"(\d{5})\d{4}", text
     )
-    if not match:
-        return ""
-    zip5 = match.group(1).zfill(5)
-    return "" if zip5 in _ZIP_PLACEHOLDERS else zip5
+    if match:
+        zip5 = match.group(1).zfill(5)
+        return "" if zip5 in _ZIP_PLACEHOLDERS else zip5
+    compact = re.sub(r"[\s\-]+", "", text).upper()
+    if (
+        _POSTCODE.fullmatch(compact)
+        and re.search(r"[A-Z]", compact)
+        and re.search(r"[0-9]", compact)
+    ):
+        return compact  # SW1A1AA, K1A0B1, 1234AB, D02X285
+    return ""
 
 
 def normalise_zip(value: str) -> str:
-    """Five-digit ZIP: ZIP+4 cut, a lost leading zero restored (2139 -> 02139), junk ""."""
+    """A ZIP or postcode: ZIP+4 cut, a lost leading zero restored (2139 -> 02139), other
+    countries' codes in capitals without spaces (SW1A 1AA -> SW1A1AA), junk ""."""
     return _first_valid(value, _zip_one)
 
 
@@ -86,7 +103,12 @@ def _zips_fast(values: pa.Array) -> pa.Array:
     zip5 = pc.utf8_zfill(pc.coalesce(found, _NOTHING), 5)
     placeholder = pc.is_in(zip5, value_set=pa.array(sorted(_ZIP_PLACEHOLDERS), type=_LARGE))
     good = pc.and_(pc.is_valid(found), pc.invert(placeholder))
-    return pc.if_else(plain, pc.if_else(good, zip5, _NOTHING), _UNDECIDED)
+    # a postcode of letters and digits (SW1A 1AA) is left to _zip_one
+    mixed = pc.and_(
+        pc.match_substring_regex(text, "[0-9]"), pc.match_substring_regex(text, "[A-Za-z]")
+    )
+    decided = pc.and_(plain, pc.or_(good, pc.invert(mixed)))
+    return pc.if_else(decided, pc.if_else(good, zip5, _NOTHING), _UNDECIDED)
 
 
 _STATES = {

@@ -212,6 +212,12 @@ def _parse_date_one(value: str, dayfirst: bool, today: date) -> str:
                 return ""
             return _valid_birth_from(_EXCEL_EPOCH + timedelta(days=serial), today)
         return ""
+    if len(nums) == 2 and not words:  # a year and a month: 1985-03, 03/1985
+        year_text, month_text = nums if len(nums[0]) == 4 else nums[::-1]
+        if len(year_text) == 4 and len(month_text) <= 2 and 1 <= int(month_text) <= 12:
+            whole = _valid_birth(int(year_text), int(month_text), 1, today)
+            return whole[:7] if len(whole) == 10 else whole
+        return ""
     if len(nums) != 3:
         return ""
     a, b, c = nums

@@ -18,6 +18,7 @@ from datetime import date
 import pandas as pd
 import pyarrow as pa
 
+from overlap.evidence import is_evidence_column, normalise_column
 from overlap.mapping import CANONICAL_FIELDS
 from overlap.normalise._arrow import (
     _and_not,
@@ -201,6 +202,9 @@ def _normalise_fields_timed(fields: pd.DataFrame, timings: dict[str, float] | No
         {c: _to_series(blank if out[c] is None else out[c], roster.index) for c in OUTPUT_COLUMNS},
         index=roster.index,
     )
+    for column in fields.columns:  # columns several rosters share, compared as evidence
+        if is_evidence_column(column):
+            frame[column] = normalise_column(column, fields[column]).to_numpy()
     lap("assemble")
     return frame
 

@@ -37,8 +37,15 @@ def _guarded_server(tmp_path: Path, script: Path, cwd: Path) -> tuple[subprocess
     attempts = tmp_path / "attempts.log"
     out = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
-        [sys.executable, str(GUARD), str(attempts), "run", str(script),
-         "--server.port", str(port)],  # fmt: skip
+        [
+            sys.executable,
+            str(GUARD),
+            str(attempts),
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+        ],  # fmt: skip
         cwd=cwd,
         stdout=out,
         stderr=subprocess.STDOUT,
