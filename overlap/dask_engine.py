@@ -38,14 +38,13 @@ import time
 import weakref
 from collections.abc import Sequence
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from overlap import duck
-from overlap.errors import MappingError, OverlapError, RosterError
+from overlap.errors import MappingError, OverlapError
 from overlap.fields import comparisons_for
 
 try:
@@ -138,30 +137,6 @@ def _n_workers(client: Client) -> int:
 
 
 # ---------------------------------------------------------------- worker tasks
-
-
-def _read_and_normalise(data: bytes, file_name: str, programme: str, overrides: dict):
-    """One file: read, map (with the user's corrections), normalise. Runs on a worker."""
-    from overlap.ingest import read_roster
-    from overlap.mapping import (
-        apply_mapping,
-        apply_overrides,
-        check_linkable,
-        guess_mapping,
-        overrides_for,
-    )
-
-    roster = read_roster(data, name=file_name)
-    roster.name = programme
-    roster.file_name = file_name
-    guess = apply_overrides(
-        guess_mapping(roster.frame), overrides_for(overrides, file_name), file_name
-    )
-    check_linkable(guess.mapping, file_name)
-    mapped = apply_mapping(roster, guess.mapping)
-    records, attributes = pipeline.prepare_records([mapped])
-    info = {"rows": len(roster.frame), "problem_rows": len(roster.problems)}
-    return records.drop(columns=["rid"]), attributes, info
 
 
 def _normalise_mapped(mapped):
@@ -421,7 +396,12 @@ def _expand_patterns(table: pd.DataFrame, programme_codes: np.ndarray) -> pd.Dat
 
 
 def _concat_records(*files: pd.DataFrame) -> pd.DataFrame:
-    return pd.concat(files, ignore_index=True)
+    """Files' records stacked; an evidence column some rosters lack is "" there (as locally)."""
+    records = pd.concat(files, ignore_index=True)
+    for column in records.columns:
+        if records[column].hasnans:
+            records[column] = records[column].fillna("").astype("str")
+    return records
 
 
 def _estimate_u(records: pd.DataFrame) -> dict:
@@ -533,7 +513,7 @@ def _stack(client: Client, parts: list) -> tuple[list, pd.DataFrame, pd.DataFram
         client.submit(_with_rids, p, int(o), pure=False)
         for p, o in zip(parts, offsets, strict=True)
     ]
-    records = pd.concat(client.gather(files), ignore_index=True)
+    records = _concat_records(*client.gather(files))
     records["programme"] = records["programme"].astype(str)
     records.index = pd.RangeIndex(len(records), name=None)
     attrs = client.gather([client.submit(_item, p, 1, pure=False) for p in parts])
@@ -821,74 +801,30 @@ def match_files(
     decisions: pd.DataFrame | None = None,
     progress: Progress | None = None,
     scheduler: str | None = None,
+    allow_same: bool = False,
 ) -> MatchResult:
-    """``pipeline.match_files`` on a Dask cluster: files read and normalised on workers.
+    """``pipeline.match_files`` on a Dask cluster: the rosters are read and mapped here, as
+    the local engine reads them (the columns several rosters share are chosen across
+    rosters), then normalised and matched on the workers.
 
     Args:
-        paths: roster files (read here and shipped, so workers need no shared disk).
+        paths: roster files.
         names: programme names, one per file (default: each file's stem).
-        overrides: ``FILE:RAW=FIELD`` mapping corrections.
+        overrides: ``FILE:COLUMN=FIELD`` mapping corrections.
         threshold, decisions, progress: as ``pipeline.match_rosters``.
         scheduler: a Dask scheduler address; None starts a local cluster.
+        allow_same: match a roster given twice anyway.
 
     Returns:
         A ``MatchResult`` equal to the local engine's.
     """
-    from overlap.ingest import IngestLimits, _programme_name
-    from overlap.mapping import parse_map_overrides
+    from overlap.inputs import read_inputs
 
-    if names is not None and len(names) != len(paths):
-        raise OverlapError(
-            f"Got {len(names)} programme name(s) for {len(paths)} file(s); give one per file."
-        )
     if not 0.0 <= threshold <= 1.0:
         raise OverlapError("The threshold must be a probability between 0 and 1.")
-    parsed = parse_map_overrides(list(overrides or []))
-    limit = IngestLimits().max_bytes
-    sources = []
-    for i, path in enumerate(paths):
-        path = Path(path)
-        file_name = path.name
-        if not path.exists():
-            raise RosterError(f"{file_name} was not found.")
-        if path.is_dir():
-            raise RosterError(f"{file_name} is a folder, not a roster file.")
-        if path.stat().st_size > limit:
-            raise RosterError(
-                f"{file_name} is {path.stat().st_size / 1024 / 1024:,.1f} MB, over the limit of "
-                f"{limit / 1024 / 1024:,.1f} MB."
-            )
-        programme = _programme_name(path, names[i] if names else None, file_name)
-        sources.append((path, file_name, programme))
-    _check_programmes([s[2] for s in sources])
-    stages = _Stages(progress)
-    with _dask_client(scheduler) as client:
-        started = time.perf_counter()
-        parts = []
-        for path, file_name, programme in sources:
-            [data] = client.scatter([path.read_bytes()])
-            parts.append(
-                client.submit(_read_and_normalise, data, file_name, programme, parsed, pure=False)
-            )
-        files, records, attributes, infos = _stack(client, parts)
-        read_seconds = round(time.perf_counter() - started, 3)
-        if progress is not None:
-            progress(
-                "read",
-                {
-                    "stage": "read",
-                    "seconds": read_seconds,
-                    "files": len(paths),
-                    "rows": int(sum(i["rows"] for i in infos)),
-                    "problem_rows": int(sum(i["problem_rows"] for i in infos)),
-                },
-            )
-        stages.report(
-            "normalise",
-            started,
-            records=len(records),
-            programmes=records["programme"].nunique(),
-        )
-        result = _run(client, files, records, attributes, threshold, decisions, stages)
-    result.stats.insert(0, {"stage": "read", "seconds": read_seconds, "files": len(paths)})
+    inputs = read_inputs(
+        paths, names, maps=list(overrides or []), allow_same=allow_same, progress=progress
+    )
+    result = match_rosters(inputs.mapped, threshold, decisions, progress, scheduler)
+    result.stats.insert(0, {"stage": "read", "seconds": inputs.seconds, "files": len(paths)})
     return result

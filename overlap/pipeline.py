@@ -379,6 +379,7 @@ def match_files(
     threshold: float = DEFAULT_THRESHOLD,
     decisions: pd.DataFrame | None = None,
     progress: Progress | None = None,
+    allow_same: bool = False,
 ) -> MatchResult:
     """Read, map and match files in one call (the ``overlap match`` command).
 
@@ -387,13 +388,16 @@ def match_files(
         names: programme names, one per file (default: each file's stem).
         overrides: ``FILE:COLUMN=FIELD`` mapping corrections (as ``--map`` takes them).
         threshold, decisions, progress: as ``match_rosters``.
+        allow_same: match a roster given twice anyway (refused by default).
 
     Returns:
         A ``MatchResult``.
     """
     from overlap.inputs import read_inputs
 
-    inputs = read_inputs(paths, names, maps=list(overrides or []), progress=progress)
+    inputs = read_inputs(
+        paths, names, maps=list(overrides or []), allow_same=allow_same, progress=progress
+    )
     mapped = inputs.mapped
     read_seconds = inputs.seconds
     result = match_rosters(mapped, threshold=threshold, decisions=decisions, progress=progress)

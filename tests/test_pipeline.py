@@ -138,7 +138,9 @@ def test_identical_uploads_match_fully(tmp_path):
     b = tmp_path / "b.csv"
     a.write_text(ROSTER)
     b.write_text(ROSTER)
-    result = match_files([a, b])
+    with pytest.raises(OverlapError, match="very same"):
+        match_files([a, b])
+    result = match_files([a, b], allow_same=True)
     records = result.records
     assert records["person_id"].nunique() == 4
     assert (records.groupby("person_id")["programme"].nunique() == 2).all()
