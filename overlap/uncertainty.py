@@ -21,10 +21,15 @@ How (see docs/architecture.md, "How sure a count is"):
 * **The same grouping rules.** Each draw is grouped by ``cluster_records``
   (same-roster guard, user decisions) on all draws at once: draws are
   stacked as disjoint copies of the touched records, one call, no loop.
-* **Pairs are not independent, and some true pairs were never scored.** The
-  spread of the draws is widened by ``SPREAD`` and a floor of
-  ``FLOOR_SHARE`` of the count, both chosen once on the 12 labelled bench
-  sets (``bench/coverage.py``), never per data set.
+* **A range centred on the count.** Each count's draws are read as
+  differences from the same grouping rule run on the match's own links. The
+  half-width is the larger of the draws' 5%-to-median and median-to-95%
+  spans and of how far their median moved from the count (pairs are not
+  independent, so a shift of the whole draw is uncertainty too), times
+  ``SPREAD``, and never less than ``FLOOR_SHARE`` of the count (true pairs
+  blocking never scored, which no draw can see). ``TEMPER``, ``SPREAD`` and
+  ``FLOOR_SHARE`` were chosen once on the 12 labelled bench sets
+  (``bench/coverage.py``), never per data set.
 * **Reviewed pairs are fixed.** A pair the user labelled is one person or two
   in every draw, and the labels tell how often the model is wrong near the
   threshold: the widening shrinks as reviewed pairs agree with the model.
@@ -41,21 +46,21 @@ import numpy as np
 import pandas as pd
 
 #: Match weights (log2 odds) are multiplied by this before drawing (EM is over-confident).
-TEMPER = 0.6
+TEMPER = 0.65
 #: Pairs whose softened probability is within this of 0 or 1 are not drawn.
-BAND = 1e-3
+BAND = 1e-2
 #: How many groupings to draw (fewer when the uncertain part is large; see ``_draws``).
 DRAWS = 200
-MIN_DRAWS = 40
+MIN_DRAWS = 20
 #: Stacked links per call: draws are cut down so one grouping call stays about this size.
-LINK_BUDGET = 4_000_000
-#: The range is the middle LEVEL of the draws...
+LINK_BUDGET = 1_000_000
+#: The draws' middle LEVEL (5% to 95%) gives the spread...
 LEVEL = 0.9
-#: ...its distance from the count widened by this factor...
-SPREAD = 3.0
+#: ...widened by this factor...
+SPREAD = 1.2
 #: ...and at least this share of the count either side (errors the draws cannot see:
 #: true pairs blocking never scored, a model wrong about a whole kind of pair).
-FLOOR_SHARE = 0.01
+FLOOR_SHARE = 0.03
 #: plus at least this many people either side of any count.
 FLOOR_PEOPLE = 1.0
 #: Reviewed pairs re-estimate the widening: observed over expected disagreements with the
@@ -265,34 +270,54 @@ def guarded_merge(
     mask = np.zeros(n, dtype=np.int64)
     np.bitwise_or.at(mask, label, np.left_shift(np.int64(1), codes))
     order = np.argsort(-np.asarray(strength, np.float64)[~same_roster], kind="stable")
-    a, b = a[~same_roster][order], b[~same_roster][order]
-    rank = np.arange(len(a), dtype=np.int64)  # lower is stronger
+    ga, gb = label[a[~same_roster][order]], label[b[~same_roster][order]]
     apart = _apart_keys(cannot, n)
-    while len(a):
-        ga, gb = label[a], label[b]
-        open_ = (ga != gb) & ((mask[ga] & mask[gb]) == 0)
-        a, b, rank, ga, gb = a[open_], b[open_], rank[open_], ga[open_], gb[open_]
-        if not len(a):
+    # Work on the groups that cross links touch only (compact ids 0..G-1), not all n records.
+    present = np.zeros(n, dtype=bool)
+    present[ga] = present[gb] = True
+    if apart is not None:
+        present[label[apart[0]]] = present[label[apart[1]]] = True
+    compact = np.cumsum(present) - 1
+    group_label = np.flatnonzero(present)  # compact id -> its group's label (a member)
+    root = _join_rounds(compact[ga], compact[gb], mask[group_label], apart, label, compact)
+    merged = label.copy()
+    inside = present[label]
+    merged[inside] = group_label[root[compact[label[inside]]]]
+    return merged
+
+
+def _join_rounds(ca, cb, mask, apart, label, compact) -> np.ndarray:
+    """The mutual-best rounds of ``guarded_merge`` on compact group ids; each id's root."""
+    size = len(mask)
+    root = np.arange(size, dtype=np.int64)
+    rank = np.arange(len(ca), dtype=np.int64)  # links come strongest first
+    ax = ay = None
+    if apart is not None:
+        ax, ay = compact[label[apart[0]]], compact[label[apart[1]]]
+    while len(ca):
+        ra, rb = root[ca], root[cb]
+        open_ = (ra != rb) & ((mask[ra] & mask[rb]) == 0)
+        ca, cb, rank, ra, rb = ca[open_], cb[open_], rank[open_], ra[open_], rb[open_]
+        if not len(ca):
             break
-        best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(best, ga, rank)
-        np.minimum.at(best, gb, rank)
-        mutual = (best[ga] == rank) & (best[gb] == rank)
-        ja, jb = ga[mutual], gb[mutual]
-        if apart is not None:
-            x, y = label[apart[0]], label[apart[1]]
-            held = np.isin(_pair_keys(ja, jb, n), _pair_keys(x, y, n))
+        best = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(best, ra, rank)
+        np.minimum.at(best, rb, rank)
+        mutual = (best[ra] == rank) & (best[rb] == rank)
+        ja, jb = ra[mutual], rb[mutual]
+        if ax is not None:
+            held = np.isin(_pair_keys(ja, jb, size), _pair_keys(root[ax], root[ay], size))
             if held.any():  # that link may never join them: drop it
                 dropped = np.isin(rank, rank[mutual][held])
-                a, b, rank = a[~dropped], b[~dropped], rank[~dropped]
+                ca, cb, rank = ca[~dropped], cb[~dropped], rank[~dropped]
                 ja, jb = ja[~held], jb[~held]
         if len(ja):
-            root, other = np.minimum(ja, jb), np.maximum(ja, jb)
-            mask[root] |= mask[other]
-            relabel = np.arange(n, dtype=np.int64)
-            relabel[other] = root
-            label = relabel[label]
-    return label
+            low, high = np.minimum(ja, jb), np.maximum(ja, jb)
+            mask[low] |= mask[high]
+            relabel = np.arange(size, dtype=np.int64)
+            relabel[high] = low
+            root = relabel[root]
+    return root
 
 
 def _apart_keys(cannot, n: int):
@@ -451,16 +476,16 @@ def _interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Ranges of several counts from their point values (c,) and draws (draws x c).
 
-    The middle ``LEVEL`` of the draws, its distance from the draws' median widened
-    by ``widen``, stretched to hold the count itself, then at least
-    ``floor_share`` of the count (and ``FLOOR_PEOPLE``) either side; whole people.
+    Centred on the count: half-width ``widen`` x the largest of the draws' two
+    half-spans of the middle ``LEVEL`` and of their median's distance from the
+    count, at least ``floor_share`` of the count (and ``FLOOR_PEOPLE``); whole people.
     """
     point = np.asarray(point, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)
     tail = (1.0 - LEVEL) / 2.0
     low_q, mid, high_q = np.quantile(values, [tail, 0.5, 1.0 - tail], axis=0)
-    low = np.minimum(mid - widen * (mid - low_q), point)
-    high = np.maximum(mid + widen * (high_q - mid), point)
+    half = widen * np.maximum(np.maximum(mid - low_q, high_q - mid), np.abs(mid - point))
+    low, high = point - half, point + half
     floor = np.maximum(floor_share * point, FLOOR_PEOPLE * (point > 0))
     low = np.minimum(low, point - floor)
     high = np.maximum(high, point + floor)
