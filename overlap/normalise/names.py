@@ -55,7 +55,18 @@ _NAME_PLACEHOLDERS = {
     "test",
     "noname",
     "no name",
-}
+    # what people write on a form instead of a name (a role, a relation, a title alone)
+    "anonymous", "anon", "refused", "declined", "not given", "not provided", "missing",
+    "tbd", "pending", "no first name", "no last name", "first name", "last name", "name",
+    "baby", "baby boy", "baby girl", "newborn", "infant", "boy", "girl", "child", "child f",
+    "child m", "kid", "adult", "adult male", "adult female", "male", "female", "person",
+    "mother", "mom", "father", "dad", "daughter", "dau", "husband", "wife", "spouse",
+    "brother", "sister", "nephew", "niece", "grandchild", "grandson", "granddaughter",
+    "grandmother", "grandfather", "grandma", "grandpa", "hijo", "hija", "nino", "nina",
+    "twin", "twin a", "twin b", "oldest", "youngest", "self", "house", "household",
+    "head of household", "occupant", "current resident", "resident", "roommate", "tenant",
+    "inmate", "member", "client", "participant", "patient", "mr", "mrs", "ms", "miss",
+}  # fmt: skip
 _NAME_ASIDE = re.compile(r"\([^()]*\)|\"[^\"]*\"|\u201c[^\u201d]*\u201d")
 _NAME_DROP = re.compile(r"['\u2019`.]")
 _NAME_SPACE = re.compile(r"[^a-z0-9\- ]+")
