@@ -399,8 +399,10 @@ def _concat_records(*files: pd.DataFrame) -> pd.DataFrame:
     """Files' records stacked; an evidence column some rosters lack is "" there (as locally)."""
     records = pd.concat(files, ignore_index=True)
     for column in records.columns:
-        if records[column].hasnans:
+        if column != "part" and records[column].hasnans:
             records[column] = records[column].fillna("").astype("str")
+    if "part" in records.columns:
+        records["part"] = records["part"].astype("Int64")
     return records
 
 

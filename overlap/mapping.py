@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from overlap.errors import MappingError
@@ -39,6 +40,7 @@ from overlap.headers import (
     normalise_header,
 )
 from overlap.repair import UNSPLIT_COLUMN
+from overlap.split_rows import split_shared_rows
 
 IGNORE = "ignore"  # override value: leave the column out entirely
 ATTRIBUTE = "attribute"  # override value: keep the column as an attribute, not a field
@@ -65,13 +67,20 @@ class MappingGuess:
 
 @dataclass
 class MappedRoster:
-    """A roster split into canonical fields and attributes."""
+    """A roster split into canonical fields and attributes, one record per person.
+
+    A row naming two people ("Smith, John & Mary") is two records: ``rows``
+    holds each record's 1-based row in the roster and ``parts`` its part
+    (1, 2; 0 for a row naming one person). None: one record per row.
+    """
 
     name: str
     fields: pd.DataFrame
     attributes: pd.DataFrame
     roster: object  # overlap.ingest.Roster (not imported, to keep the stages independent)
     mapping: dict[str, str]
+    rows: np.ndarray | None = None
+    parts: np.ndarray | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -459,12 +468,16 @@ def apply_mapping(roster, mapping: dict[str, str]) -> MappedRoster:
             fields[records_column(target)] = frame[raw].astype("str")
     attributes = frame[[c for c in frame.columns if _kept_as_attribute(mapping.get(c))]]
     used = {raw: f for raw, f in mapping.items() if f not in UNMAP and f != EVIDENCE}
+    fields, source, parts = split_shared_rows(fields)
+    shared = bool(parts.any())
     return MappedRoster(
         name=roster.name,
         fields=fields,
-        attributes=attributes.copy(),
+        attributes=attributes.iloc[source].reset_index(drop=True) if shared else attributes.copy(),
         roster=roster,
         mapping=used,
+        rows=source + 1 if shared else None,
+        parts=parts if shared else None,
     )
 
 

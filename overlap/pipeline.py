@@ -92,7 +92,7 @@ def prepare_records(mapped_rosters: Sequence) -> tuple[pd.DataFrame, pd.DataFram
     frames, attributes = [], []
     for mapped in mapped_rosters:
         fields = mapped.fields
-        mapping = getattr(mapped, "mapping", None) or {}
+        mapping = mapped.mapping
         mapped_names = set(mapping.values()) & set(NAME_FIELDS) if mapping else set(NAME_FIELDS)
         if len(fields) and (not mapped_names or not _has_names(fields)):
             raise MappingError(
@@ -100,18 +100,25 @@ def prepare_records(mapped_rosters: Sequence) -> tuple[pd.DataFrame, pd.DataFram
                 "map one so its people can be matched."
             )
         normalised = normalise_fields(fields.reset_index(drop=True))
-        normalised.insert(0, "row", np.arange(1, len(fields) + 1, dtype=np.int64))
+        rows = mapped.rows
+        if rows is None:
+            rows = np.arange(1, len(fields) + 1, dtype=np.int64)
+        normalised.insert(0, "row", np.asarray(rows, dtype=np.int64))
         normalised.insert(0, "programme", mapped.name)
+        parts = mapped.parts
+        if parts is not None:  # a row that names two people: parts 1 and 2, else empty
+            normalised.insert(2, "part", pd.array(np.where(parts > 0, parts, 0), dtype="Int64"))
+            normalised.loc[np.asarray(parts) == 0, "part"] = pd.NA
         frames.append(normalised)
-        attrs = getattr(mapped, "attributes", None)
-        if attrs is None:
-            attrs = pd.DataFrame(index=range(len(fields)))
+        attrs = mapped.attributes
         attributes.append(attrs.reset_index(drop=True).astype(str))
     records = pd.concat(frames, ignore_index=True)
     records["programme"] = records["programme"].astype(str)
     for column in records.columns:  # an evidence column some rosters lack: "" there
-        if records[column].hasnans:
+        if column != "part" and records[column].hasnans:
             records[column] = records[column].fillna("").astype("str")
+    if "part" in records.columns:
+        records["part"] = records["part"].astype("Int64")
     records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
     records.index = pd.RangeIndex(len(records), name=None)
     attrs = _stack_attributes(attributes)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from overlap.mapping import missing_required
+from overlap.split_rows import describe_rows_naming_two
 from ui import common, state
 
 FORMATS = {
@@ -167,6 +168,9 @@ for entry in entries:
             )
         for note in entry.roster.notes:
             st.caption(f"ℹ️ {note}")
+        shared = describe_rows_naming_two(state.rows_naming_two_people(entry))
+        if shared:
+            st.caption(f"ℹ️ {shared}")
 
         problems = entry.roster.problems
         # collapsed once there are several rosters, so eight of them still fit on a screen or two

@@ -359,15 +359,23 @@ def quality(entry: RosterEntry) -> tuple[dict[str, float], dict[str, int]]:
     """Completeness of each detail and how many rows cannot be linked (kept per mapping version)."""
     from overlap.analyse import field_completeness, linkability
     from overlap.normalise import normalise_fields
+    from overlap.split_rows import rows_naming_two
 
     memo = _get("quality")
     key = (entry.key, entry.version)
     if key not in memo:
         # Judge the cleaned values: a ZIP inside a one-line address counts, a placeholder
         # phone such as 555-555-5555 does not.
-        fields = normalise_fields(mapped_roster(entry).fields)
-        memo[key] = (field_completeness(fields), linkability(fields))
-    return memo[key]
+        mapped = mapped_roster(entry)
+        fields = normalise_fields(mapped.fields)
+        memo[key] = (field_completeness(fields), linkability(fields), rows_naming_two(mapped))
+    return memo[key][:2]
+
+
+def rows_naming_two_people(entry: RosterEntry) -> list[int]:
+    """The entry's rows that name two people ("Smith, John & Mary"), per mapping version."""
+    quality(entry)
+    return _get("quality")[(entry.key, entry.version)][2]
 
 
 def inputs_fingerprint() -> tuple:

@@ -68,8 +68,18 @@ def render_report(roster: Roster, guess: MappingGuess) -> str:
         + _problem_lines(roster)
         + _note_lines(roster)
         + _mapping_lines(guess, roster.file_name)
+        + _shared_row_lines(roster, guess)
         + _other_sheet_lines(roster, guess)
     )
+
+
+def _shared_row_lines(roster: Roster, guess: MappingGuess) -> list[str]:
+    """How many rows name two people ("Smith, John & Mary"): each is matched as two people."""
+    from overlap.mapping import apply_mapping
+    from overlap.split_rows import describe_rows_naming_two, rows_naming_two
+
+    sentence = describe_rows_naming_two(rows_naming_two(apply_mapping(roster, guess.mapping)))
+    return ["", sentence] if sentence else []
 
 
 def _other_sheet_lines(roster: Roster, guess: MappingGuess) -> list[str]:
