@@ -38,6 +38,7 @@ KEY_COLUMNS = [
     "first_sound",
     "last_sound",
     "first_key",
+    "last_key",
     "dob",
     "zip",
     "city",
@@ -102,6 +103,12 @@ BLOCKING_RULES: list[BlockingRule] = [
     ),
     BlockingRule(
         "first_key_dob", "same first name (or nickname) and date of birth", _all("first_key", "dob")
+    ),
+    BlockingRule(
+        "last_key_first_initial",
+        "spellings of one surname and same first initial",
+        "CASE WHEN last_key <> last_name THEN " + _all("last_key", "left(first_name, 1)") + " END",
+        pairs_per_record=1,
     ),
     BlockingRule(
         "first_initial_dob",

@@ -67,6 +67,7 @@ from overlap.fields import (  # noqa: F401 - level numbers, re-exported for the 
     LAST_EXACT,
     LAST_PART,
     LAST_SIMILAR,
+    LAST_VARIANT,
     LAST_VERY_CLOSE,
     MIDDLE_ELSE,
     MIDDLE_EXACT,
@@ -309,8 +310,9 @@ def _name_forms(names: pd.DataFrame, field: str, sound: str, derived=()) -> _Nam
     text = values.to_numpy(zero_copy_only=False).astype(object)
     sound_codes, sound_values = _encode([_column(names, sound)])
     key, no_key = None, -2
-    if field == "first_name" and "first_key" in names.columns:
-        key, key_values = _encode([_column(names, "first_key")])
+    key_column = {"first_name": "first_key", "last_name": "last_key"}.get(field)
+    if key_column in names.columns:
+        key, key_values = _encode([_column(names, key_column)])
         no_key = _empty_code(key_values.to_numpy(zero_copy_only=False).astype(object))
     return _NameForms(
         names,
@@ -497,6 +499,9 @@ def _last_name_levels(forms: _NameForms, ia, ib) -> np.ndarray:
     sa, sb = np.take(forms.sound, ia), np.take(forms.sound, ib)
     _put(level, (jw >= 0.88) | ((sa == sb) & (sa != forms.no_sound)) | typo, LAST_SIMILAR)
     _put(level, jw >= 0.92, LAST_VERY_CLOSE)
+    if forms.key is not None:  # spellings of one surname: Zhang / Chang, de la Cruz / Delacruz
+        ka, kb = np.take(forms.key, ia), np.take(forms.key, ib)
+        _put(level, (ka == kb) & (ka != forms.no_key) & present, LAST_VARIANT)
     _put(level, la == lb, LAST_EXACT)
     _put(level, ~present, MISSING)
     return level
@@ -1330,7 +1335,7 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
     )
     lasts = _cached(
         ("last_name", "distinct"),
-        lambda: _distinct_frame(records, "last_name", last_c, uniq_l, ("last_sound",)),
+        lambda: _distinct_frame(records, "last_name", last_c, uniq_l, ("last_sound", "last_key")),
     )
     empty_fm, n_fm = _empty_code(uniq_fm), len(uniq_fm)
     n_l = len(uniq_l)

@@ -141,7 +141,7 @@ MISSING = -1
 FIRST_ELSE, FIRST_INITIAL, FIRST_SIMILAR, FIRST_CLOSE, FIRST_VERY_CLOSE, FIRST_NICK, FIRST_EXACT = (
     range(7)
 )
-LAST_ELSE, LAST_PART, LAST_SIMILAR, LAST_VERY_CLOSE, LAST_EXACT = range(5)
+LAST_ELSE, LAST_PART, LAST_SIMILAR, LAST_VERY_CLOSE, LAST_VARIANT, LAST_EXACT = range(6)
 (
     DOB_ELSE,
     DOB_FAR_YEARS,
@@ -200,10 +200,11 @@ COMPARISONS: list[Comparison] = [
             "one last name is part of the other",
             "last names sound alike or are similar",
             "last names differ by a typo",
+            "spellings of one surname (Zhang and Chang, de la Cruz and Delacruz)",
             "same last name",
         ),
-        (0.05, 0.02, 0.04, 0.09, 0.80),
-        reads=("last_name", "last_sound"),
+        (0.05, 0.02, 0.04, 0.09, 0.02, 0.78),
+        reads=("last_name", "last_sound", "last_key"),
         exact_level=LAST_EXACT,
         term_frequency=True,
         name_part=True,

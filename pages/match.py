@@ -35,7 +35,7 @@ for entry, (share, link) in zip(entries, qualities, strict=True):
         {
             "Programme": entry.programme,
             "No name (cannot be linked)": link["no name"],
-            "Name only (too little to link)": link["name only"],
+            "Name only (matched on names alone)": link["name only"],
             "Ready to match": link["linkable"],
         }
     )
@@ -52,13 +52,19 @@ st.dataframe(
 )
 links = pd.DataFrame(unlinkable)
 st.dataframe(links, hide_index=True, width="stretch")
-cannot = int(
-    links["No name (cannot be linked)"].sum() + links["Name only (too little to link)"].sum()
-)
+cannot = int(links["No name (cannot be linked)"].sum())
 if cannot:
     st.caption(
-        f"{cannot:,} record(s) lack the details needed to be linked; they still count as people "
-        "in their own programme, but cannot be found in another."
+        f"{cannot:,} record(s) have no name; they still count as people in their own programme, "
+        "but cannot be found in another."
+    )
+names_alone = int(links["Name only (matched on names alone)"].sum())
+if names_alone:
+    st.caption(
+        f"{names_alone:,} record(s) have a name and nothing else. They are matched on the name "
+        "alone, so two people of the same name may be taken for one: the counts that involve them "
+        "are rough (the Overlap page says how rough). A date of birth, address, phone or email "
+        "column would let them be told apart."
     )
 
 st.subheader("How strict should matching be?")

@@ -62,6 +62,7 @@ from overlap.normalise.nicknames import _first_key_table, first_name_key
 from overlap.normalise.phones import _phones_column, normalise_phone
 from overlap.normalise.sex import normalise_sex
 from overlap.normalise.streets import normalise_unit, parse_street
+from overlap.normalise.surnames import surname_key
 
 OUTPUT_COLUMNS = [
     "first_name",
@@ -71,6 +72,7 @@ OUTPUT_COLUMNS = [
     "first_sound",
     "last_sound",
     "first_key",
+    "last_key",
     "dob",
     "sex",
     "street",
@@ -129,6 +131,7 @@ def normalise_record(record: Mapping[str, str], dayfirst: bool = False) -> dict[
         "first_sound": name_sound(first),
         "last_sound": name_sound(last),
         "first_key": str(first_name_key([first])[0]),
+        "last_key": surname_key(last),
         "dob": normalise_date(get("dob"), dayfirst),
         "sex": normalise_sex(get("sex")),
         "street": street_parts[0] if use_street else address["street"],
@@ -285,7 +288,9 @@ def _name_columns(roster: _Fields) -> dict[str, pa.Array | None]:
     out["first_sound"], out["first_key"] = _derived(
         out["first_name"], lambda v: (name_sound(v), table.get(v, v)), 2
     )
-    (out["last_sound"],) = _derived(out["last_name"], lambda v: (name_sound(v),), 1)
+    out["last_sound"], out["last_key"] = _derived(
+        out["last_name"], lambda v: (name_sound(v), surname_key(v)), 2
+    )
     return out
 
 
