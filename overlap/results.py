@@ -113,21 +113,22 @@ def links_table(result) -> pd.DataFrame:
     return table
 
 
-def overlap_document(result) -> dict:
+def overlap_document(result, draws=None) -> dict:
     """overlap.json: the one place its document is built (``analyse.overlap_summary``, each
-    count with its range beside it: ``uncertainty.ranged_summary``)."""
+    count with its range beside it: ``uncertainty.ranged_summary``; ``draws`` if made)."""
     from overlap.uncertainty import ranged_summary
 
-    return ranged_summary(result)
+    return ranged_summary(result, draws)
 
 
-def save_result(result, folder: str | Path, overwrite: bool = False) -> list[Path]:
+def save_result(result, folder: str | Path, overwrite: bool = False, draws=None) -> list[Path]:
     """Write records.csv, links.csv and overlap.json of a match into ``folder``.
 
     Args:
         result: a ``pipeline.MatchResult`` or a ``privacy.EncodedMatch``.
         folder: the folder (made if missing).
         overwrite: replace files a previous match left there.
+        draws: ``uncertainty.draw_counts(result)`` if the caller made them already.
 
     Returns:
         The three paths written.
@@ -142,7 +143,7 @@ def save_result(result, folder: str | Path, overwrite: bool = False) -> list[Pat
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(records_table(result), paths[0])
     write_csv(links_table(result), paths[1])
-    document = json.dumps(overlap_document(result), indent=2) + "\n"
+    document = json.dumps(overlap_document(result, draws), indent=2) + "\n"
     paths[2].write_text(document, encoding="utf-8")
     return paths
 

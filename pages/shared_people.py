@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from overlap import analyse, charts
+from overlap.audit import audit_words
 from ui import common, state
 from ui.board_report import board_report_block
 
@@ -166,6 +167,40 @@ if options:
     )
 else:
     st.info("No column to group by: the rosters have no ZIP, city or extra columns.")
+
+audits = state.community_audits()
+if audits:
+    st.subheader("Is any community matched less well?")
+    st.caption(
+        "The share of each group's people found in two or more rosters, with its range. A group "
+        "far below the others either uses fewer of your programmes, or is matched less well: "
+        "check some of its pairs on the Review page. Groups under 11 people are left out."
+    )
+    for audit in audits:
+        for line in audit_words(audit):
+            st.warning(line, icon=":material/diversity_3:")
+        table = audit.table.assign(
+            shown=[
+                f"{s:.0%} (between {lo:.0%} and {hi:.0%})"
+                for s, lo, hi in zip(
+                    audit.table["share"],
+                    audit.table["share_low"],
+                    audit.table["share_high"],
+                    strict=True,
+                )
+            ]
+        )
+        st.dataframe(
+            table[["group", "people", "shown"]].rename(
+                columns={
+                    "group": audit.column,
+                    "people": "People",
+                    "shown": "In two or more rosters",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 board_report_block("overlap_report")
 

@@ -60,6 +60,7 @@ _DEFAULTS: dict[str, Callable[[], object]] = {
     "private_encoded": lambda: None,
     "private_result": lambda: None,
     "draws": lambda: None,
+    "audits": lambda: None,
     "first_ranges": lambda: None,
     "board_reports": dict,
 }
@@ -632,6 +633,24 @@ def set_private_result(result) -> None:
 
 
 # --- How sure the counts are (overlap.uncertainty) -------------------------------------------
+
+
+def community_audits() -> list:
+    """Linked shares per group of every column about who people are (overlap.audit), per match."""
+    from overlap.audit import audit_columns, audit_group
+
+    current = result()
+    held = _get("audits")
+    if held is not None and held[0] is current:
+        return held[1]
+    draws = count_draws()
+    audits = (
+        [audit_group(current, column, draws) for column in audit_columns(current.attributes)]
+        if draws is not None
+        else []
+    )
+    _set("audits", (current, audits))
+    return audits
 
 
 def count_draws():

@@ -231,10 +231,37 @@ def run(args: argparse.Namespace) -> int:
         **extra,
     )
     _tell_unknown_decisions(result, decisions)
-    save_result(result, out, overwrite=True)  # checked before the work started
+    draws = _draws(result)
+    save_result(result, out, overwrite=True, draws=draws)  # checked before the work started
     people = int(result.records["person_id"].nunique())
     tell(
         f"overlap: wrote {len(result.records):,} records ({people:,} people) and "
         f"{len(result.links):,} links to {out}"
     )
+    _tell_audit(result, draws)
     return 0
+
+
+def _draws(result):
+    """The count ranges' draws, made once for overlap.json and the audit (None: no ranges)."""
+    from overlap.uncertainty import MAX_PROGRAMMES, draw_counts
+
+    if len(result.programmes) > MAX_PROGRAMMES or not len(result.records):
+        return None
+    return draw_counts(result)
+
+
+def _tell_audit(result, draws) -> None:
+    """Per community column: the share of each group found in two or more rosters."""
+    from overlap.audit import audit_columns, audit_group, audit_words
+
+    if draws is None:
+        return
+    for column in audit_columns(result.attributes):
+        audit = audit_group(result, column, draws)
+        shares = ", ".join(
+            f"{row.group} {row.share:.0%}" for row in audit.table.itertuples(index=False)
+        )
+        tell(f"overlap: by {column}, people found in two or more rosters: {shares}")
+        for line in audit_words(audit):
+            tell(f"overlap: {line}")
