@@ -380,3 +380,17 @@ def test_review_decisions_show_the_ranges_before_and_after():
     assert not at.exception
     said = [c.value for c in at.caption if c.value.startswith("Before your review")]
     assert said and "with your 1 decision(s)" in said[0]
+
+
+def test_the_board_report_from_the_dashboard_carries_the_ranges():
+    from test_app_pages import _matched
+
+    at = _matched()
+    at.switch_page("pages/shared_people.py").run()
+    at.button(key="overlap_report_make").click().run()
+    assert not at.exception
+    page = at.session_state["ov_board_reports"]["overlap_report"][1][1].decode()
+    draws = at.session_state["ov_draws"][1]
+    low, high = uncertainty.summary_ranges(draws)["union_people"]
+    union = overlap_summary(at.session_state["ov_result"].records)["union_people"]
+    assert f"{union:,} ({low:,} to {high:,})" in page

@@ -17,6 +17,7 @@ def board_report_block(key: str, partners: list[str] | None = None, column: str 
         column: the column areas are ranked by.
     """
     from overlap.report import figures, render_svgs, report_data, report_html, report_pdf
+    from overlap.uncertainty import ranged_summary
 
     result = state.result()
     fingerprint = (id(result), tuple(partners or ()), column, state.strictness())
@@ -31,6 +32,7 @@ def board_report_block(key: str, partners: list[str] | None = None, column: str 
                 status.write("Counting people by programme and by area")
                 data = report_data(
                     result.records,
+                    summary=ranged_summary(result, state.count_draws()),
                     threshold=state.threshold(),
                     strictness=state.strictness(),
                     partners=partners,
