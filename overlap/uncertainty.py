@@ -28,7 +28,7 @@ How (see docs/architecture.md, "How sure a count is"):
   independent, so a shift of the whole draw is uncertainty too), times
   ``SPREAD``, and never less than ``FLOOR_SHARE`` of the count (true pairs
   blocking never scored, which no draw can see). ``TEMPER``, ``SPREAD`` and
-  ``FLOOR_SHARE`` were chosen once on the 12 labelled bench sets
+  ``FLOOR_SHARE`` were chosen once on the 13 labelled bench sets
   (``bench/coverage.py``), never per data set.
 * **Reviewed pairs are fixed.** A pair the user labelled is one person or two
   in every draw, and the labels tell how often the model is wrong near the
@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 #: Match weights (log2 odds) are multiplied by this before drawing (EM is over-confident).
-TEMPER = 0.65
+TEMPER = 0.75
 #: Pairs whose softened probability is within this of 0 or 1 are not drawn.
 BAND = 1e-2
 #: How many groupings to draw (fewer when the uncertain part is large; see ``_draws``).
@@ -60,7 +60,7 @@ LEVEL = 0.9
 SPREAD = 1.2
 #: ...and at least this share of the count either side (errors the draws cannot see:
 #: true pairs blocking never scored, a model wrong about a whole kind of pair).
-FLOOR_SHARE = 0.03
+FLOOR_SHARE = 0.035
 #: plus at least this many people either side of any count.
 FLOOR_PEOPLE = 1.0
 #: Reviewed pairs re-estimate the widening: observed over expected disagreements with the
