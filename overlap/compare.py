@@ -987,9 +987,14 @@ def _sex_levels(records, ia, ib) -> np.ndarray:
     return _agree_levels(records, "sex", ia, ib)
 
 
+def _generation(suffixes: pd.Series) -> pd.Series:
+    """Which generation a suffix names: Jr and II both name the second."""
+    return suffixes.replace({"ii": "jr"})
+
+
 def _suffix_levels(records, ia, ib) -> np.ndarray:
-    """Same suffix, different (Jr and Sr), or one side only (Jr against no suffix)."""
-    va, vb = _codes(records, "suffix", ia, ib)
+    """Same generation, different (Jr and Sr, II and III), or one side only (Jr against none)."""
+    va, vb = _codes(records, "suffix", ia, ib, derive=_generation)
     level = np.full(len(ia), SUFFIX_ELSE, dtype=np.int8)
     _put(level, (va >= 0) & (vb >= 0) & (va == vb), SUFFIX_SAME)
     _put(level, (va >= 0) != (vb >= 0), SUFFIX_ONE_SIDE)

@@ -92,7 +92,8 @@ def training_guard(levels) -> np.ndarray:
     first = np.asarray(levels["first_name_level"])
     dob = np.asarray(levels["dob_level"])
     differ = (first == f.FIRST_ELSE) | (dob == f.DOB_ELSE) | (dob == f.DOB_FAR_YEARS)
-    return household_guard(levels) | (shares_household(levels) & differ & ~_same_id(levels))
+    guarded = household_guard(levels) | generations_differ(levels)
+    return guarded | (shares_household(levels) & differ & ~_same_id(levels))
 
 
 def _member_weights(model, name: str) -> np.ndarray:
@@ -225,4 +226,15 @@ def household_weight(model, scored, cross: np.ndarray | None = None) -> np.ndarr
     person += np.log2(prior / (1 - prior))
     person[household_guard(scored)] = GUARD_WEIGHT
     person[~household] = np.inf
+    person[generations_differ(scored)] = GUARD_WEIGHT
     return person
+
+
+def generations_differ(levels) -> np.ndarray:
+    """Pairs whose suffixes name two generations (Jr and Sr, II and III): two people.
+
+    The suffix exists to tell a father from his son, so wherever they live
+    the two records are two people, unless an SSN or record ID says otherwise.
+    """
+    suffix = np.asarray(levels["suffix_level"])
+    return (suffix == f.SUFFIX_ELSE) & ~_same_id(levels)

@@ -504,6 +504,9 @@ def test_address_levels_by_postcode_district_city_and_crowded_addresses():
 def test_suffix_on_one_side_only_and_place_of_birth():
     lv = levels_of({"suffix": "Jr"}, {"suffix": ""})
     assert lv["suffix_level"] == cmp.SUFFIX_ONE_SIDE
+    # Jr and II both name the second generation; II and III do not
+    assert levels_of({"suffix": "Jr"}, {"suffix": "II"})["suffix_level"] == cmp.SUFFIX_SAME
+    assert levels_of({"suffix": "2nd"}, {"suffix": "III"})["suffix_level"] == cmp.SUFFIX_ELSE
     assert levels_of({}, {})["suffix_level"] == -1
     assert levels_of({"birth_place": "London"}, {"birth_place": "london"})["birth_place_level"] == (
         cmp.PLACE_EXACT

@@ -193,6 +193,31 @@ def test_households_two_members_are_told_from_one_person(case):
         assert scored["probability"].iloc[0] < 1e-6
 
 
+def test_jr_and_sr_are_two_people_wherever_they_live():
+    """Tom Stawicz Sr and Tomasz Stawicz Jr at two addresses of one area: father and son."""
+
+    def scored_pair(**extra):
+        rows = [
+            {"first_name": "Tom", "suffix": "Sr", "street": "4264 W 31st St"},
+            {"first_name": "Tomasz", "suffix": "Jr", "street": "4505 W Cullerton"},
+        ]
+        for row in rows:
+            row.update(last_name="Stawicz", zip="60623", sex="M", **extra)
+        records = normalise_fields(pd.DataFrame(rows).astype(str))
+        records.insert(0, "programme", ["a", "a"])
+        records.insert(0, "rid", np.arange(2))
+        levels = compare_pairs(records, pd.DataFrame({"rid_a": [0], "rid_b": [1]}))
+        assert levels["suffix_level"].tolist() == [cmp.SUFFIX_ELSE]
+        assert not household_guard(levels).any()  # no shared home
+        m = {c.name: np.asarray(c.initial_m) / sum(c.initial_m) for c in COMPARISONS}
+        u = {c.name: np.full(c.n_levels, 1.0 / c.n_levels) for c in COMPARISONS}
+        return score(FittedModel(prior=0.5, m=m, u=u), records, levels)["probability"].iloc[0]
+
+    assert scored_pair() < 1e-6
+    # one record ID in one roster lifts the guard: the other fields decide
+    assert scored_pair(record_id="A-17") > 0.01
+
+
 def test_priors_across_and_inside_rosters_are_learned_apart():
     from overlap.block import candidate_pairs
     from overlap.model import fit_model
