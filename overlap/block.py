@@ -38,6 +38,7 @@ KEY_COLUMNS = [
     "first_sound",
     "last_sound",
     "first_key",
+    "middle_name",
     "last_key",
     "dob",
     "zip",
@@ -189,6 +190,12 @@ BLOCKING_RULES: list[BlockingRule] = [
         "first_key_house",
         "same first name and house number",
         _all("first_key", "house_number"),
+        pairs_per_record=0.5,
+    ),
+    BlockingRule(
+        "first_middle_last_initial",
+        "same first name, middle initial and last initial",
+        _all("first_key", "left(middle_name, 1)", "left(last_name, 1)"),
         pairs_per_record=0.5,
     ),
     BlockingRule(

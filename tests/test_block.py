@@ -304,6 +304,7 @@ ALPHABET = {
     "first_sound": ["", "A5", "B0", "L0"],
     "last_sound": ["", "L0", "N2", "A5"],
     "first_key": ["", "ann", "bo"],
+    "middle_name": ["", "m", "mae"],
     "last_key": ["", "lee", "li"],
     "dob": ["", "1980-01-02", "1980-03-04", "1981-01-02", None],
     "zip": ["", "60601", "60602"],
