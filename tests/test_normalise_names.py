@@ -82,3 +82,16 @@ def test_name_parsers_never_raise_and_are_stable(value):
         assert nz.normalise_name(part) == part
         assert set(part) <= set("abcdefghijklmnopqrstuvwxyz -")
     assert suffix in {"", "jr", "sr", "ii", "iii", "iv"}
+
+
+@pytest.mark.parametrize(
+    "raw", ["Baby Boy", "OCCUPANT", "Head of Household", "Mrs.", "Daughter of", "stepson"]
+)
+def test_what_a_form_holds_instead_of_a_name_is_a_missing_name(raw):
+    assert nz.normalise_name(raw) == ""
+
+
+@pytest.mark.parametrize("raw", ["Sonia", "Son", "Friend", "Guest", "Cousin"])
+def test_names_that_look_like_form_words_are_kept(raw):
+    """Son (Vietnamese Sơn), Friend, Guest and Cousin are real names."""
+    assert nz.normalise_name(raw) == raw.lower()

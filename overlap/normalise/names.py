@@ -66,6 +66,8 @@ _NAME_PLACEHOLDERS = {
     "twin", "twin a", "twin b", "oldest", "youngest", "self", "house", "household",
     "head of household", "occupant", "current resident", "resident", "roommate", "tenant",
     "inmate", "member", "client", "participant", "patient", "mr", "mrs", "ms", "miss",
+    "son of", "daughter of", "child of", "wife of", "husband of", "mother of", "father of",
+    "stepson", "stepdaughter", "step son", "step daughter", "foster child", "boarder", "lodger",
 }  # fmt: skip
 _NAME_ASIDE = re.compile(r"\([^()]*\)|\"[^\"]*\"|\u201c[^\u201d]*\u201d")
 _NAME_DROP = re.compile(r"['\u2019`.]")
