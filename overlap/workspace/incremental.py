@@ -298,6 +298,11 @@ def _needs_full_match(ws: Workspace, new_records: pd.DataFrame, refit: bool) -> 
         return "The model was fitted again on every record (--refit); people kept their IDs."
     if ws.model is None or not ws.uploads:
         return ""
+    if len(ws.uploads) == 1 and ws.model.prior_cross is None:
+        return (
+            "The model had been fitted on one roster alone, which teaches it nothing about "
+            "people across rosters, so every record was matched again; people kept their IDs."
+        )
     stored = [(c.name, c.n_levels) for c in ws.model.comparisons]
     current = [(c.name, c.n_levels) for c in comparisons_for(new_records)]
     if stored != current:
