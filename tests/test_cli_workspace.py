@@ -83,7 +83,18 @@ def test_a_season_added_shown_and_exported(workspace, files, tmp_path, capsys):
     assert len(records) == 360 and "season" in records.columns
     assert records["person_id"].astype(int).nunique() == info["people"]
     assert main(["workspace", "export", str(workspace), "--out", str(out_dir)]) == 2
-    assert "add --force" in capsys.readouterr().err
+    assert "already exists; add --force to replace it" in capsys.readouterr().err
+    overview = json.loads((out_dir / "overlap.json").read_text())
+    assert overview["union_people"] == info["people"] and "union_people_low" in overview
+    # an outreach list from the export: rows repeat across seasons, the season tells them apart
+    listed = tmp_path / "list.csv"
+    code = main(["export", "--from", str(out_dir), "--in", "Tax clinic", "--where",
+                 "season=2025 spring", "--out", str(listed)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    people = pd.read_csv(listed, dtype=str, keep_default_na=False)
+    spring = records[(records["programme"] == "Tax clinic") & (records["season"] == "2025 spring")]
+    assert len(people) == spring["person_id"].nunique()
+    assert main(["workspace", "export", str(workspace), "--out", str(out_dir), "--force"]) == 0
 
 
 def bad_cases(files: Path, workspace: Path) -> dict[str, tuple[list[str], dict, str]]:

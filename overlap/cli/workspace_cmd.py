@@ -217,17 +217,12 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from overlap.results import MATCH_FILES, check_outputs
     from overlap.workspace import export_folder
 
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise OverlapError(f"--out {out} is a file; give a folder.")
-    existing = [n for n in ("records.csv", "links.csv", "overlap.json") if (out / n).exists()]
-    if existing and not args.force:
-        raise OverlapError(
-            f"{out} already holds {', '.join(existing)}; add --force to replace them."
-        )
+    check_outputs([out / name for name in MATCH_FILES], overwrite=args.force)
     ws = _open(args)
-    paths = export_folder(ws, out)
+    paths = export_folder(ws, out, overwrite=args.force)
     say(f"Wrote {', '.join(p.name for p in paths)} to {out} ({ws.n_records:,} records).")
     return 0

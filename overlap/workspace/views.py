@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -116,57 +117,66 @@ def apply_session(ws: Workspace, result, reason: str = "") -> int:
 # ------------------------------------------------------------------------------ export
 
 
-def export_tables(ws: Workspace) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """records.csv, links.csv and overlap.json of the workspace, as frames and a document."""
-    from overlap.analyse import overlap_summary
-
+def export_result(ws: Workspace):
+    """The workspace as ``overlap match`` writes a match: programme names, a season, stable IDs."""
     result = match_result(ws)
-    records = result.records
-    owner = ws.upload_of(records["rid"].to_numpy())
+    owner = ws.upload_of(result.records["rid"].to_numpy())
     programme = np.array([u.programme for u in ws.uploads], dtype=object)[owner]
     season = np.array([u.season for u in ws.uploads], dtype=object)[owner]
-    named = records.assign(programme=programme)
-    named.insert(named.columns.get_loc("row"), "season", season)
-    front = ["programme", "row", "person_id", "season"]
-    table = named.drop(columns=["rid", "ssn"], errors="ignore")
-    table = table[front + [c for c in table.columns if c not in front]]
-    attributes = result.attributes
-    extra = [c for c in attributes.columns if c not in table.columns]
-    if extra:
-        table = pd.concat(
-            [table.reset_index(drop=True), attributes[extra].reset_index(drop=True)], axis=1
-        )
-    links = result.links
-    ia, ib = links["rid_a"].to_numpy(), links["rid_b"].to_numpy()
-    row = records["row"].to_numpy()
-    link_table = pd.DataFrame(
+    records = result.records.assign(programme=pd.array(programme, dtype="str"))
+    records.insert(records.columns.get_loc("row") + 1, "season", pd.array(season, dtype="str"))
+    return dataclasses.replace(result, records=records, programmes=ws.programmes)
+
+
+def export_tables(ws: Workspace) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """records.csv, links.csv and overlap.json of the workspace (``overlap.results``' writers).
+
+    links.csv gains ``season_a`` and ``season_b`` (a row number names a record
+    only with its season). overlap.json counts people per programme over every
+    season, each count with its range; reviewers' decisions are read by record
+    (rows repeat from season to season), as the draws behind the ranges need them.
+    """
+    from overlap.results import links_table, overlap_document, records_table
+
+    result = export_result(ws)
+    records = result.records
+    links = links_table(result)
+    season = records["season"].to_numpy()
+    links["season_a"] = season[result.links["rid_a"].to_numpy()]
+    links["season_b"] = season[result.links["rid_b"].to_numpy()]
+    rid = records["rid"].to_numpy()
+    by_record = records.assign(row=rid + 1)  # unique rows: decisions keyed by record
+    decisions = ws.decisions
+    named = records["programme"].to_numpy()
+    keyed = pd.DataFrame(
         {
-            "programme_a": programme[ia],
-            "row_a": row[ia],
-            "programme_b": programme[ib],
-            "row_b": row[ib],
-            "probability": links["probability"].round(6).to_numpy(),
+            "programme_a": named[decisions["rid_a"].to_numpy()],
+            "row_a": decisions["rid_a"].to_numpy() + 1,
+            "programme_b": named[decisions["rid_b"].to_numpy()],
+            "row_b": decisions["rid_b"].to_numpy() + 1,
+            "decision": decisions["decision"].to_numpy(),
         }
     )
-    for comparison in result.comparisons:
-        link_table[comparison.level_column] = links[comparison.level_column].to_numpy()
-    link_table["season_a"] = season[ia]
-    link_table["season_b"] = season[ib]
-    return table.reset_index(drop=True), link_table, overlap_summary(named)
+    document = overlap_document(dataclasses.replace(result, records=by_record, decisions=keyed))
+    return records_table(result), links, document
 
 
-def export_folder(ws: Workspace, out: str | Path) -> list[Path]:
-    """Write records.csv, links.csv and overlap.json into ``out`` (made if missing)."""
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
+def export_folder(ws: Workspace, out: str | Path, overwrite: bool = False) -> list[Path]:
+    """Write records.csv, links.csv and overlap.json into ``out`` (made if missing).
+
+    Raises:
+        OverlapError: a file is there already and ``overwrite`` is off, or the
+            folder cannot be written (before anything is written).
+    """
+    from overlap.results import MATCH_FILES, check_outputs, write_csv
 
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / name for name in MATCH_FILES]
+    check_outputs(paths, overwrite=overwrite)
     records, links, document = export_tables(ws)
-    paths = [folder / "records.csv", folder / "links.csv", folder / "overlap.json"]
-    options = pa_csv.WriteOptions(quoting_style="needed")
-    for frame, path in ((records, paths[0]), (links, paths[1])):
-        pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), path, options)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(records, paths[0])
+    write_csv(links, paths[1])
     paths[2].write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return paths
 
