@@ -52,7 +52,7 @@ from bench.tools import PYTHON, run_measured  # noqa: E402
 OUT = ROOT / "bench" / "out"
 WORK = OUT / "seasons"
 PASSPHRASE = "bench seasons passphrase"
-ACCURACY_SETS = ["synth-1x", "synth-3x", "febrl3", "febrl4", "rldata10k", "pp-default",
+ACCURACY_SETS = ["synth-1x", "synth-2x", "synth-3x", "febrl1", "febrl2", "febrl3", "febrl4", "pp-default", "pp-heavy", "pp-ssa-taxes",
                  "pp-surveys-ssa"]  # fmt: skip
 
 

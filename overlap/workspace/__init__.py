@@ -10,8 +10,10 @@ from overlap.workspace.incremental import (
     AddReport,
     Arrival,
     add_rosters,
+    content_digest,
     default_season,
     read_arrival,
+    start_from_match,
 )
 from overlap.workspace.store import KIND, STORED_PAIR_FLOOR, Upload, Workspace, WorkspaceError
 from overlap.workspace.views import apply_session, export_folder, match_result, summary
@@ -26,9 +28,11 @@ __all__ = [
     "WorkspaceError",
     "add_rosters",
     "apply_session",
+    "content_digest",
     "default_season",
     "export_folder",
     "match_result",
     "read_arrival",
+    "start_from_match",
     "summary",
 ]

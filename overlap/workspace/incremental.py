@@ -397,7 +397,7 @@ def _incremental_match(
     bounds = [(u.upload_id, u.first_rid, u.rows) for u in uploads]
     pairs, update = index.pairs_for(new_records.drop(columns="rid"), n_known, bounds)
     steps.done("block", candidate_pairs=len(pairs))
-    scored = _score_pairs(ws, pairs, new_records)
+    scored, model = _score_pairs(ws, pairs, new_records, [u.rows for u in uploads])
     steps.done("compare and score", pairs=len(scored))
     person_id, assignment = _regroup(ws, new_records, scored, uploads)
     steps.done("cluster", people_regrouped=int(len(np.unique(assignment.person_id))))
@@ -409,14 +409,19 @@ def _incremental_match(
         replace=False,
         index=note,
         index_update=update,
-        model=None,
+        model=model,
         new_people=assignment.new_people,
         candidate_pairs=len(pairs),
     )
 
 
-def _score_pairs(ws: Workspace, pairs: pd.DataFrame, new_records: pd.DataFrame) -> pd.DataFrame:
-    """Compare the pairs on just the records they involve, score them with the stored model."""
+def _score_pairs(
+    ws: Workspace, pairs: pd.DataFrame, new_records: pd.DataFrame, new_sizes: list[int]
+):
+    """Compare the pairs on just the records they involve, score them with the stored model.
+
+    Returns the scored pairs and the model with its priors brought up to date.
+    """
     from overlap.pipeline import records_from_frame
 
     n_known = ws.n_records
@@ -444,7 +449,54 @@ def _score_pairs(ws: Workspace, pairs: pd.DataFrame, new_records: pd.DataFrame) 
             for column in sorted(columns)
         }
     )
-    return score(ws.model, population, levels)
+    scored = score(ws.model, population, levels)
+    model = updated_priors(ws.model, scored, [u.rows for u in ws.uploads], new_sizes)
+    if model is not ws.model:
+        scored = score(model, population, levels)
+    return scored, model
+
+
+def _pair_totals(sizes: list[int]) -> tuple[float, float]:
+    """All possible pairs inside one roster, and across two, of rosters of these sizes."""
+    n = float(sum(sizes))
+    within = float(sum(s * (s - 1) / 2 for s in sizes))
+    return within, n * (n - 1) / 2 - within
+
+
+def updated_priors(model: FittedModel, scored: pd.DataFrame, known: list[int], new: list[int]):
+    """The model with its priors brought up to date with the new pairs (m and u unchanged).
+
+    A prior is the chance that two records picked at random are one person:
+    the expected matches among the candidate pairs over all possible pairs.
+    The known pairs' expected matches are the old prior times the old pair
+    count; the new candidate pairs' are their posteriors, found at the fixed
+    point, as the full match finds its prior (``model.fit_model``). A new
+    season of different people (or of many returning ones) thus moves the
+    prior the way matching everything again would.
+    """
+    if not len(scored) or not new:
+        return model
+    before = dict(zip(("within", "cross"), _pair_totals(known), strict=True))
+    after = dict(zip(("within", "cross"), _pair_totals(known + new), strict=True))
+    cross = scored["cross"].to_numpy().astype(bool)
+    weight = scored["match_weight"].to_numpy(np.float64)
+    changes = {}
+    for kind, mask in (("cross", cross), ("within", ~cross)):
+        prior = getattr(model, f"prior_{kind}")
+        if prior is None or after[kind] <= 0:
+            continue
+        evidence = weight[mask] - np.log2(prior / (1 - prior))  # the pairs' Bayes factors
+        old_matches, estimate = prior * before[kind], prior
+        for _ in range(50):
+            logit = np.clip(evidence + np.log2(estimate / (1 - estimate)), -60, 60)
+            matches = old_matches + float((1.0 / (1.0 + np.exp2(-logit))).sum())
+            new_estimate = float(np.clip(matches / after[kind], 1e-12, 0.5))
+            done = abs(np.log(new_estimate) - np.log(estimate)) < 1e-6
+            estimate = new_estimate
+            if done:
+                break
+        changes[f"prior_{kind}"] = estimate
+    return dataclasses.replace(model, **changes) if changes else model
 
 
 def _regroup(ws: Workspace, new_records: pd.DataFrame, scored: pd.DataFrame, uploads):
@@ -572,3 +624,66 @@ def _fill_report(report: AddReport, ws: Workspace, uploads: list[Upload], outcom
         mine = ws.person_id[first:]
         before = ws.person_id[:first]
         report.returning_people = int(len(np.intersect1d(np.unique(mine), before)))
+
+
+# ------------------------------------------------------------------------------ from a match
+
+
+def start_from_match(result, arrivals: Sequence[Arrival], season: str | None = None) -> Workspace:
+    """A workspace whose first season is a match already made (the dashboard's session).
+
+    Nothing is matched again: the match's records, scored pairs, model,
+    decisions and grouping become the workspace's, each person a new ID.
+
+    Args:
+        result: a ``pipeline.MatchResult`` of exactly these rosters, in order.
+        arrivals: the rosters the match was made of (their programme names as in the match).
+        season: the season's label (default: this year and month).
+
+    Raises:
+        OverlapError: the match is not of these rosters.
+    """
+    from overlap.pipeline import decisions_to_rids
+
+    season = " ".join((season or default_season()).split())
+    ws = Workspace(threshold=result.threshold)
+    records = result.records
+    uploads = _new_uploads(ws, list(arrivals), season)
+    names = records["programme"].astype(str).to_numpy()
+    for upload, arrival in zip(uploads, arrivals, strict=True):
+        mine = names[upload.first_rid : upload.stop]
+        if len(mine) != upload.rows or (mine != arrival.programme).any():
+            raise OverlapError("This match is not of these rosters; run the match again first.")
+    if sum(u.rows for u in uploads) != len(records):
+        raise OverlapError("This match is not of these rosters; run the match again first.")
+    labels = np.repeat([u.label for u in uploads], [u.rows for u in uploads])
+    labelled = records.drop(columns="person_id").assign(programme=pd.array(labels, dtype="str"))
+    index = BlockIndex.build(labelled, [(u.upload_id, u.first_rid, u.rows) for u in uploads])
+    assignment = assign_ids(
+        np.full(len(records), -1, dtype=np.int64), records["person_id"].to_numpy(), 1
+    )
+    outcome = _Outcome(
+        person_id=assignment.person_id,
+        next_id=assignment.next_id,
+        events=assignment.events,
+        pairs=result.pairs,
+        replace=True,
+        index=index,
+        index_update=None,
+        model=result.model,
+        new_people=assignment.new_people,
+        candidate_pairs=len(result.pairs),
+    )
+    attributes = [a.mapped.attributes.reset_index(drop=True).astype(str) for a in arrivals]
+    as_typed = [a.mapped.fields.reset_index(drop=True).astype(str) for a in arrivals]
+    _commit(ws, uploads, labelled, as_typed, attributes, outcome)
+    rid = decisions_to_rids(records, result.decisions)
+    ws.decisions = pd.DataFrame(
+        {
+            "rid_a": rid["rid_a"].to_numpy(np.int64),
+            "rid_b": rid["rid_b"].to_numpy(np.int64),
+            "decision": rid["decision"].astype(str).to_numpy(),
+            "decided_at": now(),
+        }
+    )
+    return ws
