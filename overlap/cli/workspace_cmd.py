@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 
 from overlap.cli.output import say, tell
@@ -159,8 +160,12 @@ def _add(args: argparse.Namespace) -> int:
     for path in args.files:
         if not Path(path).is_file():
             raise OverlapError(f"{path} does not exist or is not a file (nothing was changed).")
+    started = time.perf_counter()
     ws = _open(args)
     passphrase = _passphrase(args)
+    tell(
+        f"overlap: opened the workspace: records {ws.n_records:,} ({time.perf_counter() - started:.2f} s)"
+    )
     arrivals = [
         read_arrival(path, name=args.name[i] if args.name else None, overrides=args.map)
         for i, path in enumerate(args.files)
@@ -171,7 +176,9 @@ def _add(args: argparse.Namespace) -> int:
     if not report.changed:
         say("Nothing new to add; the workspace is unchanged.")
         return 0
+    started = time.perf_counter()
     ws.save(args.workspace, passphrase)
+    tell(f"overlap: saved the workspace ({time.perf_counter() - started:.2f} s)")
     for upload in report.added:
         say(
             f"Added {upload.programme} ({upload.season}): {upload.rows:,} records from {upload.file_name}."
