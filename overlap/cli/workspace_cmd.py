@@ -160,17 +160,22 @@ def _add(args: argparse.Namespace) -> int:
     for path in args.files:
         if not Path(path).is_file():
             raise OverlapError(f"{path} does not exist or is not a file (nothing was changed).")
-    started = time.perf_counter()
-    ws = _open(args)
-    passphrase = _passphrase(args)
-    tell(
-        f"overlap: opened the workspace: records {ws.n_records:,} ({time.perf_counter() - started:.2f} s)"
-    )
-    arrivals = [
+    arrivals = [  # every roster read and checked before the workspace is even opened
         read_arrival(path, name=args.name[i] if args.name else None, overrides=args.map)
         for i, path in enumerate(args.files)
     ]
-    report = add_rosters(ws, arrivals, season=args.season, refit=args.refit, progress=_progress)
+    started = time.perf_counter()
+    ws = _open(args)
+    passphrase = _passphrase(args)
+    opened = [f"overlap: opened the workspace: records {ws.n_records:,} "
+              f"({time.perf_counter() - started:.2f} s)"]  # fmt: skip
+
+    def progress(stage: str, info: dict) -> None:
+        while opened:  # said once the work starts: a refused roster is the only line
+            tell(opened.pop())
+        _progress(stage, info)
+
+    report = add_rosters(ws, arrivals, season=args.season, refit=args.refit, progress=progress)
     for sentence in report.skipped:
         say(sentence)
     if not report.changed:

@@ -257,8 +257,7 @@ class BlockIndex:
                 pairs = np.unique(pairs)  # a pair met from both of its records is kept once
             found.append((pairs << RULE_BITS) | index)
             newly_dead.append(over)
-        dead = np.union1d(self.dead, np.concatenate(newly_dead)) if newly_dead else self.dead
-        update = IndexUpdate({}, dead.astype(np.uint64))
+        update = IndexUpdate({}, _merged(self.dead, newly_dead))
         codes, owners = BlockIndex(self.rules, self.caps, update.dead)._live_codes(keys, rids)
         for upload_id, start, rows in uploads:
             inside = (owners >= start) & (owners < start + rows)
@@ -375,6 +374,13 @@ def _over_cap(keys: list[RecordKeys], caps: np.ndarray) -> np.ndarray:
             values, counts = np.unique(side[side != 0] & ~SIDE, return_counts=True)
             dead.append(values[counts > cap])
     return np.unique(np.concatenate(dead)) if dead else np.zeros(0, np.uint64)
+
+
+def _merged(dead: np.ndarray, more: list[np.ndarray]) -> np.ndarray:
+    """The sorted over-cap keys with a few more (inserted in place: the set is large)."""
+    more = np.unique(np.concatenate(more)) if more else np.zeros(0, np.uint64)
+    more = more[~_isin_sorted(more, dead)].astype(np.uint64)
+    return np.insert(dead, np.searchsorted(dead, more), more) if len(more) else dead
 
 
 def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

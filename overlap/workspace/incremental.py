@@ -184,8 +184,13 @@ def add_rosters(
     if not fresh and not refit:
         return report
     steps = _Steps(progress, report)
+    prefetch = ws.prefetch() if ws.uploads and not refit else []
     uploads = _new_uploads(ws, fresh, season)
-    new_records, attributes, as_typed = _prepare(fresh, uploads, ws.n_records)
+    try:
+        new_records, attributes, as_typed = _prepare(fresh, uploads, ws.n_records)
+    finally:
+        for thread in prefetch:
+            thread.join()
     steps.done("read", records=len(new_records), rosters=len(uploads))
     full_reason = _needs_full_match(ws, new_records, refit)
     if full_reason is not None:
@@ -328,6 +333,7 @@ class _Outcome:
     model: FittedModel | None
     new_people: int
     candidate_pairs: int
+    known_ids_below: int = 0  # IDs under this were given before the addition
 
 
 def _full_match(ws: Workspace, uploads: list[Upload], new_records: pd.DataFrame, steps: _Steps):
@@ -362,6 +368,7 @@ def _full_match(ws: Workspace, uploads: list[Upload], new_records: pd.DataFrame,
         model=result.model,
         new_people=assignment.new_people,
         candidate_pairs=len(result.pairs),
+        known_ids_below=ws.next_person_id,
     )
 
 
@@ -412,6 +419,7 @@ def _incremental_match(
         model=model,
         new_people=assignment.new_people,
         candidate_pairs=len(pairs),
+        known_ids_below=ws.next_person_id,
     )
 
 
@@ -437,23 +445,38 @@ def _score_pairs(
     )
     frame, _ = records_from_frame(sub)
     levels = compare_pairs(frame, local, ws.model.comparisons)
-    levels["rid_a"] = rids[levels["rid_a"].to_numpy()]
-    levels["rid_b"] = rids[levels["rid_b"].to_numpy()]
-    # term frequencies count every record, known and new, as a full match would
-    columns = {c.reads[0] for c in ws.model.comparisons if c.term_frequency and c.reads} & set(
-        new_records.columns
-    )
-    population = pd.DataFrame(
-        {
-            column: pd.concat([ws.record_column(column), new_records[column]], ignore_index=True)
-            for column in sorted(columns)
-        }
-    )
-    scored = score(ws.model, population, levels)
+    frequencies = _frequencies(ws, new_records, frame)
+    scored = score(ws.model, frame, levels, frequencies)
     model = updated_priors(ws.model, scored, [u.rows for u in ws.uploads], new_sizes)
     if model is not ws.model:
-        scored = score(model, population, levels)
+        scored = score(model, frame, levels, frequencies)
+    scored["rid_a"] = rids[scored["rid_a"].to_numpy()]
+    scored["rid_b"] = rids[scored["rid_b"].to_numpy()]
     return scored, model
+
+
+def _frequencies(ws: Workspace, new_records: pd.DataFrame, frame: pd.DataFrame) -> dict:
+    """Each involved record's term frequency, counted over every record, known and new.
+
+    The model weighs a shared rare name more than a shared common one; a full
+    match counts names over all its records, and so does this, from the
+    workspace's stored value counts rather than from the records themselves.
+    """
+    out = {}
+    for comparison in ws.model.comparisons:
+        if not (comparison.term_frequency and comparison.reads):
+            continue
+        column = comparison.reads[0]
+        if column not in frame.columns or column in out:
+            continue
+        counts = ws.value_counts(column)
+        fresh = new_records[column].fillna("").astype(str).value_counts()
+        counts = counts.add(fresh, fill_value=0)
+        counts = counts.drop("", errors="ignore")
+        present = float(counts.sum())
+        values = frame[column].fillna("").astype(str)
+        out[column] = (values.map(counts).fillna(0.0) / max(present, 1.0)).to_numpy(np.float64)
+    return out
 
 
 def _pair_totals(sizes: list[int]) -> tuple[float, float]:
@@ -575,18 +598,25 @@ def _merge_reasons(events: pd.DataFrame, person_id, new_records: pd.DataFrame, n
     if not merged.any():
         return events
     new_ids = person_id[n_known:]
-    places = new_records["programme"].astype(str) + " row " + new_records["row"].astype(str)
-    by_person = pd.Series(places.to_numpy()).groupby(new_ids).agg(lambda s: list(s)[:3])
+    wanted = np.isin(new_ids, events.loc[merged, "person_id"].to_numpy())
+    places = (
+        new_records["programme"].astype(str).to_numpy()[wanted]
+        + " row "
+        + new_records["row"].astype(str).to_numpy()[wanted]
+    )
+    by_person: dict[int, list[str]] = {}
+    for pid, place in zip(new_ids[wanted].tolist(), places.tolist(), strict=True):
+        by_person.setdefault(pid, []).append(place)  # the few records of merged people only
     events = events.copy()
+    reasons = events["reason"].to_numpy(dtype=object)
     for i in np.flatnonzero(merged.to_numpy()):
-        where = by_person.get(int(events.iloc[i]["person_id"]))
+        pid = int(events["person_id"].iloc[i])
+        where = by_person.get(pid)
         if where:
-            ids = ", ".join(
-                str(x) for x in [events.iloc[i]["person_id"], *events.iloc[i]["other_ids"]]
-            )
-            events.iloc[i, events.columns.get_loc("reason")] = (
-                f"{'; '.join(where)} matched people {ids}, so they are one person."
-            )
+            ids = [pid, *events["other_ids"].iloc[i]]
+            names = ", ".join(str(x) for x in ids[:-1]) + f" and {ids[-1]}"
+            reasons[i] = f"{'; '.join(where[:3])} matched people {names}, so they are one person."
+    events["reason"] = reasons
     return events
 
 
@@ -621,9 +651,9 @@ def _fill_report(report: AddReport, ws: Workspace, uploads: list[Upload], outcom
     report.links = int((outcome.pairs["probability"].to_numpy() >= ws.threshold).sum())
     if uploads:
         first = uploads[0].first_rid
-        mine = ws.person_id[first:]
-        before = ws.person_id[:first]
-        report.returning_people = int(len(np.intersect1d(np.unique(mine), before)))
+        known_before = outcome.known_ids_below
+        mine = np.unique(ws.person_id[first:])
+        report.returning_people = int((mine < known_before).sum())
 
 
 # ------------------------------------------------------------------------------ from a match
@@ -673,6 +703,7 @@ def start_from_match(result, arrivals: Sequence[Arrival], season: str | None = N
         model=result.model,
         new_people=assignment.new_people,
         candidate_pairs=len(result.pairs),
+        known_ids_below=1,
     )
     attributes = [a.mapped.attributes.reset_index(drop=True).astype(str) for a in arrivals]
     as_typed = [a.mapped.fields.reset_index(drop=True).astype(str) for a in arrivals]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -172,10 +173,10 @@ def _keys_bytes(codes: np.ndarray, rids: np.ndarray, first_rid: int) -> bytes:
     """An upload's blocking keys: codes sorted, records relative to the upload (delta-packed)."""
     table = pa.table({"code": codes.view(np.int64), "rid": (rids - first_rid).astype(np.int32)})
     out = io.BytesIO()
-    pq.write_table(
+    pq.write_table(  # delta-packed: sorted codes take ~2.5 bytes; lz4 decodes fastest
         table,
         out,
-        compression="zstd",
+        compression="lz4",
         use_dictionary=False,
         column_encoding={"code": "DELTA_BINARY_PACKED", "rid": "DELTA_BINARY_PACKED"},
     )
@@ -226,13 +227,14 @@ class Workspace:
         self.plans = pd.DataFrame({c: [] for c in PLAN_COLUMNS}).astype(
             {"plan_id": np.int64, "title": str, "season": str, "created": str, "data": str}
         )
-        self._blobs: dict[tuple[int, str], bytes] = {}
+        self._db: sqlite3.Connection | None = None  # the file's database, held in memory
+        self._new_blobs: dict[tuple[int, str], bytes] = {}  # new uploads' parts, not yet in it
         self._tables: dict[tuple[int, str], pa.Table] = {}
-        self._pair_blobs: list[bytes | None] = []
-        self._pair_frames: list[pd.DataFrame | None] = []
+        self._pairs: list[list] = []  # per batch [stored batch number or None, frame or None]
+        self._pairs_replaced = False
         self._index: BlockIndex | None = None
         self._index_settings: dict | None = None  # a stored index, decoded when first needed
-        self._keys_source: dict[int, np.ndarray] = {}  # which index part each keys blob holds
+        self._index_rebuilt = False  # every upload's keys must be written again
 
     # ---------------------------------------------------------------------- basics
 
@@ -265,13 +267,43 @@ class Workspace:
         return self.seasons.index(season)
 
     # ---------------------------------------------------------------------- records
+    def prefetch(self) -> list[threading.Thread]:
+        """Decode, in two other threads, what adding a roster will need: the blocking index and
+        every upload's records (decompression runs outside the GIL, beside reading the roster).
+
+        Returns the threads; ``join`` them before changing the workspace.
+        """
+
+        def records() -> None:
+            for upload in self.uploads:
+                self._table(upload.upload_id, "records")
+
+        def index() -> None:
+            _ = self.index
+
+        threads = [threading.Thread(target=job, daemon=True) for job in (index, records)]
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def _blob(self, upload_id: int, part: str) -> bytes | None:
+        """A stored blob, read from the database only when asked for."""
+        key = (upload_id, part)
+        if key in self._new_blobs:
+            return self._new_blobs[key]
+        if self._db is None:
+            return None
+        row = self._db.execute(
+            "SELECT data FROM upload_data WHERE upload_id = ? AND part = ?", key
+        ).fetchone()
+        return None if row is None else row[0]
 
     def _table(self, upload_id: int, part: str, columns: list[str] | None = None) -> pa.Table:
         key = (upload_id, part)
         if key not in self._tables:
             if columns is not None:  # a projection is not kept: the next caller may want more
-                return read_table(self._blobs[key], columns)
-            self._tables[key] = read_table(self._blobs[key])
+                return read_table(self._blob(*key), columns)
+            self._tables[key] = read_table(self._blob(*key))
         table = self._tables[key]
         return table if columns is None else table.select(columns)
 
@@ -324,6 +356,20 @@ class Workspace:
             return pd.Series([], dtype="str")
         return pa.chunked_array(chunks).to_pandas()
 
+    def value_counts(self, name: str) -> pd.Series:
+        """How many records hold each value of a normalised column (from the stored dictionaries)."""
+        counts = []
+        for upload in self.uploads:
+            column = self._table(upload.upload_id, "records").column(name).combine_chunks()
+            if not pa.types.is_dictionary(column.type):
+                column = pc.dictionary_encode(column)
+            indices = column.indices.to_numpy(zero_copy_only=False)
+            values = column.dictionary.to_numpy(zero_copy_only=False)
+            counts.append(pd.Series(np.bincount(indices, minlength=len(values)), index=values))
+        if not counts:
+            return pd.Series([], dtype=np.int64)
+        return pd.concat(counts).groupby(level=0).sum()
+
     def side_table(self, part: str) -> pd.DataFrame:
         """``as_typed`` or ``attributes`` of every record, indexed by rid ("" where an upload lacks a column)."""
         frames = [to_frame(self._table(u.upload_id, part)) for u in self.uploads]
@@ -356,7 +402,7 @@ class Workspace:
         ):
             frame = frame.reset_index(drop=True)
             frame.columns = [str(c) for c in frame.columns]
-            self._blobs[(upload.upload_id, part)] = table_bytes(frame, dictionary)
+            self._new_blobs[(upload.upload_id, part)] = table_bytes(frame, dictionary)
             self._tables.pop((upload.upload_id, part), None)
 
     # ---------------------------------------------------------------------- scored pairs
@@ -364,13 +410,15 @@ class Workspace:
     def pairs(self, columns: list[str] | None = None) -> pd.DataFrame:
         """Every stored scored pair (probability at least ``STORED_PAIR_FLOOR``), rid_a < rid_b."""
         frames = []
-        for i, blob in enumerate(self._pair_blobs):
-            frame = self._pair_frames[i]
+        for batch in self._pairs:
+            number, frame = batch
             if frame is None:
-                table = read_table(blob, columns)
-                frame = table.to_pandas()
+                (blob,) = self._db.execute(
+                    "SELECT data FROM pair_batches WHERE batch = ?", (number,)
+                ).fetchone()
+                frame = read_table(blob, columns).to_pandas()
                 if columns is None:
-                    self._pair_frames[i] = frame
+                    batch[1] = frame
             frames.append(frame if columns is None else frame[columns])
         if not frames:
             return pd.DataFrame({"rid_a": np.zeros(0, np.int64), "rid_b": np.zeros(0, np.int64),
@@ -381,9 +429,8 @@ class Workspace:
         """Keep scored pairs at or above the floor (``replace``: instead of all kept so far)."""
         kept = scored[scored["probability"].to_numpy() >= STORED_PAIR_FLOOR].reset_index(drop=True)
         if replace:
-            self._pair_blobs, self._pair_frames = [], []
-        self._pair_blobs.append(None)
-        self._pair_frames.append(kept)
+            self._pairs, self._pairs_replaced = [], True
+        self._pairs.append([None, kept])
 
     # ---------------------------------------------------------------------- history
 
@@ -424,6 +471,7 @@ class Workspace:
     def index(self, value: BlockIndex | None) -> None:
         self._index = value
         self._index_settings = None
+        self._index_rebuilt = True
 
     def _decode_index(self) -> BlockIndex | None:
         stored = self._index_settings
@@ -434,92 +482,104 @@ class Workspace:
         index = BlockIndex(
             rules=[by_name[name] for name in names],
             caps=np.asarray(stored["caps"], dtype=np.int64),
-            dead=_array_from(self._blobs[(0, "dead_keys")]).view(np.uint64),
+            dead=_array_from(self._blob(0, "dead_keys")).view(np.uint64),
             probe=int(stored["probe"]),
         )
         if index.definitions != stored["definitions"]:
             return None
         for upload in self.uploads:
-            blob = self._blobs.get((upload.upload_id, "keys"))
+            blob = self._blob(upload.upload_id, "keys")
             if blob is not None:
                 index.parts[upload.upload_id] = _keys_from(blob, upload.first_rid)
-                self._keys_source[upload.upload_id] = index.parts[upload.upload_id][0]
         return index
 
-    def _index_rows(
-        self,
-    ) -> tuple[dict | None, list[tuple[int, str, bytes]], list[tuple[str, bytes]]]:
-        """The index as settings, per-upload key blobs and its over-cap keys."""
-        if self._index is None:
-            if self._index_settings is None:
-                return None, [], []
-            blobs = [(u.upload_id, "keys", self._blobs[(u.upload_id, "keys")])
-                     for u in self.uploads if (u.upload_id, "keys") in self._blobs]  # fmt: skip
-            return self._index_settings, blobs, [("dead_keys", self._blobs[(0, "dead_keys")])]
+    def _index_settings_now(self) -> dict | None:
         index = self._index
-        settings = {
+        if index is None:
+            return self._index_settings
+        return {
             "rules": [r.name for r in index.rules],
             "definitions": index.definitions,
             "caps": index.caps.tolist(),
             "probe": index.probe,
         }
-        blobs = []
-        for upload in self.uploads:
-            part = index.parts.get(upload.upload_id)
-            if part is None:
-                continue
-            if self._keys_source.get(upload.upload_id) is not part[0]:
-                self._blobs[(upload.upload_id, "keys")] = _keys_bytes(*part, upload.first_rid)
-                self._keys_source[upload.upload_id] = part[0]
-            blobs.append((upload.upload_id, "keys", self._blobs[(upload.upload_id, "keys")]))
+
+    def _write_index(self, con: sqlite3.Connection) -> None:
+        """The index's keys not yet in the database (all of them after a rebuild)."""
+        index = self._index
+        if index is None:
+            return
+        if self._index_rebuilt:
+            con.execute("DELETE FROM upload_data WHERE part = 'keys'")
+        stored = {
+            r[0] for r in con.execute("SELECT upload_id FROM upload_data WHERE part = 'keys'")
+        }
+        rows = [
+            (u.upload_id, "keys", _keys_bytes(*index.parts[u.upload_id], u.first_rid))
+            for u in self.uploads
+            if u.upload_id in index.parts and u.upload_id not in stored
+        ]
+        con.executemany("INSERT INTO upload_data VALUES (?, ?, ?)", rows)
         dead = _array_bytes(index.dead.view(np.int64))
-        return settings, blobs, [("dead_keys", dead)]
+        con.execute("INSERT OR REPLACE INTO upload_data VALUES (0, 'dead_keys', ?)", (dead,))
 
     # ---------------------------------------------------------------------- bytes
 
     def to_bytes(self) -> bytes:
-        """The workspace as one SQLite database file's bytes (not yet encrypted)."""
-        index_settings, key_blobs, arrays = self._index_rows()
-        con = sqlite3.connect(":memory:")
-        try:
-            con.executescript(SCHEMA)
-            settings = dict(self.settings)
-            settings["model"] = None if self.model is None else self.model.to_dict()
-            settings["index"] = index_settings
-            con.executemany(
-                "INSERT INTO settings VALUES (?, ?)",
-                [(k, json.dumps(v)) for k, v in settings.items()],
-            )
-            con.executemany("INSERT INTO seasons VALUES (?, ?)", list(enumerate(self.seasons)))
-            con.executemany(
-                "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_upload_row(u) for u in self.uploads],
-            )
-            rows = [
-                (u.upload_id, part, self._blobs[(u.upload_id, part)])
-                for u in self.uploads
-                for part in ("records", "as_typed", "attributes")
-            ]
-            con.executemany("INSERT INTO upload_data VALUES (?, ?, ?)", rows + key_blobs)
-            arrays.append(("person_id", _array_bytes(self.person_id)))
-            con.executemany("INSERT INTO arrays VALUES (?, ?)", arrays)
-            con.executemany(
-                "INSERT INTO pair_batches VALUES (?, ?)",
-                [(i, blob) for i, blob in enumerate(self._pair_bytes())],
-            )
-            _insert_frame(con, "decisions", self.decisions, DECISION_COLUMNS)
-            _insert_frame(con, "person_events", self.events, EVENT_COLUMNS)
-            _insert_frame(con, "plans", self.plans, PLAN_COLUMNS)
-            con.commit()
-            return con.serialize()
-        finally:
-            con.close()
+        """The workspace as one SQLite database file's bytes (not yet encrypted).
 
-    def _pair_bytes(self) -> list[bytes]:
-        for i, blob in enumerate(self._pair_blobs):
-            if blob is None:
-                self._pair_blobs[i] = table_bytes(self._pair_frames[i])
-        return list(self._pair_blobs)
+        The database read from the file is kept in memory and only what
+        changed is written into it: a big workspace's records are never copied
+        out and back in to add a season.
+        """
+        con = self._db
+        if con is None:
+            con = sqlite3.connect(":memory:", check_same_thread=False)
+            con.executescript(SCHEMA)
+        with con:
+            self._write_tables(con)
+            con.executemany("INSERT INTO upload_data VALUES (?, ?, ?)",
+                            [(*key, blob) for key, blob in self._new_blobs.items()])  # fmt: skip
+            self._write_index(con)
+            con.execute(
+                "INSERT OR REPLACE INTO arrays VALUES ('person_id', ?)",
+                (_array_bytes(self.person_id),),
+            )
+            self._write_pairs(con)
+        if self._index_rebuilt or self._pairs_replaced:
+            con.execute("VACUUM")  # what was replaced leaves no empty pages in the file
+        self._db, self._new_blobs = con, {}
+        self._index_rebuilt = self._pairs_replaced = False
+        return con.serialize()
+
+    def _write_tables(self, con: sqlite3.Connection) -> None:
+        """The small tables, written whole."""
+        for table in ("settings", "seasons", "uploads", "decisions", "person_events", "plans"):
+            con.execute(f"DELETE FROM {table}")
+        settings = dict(self.settings)
+        settings["model"] = None if self.model is None else self.model.to_dict()
+        settings["index"] = self._index_settings_now()
+        con.executemany(
+            "INSERT INTO settings VALUES (?, ?)", [(k, json.dumps(v)) for k, v in settings.items()]
+        )
+        con.executemany("INSERT INTO seasons VALUES (?, ?)", list(enumerate(self.seasons)))
+        con.executemany(
+            "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_upload_row(u) for u in self.uploads],
+        )
+        _insert_frame(con, "decisions", self.decisions, DECISION_COLUMNS)
+        _insert_frame(con, "person_events", self.events, EVENT_COLUMNS)
+        _insert_frame(con, "plans", self.plans, PLAN_COLUMNS)
+
+    def _write_pairs(self, con: sqlite3.Connection) -> None:
+        if self._pairs_replaced:
+            con.execute("DELETE FROM pair_batches")
+        (last,) = con.execute("SELECT coalesce(max(batch), -1) FROM pair_batches").fetchone()
+        for batch in self._pairs:
+            if batch[0] is None:
+                last += 1
+                con.execute("INSERT INTO pair_batches VALUES (?, ?)", (last, table_bytes(batch[1])))
+                batch[0] = last
 
     @classmethod
     def from_bytes(cls, data: bytes, label: str = "The workspace") -> Workspace:
@@ -528,30 +588,30 @@ class Workspace:
         Raises:
             WorkspaceError: not a workspace, or one from a newer Overlap (one sentence).
         """
-        con = sqlite3.connect(":memory:")
+        con = sqlite3.connect(":memory:", check_same_thread=False)
         try:
-            try:
-                con.deserialize(data)
-                settings = {
-                    k: json.loads(v) for k, v in con.execute("SELECT key, value FROM settings")
-                }
-            except (sqlite3.DatabaseError, json.JSONDecodeError, TypeError):
-                raise WorkspaceError(
-                    f"{label} is not an Overlap workspace: its contents cannot be read."
-                ) from None
-            if settings.get("format") != FORMAT:
-                raise WorkspaceError(f"{label} is not an Overlap workspace.")
-            if int(settings.get("version", 0)) > SCHEMA_VERSION:
-                raise WorkspaceError(
-                    f"{label} was saved by a newer version of Overlap (workspace format "
-                    f"{settings['version']}; this one reads up to {SCHEMA_VERSION}): update Overlap to open it."
-                )
-            return cls._from_tables(con, settings)
-        finally:
+            con.deserialize(data)
+            settings = {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM settings")}
+        except (sqlite3.DatabaseError, json.JSONDecodeError, TypeError):
             con.close()
+            raise WorkspaceError(
+                f"{label} is not an Overlap workspace: its contents cannot be read."
+            ) from None
+        if settings.get("format") != FORMAT:
+            con.close()
+            raise WorkspaceError(f"{label} is not an Overlap workspace.")
+        if int(settings.get("version", 0)) > SCHEMA_VERSION:
+            con.close()
+            raise WorkspaceError(
+                f"{label} was saved by a newer version of Overlap (workspace format "
+                f"{settings['version']}; this one reads up to {SCHEMA_VERSION}): "
+                "update Overlap to open it."
+            )
+        return cls._from_tables(con, settings)
 
     @classmethod
     def _from_tables(cls, con: sqlite3.Connection, settings: dict) -> Workspace:
+        """The small tables read; per-record blobs stay in the database until needed."""
         ws = cls()
         model, index_settings = settings.pop("model", None), settings.pop("index", None)
         ws.settings = settings
@@ -561,19 +621,15 @@ class Workspace:
         ws.uploads = [
             _upload_from(row) for row in con.execute("SELECT * FROM uploads ORDER BY upload_id")
         ]
-        for upload_id, part, blob in con.execute("SELECT upload_id, part, data FROM upload_data"):
-            ws._blobs[(int(upload_id), part)] = bytes(blob)
-        arrays = dict(con.execute("SELECT name, data FROM arrays"))
-        ws.person_id = _array_from(arrays["person_id"]).astype(np.int64)
-        if "dead_keys" in arrays:
-            ws._blobs[(0, "dead_keys")] = bytes(arrays["dead_keys"])
-        ws._pair_blobs = [
-            bytes(b) for (b,) in con.execute("SELECT data FROM pair_batches ORDER BY batch")
+        (person_id,) = con.execute("SELECT data FROM arrays WHERE name = 'person_id'").fetchone()
+        ws.person_id = _array_from(person_id).astype(np.int64)
+        ws._pairs = [
+            [b, None] for (b,) in con.execute("SELECT batch FROM pair_batches ORDER BY batch")
         ]
-        ws._pair_frames = [None] * len(ws._pair_blobs)
         ws.decisions = _read_frame(con, "decisions", ws.decisions)
         ws.events = _read_frame(con, "person_events", ws.events)
         ws.plans = _read_frame(con, "plans", ws.plans)
+        ws._db = con
         return ws
 
     # ---------------------------------------------------------------------- sealed files
