@@ -547,13 +547,21 @@ def _term_frequencies(records: pd.DataFrame, column: str) -> np.ndarray:
     return counts[codes] / max(n_present, 1)
 
 
-def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
+def score(
+    model: FittedModel,
+    records: pd.DataFrame,
+    levels: pd.DataFrame,
+    frequencies: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Per-pair weights and probability.
 
     Args:
         model: a fitted model.
         records: the normalised records frame (for term frequencies).
         levels: ``compare_pairs`` output.
+        frequencies: each record's term frequency per column, where the caller
+            counted values over more records than it passes (a workspace adding
+            a roster passes only the records its pairs involve).
 
     Returns:
         ``levels`` plus ``{name}_weight`` per comparison (log2 Bayes factor,
@@ -580,7 +588,10 @@ def score(model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame) -> pd
         column = comparison.reads[0] if comparison.reads else name
         if comparison.term_frequency and column in records.columns:
             exact = np.flatnonzero(level == exact_level)
-            freq = _term_frequencies(records, column)[ia[exact]]
+            if frequencies is not None and column in frequencies:
+                freq = frequencies[column][ia[exact]]
+            else:
+                freq = _term_frequencies(records, column)[ia[exact]]
             tf_u = np.maximum(freq, model.tf_minimum_u)
             weight[exact] = np.log2(model.m[name][exact_level] / tf_u)
         total += weight
