@@ -102,6 +102,9 @@ with st.expander("Add a season's rosters", icon=":material/add_circle:", expande
 
 if not ws.uploads:
     st.stop()
+# Widgets whose choices are the seasons start afresh when a season is added (a kept choice
+# would still name the seasons there were, and the newest would not be shown).
+SEASONS_KEY = len(ws.seasons)
 
 # --- Overview -------------------------------------------------------------------------------
 suppress = common.suppress_toggle("seasons_suppress")
@@ -182,7 +185,10 @@ with shared_tab:
 
 with flows_tab:
     chosen = st.multiselect(
-        "Seasons to follow, in order", ws.seasons, default=ws.seasons[-2:], key="seasons_flow"
+        "Seasons to follow, in order",
+        ws.seasons,
+        default=ws.seasons[-2:],
+        key=f"seasons_flow_{SEASONS_KEY}",
     )
     chosen = [s for s in ws.seasons if s in chosen]
     if len(chosen) < 2:
@@ -259,7 +265,9 @@ with follow_tab:
             "rosters to see who it reached."
         )
         st.stop()
-    upto = st.selectbox("Reached by the end of", later, index=len(later) - 1, key="seasons_upto")
+    upto = st.selectbox(
+        "Reached by the end of", later, index=len(later) - 1, key=f"seasons_upto_{SEASONS_KEY}"
+    )
     report = plan_progress(ws, chosen_plan, upto)
     reached, goal, share = st.columns(3)
     reached.metric("People reached", f"{report.reached:,}")

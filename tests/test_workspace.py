@@ -24,7 +24,8 @@ from overlap.workspace import (
     read_arrival,
     summary,
 )
-from overlap.workspace.seasons import add_plan
+from overlap.workspace.figures import flows_figure
+from overlap.workspace.seasons import ARRIVED, LEFT, add_plan, flows, presence
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -332,3 +333,22 @@ def test_the_summary_holds_counts_and_no_cell(three_seasons, rosters):
     frame = pd.read_csv(rosters[0] / "roster_1.csv", dtype=str, keep_default_na=False)
     names = [v for v in frame.iloc[:, :4].to_numpy().ravel().tolist() if len(v) > 3]
     assert not [v for v in names if v in text]
+
+
+def test_flows_count_each_person_once_per_programme_and_name_the_new_by_their_season(
+    three_seasons,
+):
+    ws, _ = three_seasons
+    moves = flows(ws, ["2024 autumn", "2025 spring"])
+    seen = presence(ws)
+    autumn = seen[seen["season"] == "2024 autumn"]
+    spring = seen[seen["season"] == "2025 spring"]
+    out_of = moves.groupby("source")["people"].sum()
+    # spring has one programme, so everyone in an autumn programme has one way out of it
+    assert out_of.drop(ARRIVED).to_dict() == autumn.groupby("programme").size().to_dict()
+    # spring's only programme: its people new this season come from "new", once each
+    arrived = ~spring["person_id"].isin(autumn["person_id"])
+    assert moves.loc[moves["source"] == ARRIVED, "people"].sum() == arrived.sum() > 0
+    labels = flows_figure(moves).data[0].node.label
+    assert "new in 2025 spring" in labels and "not seen in 2025 spring" in labels
+    assert not any(label.startswith("new in 2024") for label in labels)

@@ -101,7 +101,9 @@ def flows_figure(table: pd.DataFrame, suppress: bool = False) -> go.Figure:
     def node(season: str, programme: str) -> int:
         return nodes.setdefault((season, programme), len(nodes))
 
-    source = [node(s, p) for s, p in zip(shown["source_season"], shown["source"], strict=True)]
+    # "new" people come in the later season: their node is named after it
+    source_season = shown["source_season"].where(shown["source"] != ARRIVED, shown["target_season"])
+    source = [node(s, p) for s, p in zip(source_season, shown["source"], strict=True)]
     target = [node(s, p) for s, p in zip(shown["target_season"], shown["target"], strict=True)]
     labels = [f"{p} ({s})" if p not in (LEFT, ARRIVED) else f"{p} in {s}" for (s, p) in nodes]
     programmes = sorted({p for _, p in nodes if p not in (LEFT, ARRIVED)})
