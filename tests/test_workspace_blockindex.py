@@ -14,7 +14,20 @@ from overlap.normalise import normalise_fields
 from overlap.workspace.blockindex import BlockIndex
 
 FIRST = ["Ann", "Anne", "Bob", "Robert", "Maria", "Mario", "Lee", "Chen", ""]
-LAST = ["Lee", "Li", "Garcia", "Garza", "Smith", "Chen", "Ann", ""]
+LAST = [
+    "Lee",
+    "Li",
+    "Zhang",
+    "Chang",
+    "Mohammed",
+    "Muhammad",
+    "Garcia",
+    "Garza",
+    "Smith",
+    "Chen",
+    "Ann",
+    "",
+]
 DOB = ["1980-01-02", "1980-02-01", "1975-07-07", "1980-01-03", ""]
 ZIP = ["60623", "60624", ""]
 PHONE = ["312-555-0101", "312-555-0199", ""]
@@ -113,3 +126,18 @@ def test_an_index_knows_when_the_rules_changed():
     changed = [dataclasses.replace(BLOCKING_RULES[0], key="first_name"), *BLOCKING_RULES[1:]]
     assert not index.is_current(changed)
     np.testing.assert_array_equal(index.caps, BlockIndex.build(records, [(1, 0, 1)]).caps)
+
+
+def test_spellings_of_one_surname_meet_through_the_index():
+    """Zhang and Cheung, same first initial, nothing else shared: only the surname-key rule finds them."""
+    rows = [
+        {"first_name": "Wei", "last_name": "Zhang", "dob": "1980-01-02", "zip": "60623"},
+        {"first_name": "Wen", "last_name": "Cheung", "dob": "1975-07-07", "zip": "60624"},
+    ]
+    records = normalised(rows, ["a", "b"])
+    rule = [r.name for r in BLOCKING_RULES].index("last_key_first_initial")
+    index = BlockIndex.build(records.iloc[:1], [(1, 0, 1)])
+    found, _ = index.pairs_for(records.iloc[1:].reset_index(drop=True), 1, [(2, 1, 1)])
+    assert pair_set(found) == {(0, 1, rule)}
+    full, _ = candidate_pairs(records)
+    assert pair_set(found) == pair_set(full)
