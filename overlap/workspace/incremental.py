@@ -336,6 +336,23 @@ class _Outcome:
     known_ids_below: int = 0  # IDs under this were given before the addition
 
 
+def _matched_outcome(result, assignment, index: BlockIndex, known_ids_below: int) -> _Outcome:
+    """The outcome of a full match (``pipeline.match_rosters``): it replaces pairs and index."""
+    return _Outcome(
+        person_id=assignment.person_id,
+        next_id=assignment.next_id,
+        events=assignment.events,
+        pairs=result.pairs,
+        replace=True,
+        index=index,
+        index_update=None,
+        model=result.model,
+        new_people=assignment.new_people,
+        candidate_pairs=len(result.pairs),
+        known_ids_below=known_ids_below,
+    )
+
+
 def _full_match(ws: Workspace, uploads: list[Upload], new_records: pd.DataFrame, steps: _Steps):
     """Every record matched again by the library's full match, then stable IDs assigned."""
     from overlap.pipeline import match_rosters
@@ -357,19 +374,7 @@ def _full_match(ws: Workspace, uploads: list[Upload], new_records: pd.DataFrame,
         reason_split=f"Every record was matched again (with {labels}); these records are apart.",
     )
     steps.done("people", people=int(len(np.unique(assignment.person_id))))
-    return _Outcome(
-        person_id=assignment.person_id,
-        next_id=assignment.next_id,
-        events=assignment.events,
-        pairs=result.pairs,
-        replace=True,
-        index=index,
-        index_update=None,
-        model=result.model,
-        new_people=assignment.new_people,
-        candidate_pairs=len(result.pairs),
-        known_ids_below=ws.next_person_id,
-    )
+    return _matched_outcome(result, assignment, index, ws.next_person_id)
 
 
 def _decisions_by_row(ws: Workspace, frame: pd.DataFrame) -> pd.DataFrame:
@@ -692,19 +697,7 @@ def start_from_match(result, arrivals: Sequence[Arrival], season: str | None = N
     assignment = assign_ids(
         np.full(len(records), -1, dtype=np.int64), records["person_id"].to_numpy(), 1
     )
-    outcome = _Outcome(
-        person_id=assignment.person_id,
-        next_id=assignment.next_id,
-        events=assignment.events,
-        pairs=result.pairs,
-        replace=True,
-        index=index,
-        index_update=None,
-        model=result.model,
-        new_people=assignment.new_people,
-        candidate_pairs=len(result.pairs),
-        known_ids_below=1,
-    )
+    outcome = _matched_outcome(result, assignment, index, 1)
     attributes = [a.mapped.attributes.reset_index(drop=True).astype(str) for a in arrivals]
     as_typed = [a.mapped.fields.reset_index(drop=True).astype(str) for a in arrivals]
     _commit(ws, uploads, labelled, as_typed, attributes, outcome)
