@@ -15,6 +15,7 @@ from overlap.errors import OverlapError
 from overlap.outreach import TargetConditions, build_target_list, make_batches, make_plan
 from overlap.pipeline import match_rosters, recluster
 from overlap.workspace import (
+    STORED_PAIR_FLOOR,
     Workspace,
     WorkspaceError,
     add_rosters,
@@ -22,10 +23,11 @@ from overlap.workspace import (
     export_folder,
     match_result,
     read_arrival,
+    start_from_match,
     summary,
 )
 from overlap.workspace.figures import flows_figure
-from overlap.workspace.seasons import ARRIVED, LEFT, add_plan, flows, presence
+from overlap.workspace.seasons import ARRIVED, add_plan, flows, presence
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -261,7 +263,9 @@ def test_a_programme_twice_in_one_season_is_refused_and_nothing_changes(three_se
     with pytest.raises(
         OverlapError, match="Tax clinic already has a roster for season 2025 spring"
     ):
-        add_rosters(ws, [read_arrival(tmp_path / "other.csv", name="Tax clinic")], "2025 spring")
+        add_rosters(
+            ws, [read_arrival(tmp_path / "other.csv", name="Tax clinic")], season="2025 spring"
+        )
     assert_same_tables(before, tables(ws))
 
 
@@ -352,3 +356,29 @@ def test_flows_count_each_person_once_per_programme_and_name_the_new_by_their_se
     labels = flows_figure(moves).data[0].node.label
     assert "new in 2025 spring" in labels and "not seen in 2025 spring" in labels
     assert not any(label.startswith("new in 2024") for label in labels)
+
+
+def test_a_match_already_made_becomes_the_first_season_as_it_is(rosters):
+    """The dashboard keeps its session's match as a workspace: nothing matched again."""
+    folder = rosters[0]
+    arrivals = [
+        read_arrival(folder / "roster_1.csv", name="Food bank"),
+        read_arrival(folder / "roster_2.csv", name="Tax clinic"),
+    ]
+    made = match_rosters([a.mapped for a in arrivals])
+    ws = start_from_match(made, arrivals, season="2024 autumn")
+    assert ws.seasons == ["2024 autumn"] and [u.programme for u in ws.uploads] == [
+        "Food bank",
+        "Tax clinic",
+    ]
+    assert same_people_share(ws.person_id, made.records["person_id"].to_numpy()) == 1.0
+    kept = made.pairs[made.pairs["probability"] >= STORED_PAIR_FLOOR]
+    assert len(ws.pairs()) == len(kept) > 0  # the pairs that may matter later, as scored
+    before = ws.person_id.copy()
+    report = add_rosters(
+        ws, [read_arrival(folder / "roster_3.csv", name="Tax clinic")], season="2025 spring"
+    )
+    assert report.changed and not report.notes  # the stored model and index served: no full match
+    assert (ws.person_id[: len(before)] == before).mean() >= 0.99
+    with pytest.raises(OverlapError, match="not of these rosters"):
+        start_from_match(made, arrivals[:1])
