@@ -221,6 +221,19 @@ def speed_files(n: int, rows: int) -> tuple[datasets.Dataset, Path, Path]:
     return big, roster, truth
 
 
+def made_by() -> list:
+    """What a stored first season depends on: the comparisons, their levels and the blocking rules."""
+    from overlap.block import BLOCKING_RULES
+    from overlap.fields import COMPARISONS
+    from overlap.workspace.store import SCHEMA_VERSION
+
+    return [
+        SCHEMA_VERSION,
+        [[c.name, c.n_levels] for c in COMPARISONS],
+        [r.name for r in BLOCKING_RULES],
+    ]
+
+
 def overlap_cli(*args: str) -> list[str]:
     return [PYTHON, "-m", "overlap", "workspace", *args]
 
@@ -230,7 +243,10 @@ def base_workspace(big: datasets.Dataset, n: int, env: dict) -> tuple[Path, dict
     path = WORK / f"workspace_{n}.owl"
     info_path = WORK / f"workspace_{n}.json"
     if path.exists() and info_path.exists():
-        return path, json.loads(info_path.read_text())
+        info = json.loads(info_path.read_text())
+        if info.get("made_by") == made_by():
+            return path, info
+    # made by code that compares or blocks otherwise: adding to it would be a full match
     path.unlink(missing_ok=True)
     made = run_measured(overlap_cli("new", str(path)), env=env)
     if made.code:
@@ -241,6 +257,7 @@ def base_workspace(big: datasets.Dataset, n: int, env: dict) -> tuple[Path, dict
     if first.code:
         raise RuntimeError(first.stderr)
     info = {
+        "made_by": made_by(),
         "seconds": round(first.seconds, 1),
         "cpu_seconds": round(first.cpu_seconds, 1),
         "peak_rss_mb": round(first.rss_mb),
