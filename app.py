@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import common, state
+from ui import common, state, workspace_panel
 
 # The tab icon is a local file: a ":material/...:" icon would make the browser fetch it from
 # a font CDN, and nothing may leave the machine (tests/e2e/test_nothing_calls_out.py).
@@ -48,6 +48,7 @@ with st.sidebar:
         state.clear_my_data()
         st.toast("Your data was cleared from this session.", icon=":material/check:")
         st.rerun()
+    workspace_panel.render()
     st.caption(
         "Your rosters stay in this session's memory only: they are not saved to disk, "
         "not shared with other users, and are gone when you close the tab or clear them."

@@ -383,19 +383,22 @@ def links_by_rid(records: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
 
     ``links.csv`` (``overlap match``) names records by ``programme_a,row_a,
     programme_b,row_b``; a ``MatchResult`` uses rids. ``records`` is indexed by rid.
+    A workspace's export has a season too (rows repeat from season to season).
     """
     if {"rid_a", "rid_b"} <= set(links.columns):
         return links[["rid_a", "rid_b", "probability"]]
+    seasons = "season" in records.columns and "season_a" in links.columns
+    parts = ["programme", "row", *(["season"] if seasons else [])]
     key = pd.Series(
         records.index.to_numpy(),
         index=pd.MultiIndex.from_arrays(
-            [records["programme"].astype("str"), records["row"].astype(int)]
+            [records[p].astype(int if p == "row" else "str") for p in parts]
         ),
     )
     out = pd.DataFrame({"probability": links["probability"].astype(float).to_numpy()})
     for side in ("a", "b"):
         index = pd.MultiIndex.from_arrays(
-            [links[f"programme_{side}"].astype("str"), links[f"row_{side}"].astype(int)]
+            [links[f"{p}_{side}"].astype(int if p == "row" else "str") for p in parts]
         )
         out[f"rid_{side}"] = key.reindex(index).to_numpy()
     return out.dropna(subset=["rid_a", "rid_b"])

@@ -41,6 +41,7 @@ PAGE_LIST = [
     ),
     PageInfo("pages/outreach.py", "Outreach lists", ":material/contact_mail:", "outreach", ACT),
     PageInfo("pages/follow_up.py", "Follow-up", ":material/event_repeat:", "follow-up", ACT),
+    PageInfo("pages/seasons.py", "Seasons", ":material/timeline:", "seasons", ACT),
     PageInfo(
         "pages/privacy_note.py", "How we handle your data", ":material/shield:", "privacy", ABOUT
     ),

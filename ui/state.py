@@ -63,6 +63,10 @@ _DEFAULTS: dict[str, Callable[[], object]] = {
     "audits": lambda: None,
     "first_ranges": lambda: None,
     "board_reports": dict,
+    "workspace": lambda: None,
+    "workspace_file": lambda: "",
+    "workspace_synced": lambda: None,
+    "season_uploader": lambda: 0,
 }
 
 
@@ -701,3 +705,155 @@ def board_report(key: str, fingerprint: tuple) -> tuple[bytes, bytes] | None:
 
 def set_board_report(key: str, fingerprint: tuple, files: tuple[bytes, bytes]) -> None:
     _get("board_reports")[key] = (fingerprint, files)
+
+
+# --- Workspace (overlap.workspace): this session's rosters kept from season to season ---------
+
+
+def workspace():
+    """The workspace this session opened or started (``overlap.workspace.Workspace``), or None."""
+    return _get("workspace")
+
+
+def workspace_file() -> str:
+    """The name the workspace is saved under (the file it was opened from)."""
+    return _get("workspace_file") or "workspace.owl"
+
+
+def open_workspace(data: bytes, passphrase: str, file_name: str) -> None:
+    """Open an uploaded workspace file; its people become this session's match.
+
+    Raises:
+        OverlapError: wrong passphrase, damaged, newer, or too big for the dashboard.
+    """
+    from overlap.workspace import Workspace
+
+    opened = Workspace.from_sealed(data, passphrase, label=file_name)
+    if opened.n_records > MAX_SESSION_ROWS:
+        raise OverlapError(
+            f"{file_name} holds {opened.n_records:,} records, more than the dashboard holds at "
+            f"once ({MAX_SESSION_ROWS:,}); use the `overlap workspace` commands for it."
+        )
+    _set("workspace", opened)
+    _set("workspace_file", file_name)
+    _show_workspace(opened)
+
+
+def _show_workspace(ws) -> None:
+    """Make the workspace's people this session's match, so every page shows them."""
+    from overlap.workspace import match_result
+
+    _set("rosters", [])
+    clear_messages()
+    _set("history", [])
+    _set("skipped", set())
+    _set("match_stats", [])
+    if not ws.uploads:
+        _set("result", None)
+        return
+    closest = min(STRICTNESS, key=lambda label: abs(STRICTNESS[label] - ws.threshold))
+    _set("strictness", closest)
+    outcome = match_result(ws, threshold())
+    _set("result", outcome)
+    _set("result_inputs", inputs_fingerprint())
+    _set("decisions", outcome.decisions)
+    _set("workspace_synced", _session_key())
+
+
+def _session_key() -> tuple:
+    """What the session may change in a workspace: its decisions and its strictness."""
+    return (threshold(), hashlib.sha256(decisions().to_csv(index=False).encode()).hexdigest())
+
+
+def synced_workspace():
+    """The workspace with this session's review decisions and strictness put in (IDs kept).
+
+    Nothing is put in when the session's match is of other rosters (a match
+    run on the Match page while a workspace is open).
+    """
+    from overlap.workspace import apply_session
+
+    ws, current = workspace(), result()
+    if ws is None or not ws.uploads:
+        return ws
+    if current is None:
+        _show_workspace(ws)
+        return ws
+    if list(current.programmes) != [u.label for u in ws.uploads]:
+        return ws
+    if _get("workspace_synced") != _session_key():
+        apply_session(ws, current)
+        records = current.records.assign(person_id=ws.person_id)
+        _set("result", dataclasses.replace(current, records=records))
+        _set("workspace_synced", _session_key())
+    return ws
+
+
+def workspace_draws():
+    """Count ranges' draws of the workspace's people (None when this session matched others)."""
+    ws, current = workspace(), result()
+    if ws is None or current is None or list(current.programmes) != [u.label for u in ws.uploads]:
+        return None
+    return count_draws()
+
+
+def start_workspace(season: str) -> None:
+    """Keep this session's rosters and match as a workspace, as one season (nothing re-matched).
+
+    Raises:
+        OverlapError: there is no up-to-date match of the rosters.
+    """
+    from overlap.workspace import Arrival, content_digest, start_from_match
+
+    current = result()
+    if current is None or result_is_stale():
+        raise OverlapError("Run the match of these rosters first, then keep them as a workspace.")
+    arrivals = [
+        Arrival(
+            mapped=mapped_roster(entry),
+            file_name=entry.file_name,
+            digest=entry.digest,
+            content_digest=content_digest(entry.roster.frame),
+            problem_rows=len(entry.roster.problems),
+            sheet=entry.roster.sheet,
+        )
+        for entry in rosters()
+    ]
+    ws = start_from_match(current, arrivals, season)
+    _set("workspace", ws)
+    _set("workspace_file", "workspace.owl")
+    _show_workspace(ws)
+
+
+def season_uploader_key() -> str:
+    """The Seasons page's uploader key; changed after each season so it lets go of the files."""
+    return f"{_PREFIX}season_upload_{_get('season_uploader')}"
+
+
+def add_season(files: list[tuple[str, bytes]], programmes: list[str], season: str, progress=None):
+    """Add a season's rosters to the open workspace; its people become this session's match.
+
+    Returns:
+        The ``overlap.workspace.AddReport``.
+
+    Raises:
+        OverlapError: a roster cannot be read, or the workspace would outgrow the dashboard.
+    """
+    from overlap.workspace import add_rosters, read_arrival
+
+    ws = synced_workspace()
+    arrivals = [
+        read_arrival(data, name=programme, file_name=name)
+        for (name, data), programme in zip(files, programmes, strict=True)
+    ]
+    total = ws.n_records + sum(len(a.mapped.fields) for a in arrivals)
+    if total > MAX_SESSION_ROWS:
+        raise OverlapError(
+            f"With these rosters the workspace would hold {total:,} records, more than the "
+            f"dashboard holds ({MAX_SESSION_ROWS:,}); use `overlap workspace add` instead."
+        )
+    report = add_rosters(ws, arrivals, season=season, progress=progress)
+    if report.changed:
+        _show_workspace(ws)
+        _set("season_uploader", _get("season_uploader") + 1)
+    return report

@@ -14,7 +14,7 @@ import sys
 from overlap.cli.output import tell
 from overlap.errors import OverlapError
 
-SUBCOMMANDS = ["inspect", "match", "export", "encode", "report"]
+SUBCOMMANDS = ["inspect", "match", "export", "encode", "report", "workspace"]
 
 
 def build_parser() -> argparse.ArgumentParser:
