@@ -87,6 +87,7 @@ from overlap.fields import (  # noqa: F401 - level numbers, re-exported for the 
     SUFFIX_SAME,
     Comparison,
 )
+from overlap.records import programme_codes
 
 
 def _put(level: np.ndarray, where: np.ndarray, value: int) -> None:
@@ -943,7 +944,7 @@ def _email_levels(records, ia, ib) -> np.ndarray:
 def _record_id_levels(records, ia, ib) -> np.ndarray:
     """Record IDs, inside one roster only: two systems' IDs coincide by chance (missing across)."""
     va, vb = _codes(records, "record_id", ia, ib)
-    programme = _cached(("programme", "codes"), lambda: _programme_codes(records))
+    programme = _cached(("programme", "codes"), lambda: programme_codes(records))
     present = (va >= 0) & (vb >= 0) & (np.take(programme, ia) == np.take(programme, ib))
     level = np.full(len(ia), ID_ELSE, dtype=np.int8)
     la, lb = _lengths(records, "record_id", ia, ib)
@@ -1075,7 +1076,7 @@ def _compare_all(
     _name_levels(records, ia, ib, first, last, levels["name_swap"])
     if preparing is not None:
         preparing.join()
-    programme = _cached(("programme", "codes"), lambda: _programme_codes(records))
+    programme = _cached(("programme", "codes"), lambda: programme_codes(records))
     for start, stop in _spans(n):
         a, b = ia[start:stop], ib[start:stop]
         for comparison, levels_of in chunked:
@@ -1099,7 +1100,7 @@ def _prepare_fields(records: pd.DataFrame, chunked) -> None:
         )  # SSNs rarely differ: made when they do
     for field in ("zip", "street_name", "street"):
         _vocabulary(records, (field,))
-    _cached(("programme", "codes"), lambda: _programme_codes(records))
+    _cached(("programme", "codes"), lambda: programme_codes(records))
 
 
 def _prepare_in_background(records: pd.DataFrame, chunked) -> threading.Thread:
@@ -1118,13 +1119,6 @@ def _prepare_in_background(records: pd.DataFrame, chunked) -> threading.Thread:
     thread = threading.Thread(target=work, name="compare-prepare", daemon=True)
     thread.start()
     return thread
-
-
-def _programme_codes(records: pd.DataFrame) -> np.ndarray:
-    """Each record's roster as an int code (all 0 without a ``programme`` column)."""
-    if "programme" not in records.columns:
-        return np.zeros(len(records), dtype=np.int32)
-    return pd.factorize(records["programme"])[0].astype(np.int32)
 
 
 @contextmanager

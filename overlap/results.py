@@ -36,6 +36,7 @@ import pandas as pd
 
 from overlap.errors import OverlapError
 from overlap.ingest import RowProblem
+from overlap.records import DECISION_COLUMNS
 
 #: The one default strictness: link two records when they are more likely than not the same
 #: person. The command line, the dashboard and encoded matching all start from it, and the
@@ -53,7 +54,6 @@ FRONT_COLUMNS = ("programme", "row", "part", "person_id")
 NEVER_WRITTEN = ("rid", "ssn")
 LINK_KEYS = ["programme_a", "row_a", "programme_b", "row_b", "probability"]
 
-DECISION_COLUMNS = ["programme_a", "row_a", "programme_b", "row_b", "decision"]
 DECISION_VALUES = ("same", "different")
 
 # ---------------------------------------------------------------------------
