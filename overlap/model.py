@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,6 +59,48 @@ class FittedModel:
     def level_weights(self, name: str) -> np.ndarray:
         """log2(m/u) of each level of one comparison."""
         return np.log2(self.m[name] / self.u[name])
+
+    def to_dict(self) -> dict:
+        """The model as plain data (JSON-ready), so a workspace can keep it and score with it later.
+
+        Generic over the fields: arrays become ``{"array": [...], "dtype": ...}``,
+        comparisons ``{"comparison": {...}}``; ``from_dict`` reverses it.
+        """
+
+        def plain(value):
+            if isinstance(value, np.ndarray):
+                return {"array": value.tolist(), "dtype": str(value.dtype)}
+            if isinstance(value, Comparison):
+                return {"comparison": {k: plain(v) for k, v in dataclasses.asdict(value).items()}}
+            if isinstance(value, dict):
+                return {str(k): plain(v) for k, v in value.items()}
+            if isinstance(value, list | tuple):
+                return [plain(v) for v in value]
+            return value.item() if isinstance(value, np.generic) else value
+
+        return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FittedModel:
+        """A model saved by ``to_dict``; fields this version lacks are ignored, new ones default."""
+
+        def restore(value):
+            if isinstance(value, dict) and set(value) == {"array", "dtype"}:
+                return np.asarray(value["array"], dtype=value["dtype"])
+            if isinstance(value, dict) and set(value) == {"comparison"}:
+                known = {f.name for f in dataclasses.fields(Comparison)}
+                parts = {k: restore(v) for k, v in value["comparison"].items() if k in known}
+                return Comparison(
+                    **{k: tuple(v) if isinstance(v, list) else v for k, v in parts.items()}
+                )
+            if isinstance(value, dict):
+                return {k: restore(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [restore(v) for v in value]
+            return value
+
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: restore(v) for k, v in data.items() if k in known})
 
 
 # ---------------------------------------------------------------- u estimation
