@@ -36,7 +36,6 @@ from __future__ import annotations
 import math
 import os
 import weakref
-from collections.abc import Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
@@ -71,9 +70,6 @@ from overlap.cluster import cluster_records, connected_components
 from overlap.compare import compare_pairs, reuse_record_arrays
 from overlap.model import FittedModel, estimate_u, fit_model, score
 from overlap.pipeline import (
-    DEFAULT_THRESHOLD,
-    MatchResult,
-    Progress,
     block_counts,
     score_counts,
     tie_order,
@@ -677,50 +673,3 @@ class DaskEngine:
 
 def _rule_counts(pairs: pd.DataFrame, n_rules: int) -> np.ndarray:
     return np.bincount(pairs["rule"].to_numpy(dtype=np.int64), minlength=n_rules)
-
-
-def match_rosters(
-    rosters,
-    threshold: float = DEFAULT_THRESHOLD,
-    decisions: pd.DataFrame | None = None,
-    progress: Progress | None = None,
-    scheduler: str | None = None,
-) -> MatchResult:
-    """``pipeline.match_rosters`` on a Dask cluster: the same persons, spread over workers.
-
-    Args:
-        rosters: a list of ``MappedRoster`` or an already normalised records frame.
-        threshold, decisions, progress: as ``pipeline.match_rosters``.
-        scheduler: as ``DaskEngine``.
-
-    Returns:
-        A ``MatchResult`` equal to the local engine's (same persons, same
-        person ids, same scored pairs).
-    """
-    return pipeline.match_rosters(rosters, threshold, decisions, progress, DaskEngine(scheduler))
-
-
-def match_files(
-    paths: Sequence,
-    names: Sequence[str] | None = None,
-    overrides: Sequence[str] | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-    decisions: pd.DataFrame | None = None,
-    progress: Progress | None = None,
-    scheduler: str | None = None,
-    allow_same: bool = False,
-) -> MatchResult:
-    """``pipeline.match_files`` on a Dask cluster: the rosters are read and mapped here, as
-    the local engine reads them, then normalised and matched on the workers.
-
-    Args:
-        paths, names, overrides, threshold, decisions, progress, allow_same: as
-            ``pipeline.match_files``.
-        scheduler: as ``DaskEngine``.
-
-    Returns:
-        A ``MatchResult`` equal to the local engine's.
-    """
-    return pipeline.match_files(
-        paths, names, overrides, threshold, decisions, progress, allow_same, DaskEngine(scheduler)
-    )
