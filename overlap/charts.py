@@ -76,18 +76,6 @@ def upset_figure(
     xs = list(range(len(combos)))
     counts = [c["people"] for c in combos]
     ys = list(range(len(programmes)))
-    # The dot matrix is two traces: grey dots everywhere, then every bar's member dots
-    # joined by a line, bars separated by None (one trace, not one per bar: faster to
-    # build and to draw).
-    member_x: list[int | None] = []
-    member_y: list[int | None] = []
-    for x, combo in zip(xs, combos, strict=True):
-        if member_x:
-            member_x.append(None)
-            member_y.append(None)
-        rows = [position[p] for p in combo["programmes"]]
-        member_x += [x] * len(rows)
-        member_y += rows
     set_counts = [int(sizes[i]) for i in ys]
     traces = [
         go.Bar(
@@ -103,6 +91,46 @@ def upset_figure(
             xaxis="x",
             yaxis="y",
         ),
+        *_upset_matrix(combos, position, len(programmes)),
+        go.Bar(
+            y=ys,
+            x=[_shown(n, suppress) for n in set_counts],
+            text=[_count_text(n, suppress) for n in set_counts],
+            textposition="inside",
+            insidetextanchor="start",
+            orientation="h",
+            marker_color=PALETTE[1],
+            hoverinfo="text",
+            hovertext=[
+                f"{p}: {_count_text(n, suppress)} people"
+                for p, n in zip(programmes, set_counts, strict=True)
+            ],
+            showlegend=False,
+            xaxis="x2",
+            yaxis="y2",
+        ),
+    ]
+    layout = _upset_layout(programmes, len(combos), title)
+    return go.Figure(data=traces, layout=layout)
+
+
+def _upset_matrix(combos: list[dict], position: dict[str, int], n_programmes: int) -> list:
+    """The dot matrix under the bars: a grey dot per bar and programme, the members' dots joined."""
+    xs = list(range(len(combos)))
+    ys = list(range(n_programmes))
+    # The dot matrix is two traces: grey dots everywhere, then every bar's member dots
+    # joined by a line, bars separated by None (one trace, not one per bar: faster to
+    # build and to draw).
+    member_x: list[int | None] = []
+    member_y: list[int | None] = []
+    for x, combo in zip(xs, combos, strict=True):
+        if member_x:
+            member_x.append(None)
+            member_y.append(None)
+        rows = [position[p] for p in combo["programmes"]]
+        member_x += [x] * len(rows)
+        member_y += rows
+    return [
         go.Scatter(
             x=[x for x in xs for _ in ys],
             y=[y for _ in xs for y in ys],
@@ -125,30 +153,18 @@ def upset_figure(
             xaxis="x3",
             yaxis="y3",
         ),
-        go.Bar(
-            y=ys,
-            x=[_shown(n, suppress) for n in set_counts],
-            text=[_count_text(n, suppress) for n in set_counts],
-            textposition="inside",
-            insidetextanchor="start",
-            orientation="h",
-            marker_color=PALETTE[1],
-            hoverinfo="text",
-            hovertext=[
-                f"{p}: {_count_text(n, suppress)} people"
-                for p, n in zip(programmes, set_counts, strict=True)
-            ],
-            showlegend=False,
-            xaxis="x2",
-            yaxis="y2",
-        ),
     ]
+
+
+def _upset_layout(programmes: list[str], n_combos: int, title: str) -> dict:
+    """Where the bars, the set sizes and the matrix sit, and the axes of each."""
+    ys = list(range(len(programmes)))
     # The grid make_subplots would give (bars top right = x/y, set sizes bottom left =
     # x2/y2, matrix bottom right = x3/y3), written out: make_subplots costs more than
     # the rest of the figure.
     left, right = [0.0, 0.22 * 0.99], [0.22 * 0.99 + 0.01, 1.0]
     bottom, top = [0.0, 0.38 * 0.98], [1.0 - 0.62 * 0.98, 1.0]
-    n_bars = max(len(combos), 1)
+    n_bars = max(n_combos, 1)
     layout = {
         "xaxis": {"domain": right, "anchor": "y", "visible": False, "matches": "x3"},
         "yaxis": {
@@ -182,7 +198,7 @@ def upset_figure(
         "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
         "plot_bgcolor": "white",
     }
-    return go.Figure(data=traces, layout=layout)
+    return layout
 
 
 # --- Venn / Euler ---------------------------------------------------------------------------
@@ -307,23 +323,7 @@ def venn_figure(membership: pd.DataFrame, suppress: bool = False) -> go.Figure:
         hoverinfo="skip",
         showlegend=False,
     )
-    # Programme names outside their circles, with totals.
-    cx, cy = float(layout["x"].mean()), float(layout["y"].mean())
-    annotations = []
-    for i, c in enumerate(circles):
-        dx, dy = c.x - cx, c.y - cy
-        norm = math.hypot(dx, dy)
-        if norm < 1e-9:  # centres coincide: put the name above
-            dx, dy, norm = 0.0, 1.0, 1.0
-        annotations.append(
-            {
-                "x": c.x + dx / norm * c.r * 1.1,
-                "y": c.y + dy / norm * c.r * 1.1,
-                "text": f"<b>{c.programme}</b><br>{_count_text(c.people, suppress)} people",
-                "showarrow": False,
-                "font": {"color": PALETTE[i % len(PALETTE)], "size": 13},
-            }
-        )
+    annotations = _venn_names(layout, circles, suppress)
     pad = 0.25 * max(xmax - xmin, ymax - ymin)
     return go.Figure(
         data=[labels],
@@ -343,6 +343,27 @@ def venn_figure(membership: pd.DataFrame, suppress: bool = False) -> go.Figure:
             "plot_bgcolor": "white",
         },
     )
+
+
+def _venn_names(layout: pd.DataFrame, circles: list, suppress: bool) -> list[dict]:
+    """Programme names outside their circles, with totals."""
+    cx, cy = float(layout["x"].mean()), float(layout["y"].mean())
+    annotations = []
+    for i, c in enumerate(circles):
+        dx, dy = c.x - cx, c.y - cy
+        norm = math.hypot(dx, dy)
+        if norm < 1e-9:  # centres coincide: put the name above
+            dx, dy, norm = 0.0, 1.0, 1.0
+        annotations.append(
+            {
+                "x": c.x + dx / norm * c.r * 1.1,
+                "y": c.y + dy / norm * c.r * 1.1,
+                "text": f"<b>{c.programme}</b><br>{_count_text(c.people, suppress)} people",
+                "showarrow": False,
+                "font": {"color": PALETTE[i % len(PALETTE)], "size": 13},
+            }
+        )
+    return annotations
 
 
 # --- Pairwise heatmap -----------------------------------------------------------------------
@@ -609,15 +630,8 @@ def zip_bubble_map(
         showlegend=False,
         name="people",
     )
-    subtitle = (
-        f"<br><sup>{off_map:,} people with no ZIP on file, or a ZIP not in the ZIP table, "
-        "are counted apart, not on the map</sup>"
-        if off_map
-        else ""
-    )
-    around = f" — around {main_place}" if main_place else ""
     layout = {
-        "title": {"text": title + around + subtitle},
+        "title": {"text": _map_title(title, main_place, off_map)},
         "height": 560,
         "margin": {"l": 0, "r": 0, "t": 70, "b": 0},
     }
@@ -642,6 +656,18 @@ def zip_bubble_map(
         "bgcolor": "#f7f9fb",
     }
     return go.Figure(data=traces, layout=layout)
+
+
+def _map_title(title: str, main_place: str | None, off_map: int) -> str:
+    """The map's title, the place it centres on, and who is counted apart (no ZIP to draw)."""
+    subtitle = (
+        f"<br><sup>{off_map:,} people with no ZIP on file, or a ZIP not in the ZIP table, "
+        "are counted apart, not on the map</sup>"
+        if off_map
+        else ""
+    )
+    around = f" — around {main_place}" if main_place else ""
+    return title + around + subtitle
 
 
 def _tile_map(bubbles: dict, tiles: str, lon_range, lat_range, layout: dict) -> go.Figure:
