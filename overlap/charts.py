@@ -38,6 +38,12 @@ def _shown(n: float, suppress: bool) -> float:
     return 0 if _hidden(n, suppress) else n
 
 
+def _count_bar(axis: str, counts: list[int], suppress: bool, **bar) -> go.Bar:
+    """A bar per count along ``axis`` ("x" or "y"), length and label hiding small counts."""
+    lengths = {axis: [_shown(n, suppress) for n in counts]}
+    return go.Bar(**lengths, text=[_count_text(n, suppress) for n in counts], **bar)
+
+
 # --- UpSet ----------------------------------------------------------------------------------
 
 
@@ -78,10 +84,11 @@ def upset_figure(
     ys = list(range(len(programmes)))
     set_counts = [int(sizes[i]) for i in ys]
     traces = [
-        go.Bar(
+        _count_bar(
+            "y",
+            counts,
+            suppress,
             x=xs,
-            y=[_shown(n, suppress) for n in counts],
-            text=[_count_text(n, suppress) for n in counts],
             textposition="outside",
             marker_color=PALETTE[0],
             hovertext=[" + ".join(c["programmes"]) for c in combos],
@@ -92,10 +99,11 @@ def upset_figure(
             yaxis="y",
         ),
         *_upset_matrix(combos, position, len(programmes)),
-        go.Bar(
+        _count_bar(
+            "x",
+            set_counts,
+            suppress,
             y=ys,
-            x=[_shown(n, suppress) for n in set_counts],
-            text=[_count_text(n, suppress) for n in set_counts],
             textposition="inside",
             insidetextanchor="start",
             orientation="h",
@@ -420,10 +428,11 @@ def bar_by_group(
     for i, name in enumerate([*programmes, "shared"]):
         counts = head[name].astype(int).tolist()
         traces.append(
-            go.Bar(
+            _count_bar(
+                "y",
+                counts,
+                suppress,
                 x=groups,
-                y=[_shown(n, suppress) for n in counts],
-                text=[_count_text(n, suppress) for n in counts],
                 name="shared (2+ programmes)" if name == "shared" else name,
                 marker_color=PALETTE[i % len(PALETTE)] if name != "shared" else DOT_ON,
             )
@@ -450,17 +459,19 @@ def reach_bar(ranked: pd.DataFrame, top: int = 15, suppress: bool = False) -> go
     shared = head["shared"].astype(int).tolist()
     return go.Figure(
         data=[
-            go.Bar(
+            _count_bar(
+                "y",
+                union,
+                suppress,
                 x=groups,
-                y=[_shown(n, suppress) for n in union],
-                text=[_count_text(n, suppress) for n in union],
                 name="people reached (any partner)",
                 marker_color=PALETTE[0],
             ),
-            go.Bar(
+            _count_bar(
+                "y",
+                shared,
+                suppress,
                 x=groups,
-                y=[_shown(n, suppress) for n in shared],
-                text=[_count_text(n, suppress) for n in shared],
                 name="already shared by 2+ partners",
                 marker_color=PALETTE[1],
             ),
