@@ -946,27 +946,25 @@ def _record_id_levels(records, ia, ib) -> np.ndarray:
     va, vb = _codes(records, "record_id", ia, ib)
     programme = _cached(("programme", "codes"), lambda: programme_codes(records))
     present = (va >= 0) & (vb >= 0) & (np.take(programme, ia) == np.take(programme, ib))
-    level = np.full(len(ia), ID_ELSE, dtype=np.int8)
     la, lb = _lengths(records, "record_id", ia, ib)
-    idx = np.flatnonzero(present & (va != vb) & (la >= 6) & (lb >= 6))
-    if len(idx):
-        osa = _field_edits_apart(records, "record_id", ia[idx], ib[idx])
-        level[idx[osa <= 1]] = ID_ONE_OFF
-    _put(level, present & (va == vb), ID_EXACT)
-    _put(level, ~present, MISSING)
-    return level
+    return _typo_levels(records, "record_id", ia, ib, va, vb, present, (la >= 6) & (lb >= 6))
 
 
 def _ssn_levels(records, ia, ib) -> np.ndarray:
     """Social security numbers (9 digits): same, one typo (a digit off or two swapped), else."""
     va, vb = _codes(records, "ssn", ia, ib)
-    present = (va >= 0) & (vb >= 0)
-    level = np.full(len(ia), SSN_ELSE, dtype=np.int8)
-    idx = np.flatnonzero(present & (va != vb))
+    return _typo_levels(records, "ssn", ia, ib, va, vb, (va >= 0) & (vb >= 0))
+
+
+def _typo_levels(records, field, ia, ib, va, vb, present, may_be_typo=True) -> np.ndarray:
+    """0 different, 1 one character apart (a typo; looked for where ``may_be_typo``), 2 the
+    same value (codes ``va``, ``vb``), -1 where not ``present``: the levels of record IDs,
+    SSNs and shared codes (``ID_*``, ``SSN_*``)."""
+    level = np.zeros(len(ia), dtype=np.int8)
+    idx = np.flatnonzero(present & (va != vb) & may_be_typo)
     if len(idx):
-        osa = _field_edits_apart(records, "ssn", ia[idx], ib[idx])
-        level[idx[osa <= 1]] = SSN_ONE_OFF
-    _put(level, present & (va == vb), SSN_EXACT)
+        level[idx[_field_edits_apart(records, field, ia[idx], ib[idx]) <= 1]] = 1
+    _put(level, present & (va == vb), 2)
     _put(level, ~present, MISSING)
     return level
 
@@ -1476,13 +1474,7 @@ def level_function(comparison: Comparison):
 def _code_levels(records, ia, ib, field: str) -> np.ndarray:
     """Same code, one character apart (a typo), or else."""
     va, vb = _codes(records, field, ia, ib)
-    level = np.full(len(ia), 0, dtype=np.int8)
-    idx = np.flatnonzero((va >= 0) & (vb >= 0) & (va != vb))
-    if len(idx):
-        level[idx[_field_edits_apart(records, field, ia[idx], ib[idx]) <= 1]] = 1
-    _put(level, va == vb, 2)
-    _put(level, (va < 0) | (vb < 0), MISSING)
-    return level
+    return _typo_levels(records, field, ia, ib, va, vb, (va >= 0) & (vb >= 0))
 
 
 def _number_levels(records, ia, ib, field: str) -> np.ndarray:
