@@ -19,12 +19,9 @@ MAX_MODULE_LINES = 1_000
 
 #: over the limit today (the lead's core matching: split them when next there), path:function
 #: -> lines at most
-LONG_FUNCTIONS: dict[str, int] = {
-    "overlap/cluster.py:cluster_records": 130,
-    "overlap/compare.py:_name_levels": 110,
-}
+LONG_FUNCTIONS: dict[str, int] = {"overlap/compare.py:_name_levels": 110}
 #: path -> lines at most
-LONG_MODULES: dict[str, int] = {"overlap/compare.py": 1510}
+LONG_MODULES: dict[str, int] = {"overlap/compare.py": 1502}
 
 
 def _modules() -> list[Path]:
