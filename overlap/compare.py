@@ -1367,6 +1367,12 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
         last[start:stop] = values
     del last_levels
 
+    _swapped_names(records, ia, ib, spans, first, last, name_swap)
+
+
+def _swapped_names(records, ia, ib, spans, first, last, name_swap) -> None:
+    """Set the swapped-names flag, and raise both name levels to very close, where a's first
+    name is b's last name and a's last name b's first (each alike, one with a typo at most)."""
     # Swapped first/last names: compared crosswise (whole and first words, so
     # "Lucia Rosa" in the last-name field still meets "Lucia"), capped below exact
     # so a swap is good but not the strongest evidence (no double counting).

@@ -17,11 +17,10 @@ OVERLAP = Path(__file__).resolve().parents[1] / "overlap"
 MAX_FUNCTION_LINES = 80
 MAX_MODULE_LINES = 1_000
 
-#: over the limit today (the lead's core matching: split them when next there), path:function
-#: -> lines at most
-LONG_FUNCTIONS: dict[str, int] = {"overlap/compare.py:_name_levels": 110}
-#: path -> lines at most
-LONG_MODULES: dict[str, int] = {"overlap/compare.py": 1502}
+#: functions over the limit today, "path:function" -> lines at most (none)
+LONG_FUNCTIONS: dict[str, int] = {}
+#: modules over the limit today, path -> lines at most (compare.py: to be split by kind of field)
+LONG_MODULES: dict[str, int] = {"overlap/compare.py": 1508}
 
 
 def _modules() -> list[Path]:
