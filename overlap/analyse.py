@@ -125,14 +125,19 @@ def overlap_summary(records: pd.DataFrame) -> dict:
     return summary
 
 
+def _mask_counts(membership: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each set of programmes people are in, as a bit mask (bit i: column i), and how many."""
+    weights = np.left_shift(1, np.arange(membership.shape[1], dtype=np.int64))
+    masks = membership.to_numpy(dtype=np.int64) @ weights
+    return np.unique(masks, return_counts=True)
+
+
 def exclusive_intersections(membership: pd.DataFrame) -> list[dict]:
     """Counts of people by the exact set of programmes they are in, largest first."""
     if membership.empty:
         return []
     programmes = list(membership.columns)
-    weights = np.left_shift(1, np.arange(len(programmes), dtype=np.int64))
-    masks = membership.to_numpy(dtype=np.int64) @ weights
-    values, counts = np.unique(masks, return_counts=True)
+    values, counts = _mask_counts(membership)
     out = [
         {"programmes": [p for i, p in enumerate(programmes) if mask >> i & 1], "people": int(n)}
         for mask, n in zip(values.tolist(), counts.tolist(), strict=True)
@@ -163,9 +168,7 @@ def inclusive_intersections(membership: pd.DataFrame, max_size: int | None = Non
     if membership.empty:
         return []
     programmes = list(membership.columns)
-    weights = np.left_shift(1, np.arange(len(programmes), dtype=np.int64))
-    masks = membership.to_numpy(dtype=np.int64) @ weights
-    values, counts = np.unique(masks, return_counts=True)
+    values, counts = _mask_counts(membership)
     # Every non-empty subset of an observed mask is a combination somebody is in.
     subsets: set[int] = set()
     for mask in values.tolist():

@@ -38,6 +38,12 @@ def _shown(n: float, suppress: bool) -> float:
     return 0 if _hidden(n, suppress) else n
 
 
+def _count_bar(axis: str, counts: list[int], suppress: bool, **bar) -> go.Bar:
+    """A bar per count along ``axis`` ("x" or "y"), length and label hiding small counts."""
+    lengths = {axis: [_shown(n, suppress) for n in counts]}
+    return go.Bar(**lengths, text=[_count_text(n, suppress) for n in counts], **bar)
+
+
 # --- UpSet ----------------------------------------------------------------------------------
 
 
@@ -76,6 +82,50 @@ def upset_figure(
     xs = list(range(len(combos)))
     counts = [c["people"] for c in combos]
     ys = list(range(len(programmes)))
+    set_counts = [int(sizes[i]) for i in ys]
+    traces = [
+        _count_bar(
+            "y",
+            counts,
+            suppress,
+            x=xs,
+            textposition="outside",
+            marker_color=PALETTE[0],
+            hovertext=[" + ".join(c["programmes"]) for c in combos],
+            hoverinfo="text+y",
+            name="people",
+            showlegend=False,
+            xaxis="x",
+            yaxis="y",
+        ),
+        *_upset_matrix(combos, position, len(programmes)),
+        _count_bar(
+            "x",
+            set_counts,
+            suppress,
+            y=ys,
+            textposition="inside",
+            insidetextanchor="start",
+            orientation="h",
+            marker_color=PALETTE[1],
+            hoverinfo="text",
+            hovertext=[
+                f"{p}: {_count_text(n, suppress)} people"
+                for p, n in zip(programmes, set_counts, strict=True)
+            ],
+            showlegend=False,
+            xaxis="x2",
+            yaxis="y2",
+        ),
+    ]
+    layout = _upset_layout(programmes, len(combos), title)
+    return go.Figure(data=traces, layout=layout)
+
+
+def _upset_matrix(combos: list[dict], position: dict[str, int], n_programmes: int) -> list:
+    """The dot matrix under the bars: a grey dot per bar and programme, the members' dots joined."""
+    xs = list(range(len(combos)))
+    ys = list(range(n_programmes))
     # The dot matrix is two traces: grey dots everywhere, then every bar's member dots
     # joined by a line, bars separated by None (one trace, not one per bar: faster to
     # build and to draw).
@@ -88,21 +138,7 @@ def upset_figure(
         rows = [position[p] for p in combo["programmes"]]
         member_x += [x] * len(rows)
         member_y += rows
-    set_counts = [int(sizes[i]) for i in ys]
-    traces = [
-        go.Bar(
-            x=xs,
-            y=[_shown(n, suppress) for n in counts],
-            text=[_count_text(n, suppress) for n in counts],
-            textposition="outside",
-            marker_color=PALETTE[0],
-            hovertext=[" + ".join(c["programmes"]) for c in combos],
-            hoverinfo="text+y",
-            name="people",
-            showlegend=False,
-            xaxis="x",
-            yaxis="y",
-        ),
+    return [
         go.Scatter(
             x=[x for x in xs for _ in ys],
             y=[y for _ in xs for y in ys],
@@ -125,30 +161,18 @@ def upset_figure(
             xaxis="x3",
             yaxis="y3",
         ),
-        go.Bar(
-            y=ys,
-            x=[_shown(n, suppress) for n in set_counts],
-            text=[_count_text(n, suppress) for n in set_counts],
-            textposition="inside",
-            insidetextanchor="start",
-            orientation="h",
-            marker_color=PALETTE[1],
-            hoverinfo="text",
-            hovertext=[
-                f"{p}: {_count_text(n, suppress)} people"
-                for p, n in zip(programmes, set_counts, strict=True)
-            ],
-            showlegend=False,
-            xaxis="x2",
-            yaxis="y2",
-        ),
     ]
+
+
+def _upset_layout(programmes: list[str], n_combos: int, title: str) -> dict:
+    """Where the bars, the set sizes and the matrix sit, and the axes of each."""
+    ys = list(range(len(programmes)))
     # The grid make_subplots would give (bars top right = x/y, set sizes bottom left =
     # x2/y2, matrix bottom right = x3/y3), written out: make_subplots costs more than
     # the rest of the figure.
     left, right = [0.0, 0.22 * 0.99], [0.22 * 0.99 + 0.01, 1.0]
     bottom, top = [0.0, 0.38 * 0.98], [1.0 - 0.62 * 0.98, 1.0]
-    n_bars = max(len(combos), 1)
+    n_bars = max(n_combos, 1)
     layout = {
         "xaxis": {"domain": right, "anchor": "y", "visible": False, "matches": "x3"},
         "yaxis": {
@@ -182,7 +206,7 @@ def upset_figure(
         "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
         "plot_bgcolor": "white",
     }
-    return go.Figure(data=traces, layout=layout)
+    return layout
 
 
 # --- Venn / Euler ---------------------------------------------------------------------------
@@ -307,23 +331,7 @@ def venn_figure(membership: pd.DataFrame, suppress: bool = False) -> go.Figure:
         hoverinfo="skip",
         showlegend=False,
     )
-    # Programme names outside their circles, with totals.
-    cx, cy = float(layout["x"].mean()), float(layout["y"].mean())
-    annotations = []
-    for i, c in enumerate(circles):
-        dx, dy = c.x - cx, c.y - cy
-        norm = math.hypot(dx, dy)
-        if norm < 1e-9:  # centres coincide: put the name above
-            dx, dy, norm = 0.0, 1.0, 1.0
-        annotations.append(
-            {
-                "x": c.x + dx / norm * c.r * 1.1,
-                "y": c.y + dy / norm * c.r * 1.1,
-                "text": f"<b>{c.programme}</b><br>{_count_text(c.people, suppress)} people",
-                "showarrow": False,
-                "font": {"color": PALETTE[i % len(PALETTE)], "size": 13},
-            }
-        )
+    annotations = _venn_names(layout, circles, suppress)
     pad = 0.25 * max(xmax - xmin, ymax - ymin)
     return go.Figure(
         data=[labels],
@@ -343,6 +351,27 @@ def venn_figure(membership: pd.DataFrame, suppress: bool = False) -> go.Figure:
             "plot_bgcolor": "white",
         },
     )
+
+
+def _venn_names(layout: pd.DataFrame, circles: list, suppress: bool) -> list[dict]:
+    """Programme names outside their circles, with totals."""
+    cx, cy = float(layout["x"].mean()), float(layout["y"].mean())
+    annotations = []
+    for i, c in enumerate(circles):
+        dx, dy = c.x - cx, c.y - cy
+        norm = math.hypot(dx, dy)
+        if norm < 1e-9:  # centres coincide: put the name above
+            dx, dy, norm = 0.0, 1.0, 1.0
+        annotations.append(
+            {
+                "x": c.x + dx / norm * c.r * 1.1,
+                "y": c.y + dy / norm * c.r * 1.1,
+                "text": f"<b>{c.programme}</b><br>{_count_text(c.people, suppress)} people",
+                "showarrow": False,
+                "font": {"color": PALETTE[i % len(PALETTE)], "size": 13},
+            }
+        )
+    return annotations
 
 
 # --- Pairwise heatmap -----------------------------------------------------------------------
@@ -399,10 +428,11 @@ def bar_by_group(
     for i, name in enumerate([*programmes, "shared"]):
         counts = head[name].astype(int).tolist()
         traces.append(
-            go.Bar(
+            _count_bar(
+                "y",
+                counts,
+                suppress,
                 x=groups,
-                y=[_shown(n, suppress) for n in counts],
-                text=[_count_text(n, suppress) for n in counts],
                 name="shared (2+ programmes)" if name == "shared" else name,
                 marker_color=PALETTE[i % len(PALETTE)] if name != "shared" else DOT_ON,
             )
@@ -429,17 +459,19 @@ def reach_bar(ranked: pd.DataFrame, top: int = 15, suppress: bool = False) -> go
     shared = head["shared"].astype(int).tolist()
     return go.Figure(
         data=[
-            go.Bar(
+            _count_bar(
+                "y",
+                union,
+                suppress,
                 x=groups,
-                y=[_shown(n, suppress) for n in union],
-                text=[_count_text(n, suppress) for n in union],
                 name="people reached (any partner)",
                 marker_color=PALETTE[0],
             ),
-            go.Bar(
+            _count_bar(
+                "y",
+                shared,
+                suppress,
                 x=groups,
-                y=[_shown(n, suppress) for n in shared],
-                text=[_count_text(n, suppress) for n in shared],
                 name="already shared by 2+ partners",
                 marker_color=PALETTE[1],
             ),
@@ -609,15 +641,8 @@ def zip_bubble_map(
         showlegend=False,
         name="people",
     )
-    subtitle = (
-        f"<br><sup>{off_map:,} people with no ZIP on file, or a ZIP not in the ZIP table, "
-        "are counted apart, not on the map</sup>"
-        if off_map
-        else ""
-    )
-    around = f" — around {main_place}" if main_place else ""
     layout = {
-        "title": {"text": title + around + subtitle},
+        "title": {"text": _map_title(title, main_place, off_map)},
         "height": 560,
         "margin": {"l": 0, "r": 0, "t": 70, "b": 0},
     }
@@ -642,6 +667,18 @@ def zip_bubble_map(
         "bgcolor": "#f7f9fb",
     }
     return go.Figure(data=traces, layout=layout)
+
+
+def _map_title(title: str, main_place: str | None, off_map: int) -> str:
+    """The map's title, the place it centres on, and who is counted apart (no ZIP to draw)."""
+    subtitle = (
+        f"<br><sup>{off_map:,} people with no ZIP on file, or a ZIP not in the ZIP table, "
+        "are counted apart, not on the map</sup>"
+        if off_map
+        else ""
+    )
+    around = f" — around {main_place}" if main_place else ""
+    return title + around + subtitle
 
 
 def _tile_map(bubbles: dict, tiles: str, lon_range, lat_range, layout: dict) -> go.Figure:

@@ -80,16 +80,7 @@ def cluster_records(
     rid_a = links["rid_a"].to_numpy(dtype=np.int64)
     rid_b = links["rid_b"].to_numpy(dtype=np.int64)
     prob = links["probability"].to_numpy(dtype=np.float64)
-    same_a = np.zeros(0, np.int64)
-    same_b = np.zeros(0, np.int64)
-    diff_a = np.zeros(0, np.int64)
-    diff_b = np.zeros(0, np.int64)
-    if decisions is not None and len(decisions):
-        kind = decisions["decision"].astype(str).str.lower().to_numpy()
-        da = decisions["rid_a"].to_numpy(dtype=np.int64)
-        db = decisions["rid_b"].to_numpy(dtype=np.int64)
-        same_a, same_b = da[kind == "same"], db[kind == "same"]
-        diff_a, diff_b = da[kind == "different"], db[kind == "different"]
+    same_a, same_b, diff_a, diff_b = _decided_pairs(decisions)
     strong = prob >= threshold
     if len(diff_a):
         # a "different" decision removes that pair's own link
@@ -133,7 +124,36 @@ def cluster_records(
     if not risky.any():
         return _number(components)
 
-    # Guarded merge over the risky components' links, strongest first.
+    labels = _guarded_labels(
+        components, risky, (la, lb, lp), programme_codes, tie_order, (diff_a, diff_b)
+    )
+    return _number(labels)
+
+
+def _decided_pairs(decisions: pd.DataFrame | None) -> tuple[np.ndarray, ...]:
+    """The rids of the pairs decided "same" (a, b) and "different" (a, b)."""
+    none = np.zeros(0, np.int64)
+    if decisions is None or not len(decisions):
+        return none, none, none, none
+    kind = decisions["decision"].astype(str).str.lower().to_numpy()
+    da = decisions["rid_a"].to_numpy(dtype=np.int64)
+    db = decisions["rid_b"].to_numpy(dtype=np.int64)
+    same, different = kind == "same", kind == "different"
+    return da[same], db[same], da[different], db[different]
+
+
+def _guarded_labels(
+    components: np.ndarray,
+    risky: np.ndarray,
+    links: tuple[np.ndarray, np.ndarray, np.ndarray],
+    programme_codes: np.ndarray | None,
+    tie_order: np.ndarray | None,
+    different: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Labels after the guarded merge over the risky components' links, strongest first."""
+    n_records = len(components)
+    la, lb, lp = links
+    diff_a, diff_b = different
     in_risky = risky[la]
     ga, gb, gp = la[in_risky], lb[in_risky], lp[in_risky]
     if tie_order is None:
@@ -182,7 +202,7 @@ def cluster_records(
     labels = components.copy()
     # risky records get their guarded root, offset so labels never collide
     labels[risky] = n_records + roots
-    return _number(labels)
+    return labels
 
 
 def _blocked(gx: dict, gy: dict, direct: set, cannot: dict, guard_roster: bool) -> bool:

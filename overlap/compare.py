@@ -87,6 +87,7 @@ from overlap.fields import (  # noqa: F401 - level numbers, re-exported for the 
     SUFFIX_SAME,
     Comparison,
 )
+from overlap.records import programme_codes
 
 
 def _put(level: np.ndarray, where: np.ndarray, value: int) -> None:
@@ -943,29 +944,27 @@ def _email_levels(records, ia, ib) -> np.ndarray:
 def _record_id_levels(records, ia, ib) -> np.ndarray:
     """Record IDs, inside one roster only: two systems' IDs coincide by chance (missing across)."""
     va, vb = _codes(records, "record_id", ia, ib)
-    programme = _cached(("programme", "codes"), lambda: _programme_codes(records))
+    programme = _cached(("programme", "codes"), lambda: programme_codes(records))
     present = (va >= 0) & (vb >= 0) & (np.take(programme, ia) == np.take(programme, ib))
-    level = np.full(len(ia), ID_ELSE, dtype=np.int8)
     la, lb = _lengths(records, "record_id", ia, ib)
-    idx = np.flatnonzero(present & (va != vb) & (la >= 6) & (lb >= 6))
-    if len(idx):
-        osa = _field_edits_apart(records, "record_id", ia[idx], ib[idx])
-        level[idx[osa <= 1]] = ID_ONE_OFF
-    _put(level, present & (va == vb), ID_EXACT)
-    _put(level, ~present, MISSING)
-    return level
+    return _typo_levels(records, "record_id", ia, ib, va, vb, present, (la >= 6) & (lb >= 6))
 
 
 def _ssn_levels(records, ia, ib) -> np.ndarray:
     """Social security numbers (9 digits): same, one typo (a digit off or two swapped), else."""
     va, vb = _codes(records, "ssn", ia, ib)
-    present = (va >= 0) & (vb >= 0)
-    level = np.full(len(ia), SSN_ELSE, dtype=np.int8)
-    idx = np.flatnonzero(present & (va != vb))
+    return _typo_levels(records, "ssn", ia, ib, va, vb, (va >= 0) & (vb >= 0))
+
+
+def _typo_levels(records, field, ia, ib, va, vb, present, may_be_typo=True) -> np.ndarray:
+    """0 different, 1 one character apart (a typo; looked for where ``may_be_typo``), 2 the
+    same value (codes ``va``, ``vb``), -1 where not ``present``: the levels of record IDs,
+    SSNs and shared codes (``ID_*``, ``SSN_*``)."""
+    level = np.zeros(len(ia), dtype=np.int8)
+    idx = np.flatnonzero(present & (va != vb) & may_be_typo)
     if len(idx):
-        osa = _field_edits_apart(records, "ssn", ia[idx], ib[idx])
-        level[idx[osa <= 1]] = SSN_ONE_OFF
-    _put(level, present & (va == vb), SSN_EXACT)
+        level[idx[_field_edits_apart(records, field, ia[idx], ib[idx]) <= 1]] = 1
+    _put(level, present & (va == vb), 2)
     _put(level, ~present, MISSING)
     return level
 
@@ -1080,7 +1079,7 @@ def _compare_all(
     _name_levels(records, ia, ib, first, last, levels["name_swap"])
     if preparing is not None:
         preparing.join()
-    programme = _cached(("programme", "codes"), lambda: _programme_codes(records))
+    programme = _cached(("programme", "codes"), lambda: programme_codes(records))
     for start, stop in _spans(n):
         a, b = ia[start:stop], ib[start:stop]
         for comparison, levels_of in chunked:
@@ -1104,7 +1103,7 @@ def _prepare_fields(records: pd.DataFrame, chunked) -> None:
         )  # SSNs rarely differ: made when they do
     for field in ("zip", "street_name", "street"):
         _vocabulary(records, (field,))
-    _cached(("programme", "codes"), lambda: _programme_codes(records))
+    _cached(("programme", "codes"), lambda: programme_codes(records))
 
 
 def _prepare_in_background(records: pd.DataFrame, chunked) -> threading.Thread:
@@ -1123,13 +1122,6 @@ def _prepare_in_background(records: pd.DataFrame, chunked) -> threading.Thread:
     thread = threading.Thread(target=work, name="compare-prepare", daemon=True)
     thread.start()
     return thread
-
-
-def _programme_codes(records: pd.DataFrame) -> np.ndarray:
-    """Each record's roster as an int code (all 0 without a ``programme`` column)."""
-    if "programme" not in records.columns:
-        return np.zeros(len(records), dtype=np.int32)
-    return pd.factorize(records["programme"])[0].astype(np.int32)
 
 
 @contextmanager
@@ -1380,6 +1372,12 @@ def _name_levels(records, ia, ib, first: np.ndarray, last: np.ndarray, name_swap
         last[start:stop] = values
     del last_levels
 
+    _swapped_names(records, ia, ib, spans, first, last, name_swap)
+
+
+def _swapped_names(records, ia, ib, spans, first, last, name_swap) -> None:
+    """Set the swapped-names flag, and raise both name levels to very close, where a's first
+    name is b's last name and a's last name b's first (each alike, one with a typo at most)."""
     # Swapped first/last names: compared crosswise (whole and first words, so
     # "Lucia Rosa" in the last-name field still meets "Lucia"), capped below exact
     # so a swap is good but not the strongest evidence (no double counting).
@@ -1487,13 +1485,7 @@ def level_function(comparison: Comparison):
 def _code_levels(records, ia, ib, field: str) -> np.ndarray:
     """Same code, one character apart (a typo), or else."""
     va, vb = _codes(records, field, ia, ib)
-    level = np.full(len(ia), 0, dtype=np.int8)
-    idx = np.flatnonzero((va >= 0) & (vb >= 0) & (va != vb))
-    if len(idx):
-        level[idx[_field_edits_apart(records, field, ia[idx], ib[idx]) <= 1]] = 1
-    _put(level, va == vb, 2)
-    _put(level, (va < 0) | (vb < 0), MISSING)
-    return level
+    return _typo_levels(records, field, ia, ib, va, vb, (va >= 0) & (vb >= 0))
 
 
 def _number_levels(records, ia, ib, field: str) -> np.ndarray:

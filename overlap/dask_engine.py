@@ -1,13 +1,14 @@
 """The matching stages on a Dask distributed cluster (``overlap match --engine dask``).
 
-Same stages, same functions, same answer as the local engine
-(``overlap.pipeline``), spread over workers:
+``DaskEngine`` is the second executor of the one stage sequence
+(``pipeline.run_stages``): the same stages, the same functions and the same
+answer as the local engine, spread over workers:
 
-- **read and normalise**: one task per file (day/month order is decided per
-  file column, so a file is never split before it is normalised). The
-  client reads each file's bytes and ships them, so workers on other
-  machines need no shared disk.
-- **blocking**, partitioned by block key: each chunk of records computes
+- **normalise**: one task per roster (day/month order is decided per
+  file column, so a roster is never split before it is normalised). The
+  client ships each mapped roster, so workers on other machines need no
+  shared disk.
+- **block**, partitioned by block key: each chunk of records computes
   every rule's key with DuckDB and hash-partitions the records by it, so a
   whole block (and, for swapped-name rules, both sides of it) lands in one
   partition; each partition runs the local DuckDB join
@@ -15,12 +16,12 @@ Same stages, same functions, same answer as the local engine
   kept once (credited to the first rule) after a second shuffle by
   ``rid_a`` range, which also leaves the pairs sorted as the local engine
   has them.
-- **compare, EM statistics, scoring**: per partition of pairs, on the
-  records that partition needs. Each partition returns its distinct level
-  patterns with counts; the client sums them and fits the model on that
-  small table (EM sees exactly the multiset of patterns it sees locally).
-  ``u`` comes from the same seeded random-pair sample, drawn on a worker.
-- **persons**: each pair partition finds the connected components of its
+- **compare, model, score**: per partition of pairs, on the records that
+  partition needs. Each partition returns its distinct level patterns with
+  counts; the client sums them and fits the model on that small table (EM
+  sees exactly the multiset of patterns it sees locally). ``u`` comes from
+  the same seeded random-pair sample, drawn on a worker.
+- **cluster**: each pair partition finds the connected components of its
   links (a partial forest); the client merges the forests into global
   components, groups components into buckets and each worker runs the
   local constrained clustering (``cluster.cluster_records``) on its bucket.
@@ -34,18 +35,17 @@ from __future__ import annotations
 
 import math
 import os
-import time
 import weakref
-from collections.abc import Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from overlap import duck
-from overlap.errors import MappingError, OverlapError
-from overlap.fields import comparisons_for
+from overlap.errors import OverlapError
+from overlap.fields import Comparison, comparisons_for
 
 try:
     from distributed import Client, LocalCluster, wait
@@ -68,8 +68,19 @@ from overlap.block import (
 )
 from overlap.cluster import cluster_records, connected_components
 from overlap.compare import compare_pairs, reuse_record_arrays
-from overlap.model import estimate_u, fit_model, score
-from overlap.pipeline import DEFAULT_THRESHOLD, MatchResult, Progress
+from overlap.model import FittedModel, estimate_u, fit_model, score
+from overlap.pipeline import (
+    block_counts,
+    score_counts,
+    tie_order,
+)
+from overlap.records import (
+    check_programme_names,
+    concat_records,
+    normalise_roster,
+    programme_codes,
+    stack_records,
+)
 
 CHUNK_ROWS = 250_000  # records per blocking-key task
 RECORDS_PER_PAIR_PARTITION = (
@@ -137,12 +148,6 @@ def _n_workers(client: Client) -> int:
 
 
 # ---------------------------------------------------------------- worker tasks
-
-
-def _normalise_mapped(mapped):
-    """One already mapped roster: normalise. Runs on a worker."""
-    records, attributes = pipeline.prepare_records([mapped])
-    return records.drop(columns=["rid"]), attributes, {"rows": len(records)}
 
 
 def _item(value, key):
@@ -336,30 +341,28 @@ def _arrays_for(records: pd.DataFrame) -> dict:
     return entry[1]
 
 
-def _compare_partition(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+def _compare_partition(
+    pairs: pd.DataFrame, records: pd.DataFrame, comparisons: list[Comparison]
+) -> pd.DataFrame:
     """Comparison levels of one partition of pairs, on every record (row i is rid i).
 
     The per-record arrays compare needs (codes, dates, byte words) are made
     once per worker, not once per task.
     """
     with reuse_record_arrays(_arrays_for(records)):
-        return compare_pairs(records, pairs[["rid_a", "rid_b"]], comparisons_for(records))
+        return compare_pairs(records, pairs[["rid_a", "rid_b"]], comparisons)
 
 
-def _pattern_columns(levels: pd.DataFrame) -> list[str]:
-    return [c for c in levels.columns if c not in ("rid_a", "rid_b")]
-
-
-def _pattern_counts(levels: pd.DataFrame, programme_codes: np.ndarray) -> pd.DataFrame:
+def _pattern_counts(levels: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
     """Distinct level patterns of a partition and how many pairs have each (EM's statistics).
 
     A pattern also holds the roster of each side (``code_a``, ``code_b``):
     the model weighs pairs across rosters and inside one differently.
     """
-    columns = _pattern_columns(levels)
+    columns = [c for c in levels.columns if c not in ("rid_a", "rid_b")]
     frame = levels[columns].copy()
-    frame["code_a"] = programme_codes[levels["rid_a"].to_numpy(dtype=np.int64)]
-    frame["code_b"] = programme_codes[levels["rid_b"].to_numpy(dtype=np.int64)]
+    frame["code_a"] = codes[levels["rid_a"].to_numpy(dtype=np.int64)]
+    frame["code_b"] = codes[levels["rid_b"].to_numpy(dtype=np.int64)]
     keys = [*columns, "code_a", "code_b"]
     if not len(frame):
         return frame.assign(count=np.zeros(0, np.int64))
@@ -370,7 +373,7 @@ def _pattern_counts(levels: pd.DataFrame, programme_codes: np.ndarray) -> pd.Dat
     return table
 
 
-def _expand_patterns(table: pd.DataFrame, programme_codes: np.ndarray) -> pd.DataFrame:
+def _expand_patterns(table: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
     """The pattern counts of every partition, summed, as one row per pair for ``fit_model``.
 
     The model only sees each pair's levels and which rosters its two sides
@@ -381,7 +384,7 @@ def _expand_patterns(table: pd.DataFrame, programme_codes: np.ndarray) -> pd.Dat
     columns = [c for c in keys if c not in ("code_a", "code_b")]
     summed = table.groupby(keys, sort=True).agg(count=("count", "sum")).reset_index()
     repeat = np.repeat(np.arange(len(summed)), summed["count"].to_numpy(dtype=np.int64))
-    codes = np.asarray(programme_codes, dtype=np.int64)
+    codes = np.asarray(codes, dtype=np.int64)
     first_of = np.zeros(int(codes.max()) + 1 if len(codes) else 1, dtype=np.int64)
     if len(codes):
         _, first = np.unique(codes, return_index=True)
@@ -395,30 +398,9 @@ def _expand_patterns(table: pd.DataFrame, programme_codes: np.ndarray) -> pd.Dat
     return pd.DataFrame(out)
 
 
-def _concat_records(*files: pd.DataFrame) -> pd.DataFrame:
-    """Files' records stacked; an evidence column some rosters lack is "" there (as locally)."""
-    records = pd.concat(files, ignore_index=True)
-    for column in records.columns:
-        if column != "part" and records[column].hasnans:
-            records[column] = records[column].fillna("").astype("str")
-    if "part" in records.columns:
-        records["part"] = records["part"].astype("Int64")
-    return records
-
-
 def _estimate_u(records: pd.DataFrame) -> dict:
     """u from the same seeded random-pair sample as the local engine. Runs on a worker."""
     return estimate_u(records, comparisons=comparisons_for(records))
-
-
-def _tie_order(records: pd.DataFrame) -> np.ndarray:
-    return pipeline._tie_order(records)
-
-
-def _score_partition(model, records: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
-    """``model.score`` on one partition, with every record at hand (term frequencies,
-    rosters of the two sides)."""
-    return score(model, records, levels)
 
 
 def _partial_forest(
@@ -451,7 +433,7 @@ def _cluster_bucket(
     n_records: int,
     threshold: float,
     decisions: pd.DataFrame,
-    programme_codes: np.ndarray,
+    codes: np.ndarray,
     tie_order: np.ndarray,
     bucket_of_record: np.ndarray,
     *links: pd.DataFrame,
@@ -463,7 +445,7 @@ def _cluster_bucket(
         frame,
         threshold,
         decisions,
-        programme_codes=programme_codes,
+        programme_codes=codes,
         tie_order=tie_order,
     )
     members = np.flatnonzero(bucket_of_record == bucket)
@@ -481,352 +463,213 @@ def _number(labels: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- the engine
 
 
-class _Stages:
-    """Per-stage stats and progress calls, as the local engine reports them."""
+@dataclass
+class _Levels:
+    """What comparing gives on the cluster: levels per pair partition, and EM's statistics."""
 
-    def __init__(self, progress: Progress | None):
-        self.stats: list[dict] = []
-        self.progress = progress
-
-    def report(self, stage: str, started: float, **info) -> None:
-        entry = {"stage": stage, "seconds": round(time.perf_counter() - started, 3), **info}
-        self.stats.append(entry)
-        if self.progress is not None:
-            self.progress(stage, dict(entry))
+    parts: list  # futures, one frame of levels per pair partition
+    patterns: pd.DataFrame  # every partition's level patterns with counts, gathered
 
 
-def _check_programmes(names: list[str]) -> None:
-    if not names:
-        raise OverlapError("No rosters were given to match.")
-    if len(set(names)) != len(names):
-        dup = next(n for n in names if names.count(n) > 1)
-        raise MappingError(
-            f"Two rosters are both called '{dup}'; give each a different programme name."
-        )
+class DaskEngine:
+    """The stages on a Dask cluster (a ``pipeline.Engine``): the local engine's persons, spread.
 
+    Args:
+        scheduler: a Dask scheduler address (``tcp://host:8786``) or a
+            ``distributed.Client``; None starts a local cluster with one
+            single-threaded worker process per core for the match and closes
+            it afterwards.
 
-def _stack(client: Client, parts: list) -> tuple[list, pd.DataFrame, pd.DataFrame, list[dict]]:
-    """Per-file futures of (records, attributes, info) -> per-file record futures with
-    global rids, and the stacked records and attributes (as ``prepare_records`` stacks them)."""
-    infos = client.gather([client.submit(_item, p, 2, pure=False) for p in parts])
-    lengths = client.gather([client.submit(_n_rows, p, pure=False) for p in parts])
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
-    files = [
-        client.submit(_with_rids, p, int(o), pure=False)
-        for p, o in zip(parts, offsets, strict=True)
-    ]
-    records = _concat_records(*client.gather(files))
-    records["programme"] = records["programme"].astype(str)
-    records.index = pd.RangeIndex(len(records), name=None)
-    attrs = client.gather([client.submit(_item, p, 1, pure=False) for p in parts])
-    attributes = pd.concat(attrs, ignore_index=True).fillna("").astype(str)
-    attributes.index = pd.RangeIndex(len(attributes), name="rid")
-    return files, records, attributes, infos
+    Example:
+        ```py
+        from overlap import match_files
+        from overlap.dask_engine import DaskEngine
 
+        result = match_files(paths, engine=DaskEngine("tcp://10.0.0.5:8786"))
+        ```
+    """
 
-def _n_rows(part: tuple) -> int:
-    return len(part[0])
+    def __init__(self, scheduler: str | Client | None = None):
+        self.scheduler = scheduler
 
+    def __enter__(self) -> DaskEngine:
+        self._open = ExitStack()
+        self.client = self._open.enter_context(_dask_client(self.scheduler))
+        self.workers = _n_workers(self.client)
+        self.files: list | None = None  # futures: the records, a roster (or chunk) each, by rid
+        self.everyone = None  # future: every record on one worker (compare and score read it)
+        self.u = self.tie_order = self.codes = None  # futures, started with the blocking
+        return self
 
-def _run(
-    client: Client,
-    files: list,
-    records: pd.DataFrame,
-    attributes: pd.DataFrame,
-    threshold: float,
-    decisions: pd.DataFrame | None,
-    stages: _Stages,
-) -> MatchResult:
-    """Block, compare, fit, score and cluster on the cluster; ``files`` hold the records."""
-    n = len(records)
-    workers = _n_workers(client)
-    rules = list(BLOCKING_RULES)
-    programmes = [str(p) for p in pd.unique(records["programme"])]
+    def __exit__(self, *exc) -> None:
+        self.files = self.everyone = self.u = self.tie_order = self.codes = None
+        self._open.__exit__(*exc)
 
-    # u from random pairs and the tie order need every record: start them now, on workers
-    everyone = client.submit(_concat_records, *files, pure=False)
-    u_future = client.submit(_estimate_u, everyone, pure=False)
-    tie_future = client.submit(_tie_order, everyone, pure=False)
-    [codes_future] = client.scatter([pipeline._programme_codes(records)], broadcast=True)
+    def _submit(self, function, *args):
+        return self.client.submit(function, *args, pure=False)
 
-    # ---- blocking, partitioned by block key
-    started = time.perf_counter()
-    n_key_parts = max(workers, math.ceil(n / 250_000))
-    n_buckets = max(2 * workers, math.ceil(n / RECORDS_PER_PAIR_PARTITION))
-    bounds = np.linspace(0, n, n_buckets + 1)[1:-1].astype(np.int64)
-    chunks = []
-    for file_future, length in zip(
-        files, client.gather([client.submit(len, f, pure=False) for f in files]), strict=True
-    ):
-        for start in range(0, max(length, 1), CHUNK_ROWS):
-            if length == 0:
-                break
-            chunk = client.submit(_rows, file_future, start, start + CHUNK_ROWS, pure=False)
-            chunks.append(client.submit(_block_keys, chunk, rules, n_key_parts, pure=False))
-    assembled = []
-    for q in range(n_key_parts):
-        slices = [client.submit(_item, c, q, pure=False) for c in chunks]
-        assembled.append(client.submit(_assemble, *slices, pure=False))
-    del chunks
-    sizes = client.gather([client.submit(_block_sizes, f, rules, pure=False) for f in assembled])
-    caps, skipped_counts = _global_caps(rules, sizes, DEFAULT_MAX_BLOCK, n)
-    partitions = [
-        client.submit(_block_partition, rules, caps, bounds, f, pure=False) for f in assembled
-    ]
-    buckets = []
-    for b in range(n_buckets):
-        parts = [client.submit(_item, p, b, pure=False) for p in partitions]
-        buckets.append(client.submit(_merge_bucket, *parts, pure=False))
-    bucket_rules = client.gather(
-        [client.submit(_rule_counts, b, len(rules), pure=False) for b in buckets]
-    )
-    del assembled, partitions
-    # cut ranges holding many pairs into slices (they stay sorted, in order)
-    sliced = []
-    for bucket, counts_by_rule in zip(buckets, bucket_rules, strict=True):
-        size = int(np.sum(counts_by_rule))
-        if size <= PAIRS_PER_TASK:
-            sliced.append(bucket)
-            continue
-        step = math.ceil(size / math.ceil(size / PAIRS_PER_TASK))
-        sliced += [
-            client.submit(_rows, bucket, start, start + step, pure=False)
-            for start in range(0, size, step)
+    def normalise(self, rosters: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """One task per roster; the client stacks them as ``records.prepare_records`` does."""
+        check_programme_names([m.name for m in rosters])
+        parts = [self._submit(normalise_roster, f) for f in self.client.scatter(rosters)]
+        normalised = self.client.gather(parts)
+        lengths = [len(records) for records, _ in normalised]
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
+        self.files = [
+            self._submit(_with_rids, part, int(offset))
+            for part, offset in zip(parts, offsets, strict=True)
         ]
-    buckets = sliced
-    new_pairs = np.sum(bucket_rules, axis=0) if bucket_rules else np.zeros(len(rules), np.int64)
-    skipped = sum(skipped_counts)
-    n_pairs = int(new_pairs.sum())
-    stages.report(
-        "block",
-        started,
-        candidate_pairs=n_pairs,
-        skipped_blocks=int(skipped),
-        rules={r.name: int(c) for r, c in zip(rules, new_pairs.tolist(), strict=True)},
-    )
+        return stack_records(normalised)
 
-    # ---- compare per partition of pairs; EM statistics per partition
-    started = time.perf_counter()
-    levels = [client.submit(_compare_partition, b, everyone, pure=False) for b in buckets]
-    counts = [client.submit(_pattern_counts, lv, codes_future, pure=False) for lv in levels]
-    table = pd.concat(client.gather(counts), ignore_index=True)
-    del buckets
-    stages.report("compare", started, pairs=n_pairs, comparisons=len(comparisons_for(records)))
+    def block(self, records: pd.DataFrame) -> tuple[list, dict]:
+        """Blocking partitioned by block key; the pairs stay on workers, by rid_a range."""
+        n = len(records)
+        if self.files is None:  # a records frame: scattered in chunks
+            self.files = [
+                self.client.scatter(records.iloc[s : s + CHUNK_ROWS])
+                for s in range(0, max(n, 1), CHUNK_ROWS)
+            ]
+        # u's random pairs and the tie order need every record: start them now, on workers
+        self.everyone = self._submit(concat_records, self.files)
+        self.u = self._submit(_estimate_u, self.everyone)
+        self.tie_order = self._submit(tie_order, self.everyone)
+        [self.codes] = self.client.scatter([programme_codes(records)], broadcast=True)
 
-    # ---- model: EM on the summed pattern counts, u from the workers' random pairs
-    started = time.perf_counter()
-    u = u_future.result()
-    model = fit_model(
-        records,
-        _expand_patterns(table, pipeline._programme_codes(records)),
-        u=u,
-        comparisons=comparisons_for(records),
-    )
-    stages.report(
-        "model",
-        started,
-        prior=float(f"{model.prior:.3g}"),
-        training_pairs={k: v.get("pairs", 0) for k, v in model.stats["sessions"].items()},
-    )
+        rules = list(BLOCKING_RULES)
+        assembled = self._key_partitions(rules, n)
+        sizes = self.client.gather([self._submit(_block_sizes, f, rules) for f in assembled])
+        caps, skipped = _global_caps(rules, sizes, DEFAULT_MAX_BLOCK, n)
+        buckets, per_rule = self._pair_buckets(rules, caps, assembled, n)
+        rule_pairs = {r.name: int(c) for r, c in zip(rules, per_rule.tolist(), strict=True)}
+        return buckets, block_counts(rule_pairs, sum(skipped))
 
-    # ---- score per partition
-    started = time.perf_counter()
-    [model_future] = client.scatter([model], broadcast=True)
-    scored = [
-        client.submit(_score_partition, model_future, everyone, lv, pure=False) for lv in levels
-    ]
-    wait(scored)
-    del levels
-    summaries = client.gather(
-        [client.submit(_score_summary, s, threshold, pure=False) for s in scored]
-    )
-    stages.report(
-        "score",
-        started,
-        pairs=n_pairs,
-        links=int(sum(s[0] for s in summaries)),
-        household_guarded=int(sum(s[1] for s in summaries)),
-    )
+    def _key_partitions(self, rules: list[BlockingRule], n: int) -> list:
+        """Every rule's keys, chunk by chunk, hash-partitioned: one future per key partition."""
+        n_parts = max(self.workers, math.ceil(n / 250_000))
+        lengths = self.client.gather([self._submit(len, f) for f in self.files])
+        chunks = [
+            self._submit(
+                _block_keys, self._submit(_rows, f, start, start + CHUNK_ROWS), rules, n_parts
+            )
+            for f, length in zip(self.files, lengths, strict=True)
+            for start in range(0, length, CHUNK_ROWS)
+        ]
+        return [
+            self._submit(_assemble, *[self._submit(_item, c, q) for c in chunks])
+            for q in range(n_parts)
+        ]
 
-    # ---- persons: distributed connected components, then the local clustering per bucket
-    started = time.perf_counter()
-    decisions = pipeline._empty_decisions() if decisions is None else decisions.copy()
-    rid_decisions = pipeline.decisions_to_rids(records, decisions)
-    person_id = _persons(client, scored, n, threshold, rid_decisions, records, tie_future, workers)
-    records["person_id"] = person_id
-    stages.report("cluster", started, people=int(person_id.max() + 1) if len(person_id) else 0)
+    def _pair_buckets(
+        self, rules: list[BlockingRule], caps: list[int], assembled: list, n: int
+    ) -> tuple[list, np.ndarray]:
+        """Each key partition's pairs, kept once and moved to rid_a ranges (cut in slices of
+        at most ``PAIRS_PER_TASK``), and the pairs each rule found first."""
+        n_buckets = max(2 * self.workers, math.ceil(n / RECORDS_PER_PAIR_PARTITION))
+        bounds = np.linspace(0, n, n_buckets + 1)[1:-1].astype(np.int64)
+        partitions = [self._submit(_block_partition, rules, caps, bounds, f) for f in assembled]
+        buckets = [
+            self._submit(_merge_bucket, *[self._submit(_item, p, b) for p in partitions])
+            for b in range(n_buckets)
+        ]
+        counts = self.client.gather([self._submit(_rule_counts, b, len(rules)) for b in buckets])
+        del partitions
+        sliced = []
+        for bucket, by_rule in zip(buckets, counts, strict=True):
+            size = int(np.sum(by_rule))
+            if size <= PAIRS_PER_TASK:
+                sliced.append(bucket)
+                continue
+            step = math.ceil(size / math.ceil(size / PAIRS_PER_TASK))
+            sliced += [self._submit(_rows, bucket, s, s + step) for s in range(0, size, step)]
+        per_rule = np.sum(counts, axis=0) if counts else np.zeros(len(rules), np.int64)
+        return sliced, per_rule
 
-    # every scored pair comes back (the result holds them); one partition at a
-    # time, each freed on its worker as soon as it is here
-    parts = []
-    while scored:
-        future = scored.pop(0)
-        parts.append(pipeline._pairs_columns(future.result(), comparisons_for(records)))
-        future.release()
-    pairs = pd.concat(parts, ignore_index=True)
-    del parts
-    return MatchResult(
-        records=records,
-        attributes=attributes,
-        pairs=pairs,
-        comparisons=comparisons_for(records),
-        model=model,
-        threshold=threshold,
-        decisions=decisions,
-        stats=stages.stats,
-        programmes=programmes,
-    )
+    def compare(self, records: pd.DataFrame, pairs: list, comparisons: list[Comparison]) -> _Levels:
+        """Levels per pair partition, and each partition's level patterns summed here."""
+        levels = [self._submit(_compare_partition, b, self.everyone, comparisons) for b in pairs]
+        counts = [self._submit(_pattern_counts, lv, self.codes) for lv in levels]
+        return _Levels(levels, pd.concat(self.client.gather(counts), ignore_index=True))
 
+    def fit(
+        self, records: pd.DataFrame, levels: _Levels, comparisons: list[Comparison]
+    ) -> FittedModel:
+        """EM on the summed pattern counts, u from the workers' random pairs."""
+        u, self.u = self.u.result(), None
+        patterns = _expand_patterns(levels.patterns, programme_codes(records))
+        return fit_model(records, patterns, u=u, comparisons=comparisons)
 
-def _rule_counts(pairs: pd.DataFrame, n_rules: int) -> np.ndarray:
-    return np.bincount(pairs["rule"].to_numpy(dtype=np.int64), minlength=n_rules)
+    def score(
+        self, model: FittedModel, records: pd.DataFrame, levels: _Levels, threshold: float
+    ) -> tuple[list, dict]:
+        """``model.score`` per partition of pairs; the scored pairs stay on the workers."""
+        [model_future] = self.client.scatter([model], broadcast=True)
+        scored = [self._submit(score, model_future, self.everyone, lv) for lv in levels.parts]
+        wait(scored)
+        counts = self.client.gather([self._submit(score_counts, s, threshold) for s in scored])
+        return scored, {key: sum(c[key] for c in counts) for key in ("links", "household_guarded")}
 
-
-def _score_summary(scored: pd.DataFrame, threshold: float) -> tuple[int, int]:
-    return int((scored["probability"] >= threshold).sum()), int(scored["household_guard"].sum())
-
-
-def _persons(
-    client: Client,
-    scored: list,
-    n: int,
-    threshold: float,
-    rid_decisions: pd.DataFrame,
-    records: pd.DataFrame,
-    tie_future,
-    workers: int,
-) -> np.ndarray:
-    """Person ids: partial forests per partition, merged here, then clustering per bucket."""
-    kind = rid_decisions["decision"].astype(str).str.lower().to_numpy()
-    da = rid_decisions["rid_a"].to_numpy(dtype=np.int64)
-    db = rid_decisions["rid_b"].to_numpy(dtype=np.int64)
-    different = kind == "different"
-    forbidden = np.unique(np.minimum(da, db)[different] * n + np.maximum(da, db)[different])
-    forests = client.gather(
-        [client.submit(_partial_forest, s, threshold, forbidden, n, pure=False) for s in scored]
-    )
-    same = kind == "same"
-    fa = np.concatenate([f[0] for f in forests] + [da[same]]).astype(np.int64)
-    fb = np.concatenate([f[1] for f in forests] + [db[same]]).astype(np.int64)
-    components = connected_components(n, fa, fb)
-    sizes = np.bincount(components, minlength=n)
-    linked = sizes[components] > 1
-    labels = np.arange(n, dtype=np.int64)
-    if not linked.any():
-        return _number(labels)
-    n_buckets = max(1, min(2 * workers, int(linked.sum()) // 2))
-    # bucket of each record's component; -1 for records linked to nobody
-    bucket_of_record = np.where(linked, components % n_buckets, -1).astype(np.int64)
-    [bucket_future] = client.scatter([bucket_of_record], broadcast=True)
-    [codes_future] = client.scatter([pipeline._programme_codes(records)], broadcast=True)
-    split = [
-        client.submit(_links_by_bucket, s, threshold, bucket_future, n_buckets, pure=False)
-        for s in scored
-    ]
-    results = []
-    for b in range(n_buckets):
-        links = [client.submit(_item, part, b, pure=False) for part in split]
-        results.append(
-            client.submit(
+    def cluster(
+        self, records: pd.DataFrame, scored: list, threshold: float, rid_decisions: pd.DataFrame
+    ) -> np.ndarray:
+        """Partial forests per partition, merged here, then the local clustering per bucket."""
+        n = len(records)
+        components = self._components(scored, n, threshold, rid_decisions)
+        sizes = np.bincount(components, minlength=n)
+        linked = sizes[components] > 1
+        labels = np.arange(n, dtype=np.int64)
+        if not linked.any():
+            return _number(labels)
+        n_buckets = max(1, min(2 * self.workers, int(linked.sum()) // 2))
+        # bucket of each record's component; -1 for records linked to nobody
+        bucket_of_record = np.where(linked, components % n_buckets, -1).astype(np.int64)
+        [bucket_future] = self.client.scatter([bucket_of_record], broadcast=True)
+        split = [
+            self._submit(_links_by_bucket, s, threshold, bucket_future, n_buckets) for s in scored
+        ]
+        persons = [
+            self._submit(
                 _cluster_bucket,
                 b,
                 n,
                 threshold,
                 rid_decisions,
-                codes_future,
-                tie_future,
+                self.codes,
+                self.tie_order,
                 bucket_future,
-                *links,
-                pure=False,
+                *[self._submit(_item, part, b) for part in split],
             )
+            for b in range(n_buckets)
+        ]
+        for b, (members, person) in enumerate(self.client.gather(persons)):
+            labels[members] = n * (b + 1) + person
+        return _number(labels)
+
+    def _components(
+        self, scored: list, n: int, threshold: float, rid_decisions: pd.DataFrame
+    ) -> np.ndarray:
+        """Connected components of the links and the "same" decisions, without "different" ones."""
+        kind = rid_decisions["decision"].astype(str).str.lower().to_numpy()
+        da = rid_decisions["rid_a"].to_numpy(dtype=np.int64)
+        db = rid_decisions["rid_b"].to_numpy(dtype=np.int64)
+        different = kind == "different"
+        forbidden = np.unique(np.minimum(da, db)[different] * n + np.maximum(da, db)[different])
+        forests = self.client.gather(
+            [self._submit(_partial_forest, s, threshold, forbidden, n) for s in scored]
         )
-    for b, (members, person) in enumerate(client.gather(results)):
-        labels[members] = n * (b + 1) + person
-    return _number(labels)
+        same = kind == "same"
+        fa = np.concatenate([f[0] for f in forests] + [da[same]]).astype(np.int64)
+        fb = np.concatenate([f[1] for f in forests] + [db[same]]).astype(np.int64)
+        return connected_components(n, fa, fb)
+
+    def scored_pairs(self, scored: list, comparisons: list[Comparison]) -> pd.DataFrame:
+        """Every scored pair, brought here one partition at a time, each freed on its worker."""
+        parts = []
+        while scored:
+            future = scored.pop(0)
+            parts.append(pipeline._pairs_columns(future.result(), comparisons))
+            future.release()
+        return pd.concat(parts, ignore_index=True)
 
 
-def match_rosters(
-    rosters,
-    threshold: float = DEFAULT_THRESHOLD,
-    decisions: pd.DataFrame | None = None,
-    progress: Progress | None = None,
-    scheduler: str | None = None,
-) -> MatchResult:
-    """``pipeline.match_rosters`` on a Dask cluster: the same persons, spread over workers.
-
-    Args:
-        rosters: a list of ``MappedRoster`` or an already normalised records frame.
-        threshold, decisions, progress: as ``pipeline.match_rosters``.
-        scheduler: a Dask scheduler address (``tcp://host:8786``); None starts
-            a local cluster with one single-threaded worker process per core
-            and closes it afterwards.
-
-    Returns:
-        A ``MatchResult`` equal to the local engine's (same persons, same
-        person ids, same scored pairs).
-    """
-    if not 0.0 <= threshold <= 1.0:
-        raise OverlapError("The threshold must be a probability between 0 and 1.")
-    stages = _Stages(progress)
-    with _dask_client(scheduler) as client:
-        started = time.perf_counter()
-        if isinstance(rosters, pd.DataFrame):
-            records, attributes = pipeline.records_from_frame(rosters)
-            files = [
-                client.scatter(records.iloc[s : s + CHUNK_ROWS])
-                for s in range(0, max(len(records), 1), CHUNK_ROWS)
-            ]
-        else:
-            rosters = list(rosters)
-            _check_programmes([m.name for m in rosters])
-            parts = [
-                client.submit(_normalise_mapped, f, pure=False) for f in client.scatter(rosters)
-            ]
-            files, records, attributes, _ = _stack(client, parts)
-        stages.report(
-            "normalise",
-            started,
-            records=len(records),
-            programmes=records["programme"].nunique(),
-        )
-        result = _run(client, files, records, attributes, threshold, decisions, stages)
-    if not isinstance(rosters, pd.DataFrame):  # as the local engine: the fields as typed
-        result.as_typed = pipeline.as_typed_fields(rosters)
-    return result
-
-
-def match_files(
-    paths: Sequence,
-    names: Sequence[str] | None = None,
-    overrides: Sequence[str] | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-    decisions: pd.DataFrame | None = None,
-    progress: Progress | None = None,
-    scheduler: str | None = None,
-    allow_same: bool = False,
-) -> MatchResult:
-    """``pipeline.match_files`` on a Dask cluster: the rosters are read and mapped here, as
-    the local engine reads them (the columns several rosters share are chosen across
-    rosters), then normalised and matched on the workers.
-
-    Args:
-        paths: roster files.
-        names: programme names, one per file (default: each file's stem).
-        overrides: ``FILE:COLUMN=FIELD`` mapping corrections.
-        threshold, decisions, progress: as ``pipeline.match_rosters``.
-        scheduler: a Dask scheduler address; None starts a local cluster.
-        allow_same: match a roster given twice anyway.
-
-    Returns:
-        A ``MatchResult`` equal to the local engine's.
-    """
-    from overlap.inputs import read_inputs
-
-    if not 0.0 <= threshold <= 1.0:
-        raise OverlapError("The threshold must be a probability between 0 and 1.")
-    inputs = read_inputs(
-        paths, names, maps=list(overrides or []), allow_same=allow_same, progress=progress
-    )
-    result = match_rosters(inputs.mapped, threshold, decisions, progress, scheduler)
-    result.stats.insert(0, {"stage": "read", "seconds": inputs.seconds, "files": len(paths)})
-    return result
+def _rule_counts(pairs: pd.DataFrame, n_rules: int) -> np.ndarray:
+    return np.bincount(pairs["rule"].to_numpy(dtype=np.int64), minlength=n_rules)

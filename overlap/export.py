@@ -243,6 +243,13 @@ def write_table(frame: pd.DataFrame, path: str | Path, sheet_name: str = "Overla
 
     Raises:
         OverlapError: the extension is neither ``.csv`` nor ``.xlsx``.
+
+    Example:
+        ```py
+        from overlap import write_table
+
+        write_table(table, "to-contact.xlsx", sheet_name="Outreach list")
+        ```
     """
     target = Path(path)
     suffix = target.suffix.lower()

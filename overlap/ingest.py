@@ -112,6 +112,16 @@ def read_roster(
     Raises:
         RosterError: the file cannot be read as a roster; the message is one
         sentence naming the file.
+
+    Example:
+        ```py
+        from overlap import read_roster
+
+        roster = read_roster("data/samples/employer_new_hires.csv", name="Employer")
+        print(roster.format, roster.encoding, len(roster.frame), "rows")
+        for problem in roster.problems:  # row number and reason, never a cell
+            print(problem.row, problem.reason)
+        ```
     """
     limits = limits or IngestLimits()
     data, file_name = _load_bytes(source, name, limits)

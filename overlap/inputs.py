@@ -269,8 +269,7 @@ def read_inputs(
         check_sheet_applies(roster, chosen_sheets[i])
         rosters.append(roster)
     refuse_same_rows(rosters, allow_same)
-    guesses = [map_roster(r, c) for r, c in zip(rosters, corrections, strict=True)]
-    share_evidence([r.name for r in rosters], [r.frame for r in rosters], guesses)
+    guesses = guess_mappings(rosters, corrections)
     mapped = [apply_mapping(r, g.mapping) for r, g in zip(rosters, guesses, strict=True)]
     inputs = Inputs(rosters, guesses, mapped, round(time.perf_counter() - started, 3))
     if progress is not None:
@@ -285,6 +284,54 @@ def read_inputs(
             },
         )
     return inputs
+
+
+def guess_mappings(
+    rosters: Sequence[Roster], corrections: Sequence[dict[str, str]] | None = None
+) -> list[MappingGuess]:
+    """Each roster's mapping as a match makes it: guessed, corrected, and the columns several
+    rosters share chosen as evidence across them (``overlap.evidence``).
+
+    Raises:
+        MappingError: a roster has no column of names.
+    """
+    corrections = list(corrections) if corrections is not None else [{} for _ in rosters]
+    guesses = [map_roster(r, c) for r, c in zip(rosters, corrections, strict=True)]
+    share_evidence([r.name for r in rosters], [r.frame for r in rosters], guesses)
+    return guesses
+
+
+def map_rosters(
+    rosters: Sequence[Roster], corrections: Sequence[dict[str, str]] | None = None
+) -> list[MappedRoster]:
+    """Map rosters read with ``read_roster`` for matching, as ``overlap match`` maps its files.
+
+    Args:
+        rosters: the rosters, in order.
+        corrections: per roster, ``{column: field}`` laid over the guess (a
+            field name, ``"attribute"`` or ``"ignore"``); None for none.
+
+    Returns:
+        One ``MappedRoster`` per roster, ready for ``match_rosters``.
+
+    Raises:
+        MappingError: a roster has no column of names, or a correction names
+            a column the roster lacks or a field Overlap does not know.
+
+    Example:
+        ```py
+        from overlap import map_rosters, read_roster
+
+        rosters = [
+            read_roster("data/samples/employer_new_hires.csv", name="Employer"),
+            read_roster("data/samples/job_placement_participants.csv", name="Job programme"),
+        ]
+        mapped = map_rosters(rosters, [{"work_email": "ignore"}, {}])
+        print(mapped[0].mapping)  # each column and the field it holds
+        ```
+    """
+    guesses = guess_mappings(rosters, corrections)
+    return [apply_mapping(r, g.mapping) for r, g in zip(rosters, guesses, strict=True)]
 
 
 def check_sheet_applies(roster: Roster, sheet: str | None) -> None:

@@ -29,6 +29,7 @@ from overlap import fields as cmp
 from overlap.compare import compare_pairs
 from overlap.fields import COMPARISONS, MISSING, Comparison
 from overlap.household import fit_household, household_guard, household_weight, training_guard
+from overlap.records import programme_codes
 
 TF_MINIMUM_U = 0.001
 MIN_TRAINING_PAIRS = 30
@@ -453,29 +454,22 @@ def _dob_session(levels: pd.DataFrame, dob: np.ndarray, names: list[str]):
     return mask, [n for n in names if n not in ("dob", "address")]
 
 
-def _programme_codes(records: pd.DataFrame) -> np.ndarray | None:
-    if "programme" not in records.columns:
-        return None
-    return pd.factorize(records["programme"])[0]
-
-
 def _cross_pairs(records: pd.DataFrame, levels: pd.DataFrame) -> np.ndarray | None:
     """Is each pair across two rosters (False: inside one)? None if unknown."""
     if "cross" in levels.columns:
         return levels["cross"].to_numpy().astype(bool)
-    codes = _programme_codes(records)
-    if codes is None or "rid_a" not in levels.columns:
+    if "programme" not in records.columns or "rid_a" not in levels.columns:
         return None
+    codes = programme_codes(records)
     return codes[levels["rid_a"].to_numpy()] != codes[levels["rid_b"].to_numpy()]
 
 
 def _pair_totals(records: pd.DataFrame) -> tuple[float, float]:
     """All possible pairs inside rosters, and across them."""
     n = len(records)
-    codes = _programme_codes(records)
-    if codes is None:
+    if "programme" not in records.columns:
         return 0.0, n * (n - 1) / 2
-    sizes = np.bincount(codes).astype(np.float64)
+    sizes = np.bincount(programme_codes(records)).astype(np.float64)
     within = float((sizes * (sizes - 1) / 2).sum())
     return within, n * (n - 1) / 2 - within
 

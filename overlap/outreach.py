@@ -530,6 +530,16 @@ def build_target_list(
         The merged people (columns of ``merge_people`` plus ``target``, a key
         "T0001"... in ZIP, last name, first name order), indexed by ``person_id``.
         ``display_targets`` turns it into the table users download.
+
+    Example:
+        ```py
+        from overlap import TargetConditions, build_target_list
+
+        wanted = TargetConditions(in_any=["Job programme"], not_in=["Employer"])
+        people = build_target_list(
+            result.records, wanted, result.attributes, result.links, result.as_typed
+        )
+        ```
     """
     best_address = _best_address(records)
     chosen = select_people(records, conditions, attributes, best_address)
@@ -549,6 +559,21 @@ def display_targets(people: pd.DataFrame) -> pd.DataFrame:
 
     Columns of the rosters chosen with ``build_target_list(columns=...)`` come
     last, under their own names.
+
+    Args:
+        people: ``build_target_list``'s output.
+
+    Returns:
+        One row per person: ``target``, ``name``, ``phones``, ``emails``, the
+        address, ``programmes``, ``records``, ``match_confidence``, ``found_in``.
+
+    Example:
+        ```py
+        from overlap import display_targets
+
+        table = display_targets(people)
+        print(table[["target", "programmes", "match_confidence"]].head())
+        ```
     """
     extra = [c for c in people.columns if str(c).startswith(EXTRA_PREFIX)]
     shown = {c: _extra_label(c) for c in extra}

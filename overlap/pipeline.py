@@ -1,11 +1,16 @@
-"""Run the matching stages in order and report progress.
+"""The matching stages, written once, and the engine that runs them in this process.
 
-``prepare_records`` stacks mapped rosters into the normalised records frame;
-``match_rosters`` blocks, compares, fits the model, scores and clusters;
-``recluster`` re-draws persons for a new threshold or new user decisions
-without scoring again (the dashboard calls it when the strictness control
-moves or a pair is accepted). Progress goes to a callback, one call per
-stage, with counts and timings only (never personal data).
+``run_stages`` is the one sequence of a match: normalise -> block -> compare
+-> model -> score -> cluster, one progress report per stage (counts and
+timings only, never personal data), then the ``MatchResult``. Where each
+stage runs is an engine's business (``Engine``): ``LocalEngine`` here
+(pandas, numpy and DuckDB in this process, the default), ``DaskEngine`` in
+``overlap.dask_engine`` (the same functions spread over a Dask cluster).
+
+``match_rosters`` and ``match_files`` run the sequence; ``recluster``
+re-draws persons for a new threshold or new user decisions without scoring
+again (the dashboard calls it when the strictness control moves or a pair
+is accepted).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -21,12 +27,18 @@ import pandas as pd
 from overlap.block import candidate_pairs
 from overlap.cluster import cluster_records
 from overlap.compare import compare_pairs, reuse_record_arrays
-from overlap.errors import MappingError, OverlapError
-from overlap.fields import NAME_FIELDS, Comparison, comparisons_for
+from overlap.errors import OverlapError
+from overlap.fields import Comparison, comparisons_for
 from overlap.model import FittedModel, canonical_order, fit_model, score
+from overlap.records import (
+    as_typed_fields,
+    decisions_to_rids,
+    empty_decisions,
+    prepare_records,
+    programme_codes,
+    records_from_frame,
+)
 from overlap.results import DEFAULT_THRESHOLD  # the one default strictness, named there
-
-DECISION_COLUMNS = ["programme_a", "row_a", "programme_b", "row_b", "decision"]
 
 Progress = Callable[[str, dict], None]
 
@@ -53,189 +65,246 @@ class MatchResult:
         return self.pairs[self.pairs["probability"] >= self.threshold]
 
 
-def _has_names(fields: pd.DataFrame) -> bool:
-    for column in NAME_FIELDS:
-        if (
-            column in fields.columns
-            and (fields[column].fillna("").astype(str).str.strip() != "").any()
-        ):
-            return True
-    return False
+# ---------------------------------------------------------------- the stages, once
 
 
-def prepare_records(mapped_rosters: Sequence) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Normalise and stack mapped rosters in the order given.
+class Engine(Protocol):
+    """Where the stages of a match run.
 
-    Args:
-        mapped_rosters: ``MappedRoster`` objects (``name``, ``fields``,
-            ``attributes``, ``mapping``).
-
-    Returns:
-        ``(records, attributes)``: records has ``rid`` (also the index),
-        ``programme``, ``row`` (1-based) and the normalised fields;
-        attributes is indexed by rid with every roster's other columns.
-
-    Raises:
-        MappingError: a roster has no column mapped to a name, or two
-            rosters share a programme name.
+    Entered (``with engine:``) for one match. What ``block``, ``compare`` and
+    ``score`` return (pairs, levels, scored pairs: frames here, futures on a
+    cluster) is only handed to the next stage, never read by the sequence;
+    each stage returns the counts its progress report needs.
     """
-    from overlap.normalise import normalise_fields
 
-    if not mapped_rosters:
-        raise OverlapError("No rosters were given to match.")
-    names = [m.name for m in mapped_rosters]
-    if len(set(names)) != len(names):
-        dup = next(n for n in names if names.count(n) > 1)
-        raise MappingError(
-            f"Two rosters are both called '{dup}'; give each a different programme name."
+    def __enter__(self) -> Engine: ...
+
+    def __exit__(self, *exc) -> None: ...
+
+    def normalise(self, rosters: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``prepare_records``: the records frame and the attributes."""
+
+    def block(self, records: pd.DataFrame) -> tuple[Any, dict]:
+        """Candidate pairs, and ``candidate_pairs``, ``skipped_blocks``, ``rules`` (pairs per rule)."""
+
+    def compare(self, records: pd.DataFrame, pairs: Any, comparisons: list[Comparison]) -> Any:
+        """Every candidate pair's comparison levels."""
+
+    def fit(self, records: pd.DataFrame, levels: Any, comparisons: list[Comparison]) -> FittedModel:
+        """The model, learnt from these records and their pairs' levels."""
+
+    def score(
+        self, model: FittedModel, records: pd.DataFrame, levels: Any, threshold: float
+    ) -> tuple[Any, dict]:
+        """Scored pairs, and ``links`` (at the threshold) and ``household_guarded``."""
+
+    def cluster(
+        self, records: pd.DataFrame, scored: Any, threshold: float, rid_decisions: pd.DataFrame
+    ) -> np.ndarray:
+        """A person id per record, as ``cluster.cluster_records`` numbers them."""
+
+    def scored_pairs(self, scored: Any, comparisons: list[Comparison]) -> pd.DataFrame:
+        """Every scored pair as ``MatchResult.pairs`` holds them (``pairs_columns``)."""
+
+
+class StageLog:
+    """One stats entry and one progress call per stage; each report starts the next one's clock."""
+
+    def __init__(self, progress: Progress | None = None):
+        self.stats: list[dict] = []
+        self.progress = progress
+        self.started = time.perf_counter()
+
+    def report(self, stage: str, **info) -> None:
+        now = time.perf_counter()
+        entry = {"stage": stage, "seconds": round(now - self.started, 3), **info}
+        self.stats.append(entry)
+        if self.progress is not None:
+            self.progress(stage, dict(entry))
+        self.started = time.perf_counter()
+
+
+def check_threshold(threshold: float) -> None:
+    """Refuse a threshold that is not a probability."""
+    if not 0.0 <= threshold <= 1.0:
+        raise OverlapError("The threshold must be a probability between 0 and 1.")
+
+
+def run_stages(
+    engine: Engine,
+    rosters,
+    threshold: float = DEFAULT_THRESHOLD,
+    decisions: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """The one sequence of a match, on the given engine (arguments as ``match_rosters``)."""
+    check_threshold(threshold)
+    log = StageLog(progress)
+    with engine:
+        as_typed = None
+        if isinstance(rosters, pd.DataFrame):
+            records, attributes = records_from_frame(rosters)
+        else:
+            rosters = list(rosters)
+            records, attributes = engine.normalise(rosters)
+            as_typed = as_typed_fields(rosters)
+        programmes = [str(p) for p in pd.unique(records["programme"])]
+        log.report("normalise", records=len(records), programmes=len(programmes))
+
+        pairs, counts = engine.block(records)
+        log.report("block", **counts)
+
+        comparisons = comparisons_for(records)
+        levels = engine.compare(records, pairs, comparisons)
+        del pairs  # levels carries rid_a and rid_b
+        log.report("compare", pairs=counts["candidate_pairs"], comparisons=len(comparisons))
+
+        model = engine.fit(records, levels, comparisons)
+        sessions = model.stats["sessions"]
+        log.report(
+            "model",
+            prior=float(f"{model.prior:.3g}"),
+            training_pairs={k: v.get("pairs", 0) for k, v in sessions.items()},
         )
-    frames, attributes = [], []
-    for mapped in mapped_rosters:
-        fields = mapped.fields
-        mapping = mapped.mapping
-        mapped_names = set(mapping.values()) & set(NAME_FIELDS) if mapping else set(NAME_FIELDS)
-        if len(fields) and (not mapped_names or not _has_names(fields)):
-            raise MappingError(
-                f"Roster '{mapped.name}' has no column for names (first, last or full name); "
-                "map one so its people can be matched."
-            )
-        normalised = normalise_fields(fields.reset_index(drop=True))
-        rows = mapped.rows
-        if rows is None:
-            rows = np.arange(1, len(fields) + 1, dtype=np.int64)
-        normalised.insert(0, "row", np.asarray(rows, dtype=np.int64))
-        normalised.insert(0, "programme", mapped.name)
-        parts = mapped.parts
-        if parts is not None:  # a row that names two people: parts 1 and 2, else empty
-            normalised.insert(2, "part", pd.array(np.where(parts > 0, parts, 0), dtype="Int64"))
-            normalised.loc[np.asarray(parts) == 0, "part"] = pd.NA
-        frames.append(normalised)
-        attrs = mapped.attributes
-        attributes.append(attrs.reset_index(drop=True).astype(str))
-    records = pd.concat(frames, ignore_index=True)
-    records["programme"] = records["programme"].astype(str)
-    for column in records.columns:  # an evidence column some rosters lack: "" there
-        if column != "part" and records[column].hasnans:
-            records[column] = records[column].fillna("").astype("str")
-    if "part" in records.columns:
-        records["part"] = records["part"].astype("Int64")
-    records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
-    records.index = pd.RangeIndex(len(records), name=None)
-    attrs = _stack_attributes(attributes)
-    attrs.index = pd.RangeIndex(len(attrs), name="rid")
-    return records, attrs
 
+        scored, scored_counts = engine.score(model, records, levels, threshold)
+        del levels  # the scored pairs hold the levels too: free them before clustering
+        log.report("score", pairs=counts["candidate_pairs"], **scored_counts)
 
-def as_typed_fields(mapped_rosters: Sequence) -> pd.DataFrame:
-    """Every record's mapped fields as its roster wrote them (before cleaning), indexed by rid.
-
-    Lists and review show people's own spelling; matching keys stay internal.
-    Arrow-backed strings keep the copy small.
-    """
-    frames = [m.fields.reset_index(drop=True) for m in mapped_rosters]
-    typed = pd.concat(frames, ignore_index=True).astype(pd.StringDtype("pyarrow")).fillna("")
-    typed.index = pd.RangeIndex(len(typed), name="rid")
-    return typed
-
-
-def _stack_attributes(attributes: list[pd.DataFrame]) -> pd.DataFrame:
-    """Every roster's other columns stacked, "" where a roster lacks a column.
-
-    Each frame is widened to all columns (filled with "") before stacking,
-    rather than filling the stacked frame's gaps: at a million rows that
-    fill-and-convert pass cost most of a second.
-    """
-    columns = list(dict.fromkeys(c for frame in attributes for c in frame.columns))
-    widened = [
-        frame if list(frame.columns) == columns else frame.reindex(columns=columns, fill_value="")
-        for frame in attributes
-    ]
-    stacked = pd.concat(widened, ignore_index=True)
-    if any(stacked[c].dtype != "str" for c in stacked.columns):
-        stacked = stacked.fillna("").astype(str)
-    return stacked
-
-
-def records_from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """An already normalised records frame, renumbered 0..N-1, with no attributes.
-
-    For callers (tests, the Dask engine, re-matching) that hand the engines
-    records rather than rosters.
-    """
-    records = frame.reset_index(drop=True).copy()
-    if "rid" in records.columns:
-        records = records.drop(columns=["rid"])
-    records.insert(0, "rid", np.arange(len(records), dtype=np.int64))
-    return records, pd.DataFrame(index=pd.RangeIndex(len(records), name="rid"))
-
-
-def decisions_to_rids(records: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:
-    """Map programme/row decisions to rid pairs; unknown rows are ignored."""
-    empty = pd.DataFrame(
-        {"rid_a": np.zeros(0, np.int64), "rid_b": np.zeros(0, np.int64), "decision": []}
+        decisions = empty_decisions() if decisions is None else decisions.copy()
+        rid_decisions = decisions_to_rids(records, decisions)
+        person_id = engine.cluster(records, scored, threshold, rid_decisions)
+        records["person_id"] = person_id
+        log.report("cluster", people=int(person_id.max() + 1) if len(person_id) else 0)
+        pairs = engine.scored_pairs(scored, comparisons)
+    return MatchResult(
+        records=records,
+        attributes=attributes,
+        pairs=pairs,
+        comparisons=comparisons,
+        model=model,
+        threshold=threshold,
+        decisions=decisions,
+        stats=log.stats,
+        programmes=programmes,
+        as_typed=as_typed,
     )
-    if decisions is None or len(decisions) == 0:
-        return empty
-    missing = [c for c in DECISION_COLUMNS if c not in decisions.columns]
-    if missing:
-        raise OverlapError(f"The decisions file lacks the column(s) {', '.join(missing)}.")
-    key = pd.MultiIndex.from_arrays(
-        [records["programme"].astype(str), records["row"].astype(np.int64)]
-    )
-    lookup = pd.Series(np.arange(len(records)), index=key)
-    lookup = lookup[~lookup.index.duplicated()]
-    a_key = pd.MultiIndex.from_arrays(
-        [decisions["programme_a"].astype(str), pd.to_numeric(decisions["row_a"], errors="coerce")]
-    )
-    b_key = pd.MultiIndex.from_arrays(
-        [decisions["programme_b"].astype(str), pd.to_numeric(decisions["row_b"], errors="coerce")]
-    )
-    ra = lookup.reindex(a_key).to_numpy()
-    rb = lookup.reindex(b_key).to_numpy()
-    kind = decisions["decision"].astype(str).str.strip().str.lower().to_numpy()
-    ok = (
-        ~np.isnan(ra.astype(float))
-        & ~np.isnan(rb.astype(float))
-        & np.isin(kind, ["same", "different"])
-    )
-    ra = ra[ok].astype(np.int64)
-    rb = rb[ok].astype(np.int64)
-    keep = ra != rb
-    out = pd.DataFrame(
-        {
-            "rid_a": np.minimum(ra, rb)[keep],
-            "rid_b": np.maximum(ra, rb)[keep],
-            "decision": kind[ok][keep],
-        }
-    )
-    # the latest decision on a pair wins
-    return out.drop_duplicates(["rid_a", "rid_b"], keep="last").reset_index(drop=True)
 
 
-def _programme_codes(records: pd.DataFrame) -> np.ndarray:
-    return pd.factorize(records["programme"])[0].astype(np.int64)
+# ---------------------------------------------------------------- helpers both engines use
 
 
-def _tie_order(records: pd.DataFrame, order: np.ndarray | None = None) -> np.ndarray:
+def block_counts(rule_pairs: dict[str, int], skipped_blocks: int) -> dict:
+    """The blocking stage's report: candidate pairs, very common blocks skipped, pairs per rule."""
+    return {
+        "candidate_pairs": int(sum(rule_pairs.values())),
+        "skipped_blocks": int(skipped_blocks),
+        "rules": rule_pairs,
+    }
+
+
+def score_counts(scored: pd.DataFrame, threshold: float) -> dict:
+    """The scoring stage's report for some scored pairs: links, and pairs kept apart as family."""
+    return {
+        "links": int((scored["probability"] >= threshold).sum()),
+        "household_guarded": int(scored["household_guard"].sum()),
+    }
+
+
+def tie_order(records: pd.DataFrame, order: np.ndarray | None = None) -> np.ndarray:
+    """Each record's rank in ``canonical_order``: clustering breaks ties by it, not by row order."""
     rank = np.empty(len(records), dtype=np.int64)
     rank[canonical_order(records) if order is None else order] = np.arange(len(records))
     return rank
 
 
+def _pairs_columns(scored: pd.DataFrame, comparisons: list[Comparison]) -> pd.DataFrame:
+    """rid_a, rid_b, probability, match_weight, then level/weight per comparison."""
+    ordered = ["rid_a", "rid_b", "probability", "match_weight"]
+    for c in comparisons:
+        ordered += [f"{c.name}_level", f"{c.name}_weight"]
+    ordered += [c for c in scored.columns if c not in ordered]
+    return scored[ordered].reset_index(drop=True)
+
+
 def _cluster(records, pairs, threshold, decisions, order: np.ndarray | None = None) -> np.ndarray:
-    rid_decisions = decisions_to_rids(records, decisions)
     return cluster_records(
         len(records),
         pairs,
         threshold,
-        rid_decisions,
-        programme_codes=_programme_codes(records),
-        tie_order=_tie_order(records, order),
+        decisions_to_rids(records, decisions),
+        programme_codes=programme_codes(records),
+        tie_order=tie_order(records, order),
     )
 
 
-def _empty_decisions() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=str) for c in DECISION_COLUMNS})
+# ---------------------------------------------------------------- the local engine
+
+
+class LocalEngine:
+    """Every stage in this process: pandas, numpy and DuckDB (the default engine)."""
+
+    def __enter__(self) -> LocalEngine:
+        # compare's per-record arrays, made for the candidate pairs and reused for
+        # u's random pairs of the same records; freed once the model is fitted
+        self._arrays: dict | None = {}
+        # canonical_order, hashed once: u's random pairs and clustering's tie-break use it
+        self._order: np.ndarray | None = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._arrays = self._order = None
+
+    def normalise(self, rosters: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return prepare_records(rosters)
+
+    def block(self, records: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+        pairs, report = candidate_pairs(records)
+        rules = {r["rule"]: r["new_pairs"] for r in report["rules"]}
+        return pairs, block_counts(rules, report["skipped_blocks"])
+
+    def compare(
+        self, records: pd.DataFrame, pairs: pd.DataFrame, comparisons: list[Comparison]
+    ) -> pd.DataFrame:
+        with reuse_record_arrays(self._arrays):
+            return compare_pairs(records, pairs, comparisons)
+
+    def fit(
+        self, records: pd.DataFrame, levels: pd.DataFrame, comparisons: list[Comparison]
+    ) -> FittedModel:
+        self._order = canonical_order(records)
+        with reuse_record_arrays(self._arrays):
+            model = fit_model(records, levels, order=self._order, comparisons=comparisons)
+        self._arrays = None
+        return model
+
+    def score(
+        self, model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame, threshold: float
+    ) -> tuple[pd.DataFrame, dict]:
+        scored = score(model, records, levels)
+        return scored, score_counts(scored, threshold)
+
+    def cluster(
+        self,
+        records: pd.DataFrame,
+        scored: pd.DataFrame,
+        threshold: float,
+        rid_decisions: pd.DataFrame,
+    ) -> np.ndarray:
+        return cluster_records(
+            len(records),
+            scored,
+            threshold,
+            rid_decisions,
+            programme_codes=programme_codes(records),
+            tie_order=tie_order(records, self._order),
+        )
+
+    def scored_pairs(self, scored: pd.DataFrame, comparisons: list[Comparison]) -> pd.DataFrame:
+        return _pairs_columns(scored, comparisons)
+
+
+# ---------------------------------------------------------------- entry points
 
 
 def match_rosters(
@@ -243,6 +312,7 @@ def match_rosters(
     threshold: float = DEFAULT_THRESHOLD,
     decisions: pd.DataFrame | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> MatchResult:
     """Find the persons across (and within) the rosters.
 
@@ -254,97 +324,21 @@ def match_rosters(
             decision``) that override the model.
         progress: called once per stage as ``progress(stage, info)``; info
             holds counts and ``seconds``, never personal data.
+        engine: where the stages run (default: ``LocalEngine``, this process;
+            ``overlap.dask_engine.DaskEngine`` for a Dask cluster).
 
     Returns:
         A ``MatchResult``.
+
+    Example:
+        ```py
+        from overlap import match_rosters
+
+        result = match_rosters(mapped, threshold=0.8)  # mapped: from map_rosters
+        print(result.records["person_id"].nunique(), "people,", len(result.links), "links")
+        ```
     """
-    if not 0.0 <= threshold <= 1.0:
-        raise OverlapError("The threshold must be a probability between 0 and 1.")
-    stats: list[dict] = []
-
-    def report(stage: str, started: float, **info) -> None:
-        entry = {"stage": stage, "seconds": round(time.perf_counter() - started, 3), **info}
-        stats.append(entry)
-        if progress is not None:
-            progress(stage, dict(entry))
-
-    started = time.perf_counter()
-    as_typed = None
-    if isinstance(rosters, pd.DataFrame):
-        records, attributes = records_from_frame(rosters)
-    else:
-        rosters = list(rosters)
-        records, attributes = prepare_records(rosters)
-        as_typed = as_typed_fields(rosters)
-    programmes = [str(p) for p in pd.unique(records["programme"])]
-    report("normalise", started, records=len(records), programmes=len(programmes))
-
-    started = time.perf_counter()
-    pairs, block_report = candidate_pairs(records)
-    report(
-        "block",
-        started,
-        candidate_pairs=len(pairs),
-        skipped_blocks=block_report["skipped_blocks"],
-        rules={r["rule"]: r["new_pairs"] for r in block_report["rules"]},
-    )
-
-    with reuse_record_arrays():  # u's random pairs are compared on the same records
-        started = time.perf_counter()
-        comparisons = comparisons_for(records)
-        levels = compare_pairs(records, pairs, comparisons)
-        del pairs  # levels carries rid_a and rid_b
-        report("compare", started, pairs=len(levels), comparisons=len(comparisons))
-
-        started = time.perf_counter()
-        # hashed once: u's random pairs and clustering's tie-break both use it
-        order = canonical_order(records)
-        model = fit_model(records, levels, order=order, comparisons=comparisons)
-    report(
-        "model",
-        started,
-        prior=float(f"{model.prior:.3g}"),
-        training_pairs={k: v.get("pairs", 0) for k, v in model.stats["sessions"].items()},
-    )
-
-    started = time.perf_counter()
-    scored = score(model, records, levels)
-    del levels  # scored holds the levels too: free the copy before clustering
-    report(
-        "score",
-        started,
-        pairs=len(scored),
-        links=int((scored["probability"] >= threshold).sum()),
-        household_guarded=int(scored["household_guard"].sum()),
-    )
-
-    started = time.perf_counter()
-    decisions = _empty_decisions() if decisions is None else decisions.copy()
-    person_id = _cluster(records, scored, threshold, decisions, order)
-    records["person_id"] = person_id
-    report("cluster", started, people=int(person_id.max() + 1) if len(person_id) else 0)
-
-    return MatchResult(
-        records=records,
-        attributes=attributes,
-        pairs=_pairs_columns(scored, comparisons),
-        comparisons=comparisons,
-        model=model,
-        threshold=threshold,
-        decisions=decisions,
-        stats=stats,
-        programmes=programmes,
-        as_typed=as_typed,
-    )
-
-
-def _pairs_columns(scored: pd.DataFrame, comparisons: list[Comparison]) -> pd.DataFrame:
-    """rid_a, rid_b, probability, match_weight, then level/weight per comparison."""
-    ordered = ["rid_a", "rid_b", "probability", "match_weight"]
-    for c in comparisons:
-        ordered += [f"{c.name}_level", f"{c.name}_weight"]
-    ordered += [c for c in scored.columns if c not in ordered]
-    return scored[ordered].reset_index(drop=True)
+    return run_stages(engine or LocalEngine(), rosters, threshold, decisions, progress)
 
 
 def recluster(
@@ -359,21 +353,22 @@ def recluster(
 
     Returns:
         A new ``MatchResult`` with new ``person_id`` values.
+
+    Example:
+        ```py
+        from overlap import recluster
+
+        strict = recluster(result, 0.95)  # no matching again: milliseconds
+        assert strict.records["person_id"].nunique() >= result.records["person_id"].nunique()
+        ```
     """
-    if not 0.0 <= threshold <= 1.0:
-        raise OverlapError("The threshold must be a probability between 0 and 1.")
-    started = time.perf_counter()
+    check_threshold(threshold)
+    log = StageLog()
     decisions = result.decisions if decisions is None else decisions.copy()
     records = result.records.copy()
     records["person_id"] = _cluster(records, result.pairs, threshold, decisions)
-    stats = [s for s in result.stats if s["stage"] != "cluster"]
-    stats.append(
-        {
-            "stage": "cluster",
-            "seconds": round(time.perf_counter() - started, 3),
-            "people": int(records["person_id"].max() + 1) if len(records) else 0,
-        }
-    )
+    log.report("cluster", people=int(records["person_id"].max() + 1) if len(records) else 0)
+    stats = [s for s in result.stats if s["stage"] != "cluster"] + log.stats
     return dataclasses.replace(
         result, records=records, threshold=threshold, decisions=decisions, stats=stats
     )
@@ -387,6 +382,7 @@ def match_files(
     decisions: pd.DataFrame | None = None,
     progress: Progress | None = None,
     allow_same: bool = False,
+    engine: Engine | None = None,
 ) -> MatchResult:
     """Read, map and match files in one call (the ``overlap match`` command).
 
@@ -394,19 +390,30 @@ def match_files(
         paths: roster files.
         names: programme names, one per file (default: each file's stem).
         overrides: ``FILE:COLUMN=FIELD`` mapping corrections (as ``--map`` takes them).
-        threshold, decisions, progress: as ``match_rosters``.
+        threshold, decisions, progress, engine: as ``match_rosters``.
         allow_same: match a roster given twice anyway (refused by default).
 
     Returns:
-        A ``MatchResult``.
+        A ``MatchResult``; its first stats entry is the reading (``read``).
+
+    Example:
+        ```py
+        from overlap import match_files
+
+        result = match_files(
+            ["data/samples/employer_new_hires.csv", "data/samples/job_placement_participants.csv"],
+            names=["Employer", "Job programme"],
+        )
+        ```
     """
     from overlap.inputs import read_inputs
 
+    check_threshold(threshold)
     inputs = read_inputs(
         paths, names, maps=list(overrides or []), allow_same=allow_same, progress=progress
     )
-    mapped = inputs.mapped
-    read_seconds = inputs.seconds
-    result = match_rosters(mapped, threshold=threshold, decisions=decisions, progress=progress)
-    result.stats.insert(0, {"stage": "read", "seconds": read_seconds, "files": len(mapped)})
+    result = match_rosters(inputs.mapped, threshold, decisions, progress, engine)
+    result.stats.insert(
+        0, {"stage": "read", "seconds": inputs.seconds, "files": len(inputs.mapped)}
+    )
     return result

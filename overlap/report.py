@@ -198,17 +198,22 @@ async def _render(figs: dict[str, object], width: int, height: int | None) -> di
     return out
 
 
+def _need_chromium(what_needs_it: str, other_ways: str) -> None:
+    """Refuse in one sentence when the Chromium that draws charts and PDFs is missing."""
+    if not Path(CHROMIUM).exists():
+        raise OverlapError(
+            f"{what_needs_it} Chromium at {CHROMIUM}; install it "
+            f"(scripts/install_browser.sh){other_ways}"
+        )
+
+
 def render_svgs(figs: dict[str, object], width: int = 900, height: int | None = None) -> dict:
     """Each figure as an SVG string, drawn by kaleido in the installed Chromium.
 
     Raises:
         OverlapError: Chromium is missing or the export failed.
     """
-    if not Path(CHROMIUM).exists():
-        raise OverlapError(
-            f"Charts for the report need Chromium at {CHROMIUM}; install it "
-            "(scripts/install_browser.sh) or set OVERLAP_CHROMIUM."
-        )
+    _need_chromium("Charts for the report need", " or set OVERLAP_CHROMIUM.")
     try:
         # its own thread and event loop: the caller may already run one (a server, a browser test)
         with ThreadPoolExecutor(max_workers=1) as pool:
@@ -368,11 +373,7 @@ def report_pdf(page: str) -> bytes:
     Raises:
         OverlapError: Chromium is missing or did not print.
     """
-    if not Path(CHROMIUM).exists():
-        raise OverlapError(
-            f"A PDF report needs Chromium at {CHROMIUM}; install it "
-            "(scripts/install_browser.sh), set OVERLAP_CHROMIUM, or ask for .html."
-        )
+    _need_chromium("A PDF report needs", ", set OVERLAP_CHROMIUM, or ask for .html.")
     with tempfile.TemporaryDirectory(prefix="overlap-report-") as folder:
         source, target = Path(folder) / "report.html", Path(folder) / "report.pdf"
         source.write_text(page, encoding="utf-8")  # counts only: no personal data

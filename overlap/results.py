@@ -36,6 +36,7 @@ import pandas as pd
 
 from overlap.errors import OverlapError
 from overlap.ingest import RowProblem
+from overlap.records import DECISION_COLUMNS
 
 #: The one default strictness: link two records when they are more likely than not the same
 #: person. The command line, the dashboard and encoded matching all start from it, and the
@@ -53,7 +54,6 @@ FRONT_COLUMNS = ("programme", "row", "part", "person_id")
 NEVER_WRITTEN = ("rid", "ssn")
 LINK_KEYS = ["programme_a", "row_a", "programme_b", "row_b", "probability"]
 
-DECISION_COLUMNS = ["programme_a", "row_a", "programme_b", "row_b", "decision"]
 DECISION_VALUES = ("same", "different")
 
 # ---------------------------------------------------------------------------
@@ -115,7 +115,27 @@ def links_table(result) -> pd.DataFrame:
 
 def overlap_document(result, draws=None) -> dict:
     """overlap.json: the one place its document is built (``analyse.overlap_summary``, each
-    count with its range beside it: ``uncertainty.ranged_summary``; ``draws`` if made)."""
+    count with its range beside it: ``uncertainty.ranged_summary``).
+
+    Args:
+        result: a ``pipeline.MatchResult`` or a ``privacy.EncodedMatch``.
+        draws: ``uncertainty.draw_counts(result)`` if the caller made them already.
+
+    Returns:
+        The document (docs/output-files.md): people per programme, everyone
+        reached, shared people per pair, exclusive intersections, and beside
+        each count its ``_low``/``_high`` range where the match has one.
+
+    Example:
+        ```py
+        from overlap import overlap_document
+
+        document = overlap_document(result)
+        for pair in document["pairwise"]:
+            print(pair["a"], pair["b"], pair["shared_people"],
+                  pair["shared_people_low"], pair["shared_people_high"])
+        ```
+    """
     from overlap.uncertainty import ranged_summary
 
     return ranged_summary(result, draws)
@@ -135,6 +155,13 @@ def save_result(result, folder: str | Path, overwrite: bool = False, draws=None)
 
     Raises:
         OverlapError: a file is there already and ``overwrite`` is off.
+
+    Example:
+        ```py
+        from overlap import save_result
+
+        save_result(result, "match-out", overwrite=True)  # records.csv, links.csv, overlap.json
+        ```
     """
     folder = Path(folder)
     paths = [folder / name for name in MATCH_FILES]
@@ -188,9 +215,24 @@ class LoadedResult:
 def load_result(folder: str | Path) -> LoadedResult:
     """Read a folder written by :func:`save_result` (``overlap match --out``).
 
+    Args:
+        folder: the match folder.
+
+    Returns:
+        A ``LoadedResult``: the records (indexed by rid), the links, the
+        overlap.json document, and the rosters' own columns.
+
     Raises:
         OverlapError: the folder or its records.csv is missing, or a file is
         not what a match writes (one sentence naming the file).
+
+    Example:
+        ```py
+        from overlap import load_result
+
+        loaded = load_result("match-out")
+        print(loaded.overlap["union_people"], "people;", len(loaded.links), "links")
+        ```
     """
     folder = Path(folder)
     if not folder.is_dir():

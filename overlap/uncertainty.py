@@ -412,7 +412,7 @@ def draw_counts(
         A ``CountDraws`` to read ranges from (``summary_ranges``, ``group_ranges``).
     """
     from overlap.analyse import _people
-    from overlap.pipeline import decisions_to_rids
+    from overlap.records import decisions_to_rids
 
     records = result.records
     n = len(records)
@@ -754,7 +754,7 @@ def too_uncertain(count: int, low: int, high: int, share: float = NOISY_SHARE) -
 def pairs_to_review(result, draws: CountDraws | None = None) -> int:
     """How many pairs the model is least sure of (softened probability 0.2 to 0.8, not yet
     reviewed): reviewing them narrows the ranges most."""
-    from overlap.pipeline import decisions_to_rids
+    from overlap.records import decisions_to_rids
 
     split = _band(result, decisions_to_rids(result.records, result.decisions), TEMPER, BAND)
     unsure = (split.soft >= 0.2) & (split.soft <= 0.8) & (split.labelled == 0)

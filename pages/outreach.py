@@ -25,10 +25,7 @@ st.write(
     "Each person appears once, with every phone and email your rosters hold for them."
 )
 
-if not common.need_result():
-    st.stop()
-
-result = state.result()
+result = common.result_or_stop()
 records = result.records
 attributes = result.attributes
 programmes = list(dict.fromkeys(records["programme"].astype(str)))

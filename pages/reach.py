@@ -4,15 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from overlap import analyse, charts
-from ui import common, state
+from ui import common
 from ui.board_report import board_report_block
 
 st.title("Where working together reaches the most people")
 
-if not common.need_result():
-    st.stop()
-
-result = state.result()
+result = common.result_or_stop()
 records = result.records
 membership = analyse.person_programmes(records)
 all_programmes = list(membership.columns)
@@ -69,16 +66,7 @@ if best is not None:
 st.plotly_chart(charts.reach_bar(ranked, top=top, suppress=suppress), key="reach_bar")
 common.not_given_note(not_given, label)
 if options[label] == "zip":
-    st.plotly_chart(
-        charts.zip_bubble_map(
-            ranked,
-            value="union",
-            suppress=suppress,
-            title="People reached, by ZIP",
-            tiles=common.map_tiles(),
-        ),
-        key="reach_map",
-    )
+    common.zip_map(ranked, "union", "People reached, by ZIP", suppress, key="reach_map")
 
 st.write(
     "“New to P” counts the people the other partners already serve in that area whom P does "

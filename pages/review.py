@@ -14,16 +14,20 @@ from overlap.explain import AGAINST, FOR, explain_levels, review_queue, side_by_
 from overlap.results import sealed_decisions_bytes
 from ui import common, state
 
+#: the three answers to a pair: label, icon, widget key, keyboard shortcut, decision
+DECISION_BUTTONS = (
+    ("Same person", ":material/check:", "accept", "S", "same"),
+    ("Different people", ":material/close:", "reject", "D", "different"),
+    ("Not sure — skip", ":material/skip_next:", "skip", "N", "skip"),
+)
+
 st.title("Review the uncertain pairs")
 st.write(
     "These are the pairs of records the matching was least sure about. Look at them side by "
     "side and say whether they are the same person; every chart follows your decisions."
 )
 
-if not common.need_result():
-    st.stop()
-
-result = state.result()
+result = common.result_or_stop()
 records = result.records
 counts = state.decision_counts()
 
@@ -116,35 +120,19 @@ else:
                     ),
                     key="waterfall",
                 )
-        b1, b2, b3 = st.columns(3)
-        if b1.button(
-            "Same person",
-            type="primary",
-            icon=":material/check:",
-            key="accept",
-            width="stretch",
-            shortcut="S",
+        for column, (label, icon, widget, shortcut, decision) in zip(
+            st.columns(3), DECISION_BUTTONS, strict=True
         ):
-            state.decide(key, "same")
-            st.rerun()
-        if b2.button(
-            "Different people",
-            icon=":material/close:",
-            key="reject",
-            width="stretch",
-            shortcut="D",
-        ):
-            state.decide(key, "different")
-            st.rerun()
-        if b3.button(
-            "Not sure — skip",
-            icon=":material/skip_next:",
-            key="skip",
-            width="stretch",
-            shortcut="N",
-        ):
-            state.decide(key, "skip")
-            st.rerun()
+            if column.button(
+                label,
+                type="primary" if decision == "same" else "secondary",
+                icon=icon,
+                key=widget,
+                width="stretch",
+                shortcut=shortcut,
+            ):
+                state.decide(key, decision)
+                st.rerun()
         st.caption(
             "Keyboard: **S** same person · **D** different people · **N** not sure · **U** undo"
         )

@@ -10,10 +10,7 @@ from ui.board_report import board_report_block
 
 st.title("Who your programmes share")
 
-if not common.need_result():
-    st.stop()
-
-result = state.result()
+result = common.result_or_stop()
 records = result.records
 membership = analyse.person_programmes(records)
 summary = analyse.overlap_summary(records)
@@ -126,16 +123,8 @@ common.range_tables(summary, intersections, mode == "inclusive", suppress)
 st.subheader("Where: by ZIP code")
 if "zip" in records.columns and (records["zip"] != "").any():
     by_zip = analyse.overlap_by_group(records, "zip")
-    st.plotly_chart(
-        charts.zip_bubble_map(
-            by_zip,
-            value="shared",
-            suppress=suppress,
-            title="People shared by 2+ programmes, by ZIP",
-            tiles=common.map_tiles(),
-        ),
-        key="zip_map",
-    )
+    title = "People shared by 2+ programmes, by ZIP"
+    common.zip_map(by_zip, "shared", title, suppress, key="zip_map")
 else:
     st.info("These rosters have no ZIP codes, so there is no map.")
 

@@ -45,11 +45,14 @@ def local_result():
 
 @pytest.fixture(scope="module")
 def dask_result(dask_scheduler):
-    from overlap.dask_engine import match_files
+    from overlap.dask_engine import DaskEngine
+    from overlap.pipeline import match_files
 
     stages = []
     result = match_files(
-        SAMPLES, scheduler=dask_scheduler, progress=lambda stage, info: stages.append(stage)
+        SAMPLES,
+        progress=lambda stage, info: stages.append(stage),
+        engine=DaskEngine(dask_scheduler),
     )
     result.stats.append({"stage": "_progress", "stages": stages})
     return result
@@ -123,7 +126,9 @@ def test_decisions_and_a_records_frame_give_the_same_persons(
     )
     # the same scored pairs clustered again with the decisions: what the local engine gives
     local = pipeline.recluster(local_result, local_result.threshold, decisions)
-    dask = dask_engine.match_rosters(records, decisions=decisions, scheduler=dask_scheduler)
+    dask = pipeline.match_rosters(
+        records, decisions=decisions, engine=dask_engine.DaskEngine(dask_scheduler)
+    )
     person = local.records["person_id"].to_numpy()
     assert person[int(weak.rid_a)] == person[int(weak.rid_b)]
     assert person[int(cross.rid_a)] != person[int(cross.rid_b)]
@@ -238,7 +243,7 @@ def test_without_a_scheduler_it_starts_and_closes_its_own_cluster(tmp_path):
     files = [tmp_path / "church.csv", tmp_path / "clinic.csv"]
     names = ["St Agnes", "Tax Clinic"]
     local = pipeline.match_files(files, names=names)
-    dask = dask_engine.match_files(files, names=names)
+    dask = pipeline.match_files(files, names=names, engine=dask_engine.DaskEngine())
     pd.testing.assert_frame_equal(local.records, dask.records)
     pd.testing.assert_frame_equal(local.pairs, dask.pairs)
     person = dask.records.set_index(["programme", "row"])["person_id"]

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from overlap import uncertainty
 from overlap.analyse import overlap_summary
 from overlap.cluster import cluster_records
-from overlap.pipeline import DECISION_COLUMNS, MatchResult
+from overlap.pipeline import MatchResult
+from overlap.records import DECISION_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"

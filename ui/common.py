@@ -82,6 +82,13 @@ def need_result() -> bool:
     return True
 
 
+def result_or_stop():
+    """The session's match result; without one, what to do first, and the page stops there."""
+    if not need_result():
+        st.stop()
+    return state.result()
+
+
 MIME_TYPES = {
     ".csv": "text/csv",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -354,6 +361,16 @@ TILES_SETTING = "OVERLAP_MAP_TILES"
 def map_tiles() -> str | None:
     """The tile service the server's operator configured, or None (the default: no service)."""
     return os.environ.get(TILES_SETTING) or None
+
+
+def zip_map(table: pd.DataFrame, value: str, title: str, suppress: bool, key: str) -> None:
+    """A bubble per ZIP code (``charts.zip_bubble_map``) on the tiles this server may use."""
+    from overlap import charts  # plotly: loaded by the pages that draw, not by every page
+
+    figure = charts.zip_bubble_map(
+        table, value=value, suppress=suppress, title=title, tiles=map_tiles()
+    )
+    st.plotly_chart(figure, key=key)
 
 
 def not_given_note(people: int, label: str) -> None:

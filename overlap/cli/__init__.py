@@ -14,7 +14,55 @@ import sys
 from overlap.cli.output import tell
 from overlap.errors import OverlapError
 
-SUBCOMMANDS = ["inspect", "match", "export", "encode", "report", "workspace"]
+#: the sub-commands in the order ``overlap --help`` lists them: each one's line in that
+#: list and the description its own ``--help`` starts with (its options are in its module)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "inspect": (
+        "show how a roster file is read and which columns are used for matching",
+        (
+            "Read one roster and show its format, encoding, header row, row count, "
+            "rows with problems and the guessed column mapping. No cell is printed."
+        ),
+    ),
+    "match": (
+        "find the people your rosters share",
+        (
+            "Match the people of two or more rosters (and duplicates inside each) and write "
+            "records.csv, links.csv and overlap.json into DIR."
+        ),
+    ),
+    "export": (
+        "write an outreach list (one row per person) from a match",
+        (
+            "Write an outreach list from the folder `overlap match --out DIR` made: one row "
+            "per person, contact details merged from all their records. The file holds "
+            "personal data; share it with care."
+        ),
+    ),
+    "encode": (
+        "encode a roster so partners can measure overlap without seeing names",
+        (
+            "Encode a roster with a secret shared by the partners. Send the .clk file; "
+            "keep the .key.csv file (and the secret) on your own computer."
+        ),
+    ),
+    "report": (
+        "write a report for a board or funder (PDF or HTML, counts only)",
+        (
+            "Write a printable report of a match: headline numbers, overlap charts, map, "
+            "where a joint initiative reaches most, and how the match was made. Counts "
+            "only: no person's details are in it."
+        ),
+    ),
+    "workspace": (
+        "keep rosters, people and decisions from season to season in one encrypted file",
+        (
+            "A workspace keeps each season's rosters, the people found in them (with IDs "
+            "that stay the same from one season to the next), review decisions and outreach "
+            "plans, in one file encrypted with a passphrase."
+        ),
+    ),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +77,23 @@ def build_parser() -> argparse.ArgumentParser:
         sub = module.add_parser(subparsers)
         sub.set_defaults(_run=module.run)
     return parser
+
+
+def command(subparsers, name: str) -> argparse.ArgumentParser:
+    """Register the sub-command ``name`` with its help line and description (``SUBCOMMANDS``)."""
+    help_line, description = SUBCOMMANDS[name]
+    return subparsers.add_parser(name, help=help_line, description=description)
+
+
+def add_from_option(parser: argparse.ArgumentParser) -> None:
+    """``--from DIR``: the match folder a command reads (``export``, ``report``)."""
+    parser.add_argument(
+        "--from",
+        dest="from_dir",
+        required=True,
+        metavar="DIR",
+        help="the folder written by `overlap match --out DIR`",
+    )
 
 
 def _version() -> str:

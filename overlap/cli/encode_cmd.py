@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from overlap.cli import command
 from overlap.cli.match_cmd import add_roster_options
 from overlap.cli.output import say
 from overlap.errors import OverlapError
@@ -18,14 +19,7 @@ from overlap.errors import OverlapError
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``overlap encode`` and return its parser."""
-    parser = subparsers.add_parser(
-        "encode",
-        help="encode a roster so partners can measure overlap without seeing names",
-        description=(
-            "Encode a roster with a secret shared by the partners. Send the .clk file; "
-            "keep the .key.csv file (and the secret) on your own computer."
-        ),
-    )
+    parser = command(subparsers, "encode")
     parser.add_argument("roster", help="the roster file (CSV, TSV, XLSX, XLS or ODS)")
     parser.add_argument(
         "--secret-file",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from overlap.cli import add_from_option, command
 from overlap.cli.output import say
 from overlap.errors import OverlapError
 from overlap.export import write_table
@@ -28,46 +29,16 @@ from overlap.results import MATCH_FILES, check_outputs, load_result
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``overlap export`` and return its parser."""
-    parser = subparsers.add_parser(
-        "export",
-        help="write an outreach list (one row per person) from a match",
-        description=(
-            "Write an outreach list from the folder `overlap match --out DIR` made: one row "
-            "per person, contact details merged from all their records. The file holds "
-            "personal data; share it with care."
-        ),
-    )
-    parser.add_argument(
-        "--from",
-        dest="from_dir",
-        required=True,
-        metavar="DIR",
-        help="the folder written by `overlap match --out DIR`",
-    )
-    parser.add_argument(
-        "--in",
-        dest="in_any",
-        action="append",
-        default=[],
-        metavar="PROGRAMME",
-        help="people in this programme (repeat: in any of them)",
-    )
-    parser.add_argument(
-        "--in-all",
-        dest="in_all",
-        action="append",
-        default=[],
-        metavar="PROGRAMME",
-        help="people in every one of these programmes (repeatable)",
-    )
-    parser.add_argument(
-        "--not-in",
-        dest="not_in",
-        action="append",
-        default=[],
-        metavar="PROGRAMME",
-        help="leave out people in this programme (repeatable)",
-    )
+    parser = command(subparsers, "export")
+    add_from_option(parser)
+    for flag, dest, meaning in (
+        ("--in", "in_any", "people in this programme (repeat: in any of them)"),
+        ("--in-all", "in_all", "people in every one of these programmes (repeatable)"),
+        ("--not-in", "not_in", "leave out people in this programme (repeatable)"),
+    ):
+        parser.add_argument(
+            flag, dest=dest, action="append", default=[], metavar="PROGRAMME", help=meaning
+        )
     parser.add_argument(
         "--where",
         action="append",

@@ -29,16 +29,10 @@ DELIMITER_WORDS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
+    from overlap.cli import command
     from overlap.cli.match_cmd import add_roster_options
 
-    parser = subparsers.add_parser(
-        "inspect",
-        help="show how a roster file is read and which columns are used for matching",
-        description=(
-            "Read one roster and show its format, encoding, header row, row count, "
-            "rows with problems and the guessed column mapping. No cell is printed."
-        ),
-    )
+    parser = command(subparsers, "inspect")
     parser.add_argument("file", help="a roster: CSV, TSV, TXT, XLSX, XLS or ODS")
     add_roster_options(parser)
     return parser

@@ -17,6 +17,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
+from overlap.cli import command
 from overlap.cli.output import ProgressLines, tell
 from overlap.errors import OverlapError
 from overlap.results import DEFAULT_THRESHOLD, MATCH_FILES
@@ -24,14 +25,7 @@ from overlap.results import DEFAULT_THRESHOLD, MATCH_FILES
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``overlap match`` and return its parser."""
-    parser = subparsers.add_parser(
-        "match",
-        help="find the people your rosters share",
-        description=(
-            "Match the people of two or more rosters (and duplicates inside each) and write "
-            "records.csv, links.csv and overlap.json into DIR."
-        ),
-    )
+    parser = command(subparsers, "match")
     parser.add_argument("files", nargs="+", metavar="FILE", help="roster files (CSV, Excel, ODS)")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for the results")
     parser.add_argument(
@@ -219,16 +213,13 @@ def run(args: argparse.Namespace) -> int:
     inputs = read_inputs(
         args.files, args.name, args.sheet, args.map, args.allow_same, progress=progress
     )
-    if args.engine == "dask":
-        engine, extra = _dask_engine(), {"scheduler": args.scheduler}
-    else:
-        engine, extra = importlib.import_module("overlap.pipeline"), {}
-    result = engine.match_rosters(
+    engine = _dask_engine().DaskEngine(args.scheduler) if args.engine == "dask" else None
+    result = importlib.import_module("overlap.pipeline").match_rosters(
         inputs.mapped,
         threshold=threshold,
         decisions=None if decisions is None else decisions.frame,
         progress=progress,
-        **extra,
+        engine=engine,
     )
     _tell_unknown_decisions(result, decisions)
     draws = _draws(result)

@@ -13,28 +13,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from overlap.cli import add_from_option, command
 from overlap.cli.output import say, tell
 from overlap.errors import OverlapError
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``overlap report`` and return its parser."""
-    parser = subparsers.add_parser(
-        "report",
-        help="write a report for a board or funder (PDF or HTML, counts only)",
-        description=(
-            "Write a printable report of a match: headline numbers, overlap charts, map, "
-            "where a joint initiative reaches most, and how the match was made. Counts "
-            "only: no person's details are in it."
-        ),
-    )
-    parser.add_argument(
-        "--from",
-        dest="from_dir",
-        required=True,
-        metavar="DIR",
-        help="the folder written by `overlap match --out DIR`",
-    )
+    parser = command(subparsers, "report")
+    add_from_option(parser)
     parser.add_argument("--out", required=True, metavar="FILE", help="FILE.pdf or FILE.html")
     parser.add_argument("--title", default="Who our programmes share", help="the report's title")
     parser.add_argument(

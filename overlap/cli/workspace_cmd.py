@@ -20,21 +20,14 @@ import json
 import time
 from pathlib import Path
 
+from overlap.cli import command
 from overlap.cli.output import say, tell
 from overlap.errors import OverlapError
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``overlap workspace`` and its four commands; return its parser."""
-    parser = subparsers.add_parser(
-        "workspace",
-        help="keep rosters, people and decisions from season to season in one encrypted file",
-        description=(
-            "A workspace keeps each season's rosters, the people found in them (with IDs "
-            "that stay the same from one season to the next), review decisions and outreach "
-            "plans, in one file encrypted with a passphrase."
-        ),
-    )
+    parser = command(subparsers, "workspace")
     commands = parser.add_subparsers(dest="workspace_command", required=True, metavar="COMMAND")
     new = commands.add_parser("new", help="make an empty workspace file")
     _common(new)
