@@ -1066,7 +1066,8 @@ def _compare_all(
 ) -> pd.DataFrame:
     """Fill one preallocated int8 array per output column, chunk by chunk (no frames to concatenate)."""
     n = len(ia)
-    out = {"rid_a": np.array(ia, dtype=np.int64), "rid_b": np.array(ib, dtype=np.int64)}
+    # the pairs' own arrays, not copies (nothing writes to them): 0.5 GB less at 30M pairs
+    out = {"rid_a": np.asarray(ia, dtype=np.int64), "rid_b": np.asarray(ib, dtype=np.int64)}
     columns = [c.level_column for c in comparisons] + FLAG_COLUMNS
     levels = {column: np.empty(n, dtype=np.int8) for column in columns}
     chunked = _pair_by_pair(comparisons)

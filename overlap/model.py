@@ -198,30 +198,36 @@ def _column_patterns(columns: list[np.ndarray], guard: np.ndarray):
     """Distinct (levels, guard) rows of level columns, sorted, and how many pairs have each.
 
     Each pair's levels are packed into one int64 (4 bits a level), counted
-    with a hash table (not a sort) over millions of pairs, and the few
-    distinct codes unpacked again: no pair-by-level matrix is built.
+    with a hash table (not a sort) a slice of pairs at a time, and the few
+    distinct codes unpacked again: no pair-by-level matrix is built, and no
+    array as long as all the pairs (at 30M pairs those were half a gigabyte).
     """
     width = len(columns)
     if len(guard) == 0:
         return np.zeros((0, width), dtype=np.int8), np.zeros(0, bool), np.zeros(0)
-    code = np.zeros(len(guard), dtype=np.int64)
-    for column in columns:
-        code *= 16
-        np.add(code, column, out=code, casting="unsafe")
-        code += 1
-    code *= 2
-    code += guard
-    index, unique = pd.factorize(code)
-    counts = np.bincount(index, minlength=len(unique))
-    del index, code
-    order = np.argsort(unique, kind="stable")  # few: the result does not depend on row order
-    unique, counts = unique[order], counts[order]
+    uniques, counts = [], []
+    for start in range(0, len(guard), SCORE_SLICE):
+        part = slice(start, start + SCORE_SLICE)
+        code = np.zeros(len(guard[part]), dtype=np.int64)
+        for column in columns:
+            code *= 16
+            np.add(code, column[part], out=code, casting="unsafe")
+            code += 1
+        code *= 2
+        code += guard[part]
+        index, unique = pd.factorize(code)
+        uniques.append(unique)
+        counts.append(np.bincount(index, minlength=len(unique)))
+        del index, code
+    # few codes per slice: merged by a sort (the result does not depend on row order)
+    unique, where = np.unique(np.concatenate(uniques), return_inverse=True)
+    total = np.bincount(where, weights=np.concatenate(counts), minlength=len(unique))
     patterns = np.empty((len(unique), width), dtype=np.int8)
     rest = unique >> 1
     for j in range(width - 1, -1, -1):
         patterns[:, j] = (rest & 15) - 1
         rest >>= 4
-    return patterns, (unique & 1).astype(bool), counts.astype(np.float64)
+    return patterns, (unique & 1).astype(bool), total.astype(np.float64)
 
 
 def _log_bayes(patterns: np.ndarray, names: list[str], m: dict, u: dict) -> np.ndarray:
@@ -289,6 +295,12 @@ def run_em(
 
 def _level_matrix(levels: pd.DataFrame, names: list[str]) -> np.ndarray:
     return np.column_stack([levels[f"{n}_level"].to_numpy(dtype=np.int8) for n in names])
+
+
+def _level_columns(levels: pd.DataFrame, names: list[str], mask=None) -> list[np.ndarray]:
+    """The named comparisons' int8 level columns (of the pairs in ``mask``): no frame copied."""
+    columns = [levels[f"{n}_level"].to_numpy(dtype=np.int8) for n in names]
+    return columns if mask is None else [column[mask] for column in columns]
 
 
 def fit_model(
@@ -371,7 +383,9 @@ def _learn_m(
         stats["sessions"][session] = {"pairs": n_pairs}
         if n_pairs < MIN_TRAINING_PAIRS:
             continue
-        patterns, pguard, counts = _patterns(_level_matrix(levels[mask], names), guard[mask])
+        patterns, pguard, counts = _column_patterns(
+            _level_columns(levels, names, mask), guard[mask]
+        )
         m_fit, share, iters = run_em(patterns, pguard, counts, names, m0, u)
         stats["sessions"][session].update(
             {"patterns": int(len(patterns)), "match_share": round(share, 4), "iterations": iters}
@@ -381,7 +395,7 @@ def _learn_m(
     missing_sessions = [n for n in all_names if not learned[n]]
     if missing_sessions:
         # Fall back to one EM pass over every candidate pair for what no session taught.
-        patterns, pguard, counts = _patterns(_level_matrix(levels, all_names), guard)
+        patterns, pguard, counts = _column_patterns(_level_columns(levels, all_names), guard)
         m_fit, share, iters = run_em(patterns, pguard, counts, all_names, m0, u)
         stats["sessions"]["all"] = {
             "pairs": int(len(levels)),
@@ -546,6 +560,7 @@ def score(
     records: pd.DataFrame,
     levels: pd.DataFrame,
     frequencies: dict[str, np.ndarray] | None = None,
+    weights: bool = True,
 ) -> pd.DataFrame:
     """Per-pair weights and probability.
 
@@ -556,49 +571,113 @@ def score(
         frequencies: each record's term frequency per column, where the caller
             counted values over more records than it passes (a workspace adding
             a roster passes only the records its pairs involve).
+        weights: keep each comparison's weight column (``comparison_weights``
+            makes them later for the pairs that are shown: at 30M pairs they
+            are 1.4 GB).
 
     Returns:
         ``levels`` plus ``{name}_weight`` per comparison (log2 Bayes factor,
-        0 where missing, term-frequency adjusted on exact names),
-        ``household_guard`` (bool), ``match_weight`` and ``probability``.
+        0 where missing, term-frequency adjusted on exact names; only with
+        ``weights``), ``household_guard`` (bool), ``match_weight`` and
+        ``probability``.
     """
     # Columns are gathered as arrays and the frame built once without copying:
-    # at 30M pairs a copy of the levels alone is a gigabyte.
+    # at 30M pairs a copy of the levels alone is a gigabyte. Pairs are scored in
+    # slices into preallocated columns, so every temporary is a slice long.
     columns = {c: levels[c].to_numpy() for c in levels.columns}
-    total = np.full(len(levels), np.log2(model.prior / (1 - model.prior)))
+    n = len(levels)
     cross = _cross_pairs(records, levels)
+    out = {"household_guard": np.empty(n, dtype=bool), "match_weight": np.empty(n)}
+    out["probability"] = np.empty(n)
+    if weights:
+        out.update({c.weight_column: np.empty(n, np.float32) for c in model.comparisons})
+    frequencies = dict(frequencies or {})  # term frequencies, made once for all slices
+    for start in range(0, n, SCORE_SLICE):
+        part = slice(start, min(start + SCORE_SLICE, n))
+        _score_slice(
+            model,
+            records,
+            {c: v[part] for c, v in columns.items()},
+            None if cross is None else cross[part],
+            {c: v[part] for c, v in out.items()},
+            frequencies,
+        )
+    columns.update(out)
+    return pd.DataFrame(columns, index=levels.index, copy=False)
+
+
+SCORE_SLICE = 1 << 21  # pairs scored at once (2M): temporaries of 16 MB, not of every pair's
+
+
+def _score_slice(model, records, columns: dict, cross, out: dict, frequencies: dict) -> None:
+    """Score some pairs (``columns``: rid_a and the levels) into the views in ``out``."""
+    total = np.full(len(columns["rid_a"]), np.log2(model.prior / (1 - model.prior)))
     if cross is not None and (model.prior_cross is not None or model.prior_within is not None):
         for mask, prior in ((cross, model.prior_cross), (~cross, model.prior_within)):
             if prior is not None:
                 total[mask] = np.log2(prior / (1 - prior))
-    ia = columns["rid_a"]
-    weight = np.empty(len(levels))
+    weight = np.empty(len(total))
     for comparison in model.comparisons:
-        name = comparison.name
-        level = columns[comparison.level_column]
-        # one look-up per pair: the table's last entry (level -1, missing) weighs 0
-        np.take(np.append(model.level_weights(name), 0.0), level, out=weight, mode="wrap")
-        exact_level = comparison.exact_level
-        column = comparison.reads[0] if comparison.reads else name
-        if comparison.term_frequency and column in records.columns:
-            exact = np.flatnonzero(level == exact_level)
-            if frequencies is not None and column in frequencies:
-                freq = frequencies[column][ia[exact]]
-            else:
-                freq = _term_frequencies(records, column)[ia[exact]]
-            tf_u = np.maximum(freq, model.tf_minimum_u)
-            weight[exact] = np.log2(model.m[name][exact_level] / tf_u)
+        _comparison_weight(model, records, comparison, columns, weight, frequencies)
         total += weight
-        columns[comparison.weight_column] = weight.astype(np.float32)  # half the memory
-    del weight
+        if comparison.weight_column in out:
+            out[comparison.weight_column][:] = weight  # float32: half the memory
     capped = np.minimum(total, household_weight(model, columns, cross))
-    columns["household_guard"] = capped < np.minimum(total, 0.0)
-    del total
-    columns["match_weight"] = capped
-    probability = np.clip(capped, -1000, 1000)
+    np.less(capped, np.minimum(total, 0.0), out=out["household_guard"])
+    out["match_weight"][:] = capped
+    probability = out["probability"]
+    np.clip(capped, -1000, 1000, out=probability)
     np.negative(probability, out=probability)
     np.exp2(probability, out=probability)
     probability += 1.0
     np.reciprocal(probability, out=probability)
-    columns["probability"] = probability
-    return pd.DataFrame(columns, index=levels.index, copy=False)
+
+
+def _comparison_weight(
+    model: FittedModel,
+    records: pd.DataFrame,
+    comparison: Comparison,
+    columns,
+    out: np.ndarray,
+    frequencies: dict | None = None,
+) -> None:
+    """One comparison's weight per pair into ``out``: the level's log2(m/u), 0 where missing,
+    an exact name against its own frequency. ``columns`` holds ``rid_a`` and the level;
+    ``frequencies`` keeps each column's term frequencies for the next call."""
+    name = comparison.name
+    level = columns[comparison.level_column]
+    # one look-up per pair: the table's last entry (level -1, missing) weighs 0
+    np.take(np.append(model.level_weights(name), 0.0), level, out=out, mode="wrap")
+    exact_level = comparison.exact_level
+    column = comparison.reads[0] if comparison.reads else name
+    if comparison.term_frequency and column in records.columns:
+        exact = np.flatnonzero(level == exact_level)
+        frequencies = {} if frequencies is None else frequencies
+        if column not in frequencies:
+            frequencies[column] = _term_frequencies(records, column)
+        freq = frequencies[column][columns["rid_a"][exact]]
+        tf_u = np.maximum(freq, model.tf_minimum_u)
+        out[exact] = np.log2(model.m[name][exact_level] / tf_u)
+
+
+def comparison_weights(
+    model: FittedModel, records: pd.DataFrame, pairs: pd.DataFrame
+) -> dict[str, np.ndarray]:
+    """Each comparison's weight column (float32, as ``score`` keeps them) for some scored pairs.
+
+    Args:
+        model: the fitted model that scored them.
+        records: the records frame they were scored on.
+        pairs: ``rid_a`` and a ``{name}_level`` column per comparison.
+
+    Returns:
+        ``{name}_weight`` arrays by column name, aligned with ``pairs``.
+    """
+    columns = {"rid_a": pairs["rid_a"].to_numpy()}
+    weight = np.empty(len(pairs))
+    out = {}
+    for comparison in model.comparisons:
+        columns[comparison.level_column] = pairs[comparison.level_column].to_numpy()
+        _comparison_weight(model, records, comparison, columns, weight)
+        out[comparison.weight_column] = weight.astype(np.float32)
+    return out

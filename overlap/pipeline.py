@@ -60,9 +60,47 @@ class MatchResult:
     as_typed: pd.DataFrame | None = None
 
     @property
+    def scored_pairs(self) -> pd.DataFrame:
+        """The scored pairs as kept: ``pairs`` without the per-comparison weight columns
+        when the match left them to be made on first use (what counting and grouping read)."""
+        return self.__dict__["pairs"]
+
+    @property
     def links(self) -> pd.DataFrame:
-        """Scored pairs at or above the threshold."""
-        return self.pairs[self.pairs["probability"] >= self.threshold]
+        """Scored pairs at or above the threshold (with their weight columns)."""
+        kept = self.scored_pairs
+        return _with_weights(kept[kept["probability"] >= self.threshold], self)
+
+
+def _get_pairs(result: MatchResult) -> pd.DataFrame:
+    """Every scored pair with its level and weight per comparison; the weights are made
+    here, once, for a match that left them out (``overlap match`` never needs them all)."""
+    kept = result.__dict__["pairs"]
+    full = _with_weights(kept, result)
+    if full is not kept:
+        result.__dict__["pairs"] = full
+    return full
+
+
+def _set_pairs(result: MatchResult, pairs: pd.DataFrame) -> None:
+    result.__dict__["pairs"] = pairs
+
+
+# a property under the dataclass field's name (kept in the instance's __dict__ under it):
+# ``MatchResult(pairs=...)``, ``result.pairs`` and ``result.__dict__`` are as before, and the
+# weight columns cost nothing until someone reads them
+MatchResult.pairs = property(_get_pairs, _set_pairs, doc=_get_pairs.__doc__)
+
+
+def _with_weights(pairs: pd.DataFrame, result: MatchResult) -> pd.DataFrame:
+    """``pairs`` with each comparison's weight column beside its level (as ``score`` gives)."""
+    missing = [c for c in result.comparisons if c.weight_column not in pairs.columns]
+    if not missing or not len(result.comparisons):
+        return pairs
+    from overlap.model import comparison_weights
+
+    weights = comparison_weights(result.model, result.records, pairs)
+    return _pairs_columns(pairs.assign(**weights), result.comparisons)
 
 
 # ---------------------------------------------------------------- the stages, once
@@ -219,10 +257,12 @@ def tie_order(records: pd.DataFrame, order: np.ndarray | None = None) -> np.ndar
 
 
 def _pairs_columns(scored: pd.DataFrame, comparisons: list[Comparison]) -> pd.DataFrame:
-    """rid_a, rid_b, probability, match_weight, then level/weight per comparison."""
+    """rid_a, rid_b, probability, match_weight, then level/weight per comparison (the weight
+    where the frame has it)."""
     ordered = ["rid_a", "rid_b", "probability", "match_weight"]
     for c in comparisons:
         ordered += [f"{c.name}_level", f"{c.name}_weight"]
+    ordered = [c for c in ordered if c in scored.columns]
     ordered += [c for c in scored.columns if c not in ordered]
     return scored[ordered].reset_index(drop=True)
 
@@ -281,7 +321,9 @@ class LocalEngine:
     def score(
         self, model: FittedModel, records: pd.DataFrame, levels: pd.DataFrame, threshold: float
     ) -> tuple[pd.DataFrame, dict]:
-        scored = score(model, records, levels)
+        # per-comparison weights are made when first read (``MatchResult.pairs``): 1.4 GB
+        # at 30M pairs
+        scored = score(model, records, levels, weights=False)
         return scored, score_counts(scored, threshold)
 
     def cluster(
@@ -366,11 +408,16 @@ def recluster(
     log = StageLog()
     decisions = result.decisions if decisions is None else decisions.copy()
     records = result.records.copy()
-    records["person_id"] = _cluster(records, result.pairs, threshold, decisions)
+    records["person_id"] = _cluster(records, result.scored_pairs, threshold, decisions)
     log.report("cluster", people=int(records["person_id"].max() + 1) if len(records) else 0)
     stats = [s for s in result.stats if s["stage"] != "cluster"] + log.stats
     return dataclasses.replace(
-        result, records=records, threshold=threshold, decisions=decisions, stats=stats
+        result,
+        records=records,
+        pairs=result.scored_pairs,  # as kept: weights still made on first use
+        threshold=threshold,
+        decisions=decisions,
+        stats=stats,
     )
 
 

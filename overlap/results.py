@@ -92,7 +92,8 @@ def links_table(result) -> pd.DataFrame:
     A plain match gives one ``NAME_level`` column per comparison; an encoded
     match's links already carry their Dice levels and are written as they are.
     """
-    links = result.links
+    pairs = getattr(result, "scored_pairs", None)  # a match's pairs as kept (no weights needed)
+    links = result.links if pairs is None else pairs[pairs["probability"] >= result.threshold]
     if "programme_a" in links.columns:  # an encoded match keys its links by programme and id
         return links.reset_index(drop=True)
     programme = result.records["programme"].to_numpy()

@@ -161,7 +161,8 @@ def _distinct(values: np.ndarray, bits: int) -> np.ndarray:
 
 @dataclass
 class _Band:
-    """The scored pairs split for drawing: which are fixed on, which are drawn and how."""
+    """The scored pairs that matter for drawing (each linked, drawn or labelled pair, in the
+    pairs' order; the rest are off in every draw): which are fixed on, which are drawn and how."""
 
     a: np.ndarray
     b: np.ndarray
@@ -174,22 +175,60 @@ class _Band:
     threshold: float
 
 
+def _scored_pairs(result) -> pd.DataFrame | None:
+    """A match's scored pairs as kept (a ``MatchResult`` makes its weight columns only
+    when they are read: the ranges never need them)."""
+    pairs = getattr(result, "scored_pairs", None)
+    return getattr(result, "pairs", None) if pairs is None else pairs
+
+
+BAND_SLICE = 1 << 21  # pairs split at once: temporaries a slice long, not every pair's
+
+
 def _band(result, rid_decisions: pd.DataFrame, temper: float, band: float) -> _Band:
-    """Which pairs keep the match's decision and which are drawn."""
-    pairs = result.pairs
+    """Which pairs keep the match's decision and which are drawn.
+
+    Split a slice of pairs at a time, keeping only the pairs that are on,
+    drawn or labelled: at 30M scored pairs, most are off in every draw and
+    pair-long arrays of probabilities were a gigabyte.
+    """
+    pairs = _scored_pairs(result)
     n = len(result.records)
     a = pairs["rid_a"].to_numpy(np.int64)
     b = pairs["rid_b"].to_numpy(np.int64)
     probability = pairs["probability"].to_numpy(np.float64)
     weight = _match_weight(pairs, probability)
+    rule = (rid_decisions, n, result.threshold, temper, band)
+    parts = [
+        _band_slice(a[s], b[s], probability[s], weight[s], *rule)
+        for s in (slice(i, i + BAND_SLICE) for i in range(0, max(len(a), 1), BAND_SLICE))
+    ]
+    kept = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    return _Band(**kept, threshold=result.threshold)
+
+
+def _band_slice(
+    a, b, probability, weight, rid_decisions, n: int, threshold: float, temper: float, band: float
+) -> dict:
+    """``_band`` on some pairs: their on, drawn and labelled pairs' arrays."""
     soft = soft_probability(weight, temper)
     labelled = _labelled(a, b, rid_decisions, n)
-    point_on = probability >= result.threshold
+    point_on = probability >= threshold
     drawn = (soft > band) & (soft < 1.0 - band)
     drawn |= point_on != (soft >= 0.5)  # never "fixed" against the match's own decision
     drawn &= labelled == 0
     fixed_on = ~drawn & (point_on | (labelled > 0)) & (labelled >= 0)
-    return _Band(a, b, fixed_on, drawn, soft, probability, weight, labelled, result.threshold)
+    keep = np.flatnonzero(fixed_on | drawn | (labelled != 0))
+    return {
+        "a": a[keep],
+        "b": b[keep],
+        "fixed_on": fixed_on[keep],
+        "drawn": drawn[keep],
+        "soft": soft[keep],
+        "probability": probability[keep],
+        "weight": weight[keep],
+        "labelled": labelled[keep],
+    }
 
 
 def review_factor(split: _Band) -> float:
@@ -719,7 +758,7 @@ def ranged_summary(result, draws: CountDraws | None = None) -> dict:
     from overlap.analyse import overlap_summary
 
     summary = overlap_summary(result.records)
-    pairs = getattr(result, "pairs", None)
+    pairs = _scored_pairs(result)
     if draws is None:
         if pairs is None or not {"rid_a", "rid_b", "match_weight"} <= set(pairs.columns):
             return summary  # an encoded match: its Dice model was never checked for ranges
