@@ -2,6 +2,7 @@
 
     python bench/accuracy.py [--dataset NAME ...] [--only overlap|splink]
                              [--threshold P] [--no-encoded] [--no-reference]
+    python bench/accuracy.py --encoded-vs-plain [--dataset NAME ...]
 
 For each data set (``bench/datasets.py``: FEBRL 1-4, RLdata10000, pseudopeople
 roster sets, our generator at three corruption levels, our samples) both tools
@@ -338,6 +339,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-reference", action="store_true", help="skip Splink's hand-made FEBRL4 example model"
     )
+    parser.add_argument(
+        "--encoded-vs-plain",
+        action="store_true",
+        help="encoded matching (shipped and fitted pair model) against plain matching, pair by "
+        "pair of rosters, with recall at plain matching's precision (bench/encoded_vs_plain.py)",
+    )
     parser.add_argument("--out", type=Path, default=OUT / "accuracy.md")
     parser.add_argument(
         "--from-json",
@@ -347,6 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.from_json:
         return rewrite_report(args)
+    if args.encoded_vs_plain:
+        from bench import encoded_vs_plain
+
+        return encoded_vs_plain.main([f"--dataset={d}" for d in args.dataset or []])
     names = [n for arg in (args.dataset or datasets.DEFAULT_DATASETS) for n in arg.split(",") if n]
 
     started = (

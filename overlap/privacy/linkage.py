@@ -19,6 +19,19 @@ from overlap.privacy.encoding import (
     EncodedRoster,
     base64_to_words,
 )
+from overlap.privacy.fitted_model import COMPARISONS as FS_COMPARISONS
+from overlap.privacy.fitted_model import (
+    U_PAIRS_MAX,
+    U_PAIRS_MIN,
+    U_PAIRS_PER_RECORD,
+    comparison_levels,
+    fit_encoded_model,
+    key_code_table,
+    name_counts,
+    name_frequencies,
+    pair_groups,
+    random_record_pairs,
+)
 from overlap.privacy.pair_model import (
     LEVEL_EDGES,
     key_codes,
@@ -134,6 +147,7 @@ def match_encoded(
     decisions: pd.DataFrame | None = None,
     max_block: int = MAX_BLOCK_SIZE,
     allow_different_secrets: bool = False,
+    pair_model: str = "fitted",
 ) -> EncodedMatch:
     """Link encoded rosters: keyed blocking, Dice on the bit vectors, the same clustering.
 
@@ -147,6 +161,11 @@ def match_encoded(
         max_block: skip blocks with more records than this.
         allow_different_secrets: link even if the files' secrets differ (only
             useful to show that nothing then matches).
+        pair_model: ``"fitted"`` (default) fits the pair model on these
+            encodings (no labels, as plain matching fits its own), keeping the
+            shipped model when there are too few pairs to learn from;
+            ``"shipped"`` always scores with the shipped model (see
+            bench/README.md for where each is ahead).
 
     Returns:
         An :class:`EncodedMatch` with records, links, all scored pairs and the
@@ -170,9 +189,17 @@ def match_encoded(
     stats.append({"stage": "block", "seconds": time.perf_counter() - t1, **report})
 
     t2 = time.perf_counter()
-    _score_pairs(pairs, words, records, key_cols, n_bits)
+    order = pd.Series(clk_text.to_numpy()).rank(method="first").to_numpy(dtype=np.int64) - 1
+    model_info = _score_pairs(
+        pairs, words, records, key_cols, n_bits, pair_model, np.argsort(order, kind="stable")
+    )
     stats.append(
-        {"stage": "compare", "seconds": time.perf_counter() - t2, "pairs_scored": len(pairs)}
+        {
+            "stage": "compare",
+            "seconds": time.perf_counter() - t2,
+            "pairs_scored": len(pairs),
+            **model_info,
+        }
     )
 
     t3 = time.perf_counter()
@@ -240,31 +267,107 @@ def _records_frame(rosters: list[EncodedRoster]) -> tuple[pd.DataFrame, pd.Serie
     return records, clk_text, key_cols
 
 
+def _segment_levels(
+    words: np.ndarray,
+    codes: np.ndarray,
+    counts: np.ndarray,
+    programme_code: np.ndarray,
+    ra: np.ndarray,
+    rb: np.ndarray,
+    n_bits: int,
+    chunk: int = 500_000,
+):
+    """Chunk by chunk: each chunk's slice and :func:`pair_levels` (bounded memory)."""
+    for start in range(0, len(ra), chunk):
+        sl = slice(start, start + chunk)
+        yield sl, pair_levels(words, codes, ra[sl], rb[sl], n_bits, counts, programme_code)
+
+
+def _comparisons(levels: dict, key_table: dict, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
+    """The fitted model's comparison levels from :func:`pair_levels` output."""
+    dice = {seg: levels[f"{seg}_dice"] for seg in LEVEL_EDGES}
+    present = {seg: levels[seg] >= 0 for seg in LEVEL_EDGES}
+    return comparison_levels(dice, present, key_table, ra, rb)
+
+
 def _score_pairs(
     pairs: pd.DataFrame,
     words: np.ndarray,
     records: pd.DataFrame,
     key_cols: list[str],
     n_bits: int,
-    chunk: int = 500_000,
-) -> None:
-    """Add ``<segment>_dice`` and ``probability`` to the candidate pairs, a chunk at a time."""
+    pair_model: str = "fitted",
+    order: np.ndarray | None = None,
+) -> dict:
+    """Add ``<segment>_dice`` and ``probability`` to the candidate pairs; say which model scored them.
+
+    ``pair_model="fitted"`` fits m, u and priors on these encodings
+    (:mod:`overlap.privacy.fitted_model`), keeping the shipped model when the
+    run has too few pairs to learn from; ``"shipped"`` uses the shipped model.
+    ``order`` ranks the records independently of file order (random pairs for u).
+    """
     ra = pairs["rid_a"].to_numpy()
     rb = pairs["rid_b"].to_numpy()
     probability = np.empty(len(pairs), dtype=np.float64)
-    seg_dice = {seg: np.empty(len(pairs), dtype=np.float64) for seg in LEVEL_EDGES}
+    seg_dice = {seg: np.empty(len(pairs), dtype=np.float32) for seg in LEVEL_EDGES}
     codes = key_codes(records[key_cols])
     counts = segment_counts(words, n_bits)
     programme_code = pd.factorize(records["programme"])[0]
-    for start in range(0, len(pairs), chunk):
-        sl = slice(start, start + chunk)
-        levels = pair_levels(words, codes, ra[sl], rb[sl], n_bits, counts, programme_code)
+    key_table = key_code_table(records[key_cols])
+    levels_fs = np.empty((len(pairs), len(FS_COMPARISONS)), dtype=np.int8)
+    for sl, levels in _segment_levels(words, codes, counts, programme_code, ra, rb, n_bits):
         probability[sl] = pair_probability(levels)
+        levels_fs[sl] = _comparisons(levels, key_table, ra[sl], rb[sl])
         for seg in LEVEL_EDGES:
             seg_dice[seg][sl] = levels[f"{seg}_dice"]
     for seg, d in seg_dice.items():
-        pairs[f"{seg}_dice"] = d
+        pairs[f"{seg}_dice"] = d.astype(np.float64)
+    info: dict = {"pair_model": "shipped"}
+    if pair_model not in ("shipped", "fitted"):
+        raise ValueError(f"pair_model must be 'shipped' or 'fitted', not {pair_model!r}")
+    if pair_model == "fitted":
+        cross = programme_code[ra] != programme_code[rb]
+        groups = pair_groups(programme_code, ra, rb)
+        model = _fit_on_encodings(
+            levels_fs,
+            cross,
+            groups,
+            (words, codes, counts, programme_code, key_table, ra, rb),
+            n_bits,
+            order,
+        )
+        if model is not None:
+            freq = name_frequencies(key_table, ra, rb)
+            probability = model.probability(levels_fs, cross, freq, groups)
+            info = {"pair_model": "fitted on these encodings", **model.summary()}
     pairs["probability"] = probability
+    return info
+
+
+def _fit_on_encodings(
+    levels_fs: np.ndarray,
+    cross: np.ndarray,
+    groups: np.ndarray,
+    encodings: tuple,
+    n_bits: int,
+    order: np.ndarray | None,
+):
+    """Fit the Fellegi–Sunter model on the candidate pairs and random pairs of these records.
+
+    ``encodings``: words, key codes, bits per segment, roster codes, key table of the records.
+    """
+    words, codes, counts, programme_code, key_table, ra, rb = encodings
+    n = len(programme_code)
+    if order is None:
+        order = np.arange(n)
+    n_random = int(np.clip(U_PAIRS_PER_RECORD * n, U_PAIRS_MIN, U_PAIRS_MAX))
+    qa, qb = random_record_pairs(order, n_random)
+    random_levels = np.empty((len(qa), len(FS_COMPARISONS)), dtype=np.int8)
+    for sl, levels in _segment_levels(words, codes, counts, programme_code, qa, qb, n_bits):
+        random_levels[sl] = _comparisons(levels, key_table, qa[sl], qb[sl])
+    counts_of_name = name_counts(key_table, ra, rb)
+    rare = (counts_of_name > 0) & (counts_of_name <= max(3, int(programme_code.max()) + 2))
+    return fit_encoded_model(levels_fs, cross, random_levels, programme_code, groups, rare)
 
 
 def _links_frame(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -341,6 +444,7 @@ def run_encoded_match(
     threshold: float | None = None,
     decisions: pd.DataFrame | None = None,
     progress=None,
+    pair_model: str = "fitted",
 ) -> EncodedMatch:
     """``overlap match`` on .clk files: write records.csv, links.csv and overlap.json.
 
@@ -358,11 +462,14 @@ def run_encoded_match(
         decisions: review decisions keyed by programme and random id.
         progress: ``progress(stage, info)`` called once per stage (counts and
             timings only), like the plain pipeline's.
+        pair_model: ``"shipped"`` or ``"fitted"`` (see :func:`match_encoded`).
 
     Returns:
         The :class:`EncodedMatch`.
     """
-    result = match_encoded(paths, names=names, threshold=threshold, decisions=decisions)
+    result = match_encoded(
+        paths, names=names, threshold=threshold, decisions=decisions, pair_model=pair_model
+    )
     if progress is not None:
         for info in result.stats:
             progress(info["stage"], info)
