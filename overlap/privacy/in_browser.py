@@ -123,7 +123,8 @@ def encode(
         else (None, None)
     )
     records = plain_roster.encoding_records(table, mapping, halves[0])
-    attributes = plain_roster.attribute_columns(table, mapping)
+    rows = [int(r["row"]) for r in records]  # a row naming two people is two records
+    attributes = plain_roster.attribute_columns(table, mapping, rows)
     clk, ids = plain_encoding.encode_records(
         records, secret, table.name, list(share_columns), attributes, halves[1]
     )
@@ -132,5 +133,5 @@ def encode(
         "name": table.name,
         "records": len(records),
         "clk": clk,
-        "key": plain_encoding.key_file(ids, settings),
+        "key": plain_encoding.key_file(ids, settings, rows),
     }

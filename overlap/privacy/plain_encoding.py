@@ -192,6 +192,11 @@ def encode_records(
     return clk_file_bytes(params, csv_text(header, lines)), ids
 
 
-def key_file(ids: Sequence[str], params: dict) -> bytes:
-    """The owner's key file for the ids of :func:`encode_records` (row ``i + 1`` has ``ids[i]``)."""
-    return key_file_bytes(params, csv_text(["id", "row"], [[x, i + 1] for i, x in enumerate(ids)]))
+def key_file(ids: Sequence[str], params: dict, rows: Sequence[int] | None = None) -> bytes:
+    """The owner's key file for the ids of :func:`encode_records`.
+
+    ``rows``: each record's 1-based row (a row naming two people has two ids); None: 1..n.
+    """
+    rows = rows if rows is not None else range(1, len(ids) + 1)
+    lines = [[x, r] for x, r in zip(ids, rows, strict=True)]
+    return key_file_bytes(params, csv_text(["id", "row"], lines))

@@ -581,10 +581,69 @@ def _partial_dates(dates: list[str]) -> list[str]:
     return [new[v] for v in dates]
 
 
+def split_rows_naming_two(
+    fields: Sequence[Mapping[str, str]],
+) -> tuple[list[dict[str, str]], list[int]]:
+    """``overlap.split_rows.split_shared_rows`` row by row: a row naming two people is two records.
+
+    Returns:
+        The records (a shared row twice, in place: the first person, then the second, who
+        keeps none of the first's personal fields) and each record's 0-based row.
+    """
+    from overlap import split_rows as s
+
+    joined = re.compile(rf"\s{s._AND_OR_LETTER}\s", re.IGNORECASE)
+    out: list[dict[str, str]] = []
+    source: list[int] = []
+    for i, row in enumerate(fields):
+        full, first = row.get("full_name", ""), row.get("first_name", "")
+        pair = None
+        if joined.search(full) or joined.search(first):
+            pair = _two_full_names(full, s)
+            column = "full_name"
+            if pair is None:
+                pair, column = _two_first_names(first, row.get("last_name", ""), s), "first_name"
+        if pair is None:
+            out.append(dict(row))
+            source.append(i)
+            continue
+        second = {**row, column: pair[1], **{f: "" for f in s.PERSONAL if f in row}}
+        out += [{**row, column: pair[0]}, second]
+        source += [i, i]
+    return out, source
+
+
+def _two_full_names(name: str, s) -> tuple[str, str] | None:
+    """``split_rows._split_full`` for one name: the two people's names, or None."""
+    comma = re.search(s._COMMA_FORM, name, re.IGNORECASE)
+    if comma and len(comma["f1"].split()) <= 2 and len(comma["f2"].split()) <= 2:
+        return f"{comma['last']}, {comma['f1']}", f"{comma['last']}, {comma['f2']}"
+    plain = re.search(s._PLAIN_FORM, name, re.IGNORECASE)
+    if plain is None:
+        return None
+    left, right = len(plain["left"].split()), len(plain["right"].split())
+    if left == 1 and right >= 2 and len(plain["word"]) != 1:
+        return plain["left"] + " " + re.sub(r"^\S+\s*", "", plain["right"]), plain["right"]
+    if left >= 2 and right >= 2:
+        return plain["left"], plain["right"]
+    return None
+
+
+def _two_first_names(first: str, last: str, s) -> tuple[str, str] | None:
+    """``split_rows._split_first`` for one row: two given names beside one surname, or None."""
+    found = re.search(s._FIRST_FORM, first, re.IGNORECASE)
+    if found is None or not found["f1"] or not last.strip():
+        return None
+    return found["f1"], found["f2"]
+
+
 def encoding_records(
     table: PlainTable, mapping: Mapping[str, str], progress: Progress | None = None
 ) -> list[dict[str, str]]:
     """The normalised records the encoder reads, from a table and its column mapping.
+
+    A row naming two people is two records (:func:`split_rows_naming_two`); each record's
+    ``row`` is its 1-based row in the roster.
 
     Raises:
         MappingError: no name is filled in anywhere (as ``prepare_records`` refuses).
@@ -595,13 +654,23 @@ def encoding_records(
             f"Roster '{table.name}' has no column for names (first, last or full name); "
             "map one so its people can be matched."
         )
-    return normalise_for_encoding(fields, progress)
+    fields, source = split_rows_naming_two(fields)
+    records = normalise_for_encoding(fields, progress)
+    for record, i in zip(records, source, strict=True):
+        record["row"] = str(i + 1)
+    return records
 
 
-def attribute_columns(table: PlainTable, mapping: Mapping[str, str]) -> dict[str, list[str]]:
-    """The columns kept as attributes (not mapped, or mapped to ``attribute``), by header."""
-    return {
-        raw: table.column(raw)
-        for raw in table.columns
-        if mapping.get(raw) in (None, "attribute", "evidence")
-    }
+def attribute_columns(
+    table: PlainTable, mapping: Mapping[str, str], rows: Sequence[int] | None = None
+) -> dict[str, list[str]]:
+    """The columns kept as attributes (not mapped, or mapped to ``attribute``), by header.
+
+    ``rows`` (1-based, the records' ``row``) repeats a row that is two records; None: each row once.
+    """
+    out = {}
+    for raw in table.columns:
+        if mapping.get(raw) in (None, "attribute", "evidence"):
+            cells = table.column(raw)
+            out[raw] = cells if rows is None else [cells[r - 1] for r in rows]
+    return out

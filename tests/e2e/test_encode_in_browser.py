@@ -30,22 +30,27 @@ PEOPLE = [
     ("Marisol", "Vanterpool", "1990-07-01", "9 Oakhurst Ave Apt 2", "60615", "773-555-0188"),
     ("Chen", "Lindqvist", "11/30/1971", "77 Elmwood St", "60616", "(312) 555-0199"),
     ("Aurelio", "Brzezinski", "1968-02-29", "PO Box 4412", "60617", "708.555.0123"),
+    ("Adaeze & Chidi", "Okafor", "", "18 Tamarind Ct", "60618", "312-555-0166"),  # two people
 ]  # fmt: skip
 VALUES = ["Zbigniewa", "Okonkwo", "Vanterpool", "Lindqvist", "Aurelio", "Brzezinski",
           "Quillfeather", "Oakhurst", "Elmwood", "5550147", "555-0188", "0199", "0123",
-          "1985", "1971", "1968", "4412"]  # fmt: skip
+          "1985", "1971", "1968", "4412", "Adaeze", "Chidi", "Okafor", "Tamarind", "0166"]  # fmt: skip
 SECRET = b"7d1f0c5e9a2b4c6d8e0f1a2b3c4d5e6f"
 
 
-def _parsed(clk: bytes, key: bytes) -> tuple:
-    """A .clk and its key file, compared after parsing: the ids are random on every run."""
+def parsed(clk: bytes, key: bytes) -> tuple:
+    """A .clk and its key file, compared after parsing (the ids are random on every run):
+    (settings without checksum, header, row -> its records' cells, key file settings)."""
     first, _, body = clk.partition(b"\n")
     settings = json.loads(first.split(b" ", 1)[1])
     settings.pop("digest")
     records = list(csv.reader(io.StringIO(body.decode())))
     key_first, _, key_body = key.partition(b"\n")
-    rows = dict(list(csv.reader(io.StringIO(key_body.decode())))[1:])
-    by_row = {int(rows[cells[0]]): cells[1:] for cells in records[1:]}
+    ids = dict(list(csv.reader(io.StringIO(key_body.decode())))[1:])
+    by_row: dict[int, list] = {}  # a row naming two people has two records
+    for cells in records[1:]:
+        by_row.setdefault(int(ids[cells[0]]), []).append(cells[1:])
+    by_row = {row: sorted(both) for row, both in by_row.items()}
     return settings, records[0], by_row, json.loads(key_first.split(b" ", 1)[1])
 
 
@@ -77,7 +82,7 @@ def _record_everything_sent(context, page) -> list[bytes]:
 
 
 def test_a_roster_encoded_in_the_browser_never_leaves_it(tmp_path, browser, hosted):
-    from conftest import ACTION_MS, RUN_COUNTER_JS, AppPage
+    from conftest import RUN_COUNTER_JS, AppPage
 
     server, attempts = hosted
     header = "First Name,Last Name,DOB,Address,ZIP,Phone\n"
@@ -109,7 +114,7 @@ def test_a_roster_encoded_in_the_browser_never_leaves_it(tmp_path, browser, host
         encoder.locator("#secret-file").set_input_files(str(secret))
         encoder.locator('input.share[value="zip"]').check()
         encoder.get_by_role("button", name="Encode in this browser").click()
-        encoder.get_by_text("Encoded 4 records of clinic, in this browser.").wait_for()
+        encoder.get_by_text("Encoded 6 records of clinic, in this browser.").wait_for()
         downloaded = {}
         for link in ("#clk-download", "#key-download"):
             with page.expect_download() as info:
@@ -120,11 +125,11 @@ def test_a_roster_encoded_in_the_browser_never_leaves_it(tmp_path, browser, host
         made_here.write_bytes(downloaded["#clk-download"])
 
         cli = tmp_path / "cli"
-        expected = _parsed((cli / "clinic.clk").read_bytes(), (cli / "clinic.key.csv").read_bytes())
-        got = _parsed(downloaded["#clk-download"], downloaded["#key-download"])
+        expected = parsed((cli / "clinic.clk").read_bytes(), (cli / "clinic.key.csv").read_bytes())
+        got = parsed(downloaded["#clk-download"], downloaded["#key-download"])
         assert got[0] == expected[0]  # the settings (secret's fingerprint included)
         assert got[1:] == expected[1:]  # every record, row by row, and the key file's settings
-        assert got[3]["roster_sha256"] and len(got[2]) == 4
+        assert got[3]["roster_sha256"] and len(got[2]) == 5 and len(got[2][5]) == 2
 
         # the partner uploads the encoded file for matching: the one thing the server gets
         app.page.get_by_role("tab", name="2. Measure the overlap").click()
