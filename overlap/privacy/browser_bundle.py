@@ -63,7 +63,8 @@ def python_bundle() -> str:
     if not target.is_file():
         VENDOR_DIR.mkdir(parents=True, exist_ok=True)
         for old in VENDOR_DIR.glob("python-*.zip"):
-            old.unlink(missing_ok=True)
+            if old.name != bundle:  # another session may have just made this very one
+                old.unlink(missing_ok=True)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, path in files:
