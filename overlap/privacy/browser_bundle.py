@@ -31,7 +31,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 # Overlap's modules the encoder imports (relative to the overlap package)
 OVERLAP_FILES = (
     "__init__.py", "errors.py", "fields.py", "headers.py", "mapping.py", "split_rows.py",
-    "normalise/*.py", "data/nicknames_extra.csv",
+    "normalise/*.py", "data/nicknames_extra.csv", "data/surname_variants.csv",
     "privacy/__init__.py", "privacy/scheme.py", "privacy/plain_encoding.py",
     "privacy/plain_roster.py", "privacy/in_browser.py", "privacy/metaphone.py",
     "privacy/crf_tagger.py",
