@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install browser lint samples bench clean
+.PHONY: run test install pyodide browser lint samples bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed pyodide
+
+# Pyodide from the npm registry, for the encoder that runs in a partner's browser (git-ignored)
+pyodide:
+	@bash scripts/fetch_pyodide.sh
 
 browser:
 	@bash scripts/install_browser.sh

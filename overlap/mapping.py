@@ -15,12 +15,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from overlap.errors import MappingError
-from overlap.evidence import records_column
 from overlap.fields import (
     CANONICAL_FIELDS,
     DATE_PARTS,
@@ -39,8 +36,10 @@ from overlap.headers import (
     _field_from_words,
     normalise_header,
 )
-from overlap.repair import UNSPLIT_COLUMN
-from overlap.split_rows import split_shared_rows
+
+if TYPE_CHECKING:  # annotations only: numpy and pandas are imported where they are used
+    import numpy as np  # (not in a browser)
+    import pandas as pd
 
 IGNORE = "ignore"  # override value: leave the column out entirely
 ATTRIBUTE = "attribute"  # override value: keep the column as an attribute, not a field
@@ -96,6 +95,7 @@ def guess_mapping(frame: pd.DataFrame) -> MappingGuess:
     Returns:
         A ``MappingGuess``; columns it does not map stay attributes.
     """
+    from overlap.repair import UNSPLIT_COLUMN  # repair needs numpy: imported where it is used
     columns = [str(c) for c in frame.columns]
     mapping: dict[str, str] = {}
     evidence: dict[str, str] = {}
@@ -189,6 +189,7 @@ _DATE_PART_RANGE = {"birth_year": (1000, 2100), "birth_month": (1, 12), "birth_d
 
 def _check_date_parts(mapping: dict[str, str], evidence: dict[str, str], frame) -> None:
     """Year, month and day of birth in columns of their own: numbers in range, or not that."""
+    import pandas as pd
     parts = [raw for raw, canonical in mapping.items() if canonical in DATE_PARTS]
     for raw in parts:
         low, high = _DATE_PART_RANGE[mapping[raw]]
@@ -356,6 +357,7 @@ def _zip_share(sample: pd.Series) -> float:
 
 def _birth_date_share(sample: pd.Series) -> float:
     """Dates spread over decades and in the past read as birth dates; visit dates do not."""
+    import pandas as pd
     years = (
         sample.str.extract(_ISO_DATE)[0]
         .fillna(sample.str.extract(_SLASH_DATE)[2])
@@ -454,6 +456,11 @@ def apply_mapping(roster, mapping: dict[str, str]) -> MappedRoster:
     Raises:
         MappingError: the mapping names an unknown field or a column the file lacks.
     """
+    import pandas as pd
+
+    from overlap.evidence import records_column
+    from overlap.split_rows import split_shared_rows
+
     frame = roster.frame
     file_name = getattr(roster, "file_name", "") or roster.name
     _validate(mapping, list(frame.columns), file_name)
@@ -504,6 +511,7 @@ def _validate(mapping: dict[str, str], columns: list[str], file_name: str) -> No
 
 def _join_columns(frame: pd.DataFrame, raws: list[str], sep: str = " | ") -> pd.Series:
     """One column, or the filled values of several joined with ``sep`` (vectorised)."""
+    import pandas as pd
     if not raws:
         return pd.Series("", index=frame.index, dtype="str")
     joined = frame[raws[0]].astype("str").str.strip()

@@ -15,8 +15,11 @@ or "Last, First & First". "José Ortega y Gasset" (a compound surname) and
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where they run: the patterns are read where neither exists
+    import numpy as np  # (the encoder in a partner's browser, overlap.privacy.plain_roster)
+    import pandas as pd
 
 # "and" in a few languages; the one-letter ones (Spanish y, Portuguese e) look like a middle
 # initial, so they join only two whole names ("Maria Lopez y Jose Lopez")
@@ -42,6 +45,8 @@ def _extract(names: pd.Series, pattern: str) -> pd.DataFrame:
 
 def _split_full(names: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(first person's name, second person's name) per row; "" where the row names one."""
+    import pandas as pd
+
     one = pd.Series("", index=names.index, dtype="str")
     two = pd.Series("", index=names.index, dtype="str")
     comma = _extract(names, _COMMA_FORM)
@@ -64,6 +69,8 @@ def _split_full(names: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _split_first(firsts: pd.Series, lasts: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Two given names in the first-name column beside one surname: "John & Mary" / "Smith"."""
+    import pandas as pd
+
     one = pd.Series("", index=firsts.index, dtype="str")
     two = pd.Series("", index=firsts.index, dtype="str")
     found = _extract(firsts, _FIRST_FORM)
@@ -83,6 +90,9 @@ def split_shared_rows(fields: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, n
         each record's position in the given rows, and its part (1 or 2; 0 for
         a row naming one person).
     """
+    import numpy as np
+    import pandas as pd
+
     n = len(fields)
     empty = pd.Series("", index=fields.index, dtype="str")
     full = fields["full_name"].astype("str") if "full_name" in fields else empty
@@ -117,6 +127,8 @@ def split_shared_rows(fields: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, n
 
 def _write_names(out, source, second, candidates, full_split, first_split) -> None:
     """Put each person's own name into the records of the shared rows."""
+    import numpy as np
+
     for column, (one, two, chosen) in (("full_name", full_split), ("first_name", first_split)):
         rows = candidates[chosen]  # sorted, as candidates are
         if len(rows) == 0:

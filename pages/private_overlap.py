@@ -2,8 +2,11 @@
 
 Thin: every step is a call into ``overlap.privacy``; what the session keeps
 goes through ``ui.state``, every download through ``ui.common.download``.
-On a shared server (``OVERLAP_HOSTED=1``) the page takes encoded files only:
-a plain roster is encoded on its owner's own computer.
+A roster is encoded in the partner's own browser (``overlap/privacy/browser``,
+a component that runs Overlap's encoder in Pyodide, served by this
+dashboard): the roster and the secret never reach the server. On a shared
+server (``OVERLAP_HOSTED=1``) that is the only way; running on the partner's
+own computer, the page may also read the roster itself.
 """
 
 import json
@@ -16,7 +19,9 @@ from overlap.errors import OverlapError
 from overlap.export import read_safe_csv
 from overlap.ingest import read_roster
 from overlap.mapping import guess_mapping
+from overlap.privacy import browser_bundle
 from ui import common, state
+from ui.components.encoder import browser_encoder
 
 KEY = "ov_private_"
 SHAREABLE_FIELDS = ["zip", "city", "state"]
@@ -29,18 +34,39 @@ def _mode_banner(hosted: bool) -> None:
     """Say where the roster is read: this server never sees one when it is shared."""
     if hosted:
         st.info(
-            "**Shared server.** This dashboard runs on a server other people use, so it takes "
-            "**encoded files (.clk) only**, never a roster. Encode your roster on your own "
-            "computer first (see *1. Encode your roster*).",
+            "**Shared server.** This dashboard runs on a server other people use. Your roster "
+            "is encoded **in your own browser**, below: it is read from your computer by this "
+            "browser tab and never sent to the server. The server takes **encoded files "
+            "(.clk) only**.",
             icon=":material/cloud:",
         )
     else:
         st.info(
-            "**Running on this computer.** Your roster is read here, on the computer running "
-            "this dashboard, and is not sent anywhere; only the encoded file you download and "
-            "pass on leaves it.",
+            "**Running on this computer.** Encode your roster in this browser (below), or let "
+            "this dashboard read it: it runs on this computer, so either way the roster stays "
+            "here. Only the encoded file you download and pass on leaves it.",
             icon=":material/computer:",
         )
+
+
+def _encode_in_browser() -> None:
+    """The encoder that runs in this browser tab: the roster and the secret never reach a server."""
+    st.write(
+        "**In this browser.** Pick your roster (a CSV file) and the partners' secret file. "
+        "This browser tab reads them from your computer and encodes the roster itself; "
+        "nothing of them is sent to the server. You get two files: the encoded file (.clk), "
+        "which you send or upload under *2. Measure the overlap*, and your key file, which "
+        "you keep. It works without an internet connection. Excel files: save as CSV first."
+    )
+    if not browser_bundle.pyodide_installed():
+        st.warning(
+            "The in-browser encoder is not installed on this server (`make install` fetches "
+            "it). Encode on your own computer with one command instead:",
+            icon=":material/warning:",
+        )
+        st.code(ENCODE_COMMAND, language="bash")
+        return
+    browser_encoder(key=f"{KEY}browser")
 
 
 def _secret_input(where: str) -> bytes | None:
@@ -345,10 +371,13 @@ encode_tab, match_tab, home_tab, about_tab = st.tabs(
 )
 with encode_tab:
     st.subheader("Encode your roster")
+    _encode_in_browser()
     if is_hosted:
-        _encode_elsewhere()
+        with st.expander("Or encode on your own computer with one command"):
+            _encode_elsewhere()
     else:
-        _encode_here()
+        with st.expander("Or let this dashboard read the roster (it runs on this computer)"):
+            _encode_here()
 with match_tab:
     st.subheader("Measure the overlap from encoded files")
     _measure()

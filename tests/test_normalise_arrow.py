@@ -18,7 +18,7 @@ from overlap.normalise._arrow import (
     _printable,
     _squeeze_spaces,
 )
-from overlap.normalise.streets import _STREET_BYTES
+from overlap.normalise.streets import _street_bytes
 
 kernel_text = st.lists(
     st.one_of(
@@ -41,7 +41,7 @@ def test_byte_kernels_match_python_string_methods(values, skip):
     assert list(_printable(array)) == [all(" " <= c <= "~" for c in v) for v in values]
     offsets, data = _buffers(array)
     assert list(_count_bytes(offsets, data == ord("|"))) == [v.encode().count(b"|") for v in values]
-    streets = _map_bytes(array, _STREET_BYTES).to_pylist()
+    streets = _map_bytes(array, _street_bytes()).to_pylist()
     assert streets == [
         "".join(c.lower() if c.isascii() else c for c in v).replace(".", " ").replace(",", " ")
         for v in values

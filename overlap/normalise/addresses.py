@@ -13,27 +13,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from overlap.normalise._arrow import (
-    _LARGE,
-    _NOTHING,
-    _UNDECIDED,
-    _arrow,
-    _blank,
-    _distinct,
-    _fill,
-    _filled,
-    _fullmatch,
-    _group,
-    _per_distinct,
-    _spread,
-    _to_series,
-    _where,
-)
 from overlap.normalise._text import _HYPHENS, _MAX_LEN, _SPACES, _first_valid, _fold, _parts
 from overlap.normalise.streets import (
     _house_first_fast,
@@ -47,6 +28,9 @@ from overlap.normalise.streets import (
     _tag_address,
     parse_street,
 )
+
+if TYPE_CHECKING:  # annotations only: the vectorised paths import these where they run
+    import pyarrow as pa
 
 _ZIP_PLACEHOLDERS = {"00000", "99999", "11111"}
 
@@ -94,6 +78,11 @@ def _zips_fast(values: pa.Array) -> pa.Array:
     not left to a per-value parser. In printable ASCII the only whitespace
     ``strip`` and ``\\s`` see is the space, and ``\\d`` is [0-9].
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import _LARGE, _NOTHING, _UNDECIDED, _fullmatch, _group
+
     plain = pc.and_(_fullmatch(values, "[ -~]*"), pc.invert(pc.match_substring(values, "|")))
     text = pc.utf8_trim(values, " ")
     text = pc.replace_substring_regex(text, r"^([0-9]+)\.0+$", r"\1")  # 60623.0 from a workbook
@@ -302,6 +291,10 @@ def _addresses_fast(values: pa.Array) -> list[pa.Array]:
     remainder parsed once. Returns the seven parts (``_ADDRESS_KEYS`` order),
     null where the slow path must decide.
     """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     text = pc.utf8_lower(pc.utf8_trim(values, " "))
     matches = pc.extract_regex(text, _HOUSE_FIRST)
     ok = pc.and_(_plain_line(values), matches.is_valid())
@@ -376,6 +369,16 @@ def _address_columns(col: dict) -> dict[str, pa.Array | None]:
     street cell that holds a whole address) fills what is missing. Without an
     address column everything is decided per distinct street and spread once.
     """
+    from overlap.normalise._arrow import (
+        _arrow,
+        _blank,
+        _fill,
+        _filled,
+        _per_distinct,
+        _spread,
+        _where,
+    )
+
     street, address = col["street"], col["address"]
     if street is None and address is None:
         return dict.fromkeys(("street", "house_number", "street_name", "unit", *_ADDRESS_KEYS))
@@ -413,6 +416,8 @@ def _address_columns(col: dict) -> dict[str, pa.Array | None]:
 
 def _parse_addresses(source: pa.Array) -> list[pa.Array | None]:
     """:func:`parse_address` of each value (once per distinct value), in ``_ADDRESS_KEYS`` order."""
+    from overlap.normalise._arrow import _distinct, _per_distinct, _spread, _to_series
+
     found = _distinct(_to_series(source, None))
     if len(found.values) == 1 and found.values[0] == "":
         return [None] * len(_ADDRESS_KEYS)
@@ -430,6 +435,11 @@ _WHOLE_ADDRESS_IN_STREET = re.compile(r",|[0-9]{5}(?:-[0-9]{4})? *\Z")
 
 def _streets_as_address(streets: pa.Array) -> pa.Array:
     """Vectorised ``_address_source("", street)``: the street cell if it holds a whole address."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import _LARGE
+
     # the same pattern in RE2 spelling (\z): ASCII-only classes, so it reads any text alike
     whole = pc.match_substring_regex(streets, r",|[0-9]{5}(?:-[0-9]{4})? *\z")
     return pc.if_else(whole, streets, pa.scalar("", _LARGE))

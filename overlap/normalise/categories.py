@@ -9,12 +9,13 @@ distinct value of a column (places and occupations repeat a lot).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow as pa
-
-from overlap.normalise._arrow import _distinct, _per_distinct, _spread
 from overlap.normalise._text import _MAX_LEN, _first_valid, _fold
+
+if TYPE_CHECKING:  # annotations only: the vectorised paths import these where they run
+    import pandas as pd
+    import pyarrow as pa
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _PLACEHOLDERS = {"unknown", "unk", "na", "n a", "none", "not known", "not stated", "null", "other"}
@@ -34,6 +35,8 @@ def normalise_category(value: str) -> str:
 
 def categories_column(values: pd.Series) -> pa.Array | None:
     """``normalise_category`` of a whole column, once per distinct value (None if all blank)."""
+    from overlap.normalise._arrow import _distinct, _per_distinct, _spread
+
     found = _distinct(values)
     (out,) = _per_distinct(found.values, lambda v: (normalise_category(v),), 1)
     return _spread(out, found.codes)

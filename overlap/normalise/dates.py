@@ -22,25 +22,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from overlap.normalise._arrow import (
-    _LARGE,
-    _as_str,
-    _Distinct,
-    _distinct,
-    _extract,
-    _factorize,
-    _or_blank,
-    _per_distinct,
-    _spread,
-    _to_series,
-)
 from overlap.normalise._text import _first_valid
+
+if TYPE_CHECKING:  # annotations only: the vectorised paths import these where they run
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from overlap.normalise._arrow import _Distinct
 
 _MONTHS = {
     "jan": 1,
@@ -120,9 +111,7 @@ _DATE_FILLER = {
     "domingo",
 }
 _DATE_PLACEHOLDERS = {date(1900, 1, 1), date(1901, 1, 1)}
-_PLACEHOLDER_TEXT = pa.array(
-    sorted(d.isoformat() for d in _DATE_PLACEHOLDERS), type=pa.large_string()
-)
+_PLACEHOLDER_TEXT = sorted(d.isoformat() for d in _DATE_PLACEHOLDERS)
 _EARLIEST_BIRTH = date(1000, 1, 1)
 _EXCEL_EPOCH = date(1899, 12, 30)
 _TIME_TAIL = re.compile(
@@ -262,11 +251,15 @@ def infer_dayfirst(values: pd.Series) -> bool:
     is month-first; the side with more proof wins, and a tie (or no proof)
     means month-first, the US order.
     """
+    from overlap.normalise._arrow import _as_str, _factorize
+
     _codes, uniques = _factorize(_as_str(values))
     return _infer_dayfirst_uniques(uniques)
 
 
 def _infer_dayfirst_uniques(uniques: pd.Series) -> bool:
+    from overlap.normalise._arrow import _extract
+
     if uniques.str.contains("|", regex=False).any():
         uniques = uniques.str.split("|").explode().astype(str).str.strip()
     parts = _extract(uniques, _NUMERIC_DMY_NAMED).dropna()
@@ -290,6 +283,11 @@ def _dates_fast(
 ) -> pd.Series:
     """Vectorised path for ISO and slash dates with 4-digit years, and (given the
     unstripped ``raw`` values) for cells of exactly eight digits; None elsewhere."""
+    import numpy as np
+    import pandas as pd
+
+    from overlap.normalise._arrow import _extract
+
     out = pd.Series([None] * len(uniques), index=uniques.index, dtype=object)
     iso = _extract(uniques, _FAST_ISO).dropna()
     slash = _extract(uniques, _FAST_SLASH).dropna()
@@ -360,16 +358,18 @@ def _dates_fast(
     return out
 
 
-_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _valid_ymd(
     year: np.ndarray, month: np.ndarray, day: np.ndarray, today: date
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which (year, month, day) are real dates from the year 1000 on, and which are not after today."""
+    import numpy as np
+
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     good_month = (month >= 1) & (month <= 12)
-    last_day = _DAYS_IN_MONTH[np.clip(month, 0, 12)] + (leap & (month == 2))
+    last_day = np.array(_DAYS_IN_MONTH)[np.clip(month, 0, 12)] + (leap & (month == 2))
     real = good_month & (day >= 1) & (day <= last_day) & (year >= _EARLIEST_BIRTH.year)
     stamp = year * 10_000 + month * 100 + day
     return real, stamp <= today.year * 10_000 + today.month * 100 + today.day
@@ -385,6 +385,8 @@ def normalise_dates(values: pd.Series, today: date | None = None) -> pd.Series:
     Returns:
         Series of ISO dates or "", same index.
     """
+    from overlap.normalise._arrow import _as_str, _distinct, _or_blank, _to_series
+
     series = _as_str(values)
     return _to_series(
         _or_blank(_dates_column(_distinct(series), today or date.today()), len(series)),
@@ -393,6 +395,10 @@ def normalise_dates(values: pd.Series, today: date | None = None) -> pd.Series:
 
 
 def _dates_column(found: _Distinct, today: date) -> pa.Array | None:
+    import pyarrow as pa
+
+    from overlap.normalise._arrow import _LARGE, _per_distinct, _spread
+
     dayfirst = _infer_dayfirst_uniques(found.values)
 
     def fast(_values: pa.Array) -> list[pa.Array]:
@@ -427,6 +433,12 @@ def partial_dates(dates: pa.Array) -> pa.Array:
     Returns:
         The same column, amended.
     """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import _LARGE
+
     encoded = pc.dictionary_encode(pc.fill_null(dates, ""))
     values = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
     counts = np.bincount(
@@ -445,7 +457,7 @@ def partial_dates(dates: pa.Array) -> pa.Array:
     total = max(int(counts[rest].sum()), 1)
     year_only = _partial_pattern(counts, jan1, total, YEAR_ONLY_SHARE)
     month_only = _partial_pattern(counts, first & ~jan1, total, MONTH_ONLY_SHARE)
-    fixed = np.isin(values, _PLACEHOLDER_TEXT.to_numpy(zero_copy_only=False)) & (not year_only)
+    fixed = np.isin(values, _PLACEHOLDER_TEXT) & (not year_only)
     new = values.copy()
     new[placeholder | fixed] = ""
     if year_only:

@@ -8,12 +8,12 @@ of them) and leaves the rest to the reference.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from overlap.normalise._arrow import _NOTHING, _UNDECIDED, _fullmatch
 from overlap.normalise._text import _first_valid
+
+if TYPE_CHECKING:  # annotations only: the vectorised paths import these where they run
+    import pyarrow as pa
 
 _EMAIL = re.compile(
     r"^[a-z0-9!#$%&'*+/=?^_`{}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{}~-]+)*"
@@ -78,6 +78,10 @@ def normalise_email(value: str) -> str:
 
 def _emails_fast(values: pa.Array) -> pa.Array:
     """Vectorised path for printable-ASCII single emails; null where it cannot decide."""
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import _NOTHING, _UNDECIDED, _fullmatch
+
     plain = pc.and_(
         _fullmatch(values, "[ -~]*"), pc.invert(pc.match_substring_regex(values, "[|<>]"))
     )

@@ -9,20 +9,12 @@ rather than per distinct value.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from overlap.normalise._arrow import (
-    _LARGE,
-    _NOTHING,
-    _UNDECIDED,
-    _all_blank,
-    _buffers,
-    _drop_bytes_where,
-)
 from overlap.normalise._text import _first_valid
+
+if TYPE_CHECKING:  # annotations only: the vectorised paths import these where they run
+    import pyarrow as pa
 
 
 def normalise_record_id(value: str) -> str:
@@ -41,9 +33,16 @@ def _record_ids_fast(values: pa.Array) -> pa.Array | None:
     Byte by byte after lower-casing: everything from the first "|" goes, and
     every byte that is not 0-9 or a-z (so every byte of a non-ASCII letter).
     """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import _all_blank, _buffers, _drop_bytes_where
+
     lower = pc.utf8_lower(values)
     offsets, data = _buffers(lower)
-    drop = _NOT_ID_BYTE[data]
+    not_id_byte = np.ones(256, dtype=bool)
+    not_id_byte[_ID_BYTES] = False
+    drop = not_id_byte[data]
     pipe = data == ord("|")
     if pipe.any():  # bytes at or after the first "|" of their value
         seen = np.cumsum(pipe, dtype=np.int64)
@@ -53,8 +52,7 @@ def _record_ids_fast(values: pa.Array) -> pa.Array | None:
     return None if _all_blank(ids) else ids
 
 
-_NOT_ID_BYTE = np.ones(256, dtype=bool)
-_NOT_ID_BYTE[[*range(ord("0"), ord("9") + 1), *range(ord("a"), ord("z") + 1)]] = False
+_ID_BYTES = [*range(ord("0"), ord("9") + 1), *range(ord("a"), ord("z") + 1)]
 
 
 # Numbers printed on sample cards, in adverts and typed to get past a form.
@@ -99,6 +97,11 @@ def normalise_ssn(value: str) -> str:
 
 def _ssns_fast(values: pa.Array) -> pa.Array:
     """Vectorised ``normalise_ssn`` for single values; null where a value holds several."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import _LARGE, _NOTHING, _UNDECIDED
+
     digits = pc.replace_substring_regex(values, "[^0-9]", "")
     size = pc.utf8_length(digits)
     padded = pc.utf8_zfill(digits, 9)

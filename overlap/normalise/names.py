@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import jellyfish
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from overlap.normalise._arrow import _LARGE, _NOTHING, _UNDECIDED, _fullmatch
 from overlap.normalise._text import _HYPHENS, _MAX_LEN, _SPACES, _first_valid, _fold, _parts
+
+if TYPE_CHECKING:  # annotations only: the vectorised paths import these where they run
+    import pyarrow as pa
 
 _SUFFIXES = {
     "jr": "jr",
@@ -298,6 +299,11 @@ def _names_fast(values: pa.Array, width: int) -> list[pa.Array]:
     head, initial) gives for them, computed on the whole array; null for
     anything else (accents, punctuation, digits ...), which the parser takes.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import _LARGE, _NOTHING, _UNDECIDED, _fullmatch
+
     words = pc.and_(
         _fullmatch(values, "[A-Za-z]+(?:[ -][A-Za-z]+)*"),
         pc.less_equal(pc.binary_length(values), _MAX_LEN),

@@ -13,15 +13,20 @@ import csv
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from overlap.normalise.names import normalise_name
+
+if TYPE_CHECKING:  # annotations only: the vectorised paths import these where they run
+    import numpy as np
+    import pandas as pd
 
 
 def _map_distinct(values: pd.Series, func: Callable[[str], object]) -> np.ndarray:
     """Apply ``func`` once per distinct value and spread the results back."""
+    import numpy as np
+    import pandas as pd
+
     codes, uniques = pd.factorize(values)
     results = np.empty(len(uniques), dtype=object)
     results[:] = [func(u) for u in uniques.tolist()]
@@ -65,6 +70,8 @@ def nickname_pairs() -> pd.DataFrame:
         DataFrame with columns ``name_a``, ``name_b`` (str), no duplicates:
         both (bob, robert) and (robert, bob) are present.
     """
+    import pandas as pd
+
     rel = _nickname_relations()
     a = [x for x, _ in rel] + [y for _, y in rel]
     b = [y for _, y in rel] + [x for x, _ in rel]
@@ -127,6 +134,8 @@ def first_name_key(names) -> np.ndarray:
         object array of str, same length: the formal name when the nickname
         resolves to one formal name unambiguously, else the name itself.
     """
+    import pandas as pd
+
     table = _first_key_table()
     series = pd.Series(list(names) if not isinstance(names, pd.Series) else names, dtype=object)
     series = series.fillna("").astype(str)

@@ -11,27 +11,13 @@ on bytes and in pyarrow; phonenumbers takes the distinct values it leaves.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from overlap.normalise._arrow import (
-    _LARGE,
-    _NOTHING,
-    _UNDECIDED,
-    _as_str,
-    _distinct,
-    _drop_bytes,
-    _fullmatch,
-    _or_blank,
-    _per_distinct,
-    _printable,
-    _rows_then_distinct,
-    _spread,
-    _to_series,
-)
 from overlap.normalise._text import _first_valid
+
+if TYPE_CHECKING:  # annotations only: the vectorised paths import these where they run
+    import pandas as pd
+    import pyarrow as pa
 
 _PHONE_PLACEHOLDERS = {str(d) * 10 for d in range(10)} | {"1234567890", "0123456789", "9876543210"}
 
@@ -99,6 +85,18 @@ def _phones_fast(values: pa.Array) -> pa.Array:
     the regexes run in pyarrow (RE2) and read it as Python would. Null where
     it cannot decide.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import (
+        _LARGE,
+        _NOTHING,
+        _UNDECIDED,
+        _drop_bytes,
+        _fullmatch,
+        _printable,
+    )
+
     plain = _printable(values)
     # only printable ASCII is decided here, so ASCII lower case is lower case
     text = pc.utf8_trim(pc.ascii_lower(values), " ")
@@ -116,6 +114,8 @@ def _phones_fast(values: pa.Array) -> pa.Array:
 
 def normalise_phones(values: pd.Series, region: str = "US") -> pd.Series:
     """Normalise a column of phones (distinct values, vectorised fast path first)."""
+    from overlap.normalise._arrow import _as_str, _or_blank, _to_series
+
     series = _as_str(values)
     return _to_series(_or_blank(_phones_column(series, region), len(series)), series.index)
 
@@ -123,6 +123,8 @@ def normalise_phones(values: pd.Series, region: str = "US") -> pd.Series:
 def _phones_column(series: pd.Series, region: str = "US") -> pa.Array | None:
     """Phones are nearly all distinct: the fast path reads every row, phonenumbers the
     distinct values it leaves."""
+    from overlap.normalise._arrow import _distinct, _per_distinct, _rows_then_distinct, _spread
+
     if region == "US":
         return _rows_then_distinct(series, lambda v: normalise_phone(v, region), _phones_fast)
     found = _distinct(series)

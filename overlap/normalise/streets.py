@@ -16,23 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import usaddress
 
-from overlap.normalise._arrow import (
-    _LARGE,
-    _buffers,
-    _count_bytes,
-    _fullmatch,
-    _map_bytes,
-    _printable,
-    _squeeze_spaces,
-)
 from overlap.normalise._text import _MAX_LEN, _first_valid, _fold, _parts
+
+if TYPE_CHECKING:  # annotations only: the vectorised paths import these where they run
+    import numpy as np
+    import pyarrow as pa
 
 _STREET_TYPES = {
     "alley": "aly",
@@ -258,10 +250,17 @@ def _street_fast(tokens: list[str]) -> tuple[str, str, str, str] | None:
 
 
 _HOUSE_NUMBER = r"[0-9]+[a-z]?|[0-9]+-[0-9]+"
-# lower case, "." and "," to spaces (ASCII bytes; every other byte as it is)
-_STREET_BYTES = np.arange(256, dtype=np.uint8)
-_STREET_BYTES[ord("A") : ord("Z") + 1] += 32
-_STREET_BYTES[[ord("."), ord(",")]] = ord(" ")
+
+
+@lru_cache(maxsize=1)
+def _street_bytes() -> np.ndarray:
+    """Lower case, "." and "," to spaces (ASCII bytes; every other byte as it is)."""
+    import numpy as np
+
+    table = np.arange(256, dtype=np.uint8)
+    table[ord("A") : ord("Z") + 1] += 32
+    table[[ord("."), ord(",")]] = ord(" ")
+    return table
 
 
 def _streets_fast(values: pa.Array) -> list[pa.Array]:
@@ -271,9 +270,15 @@ def _streets_fast(values: pa.Array) -> list[pa.Array]:
     remainder once with :func:`_street_rest`, and joins them back. Returns
     the four parts, null where the slow path must decide.
     """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import _fullmatch, _map_bytes, _squeeze_spaces
+
     # lower case, "." and "," to spaces, "#" spaced out, runs of spaces as one, trimmed
     # (byte by byte: only printable-ASCII lines are decided here)
-    text = _map_bytes(values, _STREET_BYTES)
+    text = _map_bytes(values, _street_bytes())
     if pc.any(pc.match_substring(text, "#")).as_py():
         text = pc.replace_substring(text, "#", " # ")
     text = pc.utf8_trim(_squeeze_spaces(text), " ")
@@ -294,6 +299,11 @@ def _streets_fast(values: pa.Array) -> list[pa.Array]:
 
 def _plain_line(values: pa.Array) -> pa.Array:
     """Printable ASCII, one value (no "|"), not over ``_MAX_LEN`` once trimmed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import _buffers, _count_bytes, _printable
+
     offsets, data = _buffers(values)
     one = _count_bytes(offsets, data == ord("|")) == 0
     short = pc.less_equal(pc.binary_length(pc.utf8_trim(values, " ")), _MAX_LEN)
@@ -316,6 +326,13 @@ def _house_first_fast(
     parts...]`` (``width`` arrays), null on the other rows and where
     ``parse_rest`` says None.
     """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from overlap.normalise._arrow import _LARGE
+
     if len(rows) == 0:
         return [pa.nulls(n, type=_LARGE) for _ in range(width)]
     codes, rests = pd.factorize(rest.to_pandas())

@@ -31,80 +31,91 @@ vectors (numpy popcount over uint64 words), then clusters with the same
 
 The package, one module per step:
 
-- :mod:`overlap.privacy.encoding` — secrets, keys, Bloom filters, ``encode_roster``/``encode_file``;
+- :mod:`overlap.privacy.scheme` — the settings every encoder agrees on (plain Python);
+- :mod:`overlap.privacy.encoding` — Bloom filters with numpy, ``encode_roster``/``encode_file``;
+- :mod:`overlap.privacy.plain_encoding` and :mod:`overlap.privacy.plain_roster` — the same
+  encoding with the standard library only, from a roster file's bytes to the .clk file: what
+  runs in a partner's browser (:mod:`overlap.privacy.browser`);
 - :mod:`overlap.privacy.clk_file` — the .clk and key files, and the way back to own rows;
 - :mod:`overlap.privacy.pair_model` — pair levels and the pair model;
 - :mod:`overlap.privacy.linkage` — blocking, scoring and clustering encoded rosters.
 
-Everything public is importable from ``overlap.privacy`` itself.
+Everything public is importable from ``overlap.privacy`` itself, loaded on first use
+(PEP 562): importing a plain-Python module of the package never loads numpy or pandas,
+which a browser's Python does not have.
 """
 
-from overlap.privacy.clk_file import (
-    encoded_bytes,
-    ids_to_rows,
-    key_map_bytes,
-    my_shared_rows,
-    read_encoded,
-    read_key_map,
-    shared_ids,
-    write_encoded,
-    write_key_map,
-)
-from overlap.privacy.encoding import (
-    BLOCK_KEYS,
-    DEFAULT_THRESHOLD,
-    FIELD_HASHES,
-    FIELD_SEGMENT,
-    MAGIC,
-    MAX_BLOCK_SIZE,
-    MIN_SECRET_BYTES,
-    N_BITS,
-    SCHEMA_VERSION,
-    SEGMENT_WORDS,
-    EncodedFileError,
-    EncodedRoster,
-    KeyMap,
-    SecretError,
-    base64_to_words,
-    bigrams,
-    block_key_parts,
-    check_secret,
-    clk_words,
-    encode_file,
-    encode_roster,
-    encoding_fields,
-    hkdf_sha256,
-    key_check,
-    keyed_block_hashes,
-    keyed_blocks,
-    read_secret,
-    segment_bits,
-    words_to_base64,
-)
-from overlap.privacy.linkage import (
-    EncodedMatch,
-    candidate_pairs_encoded,
-    match_encoded,
-    run_encoded_match,
-    suppress_summary_counts,
-)
-from overlap.privacy.pair_model import (
-    LEVEL_EDGES,
-    MODEL_KEYS,
-    PAIR_MODEL,
-    dice,
-    feature_names,
-    fit_pair_model,
-    key_codes,
-    levels_design,
-    pair_features,
-    pair_levels,
-    pair_probability,
-    pattern_labels,
-    segment_counts,
-    segment_dice,
-    training_pairs,
-)
+import importlib
+
+_WHERE = {
+    "BLOCK_KEYS": "encoding",
+    "DEFAULT_THRESHOLD": "encoding",
+    "EncodedFileError": "encoding",
+    "EncodedMatch": "linkage",
+    "EncodedRoster": "encoding",
+    "FIELD_HASHES": "encoding",
+    "FIELD_SEGMENT": "encoding",
+    "KeyMap": "encoding",
+    "LEVEL_EDGES": "pair_model",
+    "MAGIC": "encoding",
+    "MAX_BLOCK_SIZE": "encoding",
+    "MIN_SECRET_BYTES": "encoding",
+    "MODEL_KEYS": "pair_model",
+    "N_BITS": "encoding",
+    "PAIR_MODEL": "pair_model",
+    "SCHEMA_VERSION": "encoding",
+    "SEGMENT_WORDS": "encoding",
+    "SecretError": "encoding",
+    "base64_to_words": "encoding",
+    "bigrams": "encoding",
+    "block_key_parts": "encoding",
+    "candidate_pairs_encoded": "linkage",
+    "check_secret": "encoding",
+    "clk_words": "encoding",
+    "dice": "pair_model",
+    "encode_file": "encoding",
+    "encode_roster": "encoding",
+    "encoded_bytes": "clk_file",
+    "encoding_fields": "encoding",
+    "feature_names": "pair_model",
+    "fit_pair_model": "pair_model",
+    "hkdf_sha256": "encoding",
+    "ids_to_rows": "clk_file",
+    "key_check": "encoding",
+    "key_codes": "pair_model",
+    "key_map_bytes": "clk_file",
+    "keyed_block_hashes": "encoding",
+    "keyed_blocks": "encoding",
+    "levels_design": "pair_model",
+    "match_encoded": "linkage",
+    "my_shared_rows": "clk_file",
+    "pair_features": "pair_model",
+    "pair_levels": "pair_model",
+    "pair_probability": "pair_model",
+    "pattern_labels": "pair_model",
+    "read_encoded": "clk_file",
+    "read_key_map": "clk_file",
+    "read_secret": "encoding",
+    "run_encoded_match": "linkage",
+    "segment_bits": "encoding",
+    "segment_counts": "pair_model",
+    "segment_dice": "pair_model",
+    "shared_ids": "clk_file",
+    "suppress_summary_counts": "linkage",
+    "training_pairs": "pair_model",
+    "words_to_base64": "encoding",
+    "write_encoded": "clk_file",
+    "write_key_map": "clk_file",
+}
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'overlap.privacy' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"overlap.privacy.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BLOCK_KEYS",

@@ -25,16 +25,13 @@ from overlap.privacy.encoding import (
     EncodedRoster,
     KeyMap,
 )
-
-KEY_MAGIC = "#overlap-key"
+from overlap.privacy.scheme import KEY_MAGIC, clk_file_bytes, csv_text, key_file_bytes
 
 
 def encoded_bytes(encoded: EncodedRoster) -> bytes:
     """The .clk file's bytes: one settings line (with the body's checksum), then a CSV."""
-    body = encoded.frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    params = {k: v for k, v in encoded.params.items() if k != "digest"}
-    params["digest"] = hashlib.sha256(body).hexdigest()
-    return f"{MAGIC} {json.dumps(params, sort_keys=True)}\n".encode() + body
+    frame = encoded.frame
+    return clk_file_bytes(encoded.params, csv_text(list(frame.columns), frame.itertuples(False)))
 
 
 def write_encoded(encoded: EncodedRoster, path: str | os.PathLike) -> None:
@@ -104,8 +101,8 @@ def read_encoded(
 
 def key_map_bytes(keymap: KeyMap) -> bytes:
     """The owner's key file. It must never leave the owner's machine."""
-    head = f"{KEY_MAGIC} {json.dumps(keymap.params, sort_keys=True)}\n" if keymap.params else ""
-    return head.encode() + keymap.frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    frame = keymap.frame
+    return key_file_bytes(keymap.params, csv_text(list(frame.columns), frame.itertuples(False)))
 
 
 def write_key_map(keymap: KeyMap, path: str | os.PathLike) -> None:

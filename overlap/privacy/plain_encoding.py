@@ -4,7 +4,9 @@
 this module gives the same bits and the same blocking keys for one
 normalised record with nothing but ``hashlib``, ``hmac`` and ``base64``.
 The tests hold the fast encoder to it (Hypothesis), and it is the part of
-the encoder that runs where numpy cannot (a browser's Python).
+the encoder that runs where numpy cannot (a browser's Python):
+:func:`encode_records` makes the whole .clk file and key file from a
+roster's normalised records, as ``encode_roster`` and ``encoded_bytes`` do.
 """
 
 from __future__ import annotations
@@ -13,16 +15,24 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
-from overlap.privacy.encoding import (
+from overlap.errors import OverlapError
+from overlap.privacy.scheme import (
     BLOCK_KEYS,
     FIELD_HASHES,
     FIELD_KEY,
     FIELD_SEGMENT,
     N_BITS,
     bigrams,
+    check_secret,
+    clk_file_bytes,
+    clk_settings,
+    csv_text,
     hkdf_sha256,
+    key_file_bytes,
+    random_ids,
     segment_bits,
 )
 
@@ -83,14 +93,20 @@ def block_key_parts_one(record: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def _positions(token: str, key: bytes, k: int, start: int, stop: int) -> list[int]:
+@lru_cache(maxsize=1 << 16)  # bigrams repeat across records: hash each once per field key
+def _positions(token: str, key: bytes, k: int, start: int, stop: int) -> tuple[int, ...]:
     data = token.encode("utf-8")
     words: list[int] = []
     for block in range((k + _DIGEST_POSITIONS - 1) // _DIGEST_POSITIONS):
         digest = hashlib.blake2b(data, key=key, digest_size=64, person=block.to_bytes(16, "big"))
         raw = digest.digest()
         words += [int.from_bytes(raw[i : i + 2], "big") for i in range(0, 64, 2)]
-    return [start + w % (stop - start) for w in words[:k]]
+    return tuple(start + w % (stop - start) for w in words[:k])
+
+
+@lru_cache(maxsize=256)
+def _key(secret: bytes, purpose: bytes) -> bytes:
+    return hkdf_sha256(secret, purpose)
 
 
 def clk_one(record: Mapping[str, str], secret: bytes, n_bits: int = N_BITS) -> bytes:
@@ -100,7 +116,7 @@ def clk_one(record: Mapping[str, str], secret: bytes, n_bits: int = N_BITS) -> b
         k = FIELD_HASHES.get(name, 0)
         if k == 0 or not value:
             continue
-        key = hkdf_sha256(secret, b"field:" + FIELD_KEY.get(name, name).encode())
+        key = _key(secret, b"field:" + FIELD_KEY.get(name, name).encode())
         start, stop = segment_bits(FIELD_SEGMENT[name], n_bits)
         for gram in bigrams(value):
             for position in _positions(gram, key, k, start, stop):
@@ -120,7 +136,67 @@ def keyed_blocks_one(record: Mapping[str, str], secret: bytes) -> dict[str, str]
         if not value:
             out[f"b_{name}"] = ""
             continue
-        key = hkdf_sha256(secret, b"block:" + name.encode())
+        key = _key(secret, b"block:" + name.encode())
         digest = hmac.new(key, value.encode("utf-8"), hashlib.sha256).digest()[:12]
         out[f"b_{name}"] = base64.urlsafe_b64encode(digest).decode("ascii")
     return out
+
+
+def encode_records(
+    records: Sequence[Mapping[str, str]],
+    secret: bytes,
+    name: str,
+    share_columns: Sequence[str] = (),
+    attributes: Mapping[str, Sequence[str]] | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> tuple[bytes, list[str]]:
+    """The .clk file of a roster's normalised records, and each record's random id.
+
+    Args:
+        records: normalised records in the roster's row order (row ``i`` is data row ``i + 1``).
+        secret: the partners' secret.
+        name: the programme name written into the file.
+        share_columns: fields (``zip``, ``city``...) or attribute columns sent in plain text.
+        attributes: the roster's other columns, by header, for shared attributes.
+        progress: if given, hears ("Encoding", share of records done) now and then.
+
+    Returns:
+        The file's bytes (records shuffled, random ids) and the id of each record, in
+        row order, for the key file (:func:`key_file`).
+    """
+    secret = check_secret(secret)
+    attributes = attributes or {}
+    shared: dict[str, Sequence[str]] = {}
+    for col in share_columns:
+        if records and col in records[0] and col not in ("row", "rid", "programme"):
+            shared[col] = [r[col] for r in records]
+        elif col in attributes:
+            shared[col] = list(attributes[col])
+        else:
+            raise OverlapError(
+                f"cannot share column {col!r}: the roster {name} has no such field or column"
+            )
+    ids = random_ids(len(records))
+    header = ["id", "clk", *(f"b_{key}" for key in BLOCK_KEYS), *shared]
+    lines = []
+    order = sorted(range(len(records)), key=ids.__getitem__)  # sorted random ids: a shuffle
+    for done, i in enumerate(order):
+        if progress is not None and done % 250 == 0:
+            progress("Encoding", done / len(order))
+        blocks = keyed_blocks_one(records[i], secret)
+        lines.append(
+            [ids[i], clk_base64_one(records[i], secret), *blocks.values()]
+            + [values[i] for values in shared.values()]
+        )
+    params = clk_settings(name, len(records), list(shared), secret)
+    return clk_file_bytes(params, csv_text(header, lines)), ids
+
+
+def key_file(ids: Sequence[str], params: dict, rows: Sequence[int] | None = None) -> bytes:
+    """The owner's key file for the ids of :func:`encode_records`.
+
+    ``rows``: each record's 1-based row (a row naming two people has two ids); None: 1..n.
+    """
+    rows = rows if rows is not None else range(1, len(ids) + 1)
+    lines = [[x, r] for x, r in zip(ids, rows, strict=True)]
+    return key_file_bytes(params, csv_text(["id", "row"], lines))

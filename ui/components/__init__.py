@@ -1,0 +1,1 @@
+"""Streamlit components of our own (declared from importable modules, as Streamlit needs)."""
