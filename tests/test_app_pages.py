@@ -221,7 +221,7 @@ def test_strictness_change_regroups_without_matching_again():
     at.radio(key="strictness_choice").set_value("Balanced").run()
     after = at.session_state["ov_result"]
     assert after is not before
-    assert after.pairs is before.pairs  # same scored pairs: re-clustered, not re-matched
+    assert after.scored_pairs is before.scored_pairs  # re-clustered, not re-matched
     assert after.threshold == 0.8
 
 

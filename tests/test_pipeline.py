@@ -106,7 +106,7 @@ def test_recluster_is_consistent_and_obeys_decisions(samples_match):
     assert (same.records["person_id"] == result.records["person_id"]).all()
     strict = recluster(result, 0.99)
     assert strict.records["person_id"].nunique() >= result.records["person_id"].nunique()
-    assert strict.pairs is result.pairs  # no re-scoring
+    assert strict.scored_pairs is result.scored_pairs  # no re-scoring
     # a user decision joins two records the model keeps apart
     records = result.records
     apart = records.drop_duplicates("person_id").iloc[:2]
