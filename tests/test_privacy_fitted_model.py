@@ -59,7 +59,7 @@ def _shared(person: pd.Series, programme: pd.Series) -> dict[tuple[str, str], in
 
 def test_fitted_model_is_fitted_and_counts_the_shared_people(sample_encodings):
     encoded, keys, truth = sample_encodings
-    result = privacy.match_encoded(encoded)
+    result = privacy.match_encoded(encoded, pair_model="fitted")
     compare = next(s for s in result.stats if s["stage"] == "compare")
     assert compare["pair_model"] == "fitted on these encodings"
     assert 0 < compare["prior_cross"] < 0.01 and compare["teaching_pairs"]["names"] >= 30
@@ -78,8 +78,8 @@ def test_fitted_model_is_fitted_and_counts_the_shared_people(sample_encodings):
 
 def test_fitted_result_does_not_depend_on_the_order_of_the_files(sample_encodings):
     encoded, keys, truth = sample_encodings
-    forward = privacy.match_encoded(encoded)
-    backward = privacy.match_encoded(encoded[::-1])
+    forward = privacy.match_encoded(encoded, pair_model="fitted")
+    backward = privacy.match_encoded(encoded[::-1], pair_model="fitted")
 
     def partition(result):
         ids = result.records.set_index(["programme", "row"])["person_id"]
@@ -95,11 +95,17 @@ def test_too_few_pairs_keep_the_shipped_model(sample_encodings):
         privacy.EncodedRoster(e.name, e.frame.head(10).reset_index(drop=True), e.params)
         for e in encoded[:2]
     ]
-    result = privacy.match_encoded(small)
+    result = privacy.match_encoded(small, pair_model="fitted")
     compare = next(s for s in result.stats if s["stage"] == "compare")
     assert compare["pair_model"] == "shipped"
     shipped = privacy.match_encoded(small, pair_model="shipped")
     assert result.pairs["probability"].equals(shipped.pairs["probability"])
+
+
+def test_the_shipped_model_stays_the_default(sample_encodings):
+    encoded, _, _ = sample_encodings
+    result = privacy.match_encoded(encoded)
+    assert next(s for s in result.stats if s["stage"] == "compare")["pair_model"] == "shipped"
 
 
 def test_unknown_pair_model_is_refused(sample_encodings):

@@ -147,7 +147,7 @@ def match_encoded(
     decisions: pd.DataFrame | None = None,
     max_block: int = MAX_BLOCK_SIZE,
     allow_different_secrets: bool = False,
-    pair_model: str = "fitted",
+    pair_model: str = "shipped",
 ) -> EncodedMatch:
     """Link encoded rosters: keyed blocking, Dice on the bit vectors, the same clustering.
 
@@ -161,11 +161,12 @@ def match_encoded(
         max_block: skip blocks with more records than this.
         allow_different_secrets: link even if the files' secrets differ (only
             useful to show that nothing then matches).
-        pair_model: ``"fitted"`` (default) fits the pair model on these
-            encodings (no labels, as plain matching fits its own), keeping the
-            shipped model when there are too few pairs to learn from;
-            ``"shipped"`` always scores with the shipped model (see
-            bench/README.md for where each is ahead).
+        pair_model: ``"shipped"`` (default) scores with the shipped model;
+            ``"fitted"`` fits the pair model on these encodings (no labels, as
+            plain matching fits its own), keeping the shipped model when there
+            are too few pairs to learn from. Not the default yet: it is ahead
+            on FEBRL, RLdata and pseudopeople, behind on our own generator
+            (bench/README.md, "Encoded vs plain matching").
 
     Returns:
         An :class:`EncodedMatch` with records, links, all scored pairs and the
@@ -296,7 +297,7 @@ def _score_pairs(
     records: pd.DataFrame,
     key_cols: list[str],
     n_bits: int,
-    pair_model: str = "fitted",
+    pair_model: str = "shipped",
     order: np.ndarray | None = None,
 ) -> dict:
     """Add ``<segment>_dice`` and ``probability`` to the candidate pairs; say which model scored them.
@@ -306,26 +307,28 @@ def _score_pairs(
     run has too few pairs to learn from; ``"shipped"`` uses the shipped model.
     ``order`` ranks the records independently of file order (random pairs for u).
     """
+    if pair_model not in ("shipped", "fitted"):
+        raise ValueError(f"pair_model must be 'shipped' or 'fitted', not {pair_model!r}")
     ra = pairs["rid_a"].to_numpy()
     rb = pairs["rid_b"].to_numpy()
     probability = np.empty(len(pairs), dtype=np.float64)
-    seg_dice = {seg: np.empty(len(pairs), dtype=np.float32) for seg in LEVEL_EDGES}
+    seg_dice = {seg: np.empty(len(pairs), dtype=np.float64) for seg in LEVEL_EDGES}
     codes = key_codes(records[key_cols])
     counts = segment_counts(words, n_bits)
     programme_code = pd.factorize(records["programme"])[0]
     key_table = key_code_table(records[key_cols])
-    levels_fs = np.empty((len(pairs), len(FS_COMPARISONS)), dtype=np.int8)
+    fitting = pair_model == "fitted"
+    levels_fs = np.empty((len(pairs) if fitting else 0, len(FS_COMPARISONS)), dtype=np.int8)
     for sl, levels in _segment_levels(words, codes, counts, programme_code, ra, rb, n_bits):
         probability[sl] = pair_probability(levels)
-        levels_fs[sl] = _comparisons(levels, key_table, ra[sl], rb[sl])
+        if fitting:
+            levels_fs[sl] = _comparisons(levels, key_table, ra[sl], rb[sl])
         for seg in LEVEL_EDGES:
             seg_dice[seg][sl] = levels[f"{seg}_dice"]
     for seg, d in seg_dice.items():
-        pairs[f"{seg}_dice"] = d.astype(np.float64)
+        pairs[f"{seg}_dice"] = d
     info: dict = {"pair_model": "shipped"}
-    if pair_model not in ("shipped", "fitted"):
-        raise ValueError(f"pair_model must be 'shipped' or 'fitted', not {pair_model!r}")
-    if pair_model == "fitted":
+    if fitting:
         cross = programme_code[ra] != programme_code[rb]
         groups = pair_groups(programme_code, ra, rb)
         model = _fit_on_encodings(
@@ -444,7 +447,7 @@ def run_encoded_match(
     threshold: float | None = None,
     decisions: pd.DataFrame | None = None,
     progress=None,
-    pair_model: str = "fitted",
+    pair_model: str = "shipped",
 ) -> EncodedMatch:
     """``overlap match`` on .clk files: write records.csv, links.csv and overlap.json.
 
