@@ -12,6 +12,7 @@ of birth, phone or street of the roster.
 from __future__ import annotations
 
 import pytest
+from leaks import leaked_values
 
 from overlap.cli import main
 
@@ -80,5 +81,12 @@ def test_a_hosted_page_sends_no_value_of_a_roster(hosted_server, new_page, tmp_p
     assert len(sent) > 10
     everything = b"\n".join(sent)
     assert b".clk" in everything  # the uploads were recorded
-    leaked = [v for v in VALUES if v.encode() in everything or v.lower().encode() in everything]
+    leaked = leaked_values(VALUES, everything)
     assert leaked == []
+
+
+def test_the_leak_search_counts_a_number_only_whole():
+    assert leaked_values(["1985"], b'{"dob": "03/12/1985"}') == ["1985"]
+    assert leaked_values(["0199"], b"(312) 555-0199\n") == ["0199"]
+    assert leaked_values(["1985", "0199"], b'{"ts": 1733451985002, "id": 80199}') == []
+    assert leaked_values(["Okonkwo"], b"name=okonkwo") == ["Okonkwo"]
