@@ -3,6 +3,7 @@ add next season's roster, read the Seasons view, save again and open again."""
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -79,7 +80,14 @@ def _open(new_page, path: Path):
     return app
 
 
-def test_keep_save_open_add_a_season_save_and_open_again(new_page, next_season, tmp_path):
+def test_keep_save_open_add_a_season_save_and_open_again(
+    new_page, server_factory, next_season, tmp_path
+):
+    # a server of its own: on a server other tests have already walked through, Streamlit
+    # (1.67) may route a sidebar link to another address than its href, and nav() waits
+    # for the href's address
+    server = server_factory()
+    new_page = functools.partial(new_page, server)
     # --- this season: the samples matched, kept as a workspace, with an outreach plan
     app = new_page()
     app.load_samples()
