@@ -118,9 +118,8 @@ def read_roster(
         from overlap import read_roster
 
         roster = read_roster("data/samples/employer_new_hires.csv", name="Employer")
-        print(roster.format, roster.encoding, len(roster.frame), "rows")
-        for problem in roster.problems:  # row number and reason, never a cell
-            print(problem.row, problem.reason)
+        summary = (roster.format, roster.encoding, len(roster.frame))  # never a cell
+        reasons = [(problem.row, problem.reason) for problem in roster.problems]
         ```
     """
     limits = limits or IngestLimits()

@@ -327,7 +327,7 @@ def map_rosters(
             read_roster("data/samples/job_placement_participants.csv", name="Job programme"),
         ]
         mapped = map_rosters(rosters, [{"work_email": "ignore"}, {}])
-        print(mapped[0].mapping)  # each column and the field it holds
+        fields = mapped[0].mapping  # each column and the field it holds
         ```
     """
     guesses = guess_mappings(rosters, corrections)

@@ -571,8 +571,8 @@ def display_targets(people: pd.DataFrame) -> pd.DataFrame:
         ```py
         from overlap import display_targets
 
-        table = display_targets(people)
-        print(table[["target", "programmes", "match_confidence"]].head())
+        table = display_targets(people)  # personal data: write it with write_table, never a log
+        by_confidence = table["match_confidence"].value_counts()
         ```
     """
     extra = [c for c in people.columns if str(c).startswith(EXTRA_PREFIX)]

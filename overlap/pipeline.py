@@ -377,7 +377,7 @@ def match_rosters(
         from overlap import match_rosters
 
         result = match_rosters(mapped, threshold=0.8)  # mapped: from map_rosters
-        print(result.records["person_id"].nunique(), "people,", len(result.links), "links")
+        people, links = result.records["person_id"].nunique(), len(result.links)
         ```
     """
     return run_stages(engine or LocalEngine(), rosters, threshold, decisions, progress)

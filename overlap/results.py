@@ -132,9 +132,10 @@ def overlap_document(result, draws=None) -> dict:
         from overlap import overlap_document
 
         document = overlap_document(result)
-        for pair in document["pairwise"]:
-            print(pair["a"], pair["b"], pair["shared_people"],
-                  pair["shared_people_low"], pair["shared_people_high"])
+        ranges = {
+            (pair["a"], pair["b"]): (pair["shared_people_low"], pair["shared_people_high"])
+            for pair in document["pairwise"]
+        }
         ```
     """
     from overlap.uncertainty import ranged_summary
@@ -232,7 +233,7 @@ def load_result(folder: str | Path) -> LoadedResult:
         from overlap import load_result
 
         loaded = load_result("match-out")
-        print(loaded.overlap["union_people"], "people;", len(loaded.links), "links")
+        people, links = loaded.overlap["union_people"], len(loaded.links)
         ```
     """
     folder = Path(folder)
