@@ -96,6 +96,21 @@ def add_from_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def check_roster_files(files: list[str], names: list[str] | None, unchanged: str = "") -> None:
+    """Refuse, before anything is read, a --name count that differs from the files' or a
+    file that is not there. ``unchanged`` ends that sentence (e.g. " (nothing was changed)")."""
+    from pathlib import Path
+
+    if names is not None and len(names) != len(files):
+        raise OverlapError(
+            f"Got {len(names)} --name value(s) for {len(files)} file(s); "
+            "give one per file, in the same order."
+        )
+    for path in files:
+        if not Path(path).is_file():
+            raise OverlapError(f"{path} does not exist or is not a file{unchanged}.")
+
+
 def _version() -> str:
     """The installed package's version (the source's when run from a checkout)."""
     from importlib.metadata import PackageNotFoundError, version

@@ -17,7 +17,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from overlap.cli import command
+from overlap.cli import check_roster_files, command
 from overlap.cli.output import ProgressLines, tell
 from overlap.errors import OverlapError
 from overlap.results import DEFAULT_THRESHOLD, MATCH_FILES
@@ -134,14 +134,7 @@ def _check_arguments(args: argparse.Namespace) -> float:
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     if not 0.0 <= threshold <= 1.0:
         raise OverlapError("--threshold must be a probability between 0 and 1, such as 0.5.")
-    if args.name is not None and len(args.name) != len(args.files):
-        raise OverlapError(
-            f"Got {len(args.name)} --name value(s) for {len(args.files)} file(s); "
-            "give one per file, in the same order."
-        )
-    for path in args.files:
-        if not Path(path).is_file():
-            raise OverlapError(f"{path} does not exist or is not a file.")
+    check_roster_files(args.files, args.name)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise OverlapError(f"--out {out} is a file; give a folder.")

@@ -20,7 +20,7 @@ import json
 import time
 from pathlib import Path
 
-from overlap.cli import command
+from overlap.cli import check_roster_files, command
 from overlap.cli.output import say, tell
 from overlap.errors import OverlapError
 
@@ -145,14 +145,7 @@ def _progress(stage: str, info: dict) -> None:
 def _add(args: argparse.Namespace) -> int:
     from overlap.workspace import add_rosters, read_arrival
 
-    if args.name is not None and len(args.name) != len(args.files):
-        raise OverlapError(
-            f"Got {len(args.name)} --name value(s) for {len(args.files)} file(s); "
-            "give one per file, in the same order."
-        )
-    for path in args.files:
-        if not Path(path).is_file():
-            raise OverlapError(f"{path} does not exist or is not a file (nothing was changed).")
+    check_roster_files(args.files, args.name, unchanged=" (nothing was changed)")
     arrivals = [  # every roster read and checked before the workspace is even opened
         read_arrival(path, name=args.name[i] if args.name else None, overrides=args.map)
         for i, path in enumerate(args.files)
