@@ -121,11 +121,17 @@ def random_pairs(
     ``order`` is ``canonical_order(records)`` when the caller has it already
     (hashing every record costs seconds at a million rows).
     """
-    n = len(records)
-    total = n * (n - 1) // 2
     if order is None:
         order = canonical_order(records)
-    if total <= n_pairs:
+    rid_a, rid_b = ordered_random_pairs(order, n_pairs, seed)
+    return pd.DataFrame({"rid_a": rid_a, "rid_b": rid_b})
+
+
+def ordered_random_pairs(order: np.ndarray, n_pairs: int, seed: int) -> tuple:
+    """Up to ``n_pairs`` distinct random pairs of the records ranked by ``order``, as
+    (rid_a, rid_b) arrays with rid_a < rid_b: every pair when there are no more than that."""
+    n = len(order)
+    if n * (n - 1) // 2 <= n_pairs:
         ia, ib = np.triu_indices(n, k=1)
     else:
         rng = np.random.default_rng(seed)
@@ -136,7 +142,7 @@ def random_pairs(
         code = np.unique(ia * n + ib)[:n_pairs]
         ia, ib = code // n, code % n
     ra, rb = order[ia], order[ib]
-    return pd.DataFrame({"rid_a": np.minimum(ra, rb), "rid_b": np.maximum(ra, rb)})
+    return np.minimum(ra, rb), np.maximum(ra, rb)
 
 
 def _exact_u(records: pd.DataFrame, column: str, min_length: int = 1) -> float | None:

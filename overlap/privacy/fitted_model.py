@@ -483,19 +483,9 @@ def random_record_pairs(order: np.ndarray, n_pairs: int, seed: int = 20261206):
     ``order`` ranks the records by their encodings, so the sample does not
     depend on the order of the files or rows.
     """
-    n = len(order)
-    total = n * (n - 1) // 2
-    if total <= n_pairs:
-        ia, ib = np.triu_indices(n, k=1)
-    else:
-        rng = np.random.default_rng(seed)
-        ia = rng.integers(0, n, size=int(n_pairs * 1.05) + 10)
-        ib = rng.integers(0, n, size=len(ia))
-        keep = ia != ib
-        code = np.unique(np.minimum(ia[keep], ib[keep]) * n + np.maximum(ia[keep], ib[keep]))
-        ia, ib = code[:n_pairs] // n, code[:n_pairs] % n
-    ra, rb = order[ia], order[ib]
-    return np.minimum(ra, rb), np.maximum(ra, rb)
+    from overlap.model import ordered_random_pairs
+
+    return ordered_random_pairs(order, n_pairs, seed)
 
 
 def pair_groups(programme: np.ndarray, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
