@@ -213,7 +213,8 @@ def household_weight(model, scored, cross: np.ndarray | None = None) -> np.ndarr
     "same person or another member", so only the fields that tell members
     apart count, each against how often members agree on it, plus the
     learned prior odds of a shared home being one person. Hard-guarded pairs
-    get a large negative weight; pairs sharing no home get +inf (no cap).
+    get a large negative weight; pairs sharing no home get +inf (no cap),
+    except two generations (Jr and Sr), capped wherever they live.
     ``scored`` is a frame or a dict of column arrays.
     """
     household = shares_household(scored)
